@@ -1,0 +1,24 @@
+"""NopPruner: never prunes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from albacore.pruners._base import BasePruner
+from albacore.trial._frozen import FrozenTrial
+
+if TYPE_CHECKING:
+    from albacore.study.study import Study
+
+
+class NopPruner(BasePruner):
+    """A pruner that never prunes: every trial runs to the end.
+
+    Example:
+        .. code-block:: python
+
+            study = albacore.create_study(pruner=albacore.pruners.NopPruner())
+    """
+
+    def prune(self, study: Study, trial: FrozenTrial) -> bool:
+        return False

@@ -1,0 +1,79 @@
+"""RandomSampler: independent uniform sampling."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from albacore._rng import SeededRNG
+from albacore.distributions import (
+    BaseDistribution,
+    CategoricalDistribution,
+    FloatDistribution,
+    IntDistribution,
+)
+from albacore.samplers._base import BaseSampler
+from albacore.trial._frozen import FrozenTrial
+
+if TYPE_CHECKING:
+    from albacore.study.study import Study
+
+
+def sample_uniform(rng: np.random.Generator, distribution: BaseDistribution) -> Any:
+    """Draw one external value uniformly from ``distribution`` (log-uniformly when log=True).
+
+    Steps are honoured: a value of a stepped distribution lies on its grid.
+    """
+    if isinstance(distribution, CategoricalDistribution):
+        return distribution.choices[int(rng.integers(len(distribution.choices)))]
+    if isinstance(distribution, IntDistribution):
+        if distribution.log:
+            low, high = math.log(distribution.low - 0.5), math.log(distribution.high + 0.5)
+            value = int(round(math.exp(rng.uniform(low, high))))
+            return min(max(value, distribution.low), distribution.high)
+        n_values = (distribution.high - distribution.low) // distribution.step + 1
+        return distribution.low + int(rng.integers(n_values)) * distribution.step
+    assert isinstance(distribution, FloatDistribution)
+    if distribution.log:
+        value = math.exp(rng.uniform(math.log(distribution.low), math.log(distribution.high)))
+    elif distribution.step is not None:
+        n_values = int(round((distribution.high - distribution.low) / distribution.step)) + 1
+        value = distribution.low + int(rng.integers(n_values)) * distribution.step
+    else:
+        value = rng.uniform(distribution.low, distribution.high)
+    return float(min(max(value, distribution.low), distribution.high))
+
+
+class RandomSampler(BaseSampler):
+    """Samples every parameter independently and uniformly (log-uniformly for log params).
+
+    Args:
+        seed: Seed of the random generator; the same seed gives the same sequence of
+            parameters with one worker.
+
+    Example:
+        .. code-block:: python
+
+            study = albacore.create_study(sampler=albacore.samplers.RandomSampler(seed=0))
+    """
+
+    def __init__(self, seed: int | None = None) -> None:
+        self._rng = SeededRNG(seed)
+
+    def reseed_rng(self) -> None:
+        self._rng.reseed()
+
+    def infer_relative_search_space(self, study: Study, trial: FrozenTrial) -> dict[str, BaseDistribution]:
+        return {}
+
+    def sample_relative(
+        self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
+    ) -> dict[str, Any]:
+        return {}
+
+    def sample_independent(
+        self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
+    ) -> Any:
+        return sample_uniform(self._rng.rng, param_distribution)

@@ -1,0 +1,95 @@
+"""Search spaces shared by the trials of a study.
+
+Samplers that model parameters jointly (multivariate TPE, CMA-ES, GP) need the parameters
+every trial had: the *intersection* of the trials' search spaces.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Iterable
+
+from albacore.distributions import BaseDistribution
+from albacore.trial._frozen import FrozenTrial
+from albacore.trial._state import TrialState
+
+if TYPE_CHECKING:
+    from albacore.study.study import Study
+
+__all__ = ["IntersectionSearchSpace", "intersection_search_space"]
+
+
+def _intersect(
+    current: dict[str, BaseDistribution] | None, trial: FrozenTrial
+) -> dict[str, BaseDistribution]:
+    if current is None:
+        return dict(trial.distributions)
+    return {
+        name: dist
+        for name, dist in current.items()
+        if trial.distributions.get(name) == dist
+    }
+
+
+def intersection_search_space(
+    trials: Iterable[FrozenTrial], include_pruned: bool = False
+) -> dict[str, BaseDistribution]:
+    """Return the parameters (with identical distributions) present in every given trial.
+
+    Only COMPLETE trials count, plus PRUNED ones when ``include_pruned`` is True.
+
+    Args:
+        trials: The trials to intersect.
+        include_pruned: Also intersect with pruned trials.
+
+    Returns:
+        Name-sorted mapping from parameter name to distribution.
+    """
+    states = (TrialState.COMPLETE, TrialState.PRUNED) if include_pruned else (TrialState.COMPLETE,)
+    space: dict[str, BaseDistribution] | None = None
+    for trial in trials:
+        if trial.state in states:
+            space = _intersect(space, trial)
+    return dict(sorted((space or {}).items()))
+
+
+class IntersectionSearchSpace:
+    """Incrementally maintained :func:`intersection_search_space` of one study.
+
+    Finished trials never change, so each call only looks at trials finished since the
+    previous call.
+
+    Args:
+        include_pruned: Also intersect with pruned trials.
+    """
+
+    def __init__(self, include_pruned: bool = False) -> None:
+        self._include_pruned = include_pruned
+        self._states = (
+            (TrialState.COMPLETE, TrialState.PRUNED) if include_pruned else (TrialState.COMPLETE,)
+        )
+        self._lock = threading.Lock()
+        self._study_id: int | None = None
+        self._seen: set[int] = set()
+        self._space: dict[str, BaseDistribution] | None = None
+
+    def calculate(self, study: Study) -> dict[str, BaseDistribution]:
+        """Return the current intersection for ``study`` (name-sorted)."""
+        trials = study.get_trials(deepcopy=False, states=self._states)
+        with self._lock:
+            if self._study_id != study._study_id:
+                self._study_id, self._seen, self._space = study._study_id, set(), None
+            for trial in trials:
+                if trial.number not in self._seen:
+                    self._seen.add(trial.number)
+                    self._space = _intersect(self._space, trial)
+            return dict(sorted((self._space or {}).items()))
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()

@@ -1,0 +1,443 @@
+"""Study: a thin handle on one study in a storage."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import threading
+from typing import TYPE_CHECKING, Any, Container, Iterable, Iterator, Sequence
+
+from albacore._moo import pareto_front_trials
+from albacore._study_types import StudyDirection
+from albacore.distributions import BaseDistribution
+from albacore.pruners._base import BasePruner
+from albacore.samplers._base import BaseSampler
+from albacore.storages._base import BaseStorage
+from albacore.study import _optimize
+from albacore.study._tell import tell as _tell
+from albacore.trial._constraints import is_feasible
+from albacore.trial._frozen import FrozenTrial, create_trial
+from albacore.trial._state import TrialState
+from albacore.trial._trial import FIXED_PARAMS_KEY, Trial
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+METRIC_NAMES_KEY = "study:metric_names"
+
+
+class Study:
+    """A study: a set of trials optimizing one objective function (or several).
+
+    Create one with :func:`albacore.create_study` or :func:`albacore.load_study`; every
+    method reads and writes through the study's storage, so several ``Study`` objects
+    (threads, processes, machines) can work on the same study at once.
+
+    Args:
+        study_name: Name of an existing study in ``storage``.
+        storage: The storage (or a storage URL) holding the study.
+        sampler: The sampler; defaults to albacore's default sampler.
+        pruner: The pruner; defaults to albacore's default pruner.
+
+    Example:
+        .. code-block:: python
+
+            study = albacore.create_study(direction="minimize")
+            study.optimize(lambda t: (t.suggest_float("x", -10, 10) - 2) ** 2, n_trials=100)
+            print(study.best_params)
+    """
+
+    def __init__(
+        self,
+        study_name: str,
+        storage: str | BaseStorage,
+        sampler: BaseSampler | None = None,
+        pruner: BasePruner | None = None,
+    ) -> None:
+        from albacore.study._create import default_pruner, default_sampler, resolve_storage
+
+        self._storage = resolve_storage(storage)
+        self._study_id = self._storage.get_study_id_from_name(study_name)
+        self.study_name = study_name
+        self._directions = self._storage.get_study_directions(self._study_id)
+        self.sampler = sampler if sampler is not None else default_sampler(len(self._directions))
+        self.pruner = pruner if pruner is not None else default_pruner()
+        if not isinstance(self.sampler, BaseSampler):
+            raise TypeError(f"sampler must be a BaseSampler, got sampler={self.sampler!r}")
+        if not isinstance(self.pruner, BasePruner):
+            raise TypeError(f"pruner must be a BasePruner, got pruner={self.pruner!r}")
+        self._optimize_lock = threading.Lock()
+        self._in_optimize = False
+        self._stop_requested = False
+
+    # --- pickling: the storage and handles travel, the lock does not ----------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_optimize_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._optimize_lock = threading.Lock()
+
+    # --- directions ------------------------------------------------------------------------------
+    @property
+    def direction(self) -> StudyDirection:
+        """The direction of a single-objective study.
+
+        Raises:
+            RuntimeError: For a multi-objective study (use ``directions``).
+        """
+        if len(self._directions) > 1:
+            raise RuntimeError(f"study {self.study_name!r} has several objectives; use study.directions")
+        return self._directions[0]
+
+    @property
+    def directions(self) -> list[StudyDirection]:
+        """The direction of each objective."""
+        return list(self._directions)
+
+    def _is_multi_objective(self) -> bool:
+        return len(self._directions) > 1
+
+    # --- trials --------------------------------------------------------------------------------
+    @property
+    def trials(self) -> list[FrozenTrial]:
+        """Every trial of the study, ordered by number (deep copies)."""
+        return self.get_trials()
+
+    def get_trials(
+        self, deepcopy: bool = True, states: Container[TrialState] | None = None
+    ) -> list[FrozenTrial]:
+        """Return the trials of the study, ordered by number.
+
+        Args:
+            deepcopy: Return copies the caller may modify. Samplers and pruners pass False
+                and must then not modify what they get.
+            states: Only trials in these states (e.g. ``(TrialState.COMPLETE,)``).
+        """
+        return self._storage.get_all_trials(self._study_id, deepcopy=deepcopy, states=states)
+
+    @property
+    def best_trial(self) -> FrozenTrial:
+        """The best feasible COMPLETE trial.
+
+        Raises:
+            RuntimeError: For a multi-objective study (use ``best_trials``).
+            ValueError: If no feasible trial has completed.
+        """
+        if self._is_multi_objective():
+            raise RuntimeError(
+                f"study {self.study_name!r} has {len(self._directions)} objectives, so it has no single "
+                f"best trial; use study.best_trials (the Pareto front)"
+            )
+        try:
+            best = self._storage.get_best_trial(self._study_id)
+        except ValueError:
+            raise ValueError(f"study {self.study_name!r} has no completed feasible trial yet") from None
+        return copy.deepcopy(best)
+
+    @property
+    def best_params(self) -> dict[str, Any]:
+        """Parameters of :attr:`best_trial`."""
+        return self.best_trial.params
+
+    @property
+    def best_value(self) -> float:
+        """Objective value of :attr:`best_trial`."""
+        value = self.best_trial.value
+        assert value is not None
+        return value
+
+    @property
+    def best_trials(self) -> list[FrozenTrial]:
+        """The Pareto front: feasible COMPLETE trials no other such trial dominates."""
+        trials = [
+            t for t in self.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)) if is_feasible(t.system_attrs)
+        ]
+        return copy.deepcopy(pareto_front_trials(trials, self._directions))
+
+    # --- attributes ------------------------------------------------------------------------------
+    @property
+    def user_attrs(self) -> dict[str, Any]:
+        """User attributes of the study."""
+        return self._storage.get_study_user_attrs(self._study_id)
+
+    @property
+    def system_attrs(self) -> dict[str, Any]:
+        """System attributes of the study (state of samplers, pruners, integrations)."""
+        return self._storage.get_study_system_attrs(self._study_id)
+
+    def set_user_attr(self, key: str, value: Any) -> None:
+        """Set a JSON-serializable user attribute of the study.
+
+        Args:
+            key: Attribute name.
+            value: Attribute value.
+        """
+        self._storage.set_study_user_attr(self._study_id, key, value)
+
+    def set_system_attr(self, key: str, value: Any) -> None:
+        """Set a system attribute of the study, for samplers, pruners and integrations.
+
+        Args:
+            key: Namespaced name, e.g. ``"grid:search_space"``.
+            value: JSON-serializable value.
+        """
+        self._storage.set_study_system_attr(self._study_id, key, value)
+
+    def set_trial_system_attr(self, trial: FrozenTrial | int, key: str, value: Any) -> None:
+        """Set a system attribute of an unfinished trial of this study.
+
+        Meant for samplers and pruners, which receive :class:`FrozenTrial` snapshots.
+
+        Args:
+            trial: A FrozenTrial of this study, or a trial number.
+            key: Namespaced name, e.g. ``"cmaes:generation"``.
+            value: JSON-serializable value.
+        """
+        if isinstance(trial, FrozenTrial):
+            trial_id = trial._trial_id
+        else:
+            trial_id = self._storage.get_trial_id_from_study_id_trial_number(self._study_id, trial)
+        self._storage.set_trial_system_attr(trial_id, key, value)
+
+    def set_metric_names(self, metric_names: list[str]) -> None:
+        """Name the objectives (used in ``trials_dataframe`` and the CLI).
+
+        Args:
+            metric_names: One name per objective.
+
+        Raises:
+            ValueError: If the number of names differs from the number of objectives.
+        """
+        if len(metric_names) != len(self._directions) or not all(isinstance(n, str) for n in metric_names):
+            raise ValueError(
+                f"set_metric_names: expected {len(self._directions)} str name(s), one per objective, "
+                f"got metric_names={metric_names!r}"
+            )
+        self._storage.set_study_system_attr(self._study_id, METRIC_NAMES_KEY, list(metric_names))
+
+    @property
+    def metric_names(self) -> list[str] | None:
+        """The objective names set with :meth:`set_metric_names`, or None."""
+        return self._storage.get_study_system_attrs(self._study_id).get(METRIC_NAMES_KEY)
+
+    # --- running ---------------------------------------------------------------------------------
+    def optimize(
+        self,
+        func: _optimize.ObjectiveFuncType,
+        n_trials: int | None = None,
+        timeout: float | None = None,
+        n_jobs: int = 1,
+        catch: Iterable[type[Exception]] | type[Exception] = (),
+        callbacks: Iterable[_optimize.CallbackType] | None = None,
+        gc_after_trial: bool = False,
+        show_progress_bar: bool = False,
+    ) -> None:
+        """Run ``func`` on new trials until a budget is spent.
+
+        Stops after ``n_trials`` trials, when ``timeout`` seconds have passed (no new trial
+        starts after that), when :meth:`stop` is called, or when the sampler has nothing left
+        to try (e.g. a finished grid) — whichever comes first; with neither ``n_trials`` nor
+        ``timeout`` it runs until stopped.
+
+        Args:
+            func: Objective taking a :class:`~albacore.trial.Trial` and returning a float
+                (or one float per objective).
+            n_trials: Number of trials this call runs.
+            timeout: Seconds after which no new trial starts.
+            n_jobs: Number of threads running trials in parallel; ``-1`` uses every CPU.
+            catch: Exception classes that fail the trial without stopping the study.
+            callbacks: Functions ``callback(study, frozen_trial)`` called after each trial.
+            gc_after_trial: Run ``gc.collect()`` after each trial.
+            show_progress_bar: Draw a tqdm progress bar.
+
+        Raises:
+            ValueError: On an invalid budget argument.
+            RuntimeError: If called from inside another ``optimize`` of this study.
+            Exception: Whatever the objective raised, unless listed in ``catch``; the trial
+                is recorded as FAIL first.
+        """
+        n_trials, timeout, n_jobs, catch_tuple = _optimize.validate_optimize_args(n_trials, timeout, n_jobs, catch)
+        _optimize.optimize(
+            self, func, n_trials, timeout, n_jobs, catch_tuple,
+            _optimize.iterate_callbacks(callbacks), gc_after_trial, show_progress_bar,
+        )
+
+    @contextlib.contextmanager
+    def _optimize_session(self) -> Iterator[None]:
+        with self._optimize_lock:
+            if self._in_optimize:
+                raise RuntimeError("study.optimize cannot be called from inside optimize of the same study")
+            self._in_optimize = True
+            self._stop_requested = False
+        try:
+            yield
+        finally:
+            self._in_optimize = False
+            self._stop_requested = False
+
+    def _heartbeat(self, trial: Trial) -> contextlib.AbstractContextManager:
+        """Keep ``trial`` marked alive while its objective runs (storages with heartbeats)."""
+        return contextlib.nullcontext()
+
+    def stop(self) -> None:
+        """Ask the running ``optimize`` to start no new trial; running ones finish.
+
+        Typically called from a callback.
+
+        Raises:
+            RuntimeError: If no ``optimize`` of this study is running.
+        """
+        if not self._in_optimize:
+            raise RuntimeError("study.stop() can only be called while study.optimize is running")
+        self._stop_requested = True
+
+    def ask(self, fixed_distributions: dict[str, BaseDistribution] | None = None) -> Trial:
+        """Start a new trial (ask-and-tell interface).
+
+        An enqueued trial is picked up first; otherwise a new trial is created.
+
+        Args:
+            fixed_distributions: Parameters to suggest right away, name to distribution.
+
+        Returns:
+            The running :class:`~albacore.trial.Trial`; finish it with :meth:`tell`.
+
+        Example:
+            .. code-block:: python
+
+                trial = study.ask()
+                x = trial.suggest_float("x", -10, 10)
+                study.tell(trial, (x - 2) ** 2)
+        """
+        if fixed_distributions is not None and not isinstance(fixed_distributions, dict):
+            raise TypeError(f"ask: fixed_distributions must be a dict, got {fixed_distributions!r}")
+        trial_id = self._pop_waiting_trial_id()
+        if trial_id is None:
+            trial_id = self._storage.create_new_trial(self._study_id)
+        try:
+            trial = Trial(self, trial_id)
+            for name, dist in (fixed_distributions or {}).items():
+                trial._suggest(name, dist)
+        except BaseException:
+            self._storage.set_trial_state_values(trial_id, TrialState.FAIL)
+            raise
+        return trial
+
+    def _pop_waiting_trial_id(self) -> int | None:
+        for trial in self._storage.get_all_trials(self._study_id, deepcopy=False, states=(TrialState.WAITING,)):
+            if self._storage.set_trial_state_values(trial._trial_id, TrialState.RUNNING):
+                return trial._trial_id
+        return None
+
+    def tell(
+        self,
+        trial: Trial | int,
+        values: float | Sequence[float] | None = None,
+        state: TrialState | None = None,
+        skip_if_finished: bool = False,
+    ) -> FrozenTrial:
+        """Finish a trial started with :meth:`ask`.
+
+        With ``state=None`` the trial is COMPLETE if ``values`` are valid (one finite or
+        infinite number per objective) and FAIL otherwise, with a warning saying why.
+        ``state=PRUNED`` stores the last reported intermediate value as the value;
+        ``state=FAIL`` takes no values.
+
+        Args:
+            trial: The Trial, or its number.
+            values: The objective value(s).
+            state: COMPLETE, PRUNED, FAIL, or None to decide from ``values``.
+            skip_if_finished: Return silently if the trial has already finished.
+
+        Returns:
+            The finished trial.
+
+        Raises:
+            ValueError: On invalid values with ``state=COMPLETE``, values with FAIL, or a
+                state that is not final.
+            UpdateFinishedTrialError: If the trial already finished and not
+                ``skip_if_finished``.
+        """
+        return _tell(self, trial, values, state, skip_if_finished)
+
+    def enqueue_trial(
+        self, params: dict[str, Any], user_attrs: dict[str, Any] | None = None, skip_if_exists: bool = False
+    ) -> None:
+        """Queue a trial with given parameters; the next trials take queued ones first, in order.
+
+        Parameters the objective never suggests are ignored; a value outside the range the
+        objective later suggests is used anyway, with a warning.
+
+        Args:
+            params: Parameter values, name to value.
+            user_attrs: User attributes of the queued trial.
+            skip_if_exists: Do nothing if a trial with the same parameters already exists
+                (queued, running or finished).
+        """
+        if not isinstance(params, dict):
+            raise TypeError(f"enqueue_trial: params must be a dict, got params={params!r}")
+        if skip_if_exists and self._params_exist(params):
+            return
+        self.add_trial(
+            create_trial(
+                state=TrialState.WAITING,
+                system_attrs={FIXED_PARAMS_KEY: dict(params)},
+                user_attrs=user_attrs,
+            )
+        )
+
+    def _params_exist(self, params: dict[str, Any]) -> bool:
+        for trial in self.get_trials(deepcopy=False):
+            existing = trial.system_attrs.get(FIXED_PARAMS_KEY) if trial.state == TrialState.WAITING else trial.params
+            if existing == params:
+                return True
+        return False
+
+    def add_trial(self, trial: FrozenTrial) -> None:
+        """Add a finished (or WAITING) trial built elsewhere, e.g. with ``create_trial``.
+
+        Args:
+            trial: The trial; its number is reassigned by the study.
+
+        Raises:
+            ValueError: If the trial is inconsistent, or its number of values does not
+                match the study's objectives.
+        """
+        trial._validate()
+        if trial.values is not None and len(trial.values) != len(self._directions):
+            raise ValueError(
+                f"add_trial: the trial has {len(trial.values)} value(s) but the study has "
+                f"{len(self._directions)} objective(s)"
+            )
+        self._storage.create_new_trial(self._study_id, template_trial=trial)
+
+    def add_trials(self, trials: Iterable[FrozenTrial]) -> None:
+        """Add several trials with :meth:`add_trial`."""
+        for trial in trials:
+            self.add_trial(trial)
+
+    def trials_dataframe(
+        self,
+        attrs: tuple[str, ...] = (
+            "number", "value", "datetime_start", "datetime_complete", "duration",
+            "params", "user_attrs", "system_attrs", "state",
+        ),
+        multi_index: bool = False,
+    ) -> pd.DataFrame:
+        """Return the trials as a pandas DataFrame (needs the ``pandas`` extra).
+
+        Args:
+            attrs: FrozenTrial attributes to include; ``params``, ``user_attrs``,
+                ``system_attrs`` and ``intermediate_values`` expand into one column each.
+            multi_index: Use two-level column names (``("params", "x")``) instead of
+                flattened ones (``"params_x"``).
+        """
+        from albacore.study._dataframe import trials_dataframe
+
+        return trials_dataframe(self, attrs, multi_index)
+
+    def __repr__(self) -> str:
+        return f"Study(study_name={self.study_name!r}, directions={[d.name for d in self._directions]})"

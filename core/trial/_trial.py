@@ -1,0 +1,226 @@
+"""Trial: the handle an objective receives while a trial runs."""
+
+from __future__ import annotations
+
+import copy
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from albacore._warnings import warn
+from albacore.distributions import BaseDistribution, check_distribution_compatibility
+from albacore.trial._base import BaseTrial
+from albacore.trial._constraints import CONSTRAINTS_KEY, validate_constraint
+from albacore.trial._frozen import FrozenTrial
+
+if TYPE_CHECKING:
+    from albacore.study.study import Study
+
+FIXED_PARAMS_KEY = "fixed_params"
+
+
+class Trial(BaseTrial):
+    """A running trial: suggests parameters, reports intermediate values, asks to prune.
+
+    Trials are created by ``study.optimize`` and ``study.ask``; users do not build them.
+    Every call writes through to the study's storage, which stays the source of truth.
+
+    Args:
+        study: The study the trial belongs to.
+        trial_id: The storage's id of the trial.
+    """
+
+    def __init__(self, study: Study, trial_id: int) -> None:
+        self.study = study
+        self._trial_id = trial_id
+        self._storage = study._storage
+        # This worker is the only writer of a running trial, so a local snapshot kept in step
+        # with every write is as fresh as the storage.
+        self._cached = self._storage.get_trial(trial_id)
+        self._relative_space: dict[str, BaseDistribution] = {}
+        self._relative_params: dict[str, Any] = {}
+        sampler = study.sampler
+        sampler.before_trial(study, self._cached)
+        self._relative_space = sampler.infer_relative_search_space(study, self._cached)
+        if self._relative_space:
+            self._relative_params = sampler.sample_relative(study, self._cached, self._relative_space)
+
+    # --- sampling ------------------------------------------------------------------------------
+    def _suggest(self, name: str, distribution: BaseDistribution) -> Any:
+        cached = self._cached
+        if name in cached.distributions:
+            try:
+                check_distribution_compatibility(cached.distributions[name], distribution)
+            except ValueError as exc:
+                raise ValueError(
+                    f"parameter {name!r} was already suggested in trial {cached.number} with "
+                    f"{cached.distributions[name]!r}; cannot suggest it with {distribution!r}: {exc}"
+                ) from None
+            return cached.params[name]
+
+        fixed = cached.system_attrs.get(FIXED_PARAMS_KEY)
+        if fixed is not None and name in fixed:
+            value = fixed[name]
+            internal = distribution.to_internal_repr(value)
+            if not distribution.contains(internal):
+                warn(
+                    f"enqueued value {value!r} of parameter {name!r} is outside {distribution!r}; "
+                    f"it is used as given"
+                )
+        elif name in self._relative_params and self._is_relative(name, distribution):
+            internal = distribution.to_internal_repr(self._relative_params[name])
+        elif distribution.single():
+            internal = distribution.to_internal_repr(_only_value(distribution))
+        else:
+            value = self.study.sampler.sample_independent(self.study, cached, name, distribution)
+            internal = distribution.to_internal_repr(value)
+
+        self._storage.set_trial_param(self._trial_id, name, internal, distribution)
+        cached.params = {**cached.params, name: distribution.to_external_repr(internal)}
+        cached.distributions = {**cached.distributions, name: distribution}
+        return cached.params[name]
+
+    def _is_relative(self, name: str, distribution: BaseDistribution) -> bool:
+        relative = self._relative_space.get(name)
+        if relative is None:
+            return False
+        try:
+            check_distribution_compatibility(relative, distribution)
+        except ValueError:
+            return False
+        return distribution.contains(distribution.to_internal_repr(self._relative_params[name]))
+
+    # --- reporting and pruning --------------------------------------------------------------
+    def report(self, value: float, step: int) -> None:
+        """Report an intermediate objective value, e.g. a validation loss after an epoch.
+
+        Args:
+            value: The value at ``step``.
+            step: A non-negative integer, e.g. the epoch. Reporting the same step twice
+                keeps the first value and warns.
+
+        Raises:
+            NotImplementedError: In a multi-objective study (pruning needs one objective).
+            TypeError: If ``value`` is not a number or ``step`` not an integer.
+            ValueError: If ``step`` is negative.
+        """
+        if len(self.study.directions) > 1:
+            raise NotImplementedError(
+                "trial.report is not supported in multi-objective studies: pruners compare one "
+                "objective across trials"
+            )
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise TypeError(f"report: value must be a number, got value={value!r}") from None
+        if isinstance(step, bool) or not isinstance(step, int) and not hasattr(step, "__index__"):
+            raise TypeError(f"report: step must be an int, got step={step!r}")
+        step = int(step)
+        if step < 0:
+            raise ValueError(f"report: step must be >= 0, got step={step}")
+        if step in self._cached.intermediate_values:
+            warn(
+                f"report: trial {self._cached.number} already has a value at step {step}; "
+                f"the new value {number} is ignored"
+            )
+            return
+        self._storage.set_trial_intermediate_value(self._trial_id, step, number)
+        self._cached.intermediate_values = {**self._cached.intermediate_values, step: number}
+
+    def should_prune(self) -> bool:
+        """Ask the study's pruner whether to stop this trial now.
+
+        Returns:
+            True if the objective should stop (typically by raising ``TrialPruned``).
+
+        Raises:
+            NotImplementedError: In a multi-objective study.
+        """
+        if len(self.study.directions) > 1:
+            raise NotImplementedError(
+                "trial.should_prune is not supported in multi-objective studies: pruners compare "
+                "one objective across trials"
+            )
+        return bool(self.study.pruner.prune(self.study, copy.deepcopy(self._cached)))
+
+    # --- attributes ----------------------------------------------------------------------------
+    def set_user_attr(self, key: str, value: Any) -> None:
+        """Attach a JSON-serializable user attribute to the trial.
+
+        Args:
+            key: Attribute name.
+            value: Attribute value.
+        """
+        self._storage.set_trial_user_attr(self._trial_id, key, value)
+        self._cached.user_attrs = {**self._cached.user_attrs, key: copy.deepcopy(value)}
+
+    def set_system_attr(self, key: str, value: Any) -> None:
+        """Attach a JSON-serializable attribute meant for samplers, pruners and integrations.
+
+        Args:
+            key: Attribute name, namespaced by its owner (e.g. ``"cmaes:generation"``).
+            value: Attribute value.
+        """
+        self._storage.set_trial_system_attr(self._trial_id, key, value)
+        self._cached.system_attrs = {**self._cached.system_attrs, key: copy.deepcopy(value)}
+
+    def set_constraint(self, key: str, value: float) -> None:
+        """Record a constraint value; the trial is feasible iff every value is <= 0.
+
+        Infeasible trials are never the best trial and count as bad for constrained samplers.
+
+        Args:
+            key: Name of the constraint.
+            value: Its value; NaN is rejected.
+
+        Raises:
+            ValueError: If ``value`` is NaN.
+        """
+        key, number = validate_constraint(key, value)
+        merged = {**self._cached.system_attrs.get(CONSTRAINTS_KEY, {}), key: number}
+        self.set_system_attr(CONSTRAINTS_KEY, merged)
+
+    # --- read-only views -----------------------------------------------------------------------
+    @property
+    def params(self) -> dict[str, Any]:
+        return dict(self._cached.params)
+
+    @property
+    def distributions(self) -> dict[str, BaseDistribution]:
+        return dict(self._cached.distributions)
+
+    @property
+    def user_attrs(self) -> dict[str, Any]:
+        return copy.deepcopy(self._cached.user_attrs)
+
+    @property
+    def system_attrs(self) -> dict[str, Any]:
+        return copy.deepcopy(self._cached.system_attrs)
+
+    @property
+    def datetime_start(self) -> datetime.datetime | None:
+        return self._cached.datetime_start
+
+    @property
+    def number(self) -> int:
+        return self._cached.number
+
+    @property
+    def relative_params(self) -> dict[str, Any]:
+        """Values the sampler chose jointly for this trial (used when suggested)."""
+        return dict(self._relative_params)
+
+    def _frozen(self) -> FrozenTrial:
+        return self._cached
+
+    def __repr__(self) -> str:
+        return f"Trial(number={self.number}, params={self._cached.params})"
+
+
+def _only_value(distribution: BaseDistribution) -> Any:
+    """The single value of a distribution whose ``single()`` is True."""
+    low = getattr(distribution, "low", None)
+    if low is not None:
+        return low
+    return distribution.choices[0]  # type: ignore[attr-defined]
+
+
