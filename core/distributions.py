@@ -75,8 +75,14 @@ class BaseDistribution(abc.ABC):
         args = ", ".join(f"{k}={v!r}" for k, v in self._attributes().items())
         return f"{type(self).__name__}({args})"
 
+    def __copy__(self) -> BaseDistribution:
+        return self  # immutable
+
+    def __deepcopy__(self, memo: dict) -> BaseDistribution:
+        return self  # immutable
+
     def __setattr__(self, name: str, value: Any) -> None:
-        if getattr(self, "_frozen", False):
+        if "_frozen" in self.__dict__:
             raise AttributeError(f"{type(self).__name__} is immutable; cannot set {name!r}")
         object.__setattr__(self, name, value)
 
@@ -132,11 +138,7 @@ class FloatDistribution(BaseDistribution):
                     f"high is adjusted to {adjusted}"
                 )
                 high = adjusted
-        self.low = low
-        self.high = high
-        self.log = bool(log)
-        self.step = step
-        self._frozen = True
+        self.__dict__.update(low=low, high=high, log=bool(log), step=step, _frozen=True)
 
     def to_external_repr(self, internal: float) -> float:
         return float(internal)
@@ -204,11 +206,7 @@ class IntDistribution(BaseDistribution):
             adjusted = high - (high - low) % step
             warn(f"the range [{low}, {high}] is not divisible by step={step}; high is adjusted to {adjusted}")
             high = adjusted
-        self.low = low
-        self.high = high
-        self.log = bool(log)
-        self.step = step
-        self._frozen = True
+        self.__dict__.update(low=low, high=high, log=bool(log), step=step, _frozen=True)
 
     def to_external_repr(self, internal: float) -> int:
         return int(round(internal))
@@ -263,8 +261,7 @@ class CategoricalDistribution(BaseDistribution):
                     f"choices must be None, bool, int, float or str so they can be stored, "
                     f"got {choice!r} of type {type(choice).__name__}"
                 )
-        self.choices = tuple(choices)
-        self._frozen = True
+        self.__dict__.update(choices=tuple(choices), _frozen=True)
 
     def to_external_repr(self, internal: float) -> CategoricalChoiceType:
         return self.choices[int(internal)]

@@ -17,8 +17,11 @@ from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
 
+_UNFINISHED = (TrialState.RUNNING, TrialState.WAITING)
+
+
 class _StudyRecord:
-    __slots__ = ("name", "directions", "user_attrs", "system_attrs", "trials", "best_trial_id")
+    __slots__ = ("name", "directions", "user_attrs", "system_attrs", "trials", "best_trial_id", "unfinished")
 
     def __init__(self, name: str, directions: list[StudyDirection]) -> None:
         self.name = name
@@ -27,6 +30,9 @@ class _StudyRecord:
         self.system_attrs: dict[str, Any] = {}
         self.trials: list[FrozenTrial] = []
         self.best_trial_id: int | None = None
+        # Numbers of RUNNING and WAITING trials, so that reading only those does not scan
+        # the whole history.
+        self.unfinished: dict[int, None] = {}
 
 
 def generate_study_name() -> str:
@@ -161,6 +167,8 @@ class InMemoryStorage(BaseStorage):
                 trial.number = number
                 trial._trial_id = trial_id
             record.trials.append(trial)
+            if not trial.state.is_finished():
+                record.unfinished[number] = None
             self._trial_location[trial_id] = (study_id, number)
             if trial.state == TrialState.COMPLETE:
                 self._update_best(record, trial)
@@ -177,7 +185,7 @@ class InMemoryStorage(BaseStorage):
         record, number = self._locate(trial_id)
         trial = record.trials[number]
         self.check_trial_is_updatable(trial_id, trial.state)
-        new = copy.copy(trial)
+        new = trial.__copy__()
         record.trials[number] = new
         return record, new
 
@@ -206,6 +214,7 @@ class InMemoryStorage(BaseStorage):
                 trial.datetime_start = datetime.datetime.now()
             if state.is_finished():
                 trial.datetime_complete = datetime.datetime.now()
+                del record.unfinished[number]
             if state == TrialState.COMPLETE:
                 self._update_best(record, trial)
             return True
@@ -241,15 +250,21 @@ class InMemoryStorage(BaseStorage):
     def get_trial(self, trial_id: int) -> FrozenTrial:
         with self._lock:
             record, number = self._locate(trial_id)
-            return copy.deepcopy(record.trials[number])
+            return record.trials[number]._clone()
 
     def get_all_trials(
         self, study_id: int, deepcopy: bool = True, states: Container[TrialState] | None = None
     ) -> list[FrozenTrial]:
         with self._lock:
-            trials = self._study(study_id).trials
-            selected = list(trials) if states is None else [t for t in trials if t.state in states]
-        return copy.deepcopy(selected) if deepcopy else selected
+            record = self._study(study_id)
+            trials = record.trials
+            if states is None:
+                selected = list(trials)
+            elif all(s in _UNFINISHED for s in states):  # type: ignore[union-attr]
+                selected = [trials[n] for n in sorted(record.unfinished) if trials[n].state in states]
+            else:
+                selected = [t for t in trials if t.state in states]
+        return [t._clone() for t in selected] if deepcopy else selected
 
     def get_trial_id_from_study_id_trial_number(self, study_id: int, trial_number: int) -> int:
         with self._lock:

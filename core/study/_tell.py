@@ -24,6 +24,8 @@ def check_values(values: Any, n_objectives: int) -> tuple[list[float] | None, st
     Returns:
         ``(values, None)`` when valid, ``(None, reason)`` otherwise.
     """
+    if type(values) is float and n_objectives == 1 and values == values:  # fast path; NaN fails ==
+        return [values], None
     if values is None:
         return None, "the objective returned None"
     if isinstance(values, (Real,)) or _is_numpy_scalar(values):

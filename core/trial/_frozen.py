@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 import math
 from typing import Any, Mapping, Sequence
@@ -181,6 +182,29 @@ class FrozenTrial(BaseTrial):
         key, number = validate_constraint(key, value)
         self._system_attrs[CONSTRAINTS_KEY] = {**self._system_attrs.get(CONSTRAINTS_KEY, {}), key: number}
 
+    # --- copying: distributions are immutable and params/intermediate values are scalars, so
+    # only the attribute dicts need a deep copy (much cheaper than a generic deepcopy) ------
+    def __copy__(self) -> FrozenTrial:
+        new = object.__new__(FrozenTrial)
+        new.__dict__.update(self.__dict__)
+        return new
+
+    def __deepcopy__(self, memo: dict) -> FrozenTrial:
+        return self._clone(memo)
+
+    def _clone(self, memo: dict | None = None) -> FrozenTrial:
+        """A deep copy that shares only immutable parts (distributions, scalars)."""
+        memo = {} if memo is None else memo
+        new = object.__new__(FrozenTrial)
+        new.__dict__.update(self.__dict__)
+        new.values = None if self.values is None else list(self.values)
+        new._params = dict(self._params)
+        new._distributions = dict(self._distributions)
+        new._user_attrs = _copy_attrs(self._user_attrs, memo)
+        new._system_attrs = _copy_attrs(self._system_attrs, memo)
+        new.intermediate_values = dict(self.intermediate_values)
+        return new
+
     # --- value semantics --------------------------------------------------------------------
     def _as_tuple(self) -> tuple[Any, ...]:
         return (
@@ -224,6 +248,16 @@ class FrozenTrial(BaseTrial):
             dist = self._distributions[name]
             if not dist.contains(dist.to_internal_repr(value)):
                 raise ValueError(f"{where}: parameter {name!r}={value!r} is outside {dist!r}")
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _copy_attrs(attrs: dict[str, Any], memo: dict) -> dict[str, Any]:
+    """Copy an attribute dict, deep-copying only values that are not immutable scalars."""
+    if not attrs:
+        return {}
+    return {k: v if isinstance(v, _SCALARS) else copy.deepcopy(v, memo) for k, v in attrs.items()}
 
 
 def create_trial(

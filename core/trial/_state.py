@@ -24,4 +24,4 @@ class TrialState(enum.IntEnum):
 
     def is_finished(self) -> bool:
         """Whether the state is final (COMPLETE, PRUNED or FAIL)."""
-        return self in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
+        return self._value_ in (1, 2, 3)  # COMPLETE, PRUNED, FAIL
