@@ -13,6 +13,13 @@ from albacore.distributions import BaseDistribution
 from albacore.pruners._base import BasePruner
 from albacore.samplers._base import BaseSampler
 from albacore.storages._base import BaseStorage
+from albacore.storages._heartbeat import (
+    HeartbeatContext,
+    fail_stale_trials,
+    is_heartbeat_enabled,
+    start_heartbeat,
+    stop_heartbeat,
+)
 from albacore.study import _optimize
 from albacore.study._tell import tell as _tell
 from albacore.trial._constraints import is_feasible
@@ -280,7 +287,7 @@ class Study:
 
     def _heartbeat(self, trial: Trial) -> contextlib.AbstractContextManager:
         """Keep ``trial`` marked alive while its objective runs (storages with heartbeats)."""
-        return contextlib.nullcontext()
+        return HeartbeatContext(self._storage, trial._trial_id)
 
     def stop(self) -> None:
         """Ask the running ``optimize`` to start no new trial; running ones finish.
@@ -297,7 +304,10 @@ class Study:
     def ask(self, fixed_distributions: dict[str, BaseDistribution] | None = None) -> Trial:
         """Start a new trial (ask-and-tell interface).
 
-        An enqueued trial is picked up first; otherwise a new trial is created.
+        An enqueued trial is picked up first; otherwise a new trial is created. When the
+        storage has heartbeats, ``ask`` first fails the trials of dead workers
+        (:func:`albacore.storages.fail_stale_trials`) and the new trial then beats in the
+        background until :meth:`tell`.
 
         Args:
             fixed_distributions: Parameters to suggest right away, name to distribution.
@@ -314,6 +324,8 @@ class Study:
         """
         if fixed_distributions is not None and not isinstance(fixed_distributions, dict):
             raise TypeError(f"ask: fixed_distributions must be a dict, got {fixed_distributions!r}")
+        if is_heartbeat_enabled(self._storage):
+            fail_stale_trials(self)
         trial_id = self._pop_waiting_trial_id()
         if trial_id is None:
             trial_id = self._storage.create_new_trial(self._study_id)
@@ -324,6 +336,7 @@ class Study:
         except BaseException:
             self._storage.set_trial_state_values(trial_id, TrialState.FAIL)
             raise
+        start_heartbeat(self._storage, trial_id)  # until tell(); a no-op without heartbeats
         return trial
 
     def _pop_waiting_trial_id(self) -> int | None:
@@ -361,7 +374,9 @@ class Study:
             UpdateFinishedTrialError: If the trial already finished and not
                 ``skip_if_finished``.
         """
-        return _tell(self, trial, values, state, skip_if_finished)
+        frozen = _tell(self, trial, values, state, skip_if_finished)
+        stop_heartbeat(self._storage, frozen._trial_id)
+        return frozen
 
     def enqueue_trial(
         self, params: dict[str, Any], user_attrs: dict[str, Any] | None = None, skip_if_exists: bool = False
