@@ -32,9 +32,9 @@ def default_sampler(n_objectives: int) -> BaseSampler:
 
 def default_pruner() -> BasePruner:
     """The pruner a study uses when none is given."""
-    from albacore.pruners._nop import NopPruner
+    from albacore.pruners._median import MedianPruner
 
-    return NopPruner()
+    return MedianPruner()
 
 
 def _parse_direction(direction: str | StudyDirection, argument: str) -> StudyDirection:

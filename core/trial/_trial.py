@@ -39,10 +39,12 @@ class Trial(BaseTrial):
         self._relative_space: dict[str, BaseDistribution] = {}
         self._relative_params: dict[str, Any] = {}
         sampler = study.sampler
-        sampler.before_trial(study, self._cached)
-        self._relative_space = sampler.infer_relative_search_space(study, self._cached)
+        # The pruner may narrow what the sampler sees (Hyperband: the trial's bracket).
+        self._sampler_study = view = study.pruner.study_for_sampler(study, self._cached)
+        sampler.before_trial(view, self._cached)
+        self._relative_space = sampler.infer_relative_search_space(view, self._cached)
         if self._relative_space:
-            self._relative_params = sampler.sample_relative(study, self._cached, self._relative_space)
+            self._relative_params = sampler.sample_relative(view, self._cached, self._relative_space)
 
     # --- sampling ------------------------------------------------------------------------------
     def _suggest(self, name: str, distribution: BaseDistribution) -> Any:
@@ -71,7 +73,7 @@ class Trial(BaseTrial):
         elif distribution.single():
             internal = distribution.to_internal_repr(_only_value(distribution))
         else:
-            value = self.study.sampler.sample_independent(self.study, cached, name, distribution)
+            value = self.study.sampler.sample_independent(self._sampler_study, cached, name, distribution)
             internal = distribution.to_internal_repr(value)
 
         self._storage.set_trial_param(self._trial_id, name, internal, distribution)
