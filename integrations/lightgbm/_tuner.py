@@ -1,0 +1,244 @@
+"""LightGBMTuner and LightGBMTunerCV: stepwise tuning of a LightGBM model.
+
+Every trial is an ordinary trial of ``study``: its stage is in the ``"lightgbm_tuner:stage"``
+system attribute and the full LightGBM parameters it trained with in
+``"lightgbm_tuner:lgbm_params"`` (JSON). The tuner keeps no other state, so running it again
+on a persistent study (e.g. RDB storage) skips the trials already finished and continues.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from tqdm import tqdm
+
+import albacore
+from albacore import logging as albacore_logging
+from albacore._imports import require
+from albacore._study_types import StudyDirection
+from albacore.integrations.lightgbm._stages import STAGES, TUNED_ALIASES, Stage
+from albacore.study import Study
+from albacore.trial import FrozenTrial, Trial, TrialState
+
+_logger = albacore_logging.get_logger(__name__)
+
+STAGE_KEY = "lightgbm_tuner:stage"
+PARAMS_KEY = "lightgbm_tuner:lgbm_params"
+_FINISHED = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
+
+# Canonical LightGBM metric name for each alias a user may write (objective names included,
+# because LightGBM's default metric is the objective's own).
+_METRIC_ALIASES = {
+    "l2": ("regression", "regression_l2", "mean_squared_error", "mse", "l2"),
+    "l1": ("regression_l1", "mean_absolute_error", "mae", "l1"),
+    "rmse": ("root_mean_squared_error", "l2_root", "rmse"),
+    "binary_logloss": ("binary", "binary_logloss"),
+    "multi_logloss": ("multiclass", "softmax", "multiclassova", "multiclass_ova", "ova", "ovr", "multi_logloss"),
+    "cross_entropy": ("xentropy", "cross_entropy"),
+    "ndcg": ("lambdarank", "rank_xendcg", "xendcg", "xe_ndcg", "xe_ndcg_mart", "xendcg_mart", "ndcg"),
+    "map": ("mean_average_precision", "map"),
+}
+_CANONICAL = {alias: name for name, aliases in _METRIC_ALIASES.items() for alias in aliases}
+_HIGHER_IS_BETTER = ("auc", "auc_mu", "ndcg", "map", "average_precision")
+
+
+def _metric_name(params: dict[str, Any], caller: str) -> str:
+    metric = params.get("metric")
+    if isinstance(metric, (list, tuple)):
+        metric = metric[0] if metric else None
+    if metric in (None, ""):
+        metric = params.get("objective", "regression")
+    if not isinstance(metric, str) or metric.lower() in ("none", "null", "custom", "na"):
+        raise ValueError(
+            f"{caller}: params['metric'] must name the metric to optimize, got metric={params.get('metric')!r}"
+        )
+    return _CANONICAL.get(metric, metric)
+
+
+def _strip_tuned_aliases(params: dict[str, Any]) -> dict[str, Any]:
+    aliases = {alias for names in TUNED_ALIASES.values() for alias in names}
+    return {key: value for key, value in params.items() if key not in aliases}
+
+
+def _default_sampler(seed: int | None) -> albacore.samplers.BaseSampler:
+    samplers = albacore.samplers
+    if hasattr(samplers, "TPESampler"):
+        return samplers.TPESampler(seed=seed)
+    return samplers.RandomSampler(seed=seed)
+
+
+class _BaseTuner:
+    """The stage loop shared by LightGBMTuner and LightGBMTunerCV."""
+
+    _caller = "LightGBMTuner"
+
+    def __init__(
+        self,
+        params: dict[str, Any],
+        train_set: Any,
+        *,
+        num_boost_round: int,
+        callbacks: list[Callable] | None,
+        time_budget: float | None,
+        sample_size: int | None,
+        study: Study | None,
+        study_callbacks: Sequence[Callable[[Study, FrozenTrial], None]] | None,
+        show_progress_bar: bool,
+        model_dir: str | None,
+        seed: int | None,
+    ) -> None:
+        self._lgb = require("lightgbm", extra="lightgbm", feature=self._caller)
+        self._validate(params, train_set, num_boost_round, time_budget, sample_size)
+        self.lgbm_params = _strip_tuned_aliases(dict(params))
+        self.lgbm_params.setdefault("feature_pre_filter", False)
+        if not any(key in self.lgbm_params for key in ("verbose", "verbosity")):
+            self.lgbm_params["verbosity"] = -1
+        self.metric = _metric_name(self.lgbm_params, self._caller)
+        self.lgbm_params["metric"] = self.metric
+        self.train_set = train_set
+        self.num_boost_round = num_boost_round
+        self.callbacks = callbacks
+        self.time_budget = time_budget
+        self.sample_size = sample_size
+        self.study_callbacks = list(study_callbacks or [])
+        self.show_progress_bar = show_progress_bar
+        self.model_dir = model_dir
+        self.seed = seed
+        self.study = self._make_study(study)
+        self._boosters: dict[int, Any] = {}
+
+    def _validate(self, params: Any, train_set: Any, num_boost_round: Any, time_budget: Any, sample_size: Any) -> None:
+        name = self._caller
+        if not isinstance(params, dict):
+            raise TypeError(f"{name}: params must be a dict, got params={params!r}")
+        if not isinstance(train_set, self._lgb.Dataset):
+            raise TypeError(f"{name}: train_set must be a lightgbm.Dataset, got train_set={train_set!r}")
+        if isinstance(num_boost_round, bool) or not isinstance(num_boost_round, int) or num_boost_round < 1:
+            raise ValueError(f"{name}: num_boost_round must be a positive int, got num_boost_round={num_boost_round!r}")
+        if time_budget is not None and not (isinstance(time_budget, (int, float)) and time_budget > 0):
+            raise ValueError(f"{name}: time_budget must be a positive number or None, got time_budget={time_budget!r}")
+        if sample_size is not None and (isinstance(sample_size, bool) or not isinstance(sample_size, int) or sample_size < 2):
+            raise ValueError(f"{name}: sample_size must be an int >= 2 or None, got sample_size={sample_size!r}")
+
+    @property
+    def higher_is_better(self) -> bool:
+        """Whether larger values of the tuned metric are better."""
+        return self.metric.split("@")[0] in _HIGHER_IS_BETTER
+
+    def _make_study(self, study: Study | None) -> Study:
+        direction = StudyDirection.MAXIMIZE if self.higher_is_better else StudyDirection.MINIMIZE
+        if study is None:
+            return albacore.create_study(direction=direction, sampler=_default_sampler(self.seed))
+        if study.directions != [direction]:
+            raise ValueError(
+                f"{self._caller}: study must have direction={direction.name.lower()!r} to optimize "
+                f"metric {self.metric!r}, got directions={[d.name.lower() for d in study.directions]}"
+            )
+        return study
+
+    # --- results ----------------------------------------------------------------------------
+    def _tuner_trials(self, states: tuple[TrialState, ...] = (TrialState.COMPLETE,)) -> list[FrozenTrial]:
+        trials = self.study.get_trials(deepcopy=False, states=states)
+        return [t for t in trials if STAGE_KEY in t.system_attrs and PARAMS_KEY in t.system_attrs]
+
+    def _best_trial(self) -> FrozenTrial | None:
+        trials = self._tuner_trials()
+        if not trials:
+            return None
+        pick = max if self.higher_is_better else min
+        return pick(trials, key=lambda t: t.value)
+
+    @property
+    def best_score(self) -> float:
+        """The best value of the metric so far (-inf or inf before any trial completes)."""
+        best = self._best_trial()
+        if best is None:
+            return -np.inf if self.higher_is_better else np.inf
+        return float(best.value)
+
+    @property
+    def best_params(self) -> dict[str, Any]:
+        """The LightGBM parameters of the best trial (the starting parameters before any)."""
+        best = self._best_trial()
+        if best is None:
+            return copy.deepcopy(self.lgbm_params)
+        return json.loads(best.system_attrs[PARAMS_KEY])
+
+    # --- the stage loop ---------------------------------------------------------------------
+    def run(self) -> None:
+        """Run the stages in order, skipping trials already finished in ``study``."""
+        self._start = time.monotonic()
+        self._tuning_set = self._sample(self.train_set)
+        for stage in STAGES:
+            if self._out_of_time():
+                _logger.info("%s: time budget exhausted before stage %s", self._caller, stage.name)
+                break
+            self._run_stage(stage)
+
+    def _out_of_time(self) -> bool:
+        return self.time_budget is not None and time.monotonic() - self._start >= self.time_budget
+
+    def _sample(self, dataset: Any) -> Any:
+        if self.sample_size is None:
+            return dataset
+        dataset.construct()
+        n = dataset.num_data()
+        if self.sample_size >= n:
+            return dataset
+        rng = np.random.default_rng(self.seed)
+        return dataset.subset(np.sort(rng.choice(n, self.sample_size, replace=False)).tolist())
+
+    def _stage_points(self, stage: Stage) -> list[dict[str, Any] | None]:
+        finished = [t for t in self._tuner_trials(_FINISHED) if t.system_attrs[STAGE_KEY] == stage.name]
+        if stage.grid is None:
+            return [None] * max(stage.n_trials - len(finished), 0)
+        done = [t.params for t in finished]
+        grid = [point for point in stage.grid(self.best_params) if point not in done]
+        return grid[: max(stage.n_trials - len(finished), 0)]
+
+    def _run_stage(self, stage: Stage) -> None:
+        points = self._stage_points(stage)
+        if not points:
+            return
+        with tqdm(total=len(points), desc=stage.name, disable=not self.show_progress_bar) as bar:
+            for point in points:
+                if self._out_of_time():
+                    return
+                self._run_trial(stage, point)
+                bar.set_postfix(best_score=self.best_score)
+                bar.update(1)
+
+    def _run_trial(self, stage: Stage, point: dict[str, Any] | None) -> None:
+        if point is not None:
+            self.study.enqueue_trial(point)
+        trial = self.study.ask()
+        params = {**self.best_params, **stage.suggest(trial, point or {})}
+        trial.set_system_attr(STAGE_KEY, stage.name)
+        trial.set_system_attr(PARAMS_KEY, json.dumps(params))
+        try:
+            score, booster = self._train(params)
+        except BaseException:
+            self.study.tell(trial, state=TrialState.FAIL)
+            raise
+        frozen = self.study.tell(trial, score)
+        if frozen.state == TrialState.COMPLETE:
+            self._keep_booster(trial, booster)
+        for callback in self.study_callbacks:
+            callback(self.study, frozen)
+
+    def _keep_booster(self, trial: Trial, booster: Any) -> None:
+        if self.model_dir is not None and booster is not None:
+            os.makedirs(self.model_dir, exist_ok=True)
+            booster.save_model(os.path.join(self.model_dir, f"{trial.number}.txt"))
+        best = self._best_trial()
+        if best is not None and best.number == trial.number:
+            self._boosters = {trial.number: booster}
+
+    def _train(self, params: dict[str, Any]) -> tuple[float, Any]:
+        raise NotImplementedError
