@@ -1,0 +1,136 @@
+"""enqueue_trial, add_trial and add_trials."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import albacore
+from albacore._warnings import AlbacoreWarning
+from albacore.distributions import FloatDistribution, IntDistribution
+from albacore.samplers import RandomSampler
+from albacore.trial import TrialState, create_trial
+
+
+def _study(**kwargs: Any) -> albacore.Study:
+    kwargs.setdefault("sampler", RandomSampler(seed=0))
+    return albacore.create_study(**kwargs)
+
+
+def _objective(trial: albacore.Trial) -> float:
+    x = trial.suggest_float("x", -10, 10)
+    n = trial.suggest_int("n", 0, 5)
+    return x + n
+
+
+def test_enqueued_params_are_used_by_the_next_trials_in_order() -> None:
+    study = _study()
+    study.enqueue_trial({"x": 1.5, "n": 2})
+    study.enqueue_trial({"x": -3.0, "n": 0}, user_attrs={"source": "manual"})
+    assert [t.state for t in study.trials] == [TrialState.WAITING, TrialState.WAITING]
+    study.optimize(_objective, n_trials=3)
+    trials = study.trials
+    assert trials[0].params == {"x": 1.5, "n": 2} and trials[0].value == 3.5
+    assert trials[1].params == {"x": -3.0, "n": 0} and trials[1].user_attrs == {"source": "manual"}
+    assert trials[2].params != trials[1].params
+    assert all(t.state == TrialState.COMPLETE for t in trials)
+
+
+def test_enqueued_params_only_partly_given_are_completed_by_the_sampler() -> None:
+    study = _study()
+    study.enqueue_trial({"x": 0.25})
+    study.optimize(_objective, n_trials=1)
+    params = study.trials[0].params
+    assert params["x"] == 0.25 and 0 <= params["n"] <= 5
+
+
+def test_enqueued_params_the_objective_never_suggests_are_ignored() -> None:
+    study = _study()
+    study.enqueue_trial({"x": 1.0, "n": 1, "unused": "yes"})
+    study.optimize(_objective, n_trials=1)
+    assert study.trials[0].params == {"x": 1.0, "n": 1}
+    assert study.trials[0].state == TrialState.COMPLETE
+
+
+def test_enqueued_value_outside_the_suggested_range_is_used_with_a_warning() -> None:
+    study = _study()
+    study.enqueue_trial({"x": 50.0, "n": 1})
+    with pytest.warns(AlbacoreWarning, match=r"enqueued value 50.0 of parameter 'x' is outside FloatDistribution"):
+        study.optimize(_objective, n_trials=1)
+    assert study.trials[0].params == {"x": 50.0, "n": 1}
+    assert study.best_value == 51.0
+
+
+def test_enqueued_trials_are_picked_by_ask_too() -> None:
+    study = _study()
+    study.enqueue_trial({"x": 2.0})
+    trial = study.ask()
+    assert trial.suggest_float("x", 0, 10) == 2.0
+    assert trial.number == 0
+
+
+def test_skip_if_exists() -> None:
+    study = _study()
+    study.enqueue_trial({"x": 1.0, "n": 1})
+    study.enqueue_trial({"x": 1.0, "n": 1}, skip_if_exists=True)
+    assert len(study.trials) == 1
+    study.optimize(_objective, n_trials=1)
+    study.enqueue_trial({"x": 1.0, "n": 1}, skip_if_exists=True)  # already ran: skipped
+    assert len(study.trials) == 1
+    study.enqueue_trial({"x": 1.0, "n": 1})  # without the flag: queued again
+    study.enqueue_trial({"x": 2.0, "n": 1}, skip_if_exists=True)  # new params: queued
+    assert [t.state for t in study.trials] == [TrialState.COMPLETE, TrialState.WAITING, TrialState.WAITING]
+
+
+def test_enqueue_rejects_non_dict_params() -> None:
+    with pytest.raises(TypeError, match=r"enqueue_trial: params must be a dict, got params=\[1\]"):
+        _study().enqueue_trial([1])  # type: ignore[arg-type]
+
+
+def test_enqueued_trials_with_threads_run_once_each() -> None:
+    study = _study()
+    for i in range(8):
+        study.enqueue_trial({"x": float(i), "n": 0})
+    study.optimize(_objective, n_trials=8, n_jobs=2)
+    assert sorted(t.params["x"] for t in study.trials) == [float(i) for i in range(8)]
+
+
+def test_add_trial_and_add_trials() -> None:
+    study = _study(direction="maximize")
+    dists = {"x": FloatDistribution(0, 10), "n": IntDistribution(0, 5)}
+    study.add_trial(create_trial(value=3.0, params={"x": 3.0, "n": 0}, distributions=dists))
+    study.add_trials(
+        [
+            create_trial(value=7.0, params={"x": 2.0, "n": 5}, distributions=dists, user_attrs={"src": "old"}),
+            create_trial(state=TrialState.FAIL, params={"x": 1.0}, distributions={"x": dists["x"]}),
+            create_trial(state=TrialState.PRUNED, value=1.0, intermediate_values={0: 1.0}),
+        ]
+    )
+    trials = study.trials
+    assert [t.number for t in trials] == [0, 1, 2, 3]
+    assert [t.state for t in trials] == [TrialState.COMPLETE, TrialState.COMPLETE, TrialState.FAIL, TrialState.PRUNED]
+    assert study.best_trial.number == 1 and study.best_trial.user_attrs == {"src": "old"}
+    study.optimize(_objective, n_trials=2)
+    assert [t.number for t in study.trials] == [0, 1, 2, 3, 4, 5]
+
+
+def test_added_waiting_trial_is_run_next() -> None:
+    study = _study()
+    study.add_trial(create_trial(state=TrialState.WAITING, system_attrs={"fixed_params": {"x": 4.0, "n": 3}}))
+    study.optimize(_objective, n_trials=1)
+    assert study.trials[0].params == {"x": 4.0, "n": 3}
+
+
+def test_add_trial_rejects_the_wrong_number_of_values() -> None:
+    study = _study(directions=["minimize", "minimize"])
+    with pytest.raises(ValueError, match=r"add_trial: the trial has 1 value\(s\) but the study has 2 objective\(s\)"):
+        study.add_trial(create_trial(value=1.0))
+    assert study.trials == []
+
+
+def test_add_trial_validates_the_trial() -> None:
+    trial = create_trial(value=1.0, params={"x": 1.0}, distributions={"x": FloatDistribution(0, 2)})
+    trial.params = {"x": 5.0}  # made inconsistent after creation
+    with pytest.raises(ValueError, match=r"parameter 'x'=5.0 is outside"):
+        _study().add_trial(trial)
