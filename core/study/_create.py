@@ -25,9 +25,9 @@ def resolve_storage(storage: str | BaseStorage | None) -> BaseStorage:
 
 def default_sampler(n_objectives: int) -> BaseSampler:
     """The sampler a study uses when none is given."""
-    from albacore.samplers._random import RandomSampler
+    from albacore.samplers._tpe import TPESampler
 
-    return RandomSampler()
+    return TPESampler(seed=None)
 
 
 def default_pruner() -> BasePruner:

@@ -1,0 +1,185 @@
+"""Parzen estimators: weighted mixtures of truncated Gaussians (numeric dimensions) and
+smoothed one-hot kernels (categorical dimensions) on the unit cube of a :class:`SpaceCodec`.
+
+One kernel per observation, plus an optional *prior* kernel (centred, as wide as the
+space, uniform over categories) that keeps some mass everywhere. Kernels are products over
+dimensions, so the same class serves univariate estimators (one dimension) and
+multivariate ones (all dimensions, modelling how good values co-occur).
+
+Bandwidths:
+
+* ``"scott"`` (multivariate): every kernel of a dimension shares the width
+  ``std * n ** (-1 / (d + 4))`` of the weighted observations, so the model tightens as the
+  good points concentrate and stays wide while they disagree.
+* ``"neighbor"`` (univariate): each kernel is as wide as the larger gap to its sorted
+  neighbours, which adapts to local density.
+
+Both are clipped to ``[1 / min(100, n + 1), 1]`` of the unit interval.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import log_ndtr, logsumexp, ndtr, ndtri
+
+from albacore.samplers._tpe._space import SpaceCodec
+
+_LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
+
+
+def _log_gauss_mass(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``log(Phi(b) - Phi(a))`` for ``a <= b``, accurate in both tails."""
+    flip = a > 0
+    lo = np.where(flip, -b, a)
+    hi = np.where(flip, -a, b)
+    log_hi = log_ndtr(hi)
+    with np.errstate(divide="ignore"):
+        return log_hi + np.log1p(-np.exp(np.minimum(log_ndtr(lo) - log_hi, -1e-300)))
+
+
+class ParzenEstimator:
+    """A kernel density over a :class:`SpaceCodec`'s unit cube.
+
+    Args:
+        z: ``(n, n_numeric)`` observations' numeric coordinates in [0, 1].
+        cats: ``(n, n_categorical)`` observations' choice indices.
+        weights: ``(n,)`` positive observation weights.
+        codec: The space encoding.
+        prior_weight: Weight of the prior kernel relative to an average observation;
+            None for no prior (one is used anyway when there are no observations).
+        bandwidth: ``"scott"`` or ``"neighbor"`` (see the module docstring).
+        consider_endpoints: With ``"neighbor"``, also count the interval ends as neighbours.
+    """
+
+    def __init__(
+        self,
+        z: np.ndarray,
+        cats: np.ndarray,
+        weights: np.ndarray,
+        codec: SpaceCodec,
+        *,
+        prior_weight: float | None,
+        bandwidth: str,
+        consider_endpoints: bool = False,
+    ) -> None:
+        self.codec = codec
+        n = len(z)
+        w = np.asarray(weights, dtype=float)
+        w = w / w.mean() if n else w
+        use_prior = prior_weight is not None or n == 0
+        pw = (prior_weight if prior_weight is not None else 1.0) if use_prior else 0.0
+        all_w = np.append(w, pw) if use_prior else w
+        self.log_w = np.log(all_w / all_w.sum())
+        self.discrete = np.array([dim.step is not None for dim in codec.numeric], dtype=bool)
+        self.mu, self.sigma = self._numeric_kernels(z, w, use_prior, bandwidth, consider_endpoints)
+        a, b = -self.mu / self.sigma, (1.0 - self.mu) / self.sigma
+        self.log_norm = _log_gauss_mass(a, b)
+        self.cat_log_p = self._categorical_kernels(cats, n, use_prior)
+
+    # --- construction ------------------------------------------------------------------------
+    def _numeric_kernels(
+        self, z: np.ndarray, w: np.ndarray, use_prior: bool, bandwidth: str, consider_endpoints: bool
+    ) -> tuple[np.ndarray, np.ndarray]:
+        n, d = z.shape
+        floor = 1.0 / min(100.0, n + 1.0)
+        if n == 0:
+            sigma = np.empty((0, d))
+        elif bandwidth == "scott":
+            mean = np.average(z, axis=0, weights=w)
+            std = np.sqrt(np.average((z - mean) ** 2, axis=0, weights=w))
+            h = n ** (-1.0 / (self.codec.n_dims + 4))
+            sigma = np.broadcast_to(np.clip(h * std, floor, 1.0), (n, d)).copy()
+        else:
+            sigma = _neighbor_bandwidth(z, use_prior, consider_endpoints, floor)
+        mu = z
+        if use_prior:
+            mu = np.vstack([z, np.full((1, d), 0.5)])
+            sigma = np.vstack([sigma, np.ones((1, d))])
+        return mu, sigma
+
+    def _categorical_kernels(self, cats: np.ndarray, n: int, use_prior: bool) -> list[np.ndarray]:
+        h = max(n, 1) ** (-1.0 / (self.codec.n_dims + 4))
+        alpha = 0.5 * h * h
+        result = []
+        for j, k in enumerate(self.codec.n_choices):
+            dist = self.codec.distances[j]
+            if dist is None:
+                base = np.eye(k)[cats[:, j]]
+            else:
+                scale = dist.max() if dist.max() > 0 else 1.0
+                logits = -0.5 * (dist[cats[:, j]] / (0.25 * scale)) ** 2
+                base = np.exp(logits - logits.max(axis=1, keepdims=True))
+                base /= base.sum(axis=1, keepdims=True)
+            probs = (1.0 - alpha) * base + alpha / k
+            if use_prior:
+                probs = np.vstack([probs, np.full((1, k), 1.0 / k)])
+            result.append(np.log(probs))
+        return result
+
+    # --- evaluation ------------------------------------------------------------------------
+    def log_pdf(self, z: np.ndarray, cats: np.ndarray, edges: list) -> np.ndarray:
+        """Log density (log probability mass for discrete dimensions) of candidates.
+
+        Args:
+            z: ``(m, n_numeric)`` candidates (on the grid for discrete dimensions).
+            cats: ``(m, n_categorical)`` candidates' choice indices.
+            edges: From :meth:`SpaceCodec.bin_edges`: bin edges of discrete dimensions.
+
+        Returns:
+            ``(m,)`` log densities.
+        """
+        m = len(z) if len(z) else len(cats)
+        total = np.broadcast_to(self.log_w, (m, len(self.log_w))).copy()
+        mu, sigma = self.mu[None], self.sigma[None]
+        for j in range(z.shape[1]):
+            if edges[j] is None:
+                x = (z[:, j, None] - mu[..., j]) / sigma[..., j]
+                total += -0.5 * x * x - _LOG_SQRT_2PI - np.log(sigma[..., j]) - self.log_norm[None, :, j]
+            else:
+                lo, hi = edges[j]
+                a = (lo[:, None] - mu[..., j]) / sigma[..., j]
+                b = (hi[:, None] - mu[..., j]) / sigma[..., j]
+                total += _log_gauss_mass(a, b) - self.log_norm[None, :, j]
+        for j, log_p in enumerate(self.cat_log_p):
+            total += log_p[:, cats[:, j]].T
+        return logsumexp(total, axis=1)
+
+    def sample(self, rng: np.random.Generator, size: int) -> tuple[np.ndarray, np.ndarray]:
+        """Draw ``size`` points: ``(z, cats)`` arrays."""
+        kernels = rng.choice(len(self.log_w), size=size, p=np.exp(self.log_w))
+        mu, sigma = self.mu[kernels], self.sigma[kernels]
+        a, b = -mu / sigma, (1.0 - mu) / sigma
+        flip = a > 0  # sample the mirrored tail for accuracy
+        lo = ndtr(np.where(flip, -b, a))
+        hi = ndtr(np.where(flip, -a, b))
+        u = lo + rng.random(mu.shape) * (hi - lo)
+        x = ndtri(np.clip(u, 1e-300, 1.0 - 1e-16))
+        z = np.clip(mu + np.where(flip, -x, x) * sigma, 0.0, 1.0)
+        cats = np.empty((size, len(self.cat_log_p)), dtype=int)
+        for j, log_p in enumerate(self.cat_log_p):
+            cdf = np.cumsum(np.exp(log_p[kernels]), axis=1)
+            draws = rng.random((size, 1)) * cdf[:, -1:]
+            cats[:, j] = np.minimum((cdf < draws).sum(axis=1), cdf.shape[1] - 1)
+        return z, cats
+
+
+def _neighbor_bandwidth(z: np.ndarray, use_prior: bool, consider_endpoints: bool, floor: float) -> np.ndarray:
+    """Per kernel and dimension, the larger distance to the neighbouring observations."""
+    n, d = z.shape
+    sigma = np.empty((n, d))
+    for j in range(d):
+        points = z[:, j]
+        extra = [0.5] if use_prior else []
+        if consider_endpoints:
+            extra += [0.0, 1.0]
+        pool = np.sort(np.concatenate([points, extra]))
+        pos = np.searchsorted(pool, points)
+        # With duplicates, searchsorted finds the first copy; neighbours are the distinct
+        # values just below and above.
+        left = np.where(pos > 0, points - pool[np.maximum(pos - 1, 0)], np.nan)
+        upper = np.searchsorted(pool, points, side="right")
+        right = np.where(upper < len(pool), pool[np.minimum(upper, len(pool) - 1)] - points, np.nan)
+        gap = np.fmax(left, right)
+        gap = np.where(np.isnan(gap), 1.0, gap)
+        sigma[:, j] = np.clip(gap, floor, 1.0)
+    return sigma

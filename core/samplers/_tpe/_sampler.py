@@ -1,0 +1,323 @@
+"""TPESampler: the Tree-structured Parzen Estimator."""
+
+from __future__ import annotations
+
+import copy
+import math
+import threading
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+import numpy as np
+
+from albacore._rng import SeededRNG
+from albacore._warnings import warn
+from albacore.distributions import BaseDistribution
+from albacore.logging import get_logger
+from albacore.samplers._base import BaseSampler
+from albacore.samplers._random import sample_uniform
+from albacore.samplers._tpe._history import History, Snapshot, compatible
+from albacore.samplers._tpe._parzen import ParzenEstimator
+from albacore.samplers._tpe._space import SpaceCodec
+from albacore.samplers._tpe._split import hypervolume_weights, split_below
+from albacore._moo import to_minimization
+from albacore.trial._constraints import CONSTRAINTS_KEY, constraints_from_sequence
+from albacore.trial._frozen import FrozenTrial
+from albacore.trial._state import TrialState
+
+if TYPE_CHECKING:
+    from albacore.study.study import Study
+
+_logger = get_logger(__name__)
+
+
+def default_gamma(n: int) -> int:
+    """Number of good trials among ``n``: a tenth, rounded up, at most 25."""
+    return min(int(math.ceil(0.1 * n)), 25)
+
+
+def default_weights(n: int) -> np.ndarray:
+    """Observation weights, oldest first: the 25 newest count fully, older ones fade linearly."""
+    if n < 25:
+        return np.ones(n)
+    return np.concatenate([np.linspace(1.0 / n, 1.0, num=n - 25), np.ones(25)])
+
+
+class _Context:
+    """What one trial's sampling decisions are based on (read once per trial)."""
+
+    def __init__(self, snapshot: Snapshot, running: list[FrozenTrial], below: np.ndarray) -> None:
+        self.snapshot = snapshot
+        self.running = running
+        self.below = below
+
+
+class TPESampler(BaseSampler):
+    """Tree-structured Parzen Estimator: models good and bad trials and samples where the
+    ratio of their densities is highest.
+
+    After ``n_startup_trials`` random trials, finished trials are split into a good group
+    (the best ``gamma(n)``) and the rest. Each group gets a Parzen estimator (a mixture of
+    truncated Gaussians, one per trial, plus a broad prior); ``n_ei_candidates`` points are
+    drawn from the good model and the one maximizing ``l(x) / g(x)`` is chosen, which
+    maximizes expected improvement under the TPE model.
+
+    Args:
+        n_startup_trials: Number of finished trials sampled at random before modelling.
+        n_ei_candidates: Candidates drawn from the good model per decision.
+        seed: Seed of the random generator.
+        multivariate: Model the parameters sampled together jointly, so interactions
+            between them are captured. ``None`` means True for single-objective studies and
+            False for multi-objective ones.
+        group: Split conditional search spaces into groups of parameters that always appear
+            together and model each group jointly (implies multivariate).
+        warn_independent_sampling: Warn when a multivariate sampler has to sample a
+            parameter on its own (it is outside the jointly modelled space). ``None`` means
+            True unless ``group`` is set.
+        constant_liar: Count running trials as bad, so parallel workers spread out.
+        constraints_func: ``func(frozen_trial) -> sequence of floats``; a trial is feasible
+            iff every value is <= 0. Infeasible trials count as bad. Values are stored in
+            the trial's ``"constraints"`` system attribute, as ``trial.set_constraint``
+            does; constraints set by the objective are honoured without this argument.
+        consider_prior: Add the broad prior kernel to both models.
+        prior_weight: Weight of the prior kernel relative to one trial.
+        consider_endpoints: For univariate models, count the ends of a parameter's range
+            as neighbours when choosing kernel widths.
+        gamma: ``func(n_finished) -> int``: how many trials are good. Default: a tenth,
+            rounded up, at most 25.
+        weights: ``func(n) -> array`` of observation weights, oldest trial first.
+            Default: equal for 25 trials, then older trials fade.
+        categorical_distance_func: Mapping from a categorical parameter name to
+            ``func(choice_a, choice_b) -> float``; kernels then spread probability to
+            nearby choices.
+
+    Raises:
+        ValueError: On an invalid argument, e.g. ``n_startup_trials < 0``.
+        TypeError: When a function argument is not callable.
+
+    Example:
+        .. code-block:: python
+
+            sampler = albacore.samplers.TPESampler(seed=0)
+            study = albacore.create_study(sampler=sampler)
+            study.optimize(lambda t: (t.suggest_float("x", -5, 5) - 1) ** 2, n_trials=50)
+    """
+
+    def __init__(
+        self,
+        *,
+        n_startup_trials: int = 10,
+        n_ei_candidates: int = 24,
+        seed: int | None = None,
+        multivariate: bool | None = None,
+        group: bool = False,
+        warn_independent_sampling: bool | None = None,
+        constant_liar: bool = True,
+        constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
+        consider_prior: bool = True,
+        prior_weight: float = 1.0,
+        consider_endpoints: bool = False,
+        gamma: Callable[[int], int] | None = None,
+        weights: Callable[[int], np.ndarray] | None = None,
+        categorical_distance_func: dict[str, Callable[[Any, Any], float]] | None = None,
+    ) -> None:
+        _check_int("n_startup_trials", n_startup_trials, 0)
+        _check_int("n_ei_candidates", n_ei_candidates, 1)
+        if isinstance(prior_weight, bool) or not isinstance(prior_weight, (int, float)) or not prior_weight > 0:
+            raise ValueError(f"TPESampler: prior_weight must be a number > 0, got prior_weight={prior_weight!r}")
+        if multivariate is False and group:
+            raise ValueError("TPESampler: group=True needs multivariate modelling, got multivariate=False")
+        for name, func in (("constraints_func", constraints_func), ("gamma", gamma), ("weights", weights)):
+            if func is not None and not callable(func):
+                raise TypeError(f"TPESampler: {name} must be callable or None, got {name}={func!r}")
+        if categorical_distance_func is not None and (
+            not isinstance(categorical_distance_func, dict)
+            or not all(callable(f) for f in categorical_distance_func.values())
+        ):
+            raise TypeError(
+                "TPESampler: categorical_distance_func must be a dict from parameter name to a "
+                f"callable, got categorical_distance_func={categorical_distance_func!r}"
+            )
+        self._n_startup_trials = n_startup_trials
+        self._n_ei_candidates = n_ei_candidates
+        self._rng = SeededRNG(seed)
+        self._multivariate = multivariate
+        self._group = group
+        self._warn_independent = (not group) if warn_independent_sampling is None else warn_independent_sampling
+        self._constant_liar = constant_liar
+        self._constraints_func = constraints_func
+        self._prior_weight = float(prior_weight) if consider_prior else None
+        self._consider_endpoints = consider_endpoints
+        self._gamma = gamma or default_gamma
+        self._weights = weights or default_weights
+        self._categorical_distance_func = categorical_distance_func
+        self._init_caches()
+
+    def _init_caches(self) -> None:
+        self._lock = threading.Lock()
+        self._histories: dict[tuple[str, int], History] = {}
+        self._local = threading.local()
+        self._warned: set[str] = set()
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        for key in ("_lock", "_histories", "_local", "_warned"):
+            del state[key]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._init_caches()
+
+    def reseed_rng(self) -> None:
+        self._rng.reseed()
+
+    # --- the sampler contract ----------------------------------------------------------------
+    def _is_multivariate(self, study: Study) -> bool:
+        if self._multivariate is None:
+            return self._group or len(study.directions) == 1
+        return self._multivariate
+
+    def infer_relative_search_space(self, study: Study, trial: FrozenTrial) -> dict[str, BaseDistribution]:
+        if not self._is_multivariate(study):
+            return {}
+        snapshot = self._context(study, trial).snapshot
+        source = snapshot.latest if self._group else snapshot.intersection
+        return {name: dist for name, dist in sorted(source.items()) if not dist.single()}
+
+    def sample_relative(
+        self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
+    ) -> dict[str, Any]:
+        if not search_space:
+            return {}
+        context = self._context(study, trial)
+        if context.snapshot.n < self._n_startup_trials:
+            return {}
+        if not self._group:
+            return self._sample(study, context, search_space, "scott")
+        params: dict[str, Any] = {}
+        for names in _decompose(context.snapshot.param_sets):
+            sub_space = {name: search_space[name] for name in sorted(names) if name in search_space}
+            if sub_space:
+                params.update(self._sample(study, context, sub_space, "scott"))
+        return params
+
+    def sample_independent(
+        self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
+    ) -> Any:
+        context = self._context(study, trial)
+        if context.snapshot.n < self._n_startup_trials:
+            return sample_uniform(self._rng.rng, param_distribution)
+        if self._warn_independent and self._is_multivariate(study) and param_name not in self._warned:
+            self._warned.add(param_name)
+            warn(
+                f"TPESampler: parameter {param_name!r} is sampled on its own, outside the jointly "
+                f"modelled parameters (it is not in every trial); consider group=True for "
+                f"conditional search spaces"
+            )
+        return self._sample(study, context, {param_name: param_distribution}, "neighbor")[param_name]
+
+    def after_trial(
+        self, study: Study, trial: FrozenTrial, state: TrialState, values: Sequence[float] | None
+    ) -> None:
+        if self._constraints_func is None or state not in (TrialState.COMPLETE, TrialState.PRUNED):
+            return
+        finished = copy.copy(trial)
+        finished.state = state
+        finished.values = None if values is None else list(values)
+        constraints = constraints_from_sequence(self._constraints_func(finished))
+        study.set_trial_system_attr(trial, CONSTRAINTS_KEY, constraints)
+
+    # --- internals ---------------------------------------------------------------------------
+    def _context(self, study: Study, trial: FrozenTrial) -> _Context:
+        """The history behind ``trial``'s decisions, read once per trial and thread."""
+        key = (study.study_name, study._study_id)
+        cached = getattr(self._local, "context", None)
+        if cached is not None and cached[0] == key and cached[1] == trial.number:
+            return cached[2]
+        with self._lock:
+            history = self._histories.get(key)
+            if history is None:
+                history = self._histories[key] = History(len(study.directions))
+        running = history.update(study)
+        running = [t for t in running if t.number != trial.number] if self._constant_liar else []
+        snapshot = history.snapshot()
+        n_below = int(self._gamma(snapshot.n))
+        context = _Context(snapshot, running, split_below(snapshot, study.directions, n_below))
+        self._local.context = (key, trial.number, context)
+        return context
+
+    def _sample(
+        self, study: Study, context: _Context, space: dict[str, BaseDistribution], bandwidth: str
+    ) -> dict[str, Any]:
+        snapshot = context.snapshot
+        codec = SpaceCodec(space, self._categorical_distance_func)
+        columns = {name: snapshot.column(name, dist) for name, dist in space.items()}
+        has_all = np.all(~np.isnan(np.vstack(list(columns.values()))), axis=0)
+        by_number = np.argsort(snapshot.numbers, kind="stable")
+        below_rows = by_number[(has_all & context.below)[by_number]]
+        above_rows = by_number[(has_all & ~context.below)[by_number]]
+        z_b, c_b = codec.encode({k: v[below_rows] for k, v in columns.items()})
+        z_a, c_a = codec.encode({k: v[above_rows] for k, v in columns.items()})
+        w_b = self._below_weights(study, snapshot, below_rows)
+        w_a = np.asarray(self._weights(len(above_rows)), dtype=float)
+        liars = _running_rows(context.running, space)
+        if liars:
+            z_l, c_l = codec.encode(liars)
+            z_a, c_a = np.vstack([z_a, z_l]), np.vstack([c_a, c_l])
+            w_a = np.append(w_a, np.ones(len(z_l)))
+        options = dict(prior_weight=self._prior_weight, bandwidth=bandwidth, consider_endpoints=self._consider_endpoints)
+        good = ParzenEstimator(z_b, c_b, w_b, codec, **options)
+        bad = ParzenEstimator(z_a, c_a, w_a, codec, **options)
+        z, cats = good.sample(self._rng.rng, self._n_ei_candidates)
+        values, z = codec.snap(z)
+        edges = codec.bin_edges(values)
+        score = good.log_pdf(z, cats, edges) - bad.log_pdf(z, cats, edges)
+        best = int(np.argmax(score))
+        return codec.to_params(values[best], cats[best])
+
+    def _below_weights(self, study: Study, snapshot: Snapshot, rows: np.ndarray) -> np.ndarray:
+        if len(study.directions) == 1 or len(rows) == 0:
+            return np.asarray(self._weights(len(rows)), dtype=float)
+        values = snapshot.values[rows]
+        ok = ~np.isnan(values).any(axis=1) & (snapshot.violation[rows] <= 0)
+        weights = np.ones(len(rows))
+        if ok.sum() > 1:
+            weights[ok] = hypervolume_weights(to_minimization(values[ok], study.directions))
+        return weights
+
+
+def _check_int(name: str, value: Any, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"TPESampler: {name} must be an int >= {minimum}, got {name}={value!r}")
+
+
+def _running_rows(running: list[FrozenTrial], space: dict[str, BaseDistribution]) -> dict[str, np.ndarray]:
+    """Internal values of ``space`` for running trials that already have all of it."""
+    rows: dict[str, list[float]] = {name: [] for name in space}
+    for trial in running:
+        dists = trial.distributions
+        if not all(name in dists and compatible(dists[name], d) for name, d in space.items()):
+            continue
+        internal = {name: dists[name].to_internal_repr(trial.params[name]) for name in space}
+        if all(space[name].contains(v) for name, v in internal.items()):
+            for name, value in internal.items():
+                rows[name].append(value)
+    if not rows or not next(iter(rows.values())):
+        return {}
+    return {name: np.array(values) for name, values in rows.items()}
+
+
+def _decompose(param_sets: list[frozenset[str]]) -> list[frozenset[str]]:
+    """Partition parameter names into groups such that every trial's set is a union of groups."""
+    groups: list[frozenset[str]] = []
+    for names in sorted(param_sets, key=lambda s: sorted(s)):
+        refined: list[frozenset[str]] = []
+        rest = set(names)
+        for group in groups:
+            inside, outside = group & names, group - names
+            refined.extend(g for g in (inside, outside) if g)
+            rest -= group
+        if rest:
+            refined.append(frozenset(rest))
+        groups = refined
+    return sorted(groups, key=lambda g: sorted(g))

@@ -1,0 +1,114 @@
+"""Splitting finished trials into the good ("below") and the bad ("above") groups.
+
+Order of preference, best first:
+
+1. feasible COMPLETE trials, by objective value (single objective) or by non-domination
+   rank, the last front that only partly fits filled greedily by hypervolume contribution
+   (multi-objective);
+2. feasible PRUNED trials: those that got further first, then by their last reported value;
+3. infeasible trials, by total constraint violation.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from albacore._moo import non_domination_ranks, to_minimization
+from albacore._study_types import StudyDirection
+from albacore.hypervolume._compute import exclusive_hypervolume
+from albacore.samplers._tpe._history import COMPLETE, PRUNED, Snapshot
+
+
+def split_below(snapshot: Snapshot, directions: Sequence[StudyDirection], n_below: int) -> np.ndarray:
+    """Return a boolean mask over the snapshot's rows marking the ``n_below`` best trials."""
+    n = snapshot.n
+    below = np.zeros(n, dtype=bool)
+    n_below = min(n_below, n)
+    if n_below <= 0:
+        return below
+    feasible = snapshot.violation <= 0.0
+    complete = np.flatnonzero((snapshot.states == COMPLETE) & feasible)
+    if len(directions) == 1:
+        sign = -1.0 if directions[0] == StudyDirection.MAXIMIZE else 1.0
+        chosen = complete[np.argsort(sign * snapshot.values[complete, 0], kind="stable")][:n_below]
+    else:
+        chosen = _best_multi_objective(to_minimization(snapshot.values[complete], directions), n_below)
+        chosen = complete[chosen]
+    below[chosen] = True
+    missing = n_below - len(chosen)
+    if missing > 0:
+        below[_rest_order(snapshot, directions, feasible)[:missing]] = True
+    return below
+
+
+def _rest_order(snapshot: Snapshot, directions: Sequence[StudyDirection], feasible: np.ndarray) -> np.ndarray:
+    """Rows other than feasible COMPLETE ones, best first."""
+    pruned = np.flatnonzero((snapshot.states == PRUNED) & feasible)
+    sign = -1.0 if directions[0] == StudyDirection.MAXIMIZE else 1.0
+    value = np.where(np.isnan(snapshot.values[pruned, 0]), np.inf, sign * snapshot.values[pruned, 0])
+    pruned = pruned[np.lexsort((value, -snapshot.last_step[pruned]))]
+    infeasible = np.flatnonzero(~feasible)
+    infeasible = infeasible[np.argsort(snapshot.violation[infeasible], kind="stable")]
+    return np.concatenate([pruned, infeasible]).astype(int)
+
+
+def _best_multi_objective(points: np.ndarray, n_below: int) -> np.ndarray:
+    """Indices of ``n_below`` points: whole non-domination fronts, then a hypervolume pick."""
+    if len(points) <= n_below:
+        return np.arange(len(points))
+    ranks = non_domination_ranks(points, n_below=n_below)
+    chosen: list[int] = []
+    for rank in range(int(ranks.min()), int(ranks.max()) + 1):
+        front = np.flatnonzero(ranks == rank)
+        if len(chosen) + len(front) <= n_below:
+            chosen.extend(front.tolist())
+            if len(chosen) == n_below:
+                break
+            continue
+        picked = greedy_hypervolume_subset(points[front], n_below - len(chosen))
+        chosen.extend(front[picked].tolist())
+        break
+    return np.array(chosen, dtype=int)
+
+
+def reference_point(points: np.ndarray) -> np.ndarray:
+    """A reference point slightly worse than every point (minimization)."""
+    worst, best = points.max(axis=0), points.min(axis=0)
+    margin = np.maximum(0.1 * (worst - best), 1e-12 * np.maximum(1.0, np.abs(worst)))
+    return worst + margin
+
+
+def greedy_hypervolume_subset(points: np.ndarray, k: int) -> np.ndarray:
+    """Pick ``k`` of ``points`` one by one, each time the one adding the most hypervolume."""
+    ref = reference_point(points)
+    unique, inverse = np.unique(points, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    selected: list[int] = []
+    remaining = list(range(len(unique)))
+    while len(selected) < min(k, len(unique)):
+        chosen_points = unique[selected]
+        gains = [exclusive_hypervolume(unique[i], chosen_points, ref) for i in remaining]
+        best = remaining[int(np.argmax(gains))]
+        selected.append(best)
+        remaining.remove(best)
+    # Map unique points back to rows; duplicates fill any remaining slots.
+    rows = [int(np.flatnonzero(inverse == u)[0]) for u in selected]
+    if len(rows) < k:
+        others = [i for i in range(len(points)) if i not in set(rows)]
+        rows.extend(others[: k - len(rows)])
+    return np.array(rows, dtype=int)
+
+
+def hypervolume_weights(points: np.ndarray) -> np.ndarray:
+    """Weights of good multi-objective points, larger for bigger hypervolume contributions."""
+    if len(points) <= 1:
+        return np.ones(len(points))
+    from albacore.hypervolume._compute import hypervolume_contributions
+
+    contrib = hypervolume_contributions(points, reference_point(points))
+    top = contrib.max()
+    if top <= 0:
+        return np.ones(len(points))
+    return np.clip(contrib / top, 0.1, 1.0)
