@@ -1,0 +1,595 @@
+"""RDBStorage: studies in SQLite, PostgreSQL or MySQL/MariaDB, shared by many workers.
+
+Database work of one trial of ``study.optimize`` (RandomSampler, ``k`` parameters, no
+waiting trials); every statement is indexed and touches only this trial's rows:
+
+=============================  ===============================================================
+step                           statements
+=============================  ===============================================================
+look for an enqueued trial     1 SELECT (trials WHERE study_id AND state = WAITING)
+``create_new_trial``           1 transaction: UPDATE study counter, SELECT it, INSERT trial
+``Trial(...)`` snapshot        2 SELECTs (trial row; its children in one UNION ALL)
+``suggest_*`` (each of k)      1 transaction: SELECT trial FOR UPDATE, upsert param
+``tell``: read the trial       2 SELECTs
+``tell``: finish               1 transaction: SELECT trial FOR UPDATE, UPDATE trial, INSERT value
+``tell``: read it back         2 SELECTs, then cached forever (finished trials are immutable)
+=============================  ===============================================================
+
+A sampler or pruner reading the history (``study.get_trials``) costs two more queries whose
+size is the number of trials that changed since this process last looked (see
+:mod:`albacore.storages._rdb._cache`); the finished ones come from this process's cache. So
+per-trial cost stays flat as a study grows.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import json
+import threading
+from typing import Any, Callable, Container, Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from albacore._study_types import FrozenStudy, StudyDirection
+from albacore.distributions import BaseDistribution, distribution_to_json
+from albacore.exceptions import DuplicatedStudyError, StorageInternalError, UpdateFinishedTrialError
+from albacore.storages._base import BaseStorage
+from albacore.storages._heartbeat import BaseHeartbeat, StaleTrialCallback, validate_heartbeat_args
+from albacore.storages._in_memory import generate_study_name
+from albacore.storages._rdb import _engine, _schema
+from albacore.storages._rdb._cache import StudyTrials
+from albacore.storages._rdb._load import TRIAL_COLUMNS, load_trial, load_trials
+from albacore.storages._rdb._models import (
+    TRIAL_CHILD_TABLES,
+    encode_float,
+    studies,
+    study_attrs,
+    study_directions,
+    trial_attrs,
+    trial_intermediate_values,
+    trial_params,
+    trial_values,
+    trials,
+)
+from albacore.storages._rdb._writes import dump_json, lock_trial, lock_updatable_trial, server_epoch, upsert
+from albacore.trial._frozen import FrozenTrial
+from albacore.trial._state import TrialState
+
+_UNFINISHED = frozenset((TrialState.RUNNING, TrialState.WAITING))
+
+
+class RDBStorage(BaseStorage, BaseHeartbeat):
+    """Studies in a relational database: SQLite, PostgreSQL or MySQL/MariaDB.
+
+    Many processes and machines may share one database; trial numbers stay unique and
+    gapless. Each process caches finished trials (they never change), so reading a study's
+    history costs work proportional to what changed since the last read. The schema is
+    created on first use and versioned with bundled Alembic migrations.
+
+    Args:
+        url: SQLAlchemy database URL, e.g. ``"sqlite:///albacore.db"``, ``"sqlite://"``
+            (in memory), ``"postgresql://user:password@host:5432/db"`` (psycopg 3, or
+            psycopg2 when installed), ``"mysql+pymysql://user:password@host/db"``.
+        engine_kwargs: Extra keyword arguments of ``sqlalchemy.create_engine``.
+        skip_compatibility_check: Do not compare the database's schema revision with this
+            albacore's.
+        heartbeat_interval: Seconds between heartbeats of a running trial; None disables
+            heartbeats.
+        grace_period: Seconds without a heartbeat after which a RUNNING trial is stale
+            (default: twice ``heartbeat_interval``).
+        heartbeat_stale_trial_callback: Called as ``callback(study, frozen_trial)`` after a
+            stale trial is marked FAIL (e.g. ``RetryHeartbeatStaleTrialCallback()``).
+        skip_table_creation: Do not create the tables if they are missing.
+
+    Raises:
+        ValueError: If ``url`` is malformed or names an unsupported database or driver, or a
+            heartbeat argument is invalid.
+        ImportError: If the database driver is not installed.
+        StorageInternalError: If the server cannot be reached (naming host and port; within
+            a 10 s connect timeout) or the schema revision does not match.
+
+    Example:
+        .. code-block:: python
+
+            storage = albacore.storages.RDBStorage("sqlite:///albacore.db")
+            study = albacore.create_study(storage=storage, study_name="s", load_if_exists=True)
+    """
+
+    def __init__(
+        self,
+        url: str,
+        engine_kwargs: dict[str, Any] | None = None,
+        skip_compatibility_check: bool = False,
+        *,
+        heartbeat_interval: int | float | None = None,
+        grace_period: int | float | None = None,
+        heartbeat_stale_trial_callback: Callable[..., None] | None = None,
+        skip_table_creation: bool = False,
+    ) -> None:
+        interval, grace = validate_heartbeat_args(
+            "RDBStorage", heartbeat_interval, grace_period, heartbeat_stale_trial_callback
+        )
+        if engine_kwargs is not None and not isinstance(engine_kwargs, dict):
+            raise TypeError(f"RDBStorage: engine_kwargs must be a dict, got engine_kwargs={engine_kwargs!r}")
+        self.url = url
+        self.engine_kwargs = engine_kwargs
+        self.skip_compatibility_check = skip_compatibility_check
+        self.heartbeat_interval = interval
+        self.grace_period = grace
+        self.failed_trial_callback = heartbeat_stale_trial_callback
+        self.skip_table_creation = skip_table_creation
+        self._setup(check=True)
+
+    def _setup(self, check: bool) -> None:
+        self._url = _engine.parse_url(self.url)
+        engine = _engine.create_engine(self._url, self.engine_kwargs)
+        self._runner = _engine.TransactionRunner(engine, serialize=_engine.is_memory_sqlite(self._url))
+        self._lock = threading.RLock()
+        self._studies: dict[int, StudyTrials] = {}
+        self._finished: dict[int, FrozenTrial] = {}
+        if not check:
+            return
+        try:
+            if not self.skip_table_creation:
+                _schema.create_if_missing(engine)
+            if not self.skip_compatibility_check:
+                _schema.check_version(engine, _engine.describe_url(self._url))
+        except OperationalError as exc:
+            raise _engine.connection_error(self._url, exc) from None
+
+    def __getstate__(self) -> dict[str, Any]:
+        keep = ("url", "engine_kwargs", "skip_compatibility_check", "heartbeat_interval", "grace_period",
+                "failed_trial_callback", "skip_table_creation")
+        return {name: self.__dict__[name] for name in keep}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._setup(check=False)
+
+    def _run(self, operation: str, fn: Callable[[Connection], Any], *, write: bool, idempotent: bool = True) -> Any:
+        return self._runner.run(operation, fn, write=write, idempotent=idempotent)
+
+    # --- schema --------------------------------------------------------------------------------
+    def upgrade(self) -> None:
+        """Migrate the database to this albacore's schema revision (back it up first).
+
+        Example:
+            .. code-block:: python
+
+                RDBStorage(url, skip_compatibility_check=True).upgrade()
+        """
+        _schema.upgrade(self._runner.engine)
+
+    def get_current_version(self) -> str | None:
+        """The database's schema revision (None if albacore's tables do not exist)."""
+        return _schema.current_version_of(self._runner.engine)
+
+    def get_head_version(self) -> str:
+        """The newest schema revision this albacore knows."""
+        return _schema.head_version()
+
+    def get_all_versions(self) -> list[str]:
+        """Every schema revision this albacore knows, oldest first."""
+        return _schema.all_versions()
+
+    # --- studies -------------------------------------------------------------------------------
+    def create_new_study(self, directions: Sequence[StudyDirection], study_name: str | None = None) -> int:
+        name = study_name if study_name is not None else generate_study_name()
+
+        def work(conn: Connection) -> int:
+            try:
+                study_id = conn.execute(
+                    sa.insert(studies).values(study_name=name, next_trial_number=0)
+                ).inserted_primary_key[0]
+            except IntegrityError:
+                raise DuplicatedStudyError(f"a study named {name!r} already exists") from None
+            conn.execute(
+                sa.insert(study_directions),
+                [{"study_id": study_id, "objective": i, "direction": int(d)} for i, d in enumerate(directions)],
+            )
+            return study_id
+
+        return self._run("create_new_study", work, write=True, idempotent=False)
+
+    def delete_study(self, study_id: int) -> None:
+        def work(conn: Connection) -> None:
+            self._require_study(conn, study_id)
+            trial_ids = sa.select(trials.c.trial_id).where(trials.c.study_id == study_id).scalar_subquery()
+            for table in TRIAL_CHILD_TABLES:
+                conn.execute(sa.delete(table).where(table.c.trial_id.in_(trial_ids)))
+            conn.execute(sa.delete(trials).where(trials.c.study_id == study_id))
+            conn.execute(sa.delete(study_attrs).where(study_attrs.c.study_id == study_id))
+            conn.execute(sa.delete(study_directions).where(study_directions.c.study_id == study_id))
+            conn.execute(sa.delete(studies).where(studies.c.study_id == study_id))
+
+        self._run("delete_study", work, write=True)
+        with self._lock:
+            cached = self._studies.pop(study_id, None)
+            if cached is not None:
+                for trial in cached.trials:
+                    self._finished.pop(trial._trial_id, None)
+
+    def _require_study(self, conn: Connection, study_id: int) -> None:
+        found = conn.execute(sa.select(studies.c.study_id).where(studies.c.study_id == study_id)).first()
+        if found is None:
+            raise KeyError(f"no study with id {study_id}")
+
+    def _set_study_attr(self, operation: str, study_id: int, kind: str, key: str, value: Any) -> None:
+        text = dump_json(value, f"{operation}: value of {key!r}")
+
+        def work(conn: Connection) -> None:
+            self._require_study(conn, study_id)
+            upsert(conn, study_attrs, {"study_id": study_id, "kind": kind, "attr_key": key}, {"value_json": text})
+
+        self._run(operation, work, write=True)
+
+    def set_study_user_attr(self, study_id: int, key: str, value: Any) -> None:
+        self._set_study_attr("set_study_user_attr", study_id, "u", key, value)
+
+    def set_study_system_attr(self, study_id: int, key: str, value: Any) -> None:
+        self._set_study_attr("set_study_system_attr", study_id, "s", key, value)
+
+    def get_study_id_from_name(self, study_name: str) -> int:
+        def work(conn: Connection) -> int | None:
+            return conn.execute(sa.select(studies.c.study_id).where(studies.c.study_name == study_name)).scalar()
+
+        study_id = self._run("get_study_id_from_name", work, write=False)
+        if study_id is None:
+            raise KeyError(f"no study named {study_name!r}")
+        return study_id
+
+    def get_study_name_from_id(self, study_id: int) -> str:
+        def work(conn: Connection) -> str | None:
+            return conn.execute(sa.select(studies.c.study_name).where(studies.c.study_id == study_id)).scalar()
+
+        name = self._run("get_study_name_from_id", work, write=False)
+        if name is None:
+            raise KeyError(f"no study with id {study_id}")
+        return name
+
+    def get_study_directions(self, study_id: int) -> list[StudyDirection]:
+        with self._lock:
+            cached = self._studies.get(study_id)
+        if cached is not None:
+            return list(cached.directions)
+        return self._run("get_study_directions", lambda conn: self._directions(conn, study_id), write=False)
+
+    def _directions(self, conn: Connection, study_id: int) -> list[StudyDirection]:
+        rows = conn.execute(
+            sa.select(study_directions.c.direction)
+            .where(study_directions.c.study_id == study_id)
+            .order_by(study_directions.c.objective)
+        ).all()
+        if not rows:
+            raise KeyError(f"no study with id {study_id}")
+        return [StudyDirection(row[0]) for row in rows]
+
+    def _study_attrs(self, operation: str, study_id: int, kind: str) -> dict[str, Any]:
+        def work(conn: Connection) -> dict[str, Any]:
+            self._require_study(conn, study_id)
+            rows = conn.execute(
+                sa.select(study_attrs.c.attr_key, study_attrs.c.value_json).where(
+                    study_attrs.c.study_id == study_id, study_attrs.c.kind == kind
+                )
+            )
+            return {key: json.loads(text) for key, text in rows}
+
+        return self._run(operation, work, write=False)
+
+    def get_study_user_attrs(self, study_id: int) -> dict[str, Any]:
+        return self._study_attrs("get_study_user_attrs", study_id, "u")
+
+    def get_study_system_attrs(self, study_id: int) -> dict[str, Any]:
+        return self._study_attrs("get_study_system_attrs", study_id, "s")
+
+    def get_all_studies(self) -> list[FrozenStudy]:
+        def work(conn: Connection) -> list[FrozenStudy]:
+            names = dict(conn.execute(sa.select(studies.c.study_id, studies.c.study_name)).all())
+            directions: dict[int, list[StudyDirection]] = {}
+            for study_id, direction in conn.execute(
+                sa.select(study_directions.c.study_id, study_directions.c.direction).order_by(
+                    study_directions.c.study_id, study_directions.c.objective
+                )
+            ):
+                directions.setdefault(study_id, []).append(StudyDirection(direction))
+            attrs: dict[tuple[int, str], dict[str, Any]] = {}
+            for study_id, kind, key, text in conn.execute(
+                sa.select(study_attrs.c.study_id, study_attrs.c.kind, study_attrs.c.attr_key, study_attrs.c.value_json)
+            ):
+                attrs.setdefault((study_id, kind), {})[key] = json.loads(text)
+            return [
+                FrozenStudy(
+                    study_name=name,
+                    direction=None,
+                    directions=directions.get(study_id, []),
+                    user_attrs=attrs.get((study_id, "u"), {}),
+                    system_attrs=attrs.get((study_id, "s"), {}),
+                    study_id=study_id,
+                )
+                for study_id, name in sorted(names.items())
+                if study_id in directions
+            ]
+
+        return self._run("get_all_studies", work, write=False)
+
+    # --- trials: writes --------------------------------------------------------------------------
+    def create_new_trial(self, study_id: int, template_trial: FrozenTrial | None = None) -> int:
+        now = datetime.datetime.now()
+
+        def work(conn: Connection) -> int:
+            bumped = conn.execute(
+                sa.update(studies)
+                .where(studies.c.study_id == study_id)
+                .values(next_trial_number=studies.c.next_trial_number + 1)
+            )
+            if bumped.rowcount == 0:
+                raise KeyError(f"no study with id {study_id}")
+            number = conn.execute(
+                sa.select(studies.c.next_trial_number).where(studies.c.study_id == study_id)
+            ).scalar_one() - 1
+            if template_trial is None:
+                row = {"state": int(TrialState.RUNNING), "datetime_start": now, "datetime_complete": None}
+            else:
+                row = {
+                    "state": int(template_trial.state),
+                    "datetime_start": template_trial.datetime_start,
+                    "datetime_complete": template_trial.datetime_complete,
+                }
+            if row["state"] == int(TrialState.RUNNING):
+                row["heartbeat"] = server_epoch(conn)
+            trial_id = conn.execute(
+                sa.insert(trials).values(study_id=study_id, number=number, **row)
+            ).inserted_primary_key[0]
+            if template_trial is not None:
+                _insert_template_children(conn, trial_id, template_trial)
+            return trial_id
+
+        return self._run("create_new_trial", work, write=True, idempotent=False)
+
+    def set_trial_param(
+        self, trial_id: int, param_name: str, param_value_internal: float, distribution: BaseDistribution
+    ) -> None:
+        dist_json = distribution_to_json(distribution)
+
+        def work(conn: Connection) -> None:
+            lock_updatable_trial(conn, trial_id)
+            upsert(
+                conn,
+                trial_params,
+                {"trial_id": trial_id, "param_name": param_name},
+                {"param_value": float(param_value_internal), "distribution_json": dist_json},
+            )
+
+        self._run("set_trial_param", work, write=True)
+
+    def set_trial_state_values(
+        self, trial_id: int, state: TrialState, values: Sequence[float] | None = None
+    ) -> bool:
+        attempts = 0
+        now = datetime.datetime.now()
+
+        def work(conn: Connection) -> bool:
+            nonlocal attempts
+            attempts += 1
+            number, current = lock_trial(conn, trial_id)
+            if current.is_finished():
+                if attempts > 1 and current == state:
+                    return True  # our previous attempt committed before the connection dropped
+                raise UpdateFinishedTrialError(
+                    f"trial {number} has already finished ({current.name}) and cannot be changed"
+                )
+            if state == TrialState.RUNNING and current != TrialState.WAITING:
+                return False
+            update: dict[str, Any] = {"state": int(state)}
+            if state == TrialState.RUNNING:
+                update["datetime_start"] = now
+                update["heartbeat"] = server_epoch(conn)
+            if state.is_finished():
+                update["datetime_complete"] = now
+            conn.execute(sa.update(trials).where(trials.c.trial_id == trial_id).values(**update))
+            if values is not None:
+                conn.execute(sa.delete(trial_values).where(trial_values.c.trial_id == trial_id))
+                conn.execute(sa.insert(trial_values), _value_rows(trial_id, values))
+            return True
+
+        return self._run("set_trial_state_values", work, write=True)
+
+    def set_trial_intermediate_value(self, trial_id: int, step: int, intermediate_value: float) -> None:
+        value, kind = encode_float(float(intermediate_value))
+
+        def work(conn: Connection) -> None:
+            lock_updatable_trial(conn, trial_id)
+            upsert(conn, trial_intermediate_values, {"trial_id": trial_id, "step": int(step)},
+                   {"value": value, "kind": kind})
+
+        self._run("set_trial_intermediate_value", work, write=True)
+
+    def _set_trial_attr(self, operation: str, trial_id: int, kind: str, key: str, value: Any) -> None:
+        text = dump_json(value, f"{operation}: value of {key!r}")
+
+        def work(conn: Connection) -> None:
+            lock_updatable_trial(conn, trial_id)
+            upsert(conn, trial_attrs, {"trial_id": trial_id, "kind": kind, "attr_key": key}, {"value_json": text})
+
+        self._run(operation, work, write=True)
+
+    def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:
+        self._set_trial_attr("set_trial_user_attr", trial_id, "u", key, value)
+
+    def set_trial_system_attr(self, trial_id: int, key: str, value: Any) -> None:
+        self._set_trial_attr("set_trial_system_attr", trial_id, "s", key, value)
+
+    # --- trials: reads ---------------------------------------------------------------------------
+    def get_trial(self, trial_id: int) -> FrozenTrial:
+        with self._lock:
+            cached = self._finished.get(trial_id)
+        if cached is None:
+            cached = self._run("get_trial", lambda conn: load_trial(conn, trial_id), write=False)
+            if cached is None:
+                raise KeyError(f"no trial with id {trial_id}")
+            if cached.state.is_finished():
+                with self._lock:
+                    cached = self._finished.setdefault(trial_id, cached)
+            else:
+                return cached
+        return copy.deepcopy(cached)
+
+    def get_all_trials(
+        self, study_id: int, deepcopy: bool = True, states: Container[TrialState] | None = None
+    ) -> list[FrozenTrial]:
+        if states is not None and all(s not in states for s in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)):
+            wanted = [int(s) for s in _UNFINISHED if s in states]
+            selected = self._unfinished_trials(study_id, wanted) if wanted else []
+        else:
+            cached = self._refreshed(study_id)
+            with self._lock:
+                trials_ = list(cached.trials)
+            selected = trials_ if states is None else [t for t in trials_ if t.state in states]
+        return copy.deepcopy(selected) if deepcopy else selected
+
+    def _unfinished_trials(self, study_id: int, states: list[int]) -> list[FrozenTrial]:
+        def work(conn: Connection) -> list[FrozenTrial]:
+            rows = conn.execute(
+                sa.select(*TRIAL_COLUMNS)
+                .where(trials.c.study_id == study_id, trials.c.state.in_(states))
+                .order_by(trials.c.number)
+            ).all()
+            if not rows:
+                self._require_study(conn, study_id)
+            return load_trials(conn, rows)
+
+        return self._run("get_all_trials", work, write=False)
+
+    def _refreshed(self, study_id: int) -> StudyTrials:
+        with self._lock:
+            cached = self._studies.get(study_id)
+            if cached is None:
+                directions = self._run("get_all_trials", lambda conn: self._directions(conn, study_id), write=False)
+                cached = self._studies[study_id] = StudyTrials(directions)
+            self._run("get_all_trials", lambda conn: cached.refresh(conn, study_id, self._finished), write=False)
+            return cached
+
+    def get_trial_id_from_study_id_trial_number(self, study_id: int, trial_number: int) -> int:
+        def work(conn: Connection) -> int | None:
+            return conn.execute(
+                sa.select(trials.c.trial_id).where(trials.c.study_id == study_id, trials.c.number == trial_number)
+            ).scalar()
+
+        trial_id = self._run("get_trial_id_from_study_id_trial_number", work, write=False)
+        if trial_id is None:
+            raise KeyError(f"study {study_id} has no trial number {trial_number}")
+        return trial_id
+
+    def get_trial_number_from_id(self, trial_id: int) -> int:
+        with self._lock:
+            cached = self._finished.get(trial_id)
+        if cached is not None:
+            return cached.number
+
+        def work(conn: Connection) -> int | None:
+            return conn.execute(sa.select(trials.c.number).where(trials.c.trial_id == trial_id)).scalar()
+
+        number = self._run("get_trial_number_from_id", work, write=False)
+        if number is None:
+            raise KeyError(f"no trial with id {trial_id}")
+        return number
+
+    def get_best_trial(self, study_id: int) -> FrozenTrial:
+        cached = self._refreshed(study_id)
+        if len(cached.directions) > 1:
+            raise RuntimeError("best trial is not defined for a multi-objective study; use best_trials")
+        if cached.best is None:
+            raise ValueError("no feasible trial has completed yet")
+        return cached.best
+
+    # --- heartbeats ------------------------------------------------------------------------------
+    # Beats are stamped with the database server's clock (seconds since the epoch), so workers
+    # on machines whose clocks disagree still judge staleness consistently. A trial starts
+    # with a beat when it becomes RUNNING.
+    def record_heartbeat(self, trial_id: int) -> None:
+        def work(conn: Connection) -> None:
+            conn.execute(
+                sa.update(trials)
+                .where(trials.c.trial_id == trial_id, trials.c.state == int(TrialState.RUNNING))
+                .values(heartbeat=server_epoch(conn))
+            )
+
+        self._run("record_heartbeat", work, write=True)
+
+    def _get_stale_trial_ids(self, study_id: int) -> list[int]:
+        if self.heartbeat_interval is None:
+            return []
+        grace = self.grace_period
+
+        def work(conn: Connection) -> list[int]:
+            return list(
+                conn.execute(
+                    sa.select(trials.c.trial_id)
+                    .where(
+                        trials.c.study_id == study_id,
+                        trials.c.state == int(TrialState.RUNNING),
+                        trials.c.heartbeat < server_epoch(conn) - grace,
+                    )
+                    .order_by(trials.c.number)
+                ).scalars()
+            )
+
+        return self._run("get_stale_trial_ids", work, write=False)
+
+    def get_heartbeat_interval(self) -> float | None:
+        return self.heartbeat_interval
+
+    def get_failed_trial_callback(self) -> StaleTrialCallback | None:
+        return self.failed_trial_callback
+
+    def remove_session(self) -> None:
+        """Return this process's pooled connections (they are reopened on demand)."""
+        self._runner.engine.dispose()
+
+
+def _value_rows(trial_id: int, values: Sequence[float]) -> list[dict[str, Any]]:
+    rows = []
+    for objective, raw in enumerate(values):
+        value, kind = encode_float(float(raw))
+        rows.append({"trial_id": trial_id, "objective": objective, "value": value, "kind": kind})
+    return rows
+
+
+def _insert_template_children(conn: Connection, trial_id: int, template: FrozenTrial) -> None:
+    if template.params:
+        conn.execute(
+            sa.insert(trial_params),
+            [
+                {
+                    "trial_id": trial_id,
+                    "param_name": name,
+                    "param_value": float(template.distributions[name].to_internal_repr(value)),
+                    "distribution_json": distribution_to_json(template.distributions[name]),
+                }
+                for name, value in template.params.items()
+            ],
+        )
+    if template.values is not None:
+        conn.execute(sa.insert(trial_values), _value_rows(trial_id, template.values))
+    if template.intermediate_values:
+        conn.execute(
+            sa.insert(trial_intermediate_values),
+            [
+                {"trial_id": trial_id, "step": int(step), **dict(zip(("value", "kind"), encode_float(float(v))))}
+                for step, v in template.intermediate_values.items()
+            ],
+        )
+    attrs = [("u", k, v) for k, v in template.user_attrs.items()] + [
+        ("s", k, v) for k, v in template.system_attrs.items()
+    ]
+    if attrs:
+        conn.execute(
+            sa.insert(trial_attrs),
+            [
+                {"trial_id": trial_id, "kind": kind, "attr_key": key, "value_json": dump_json(value, f"attribute {key!r}")}
+                for kind, key, value in attrs
+            ],
+        )

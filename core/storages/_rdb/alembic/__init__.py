@@ -1,0 +1,1 @@
+"""Alembic migrations of the RDB schema (run through ``RDBStorage.upgrade``)."""
