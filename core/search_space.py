@@ -7,6 +7,7 @@ every trial had: the *intersection* of the trials' search spaces.
 from __future__ import annotations
 
 import threading
+import weakref
 from typing import TYPE_CHECKING, Iterable
 
 from albacore.distributions import BaseDistribution
@@ -57,7 +58,8 @@ class IntersectionSearchSpace:
     """Incrementally maintained :func:`intersection_search_space` of one study.
 
     Finished trials never change, so each call only looks at trials finished since the
-    previous call.
+    previous call. The cache belongs to one ``Study`` object: called with another one (a
+    sampler reused across studies), it starts over.
 
     Args:
         include_pruned: Also intersect with pruned trials.
@@ -69,7 +71,7 @@ class IntersectionSearchSpace:
             (TrialState.COMPLETE, TrialState.PRUNED) if include_pruned else (TrialState.COMPLETE,)
         )
         self._lock = threading.Lock()
-        self._study_id: int | None = None
+        self._study_ref: weakref.ref | None = None
         self._seen: set[int] = set()
         self._space: dict[str, BaseDistribution] | None = None
 
@@ -77,8 +79,8 @@ class IntersectionSearchSpace:
         """Return the current intersection for ``study`` (name-sorted)."""
         trials = study.get_trials(deepcopy=False, states=self._states)
         with self._lock:
-            if self._study_id != study._study_id:
-                self._study_id, self._seen, self._space = study._study_id, set(), None
+            if self._study_ref is None or self._study_ref() is not study:
+                self._study_ref, self._seen, self._space = weakref.ref(study), set(), None
             for trial in trials:
                 if trial.number not in self._seen:
                     self._seen.add(trial.number)
@@ -88,6 +90,7 @@ class IntersectionSearchSpace:
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
         del state["_lock"]
+        state["_study_ref"], state["_seen"], state["_space"] = None, set(), None
         return state
 
     def __setstate__(self, state: dict) -> None:
