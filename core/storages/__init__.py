@@ -7,13 +7,21 @@ from albacore.storages._in_memory import InMemoryStorage
 from albacore.storages._resolve import get_storage
 
 # Imported on first access: they load SQLAlchemy and database drivers.
-_LAZY = {"RDBStorage": "albacore.storages._rdb"}
+_LAZY = {
+    "RDBStorage": "albacore.storages._rdb",
+    "JournalStorage": "albacore.storages.journal",
+    "JournalFileBackend": "albacore.storages.journal",
+    "JournalRedisBackend": "albacore.storages.journal",
+}
 
 __all__ = [
     "BaseHeartbeat",
     "BaseStorage",
     "RetryHeartbeatStaleTrialCallback",
     "InMemoryStorage",
+    "JournalFileBackend",
+    "JournalRedisBackend",
+    "JournalStorage",
     "RDBStorage",
     "fail_stale_trials",
     "get_storage",

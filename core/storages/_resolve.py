@@ -48,7 +48,7 @@ def _load_url_storages() -> None:
     """Import the storage modules that register URL schemes (lazily: they load drivers)."""
     import importlib
 
-    for module in ("albacore.storages._rdb",):
+    for module in ("albacore.storages._rdb", "albacore.storages.journal"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -1,0 +1,192 @@
+"""The journal's in-memory state: log records replayed into an InMemoryStorage.
+
+Every process replays the same records in the same order, so ids, trial numbers and
+compare-and-set outcomes are decided by log order alone and agree across processes. The
+record carries every time stamp, so datetimes agree too.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Any, Callable
+
+from albacore._study_types import StudyDirection
+from albacore.distributions import distribution_to_json, json_to_distribution
+from albacore.storages._in_memory import InMemoryStorage
+from albacore.trial._frozen import FrozenTrial
+from albacore.trial._state import TrialState
+
+SNAPSHOT_FORMAT = 1
+
+
+def trial_to_json(trial: FrozenTrial) -> dict[str, Any]:
+    """A JSON-serializable dict holding everything of ``trial`` but its id and number."""
+    return {
+        "state": int(trial.state),
+        "values": trial.values,
+        "start": _dt_to_json(trial.datetime_start),
+        "complete": _dt_to_json(trial.datetime_complete),
+        "params": {
+            name: [dist.to_internal_repr(trial.params[name]), distribution_to_json(dist)]
+            for name, dist in trial.distributions.items()
+        },
+        "user_attrs": trial.user_attrs,
+        "system_attrs": trial.system_attrs,
+        "intermediate": [[step, value] for step, value in trial.intermediate_values.items()],
+    }
+
+
+def trial_from_json(data: dict[str, Any], number: int = -1, trial_id: int = -1) -> FrozenTrial:
+    """Rebuild a FrozenTrial from :func:`trial_to_json`'s output."""
+    params, distributions = {}, {}
+    for name, (internal, dist_json) in data["params"].items():
+        dist = json_to_distribution(dist_json)
+        distributions[name] = dist
+        params[name] = dist.to_external_repr(internal)
+    return FrozenTrial(
+        number=number,
+        state=TrialState(data["state"]),
+        value=None,
+        values=data["values"],
+        datetime_start=_dt_from_json(data["start"]),
+        datetime_complete=_dt_from_json(data["complete"]),
+        params=params,
+        distributions=distributions,
+        user_attrs=data["user_attrs"],
+        system_attrs=data["system_attrs"],
+        intermediate_values={int(step): float(value) for step, value in data["intermediate"]},
+        trial_id=trial_id,
+    )
+
+
+def _dt_to_json(when: datetime.datetime | None) -> str | None:
+    return None if when is None else when.isoformat()
+
+
+def _dt_from_json(text: str | None) -> datetime.datetime | None:
+    return None if text is None else datetime.datetime.fromisoformat(text)
+
+
+class ReplayState(InMemoryStorage):
+    """An InMemoryStorage driven by log records, plus the journal's own bookkeeping.
+
+    ``apply(record)`` performs one record and returns its outcome (or raises what the
+    operation raised, e.g. UpdateFinishedTrialError when a trial was finished by an earlier
+    record). ``heartbeats`` maps a trial id to the epoch time of its last beat, and
+    ``last_seq`` the highest sequence number applied per writer, so that a record appended
+    twice (a retried append) is applied once.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.heartbeats: dict[int, float] = {}
+        self.last_seq: dict[str, int] = {}
+        self._ops: dict[str, Callable[[dict[str, Any]], Any]] = {
+            "create_study": self._op_create_study,
+            "delete_study": lambda r: self.delete_study(r["study_id"]),
+            "study_user_attr": lambda r: self.set_study_user_attr(r["study_id"], r["key"], r["value"]),
+            "study_system_attr": lambda r: self.set_study_system_attr(r["study_id"], r["key"], r["value"]),
+            "create_trial": lambda r: self.create_new_trial(r["study_id"], trial_from_json(r["trial"])),
+            "param": self._op_param,
+            "state": self._op_state,
+            "intermediate": lambda r: self.set_trial_intermediate_value(r["trial_id"], r["step"], r["value"]),
+            "trial_user_attr": lambda r: self.set_trial_user_attr(r["trial_id"], r["key"], r["value"]),
+            "trial_system_attr": lambda r: self.set_trial_system_attr(r["trial_id"], r["key"], r["value"]),
+            "heartbeat": self._op_heartbeat,
+        }
+
+    def is_duplicate(self, record: dict[str, Any]) -> bool:
+        """Whether ``record`` was applied already (its writer's sequence number is not new)."""
+        return record["seq"] <= self.last_seq.get(record["writer"], -1)
+
+    def apply(self, record: dict[str, Any]) -> Any:
+        """Apply one record and return its outcome."""
+        self.last_seq[record["writer"]] = record["seq"]
+        return self._ops[record["op"]](record)
+
+    def _op_create_study(self, record: dict[str, Any]) -> int:
+        directions = [StudyDirection(d) for d in record["directions"]]
+        return self.create_new_study(directions, record["name"])
+
+    def _op_param(self, record: dict[str, Any]) -> None:
+        dist = json_to_distribution(record["distribution"])
+        self.set_trial_param(record["trial_id"], record["name"], record["value"], dist)
+
+    def _op_state(self, record: dict[str, Any]) -> bool:
+        state = TrialState(record["state"])
+        changed = self.set_trial_state_values(record["trial_id"], state, record["values"])
+        if changed and (state == TrialState.RUNNING or state.is_finished()):
+            # The base class stamps its own clock; use the writer's, which every process shares.
+            when = _dt_from_json(record["time"])
+            record_, number = self._locate(record["trial_id"])
+            trial = record_.trials[number]
+            if state == TrialState.RUNNING:
+                trial.datetime_start = when
+            else:
+                trial.datetime_complete = when
+        if state.is_finished():
+            self.heartbeats.pop(record["trial_id"], None)
+        return changed
+
+    def _op_heartbeat(self, record: dict[str, Any]) -> None:
+        trial_id = record["trial_id"]
+        try:
+            record_, number = self._locate(trial_id)
+        except KeyError:
+            return
+        if not record_.trials[number].state.is_finished():
+            self.heartbeats[trial_id] = record["time"]
+
+    # --- snapshots -----------------------------------------------------------------------------
+    def to_snapshot(self) -> bytes:
+        """Serialize the whole state as JSON."""
+        studies = []
+        for study in self.get_all_studies():
+            trials = self.get_all_trials(study._study_id, deepcopy=False)
+            studies.append(
+                {
+                    "id": study._study_id,
+                    "name": study.study_name,
+                    "directions": [int(d) for d in study.directions],
+                    "user_attrs": study.user_attrs,
+                    "system_attrs": study.system_attrs,
+                    "trials": [[t._trial_id, trial_to_json(t)] for t in trials],
+                }
+            )
+        data = {
+            "format": SNAPSHOT_FORMAT,
+            "next_study_id": self._next_study_id,
+            "next_trial_id": self._next_trial_id,
+            "studies": studies,
+            "heartbeats": [[k, v] for k, v in self.heartbeats.items()],
+            "last_seq": self.last_seq,
+        }
+        return json.dumps(data, separators=(",", ":")).encode()
+
+    @classmethod
+    def from_snapshot(cls, snapshot: bytes) -> ReplayState:
+        """Rebuild a state from :meth:`to_snapshot`'s output.
+
+        Raises:
+            ValueError: If the snapshot is not one this version wrote.
+        """
+        data = json.loads(snapshot)
+        if data.get("format") != SNAPSHOT_FORMAT:
+            raise ValueError(f"unknown journal snapshot format {data.get('format')!r}")
+        state = cls()
+        for study in sorted(data["studies"], key=lambda s: s["id"]):
+            state._next_study_id = study["id"]
+            study_id = state.create_new_study([StudyDirection(d) for d in study["directions"]], study["name"])
+            for key, value in study["user_attrs"].items():
+                state.set_study_user_attr(study_id, key, value)
+            for key, value in study["system_attrs"].items():
+                state.set_study_system_attr(study_id, key, value)
+            for trial_id, trial in study["trials"]:
+                state._next_trial_id = trial_id
+                state.create_new_trial(study_id, trial_from_json(trial))
+        state._next_study_id = data["next_study_id"]
+        state._next_trial_id = data["next_trial_id"]
+        state.heartbeats = {int(k): float(v) for k, v in data["heartbeats"]}
+        state.last_seq = {str(k): int(v) for k, v in data["last_seq"].items()}
+        return state
