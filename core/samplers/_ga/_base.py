@@ -1,0 +1,290 @@
+"""Machinery shared by NSGA-II and NSGA-III: generations kept in the storage, parent
+selection, crossover and mutation.
+
+**Generations across workers.** Every trial records the generation it belongs to (trial
+system attribute ``"nsga:generation"``). Once ``population_size`` trials of generation
+``g`` have completed, the survivors among them and generation ``g - 1``'s survivors are
+selected and their trial numbers stored in the study (``"nsga:population:<g>"``); the
+first worker to get there writes them and every other worker reads them, so all workers
+breed generation ``g + 1`` from the same parents. A trial's crossover parents are recorded
+in ``"nsga:parents"``.
+"""
+
+from __future__ import annotations
+
+import abc
+import copy
+import threading
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+import numpy as np
+
+from albacore._moo import to_minimization
+from albacore._rng import SeededRNG
+from albacore.distributions import BaseDistribution, check_distribution_compatibility
+from albacore.logging import get_logger
+from albacore.samplers._base import BaseSampler
+from albacore.samplers._ga import _space
+from albacore.samplers._ga._crossovers import BaseCrossover, UniformCrossover
+from albacore.samplers._ga._selection import constrained_ranks, crowding_distance, violations
+from albacore.samplers._random import sample_uniform
+from albacore.search_space import IntersectionSearchSpace
+from albacore.trial._constraints import CONSTRAINTS_KEY, constraints_from_sequence
+from albacore.trial._frozen import FrozenTrial
+from albacore.trial._state import TrialState
+
+if TYPE_CHECKING:
+    from albacore.study.study import Study
+
+_logger = get_logger(__name__)
+
+GENERATION_KEY = "nsga:generation"
+PARENTS_KEY = "nsga:parents"
+POPULATION_KEY = "nsga:population:{}"
+_MAX_CROSSOVER_TRIES = 32
+
+
+def _check_prob(owner: str, name: str, value: Any, allow_none: bool = False) -> float | None:
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= float(value) <= 1.0:
+        raise ValueError(f"{owner}: {name} must be a probability in [0, 1], got {name}={value!r}")
+    return float(value)
+
+
+class _Pending:
+    """What ``before_trial`` decided for a trial, used while its parameters are suggested."""
+
+    __slots__ = ("parents", "mutation_prob")
+
+    def __init__(self, parents: list[FrozenTrial], mutation_prob: float | None) -> None:
+        self.parents = parents
+        self.mutation_prob = mutation_prob
+
+
+class GeneticSampler(BaseSampler):
+    """Base of the NSGA samplers; subclasses choose the survivors of a generation."""
+
+    _name = "GeneticSampler"
+
+    def __init__(
+        self,
+        *,
+        population_size: int = 50,
+        mutation_prob: float | None = None,
+        crossover: BaseCrossover | None = None,
+        crossover_prob: float = 0.9,
+        swapping_prob: float = 0.5,
+        seed: int | None = None,
+        constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
+    ) -> None:
+        owner = self._name
+        if isinstance(population_size, bool) or not isinstance(population_size, int) or population_size < 2:
+            raise ValueError(f"{owner}: population_size must be an int >= 2, got population_size={population_size!r}")
+        self._mutation_prob = _check_prob(owner, "mutation_prob", mutation_prob, allow_none=True)
+        self._crossover_prob = _check_prob(owner, "crossover_prob", crossover_prob)
+        self._swapping_prob = _check_prob(owner, "swapping_prob", swapping_prob)
+        if crossover is None:
+            crossover = UniformCrossover(self._swapping_prob)  # type: ignore[arg-type]
+        if not isinstance(crossover, BaseCrossover):
+            raise TypeError(f"{owner}: crossover must be a BaseCrossover, got crossover={crossover!r}")
+        if population_size < crossover.n_parents:
+            raise ValueError(
+                f"{owner}: population_size must be >= the {crossover.n_parents} parents {crossover} needs, "
+                f"got population_size={population_size}"
+            )
+        if constraints_func is not None and not callable(constraints_func):
+            raise TypeError(f"{owner}: constraints_func must be callable, got constraints_func={constraints_func!r}")
+        self._population_size = population_size
+        self._crossover = crossover
+        self._constraints_func = constraints_func
+        self._rng = SeededRNG(seed)
+        self._search_space = IntersectionSearchSpace()
+        self._lock = threading.Lock()
+        self._populations: dict[tuple[str, int], list[int]] = {}
+        self._pending: dict[tuple[str, int], _Pending] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_lock"]
+        state["_pending"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
+    def reseed_rng(self) -> None:
+        self._rng.reseed()
+
+    @abc.abstractmethod
+    def _select_survivors(
+        self, study: Study, points: np.ndarray, violation: np.ndarray, size: int, rng: np.random.Generator
+    ) -> np.ndarray:
+        """Indices of the ``size`` trials (rows of ``points``) that survive into the parent population."""
+
+    # --- generations ----------------------------------------------------------------------------
+    def _objectives(self, study: Study, trials: list[FrozenTrial]) -> tuple[np.ndarray, np.ndarray]:
+        points = to_minimization(np.array([t.values for t in trials], dtype=float), study.directions)
+        violation = violations([t.constraints for t in trials], self._constraints_func is not None)
+        return points.reshape(len(trials), -1), violation
+
+    def _parent_population(self, study: Study) -> tuple[int, list[FrozenTrial]]:
+        """The latest generation whose survivors are known, and those survivors (parents)."""
+        trials = study.get_trials(deepcopy=False)
+        by_generation: dict[int, list[FrozenTrial]] = defaultdict(list)
+        for t in trials:
+            if t.state == TrialState.COMPLETE:
+                generation = t.system_attrs.get(GENERATION_KEY)
+                if generation is not None:
+                    by_generation[generation].append(t)
+        by_number = {t.number: t for t in trials}
+        generation, parents = -1, []
+        study_attrs: dict[str, Any] | None = None
+        while len(by_generation.get(generation + 1, ())) >= self._population_size:
+            generation += 1
+            key = (study.study_name, generation)
+            with self._lock:
+                numbers = self._populations.get(key)
+            if numbers is None:
+                if study_attrs is None:
+                    study_attrs = study.system_attrs
+                numbers = study_attrs.get(POPULATION_KEY.format(generation))
+                if numbers is None:
+                    parent_numbers = {p.number for p in parents}
+                    pool = parents + [t for t in by_generation[generation] if t.number not in parent_numbers]
+                    points, violation = self._objectives(study, pool)
+                    chosen = self._select_survivors(study, points, violation, self._population_size, self._rng.rng)
+                    numbers = [pool[i].number for i in chosen]
+                    study.set_system_attr(POPULATION_KEY.format(generation), numbers)
+                with self._lock:
+                    self._populations[key] = list(numbers)
+            parents = [by_number[n] for n in numbers if n in by_number]
+        return generation, parents
+
+    def _tournament(self, study: Study, population: list[FrozenTrial], rng: np.random.Generator) -> list[FrozenTrial]:
+        """Pick the crossover parents by binary tournaments (rank, then crowding distance)."""
+        points, violation = self._objectives(study, population)
+        ranks = constrained_ranks(points, violation)
+        crowding = np.zeros(len(population))
+        for rank in np.unique(ranks):
+            front = np.flatnonzero(ranks == rank)
+            crowding[front] = crowding_distance(points[front])
+        chosen: list[int] = []
+        n_parents = self._crossover.n_parents
+        while len(chosen) < n_parents:
+            candidates = [i for i in range(len(population)) if i not in chosen]
+            a, b = rng.choice(candidates, size=2, replace=False) if len(candidates) > 1 else (candidates[0],) * 2
+            better = a if (ranks[a], -crowding[a]) <= (ranks[b], -crowding[b]) else b
+            chosen.append(int(better))
+        return [population[i] for i in chosen]
+
+    # --- the sampler hooks -------------------------------------------------------------------------
+    def before_trial(self, study: Study, trial: FrozenTrial) -> None:
+        generation, population = self._parent_population(study)
+        study.set_trial_system_attr(trial, GENERATION_KEY, generation + 1)
+        if not population:
+            return
+        parents = self._tournament(study, population, self._rng.rng)
+        study.set_trial_system_attr(trial, PARENTS_KEY, [p.number for p in parents])
+        with self._lock:
+            self._pending[(study.study_name, trial.number)] = _Pending(parents, self._mutation_prob)
+
+    def infer_relative_search_space(self, study: Study, trial: FrozenTrial) -> dict[str, BaseDistribution]:
+        with self._lock:
+            if (study.study_name, trial.number) not in self._pending:
+                return {}
+        return {n: d for n, d in self._search_space.calculate(study).items() if not d.single()}
+
+    def sample_relative(
+        self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
+    ) -> dict[str, Any]:
+        with self._lock:
+            pending = self._pending.get((study.study_name, trial.number))
+        if pending is None or not search_space:
+            return {}
+        if pending.mutation_prob is None:
+            pending.mutation_prob = 1.0 / max(1, len(search_space))
+        rng = self._rng.rng
+        parents = pending.parents
+        if rng.random() < self._crossover_prob:
+            child = self._cross(study, parents, search_space, rng)
+        else:
+            child = {name: parents[0].params[name] for name in search_space}
+        return {name: value for name, value in child.items() if rng.random() >= pending.mutation_prob}
+
+    def _cross(
+        self, study: Study, parents: list[FrozenTrial], space: dict[str, BaseDistribution], rng: np.random.Generator
+    ) -> dict[str, Any]:
+        numerical = [n for n, d in space.items() if _space.is_numerical(d)]
+        child: dict[str, Any] = {}
+        for name, dist in space.items():  # categorical genes: uniform crossover of the first two parents
+            if name not in numerical:
+                source = parents[1] if len(parents) > 1 and rng.random() < self._swapping_prob else parents[0]
+                child[name] = source.params[name]
+        if not numerical:
+            return child
+        dists = [space[n] for n in numerical]
+        parent_matrix = np.array(
+            [[_space.encode(p.params[n], d) for n, d in zip(numerical, dists)] for p in parents], dtype=float
+        )
+        bounds = _space.bounds_array(dists)
+        for _ in range(_MAX_CROSSOVER_TRIES):
+            genes = np.asarray(self._crossover.crossover(parent_matrix, rng, study, bounds), dtype=float)
+            if np.all(np.isfinite(genes)) and np.all((bounds[:, 0] <= genes) & (genes <= bounds[:, 1])):
+                break
+        genes = np.clip(np.nan_to_num(genes, nan=0.0), bounds[:, 0], bounds[:, 1])
+        for name, dist, x in zip(numerical, dists, genes):
+            child[name] = _space.decode(x, dist)
+        return child
+
+    def sample_independent(
+        self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
+    ) -> Any:
+        with self._lock:
+            pending = self._pending.get((study.study_name, trial.number))
+        rng = self._rng.rng
+        if pending is not None:
+            # A parameter outside the joint space (e.g. conditional): inherit it from the first
+            # parent that has it, unless mutated.
+            mutation_prob = pending.mutation_prob if pending.mutation_prob is not None else 0.1
+            for parent in pending.parents:
+                if param_name in parent.params and rng.random() >= mutation_prob:
+                    inherited = _inheritable(parent, param_name, param_distribution)
+                    if inherited is not None:
+                        return inherited[0]
+                    break
+        return sample_uniform(rng, param_distribution)
+
+    def after_trial(
+        self, study: Study, trial: FrozenTrial, state: TrialState, values: Sequence[float] | None
+    ) -> None:
+        with self._lock:
+            self._pending.pop((study.study_name, trial.number), None)
+        if self._constraints_func is None or state != TrialState.COMPLETE:
+            return
+        finished = copy.copy(trial)
+        finished.state, finished.values = state, None if values is None else list(values)
+        try:
+            constraints = constraints_from_sequence(list(self._constraints_func(finished)))
+        except Exception as exc:  # noqa: BLE001 - a broken constraint makes the trial infeasible, not the study
+            # Without stored constraints the trial counts as infinitely infeasible.
+            _logger.warning(
+                "%s: constraints_func failed for trial %d (%s: %s); the trial counts as infeasible.",
+                self._name, trial.number, type(exc).__name__, exc,
+            )
+            return
+        study.set_trial_system_attr(trial, CONSTRAINTS_KEY, constraints)
+
+
+def _inheritable(parent: FrozenTrial, name: str, distribution: BaseDistribution) -> tuple[Any] | None:
+    """The parent's value of ``name`` if it fits ``distribution``, as a 1-tuple; else None."""
+    try:
+        check_distribution_compatibility(parent.distributions[name], distribution)
+        value = parent.params[name]
+        if distribution.contains(distribution.to_internal_repr(value)):
+            return (value,)
+    except ValueError:
+        pass
+    return None

@@ -1,0 +1,164 @@
+"""NSGAIISampler and NSGAIIISampler."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable, Sequence
+
+import numpy as np
+
+from albacore.samplers._ga._base import GeneticSampler
+from albacore.samplers._ga._crossovers import BaseCrossover
+from albacore.samplers._ga._selection import das_dennis_points, select_nsga2, select_nsga3
+from albacore.trial._frozen import FrozenTrial
+
+if TYPE_CHECKING:
+    from albacore.study.study import Study
+
+
+class NSGAIISampler(GeneticSampler):
+    """Multi-objective genetic algorithm NSGA-II (Deb et al., 2002).
+
+    Each generation of ``population_size`` trials is bred from the survivors of the
+    previous ones: survivors are chosen by non-domination rank, then crowding distance;
+    parents by binary tournament; children by ``crossover`` (with probability
+    ``crossover_prob``) and per-parameter mutation (a fresh uniform value). Constraints
+    use constrained domination: feasible trials beat infeasible ones, and infeasible ones
+    compare by total violation. Generations are kept in the storage, so any number of
+    workers can share a study.
+
+    Args:
+        population_size: Trials per generation.
+        mutation_prob: Probability of drawing a parameter afresh instead of taking the
+            crossed value; defaults to ``1 / number of parameters``.
+        crossover: A crossover from :mod:`albacore.samplers.nsgaii`; defaults to
+            ``UniformCrossover(swapping_prob)``.
+        crossover_prob: Probability that a child is crossed (otherwise it copies its
+            first parent before mutation).
+        swapping_prob: Probability of taking a categorical gene (and, with the default
+            crossover, any gene) from the second parent.
+        seed: Seed of the random generator.
+        constraints_func: Called with each completed trial; returns its constraint values
+            (feasible iff all <= 0). Constraints set with ``trial.set_constraint`` are
+            honoured as well.
+
+    Raises:
+        ValueError: On a probability outside [0, 1] or a population smaller than 2 or than
+            the crossover's number of parents.
+        TypeError: If ``crossover`` or ``constraints_func`` has the wrong type.
+
+    Example:
+        .. code-block:: python
+
+            from albacore.samplers.nsgaii import SBXCrossover
+
+            sampler = albacore.samplers.NSGAIISampler(population_size=20, crossover=SBXCrossover(), seed=0)
+            study = albacore.create_study(directions=["minimize", "minimize"], sampler=sampler)
+    """
+
+    _name = "NSGAIISampler"
+
+    def __init__(
+        self,
+        *,
+        population_size: int = 50,
+        mutation_prob: float | None = None,
+        crossover: BaseCrossover | None = None,
+        crossover_prob: float = 0.9,
+        swapping_prob: float = 0.5,
+        seed: int | None = None,
+        constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
+    ) -> None:
+        super().__init__(
+            population_size=population_size, mutation_prob=mutation_prob, crossover=crossover,
+            crossover_prob=crossover_prob, swapping_prob=swapping_prob, seed=seed,
+            constraints_func=constraints_func,
+        )
+
+    def _select_survivors(
+        self, study: Study, points: np.ndarray, violation: np.ndarray, size: int, rng: np.random.Generator
+    ) -> np.ndarray:
+        return select_nsga2(points, violation, size, rng)
+
+
+class NSGAIIISampler(GeneticSampler):
+    """Many-objective genetic algorithm NSGA-III (Deb and Jain, 2014).
+
+    Like :class:`NSGAIISampler`, but the last front that only partly survives is thinned by
+    niching on reference points instead of crowding distance: objectives are normalized
+    by the ideal point and the extreme points' hyperplane, each trial is attached to its
+    nearest reference direction, and the least crowded directions are served first. This
+    keeps the population spread with four objectives and more, where crowding distance
+    loses its meaning.
+
+    Args:
+        reference_points: ``(n_points, n_objectives)`` array of reference points on the
+            unit simplex; defaults to the Das-Dennis points with ``dividing_parameter``
+            divisions per objective.
+        dividing_parameter: Divisions of the default reference points.
+        population_size: Trials per generation.
+        mutation_prob: See :class:`NSGAIISampler`.
+        crossover: See :class:`NSGAIISampler`.
+        crossover_prob: See :class:`NSGAIISampler`.
+        swapping_prob: See :class:`NSGAIISampler`.
+        seed: Seed of the random generator.
+        constraints_func: See :class:`NSGAIISampler`.
+
+    Raises:
+        ValueError: On invalid reference points, ``dividing_parameter < 1``, or as
+            :class:`NSGAIISampler`.
+
+    Example:
+        .. code-block:: python
+
+            sampler = albacore.samplers.NSGAIIISampler(population_size=30, seed=0)
+            study = albacore.create_study(directions=["minimize"] * 4, sampler=sampler)
+    """
+
+    _name = "NSGAIIISampler"
+
+    def __init__(
+        self,
+        *,
+        reference_points: np.ndarray | None = None,
+        dividing_parameter: int = 3,
+        population_size: int = 50,
+        mutation_prob: float | None = None,
+        crossover: BaseCrossover | None = None,
+        crossover_prob: float = 0.9,
+        swapping_prob: float = 0.5,
+        seed: int | None = None,
+        constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
+    ) -> None:
+        super().__init__(
+            population_size=population_size, mutation_prob=mutation_prob, crossover=crossover,
+            crossover_prob=crossover_prob, swapping_prob=swapping_prob, seed=seed,
+            constraints_func=constraints_func,
+        )
+        if isinstance(dividing_parameter, bool) or not isinstance(dividing_parameter, int) or dividing_parameter < 1:
+            raise ValueError(
+                f"NSGAIIISampler: dividing_parameter must be an int >= 1, got dividing_parameter={dividing_parameter!r}"
+            )
+        if reference_points is not None:
+            points = np.asarray(reference_points, dtype=float)
+            if points.ndim != 2 or len(points) == 0 or not np.all(np.isfinite(points)) or np.any(points < 0):
+                raise ValueError(
+                    f"NSGAIIISampler: reference_points must be a non-empty 2-D array of non-negative numbers, "
+                    f"got reference_points={reference_points!r}"
+                )
+            reference_points = points
+        self._reference_points = reference_points
+        self._dividing_parameter = dividing_parameter
+
+    def _select_survivors(
+        self, study: Study, points: np.ndarray, violation: np.ndarray, size: int, rng: np.random.Generator
+    ) -> np.ndarray:
+        n_objectives = points.shape[1]
+        reference = self._reference_points
+        if reference is None:
+            reference = das_dennis_points(n_objectives, self._dividing_parameter)
+        elif reference.shape[1] != n_objectives:
+            raise ValueError(
+                f"NSGAIIISampler: reference_points have {reference.shape[1]} coordinates but study "
+                f"{study.study_name!r} has {n_objectives} objectives"
+            )
+        return select_nsga3(points, violation, size, reference, rng)

@@ -1,0 +1,215 @@
+"""QMCSampler: low-discrepancy (Sobol or Halton) sequences over the search space."""
+
+from __future__ import annotations
+
+import math
+import threading
+import warnings
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from albacore._rng import SeededRNG
+from albacore._warnings import warn
+from albacore.distributions import (
+    BaseDistribution,
+    CategoricalDistribution,
+    FloatDistribution,
+    IntDistribution,
+    distribution_to_json,
+    json_to_distribution,
+)
+from albacore.logging import get_logger
+from albacore.samplers._base import BaseSampler
+from albacore.samplers._random import RandomSampler
+from albacore.trial._frozen import FrozenTrial
+from albacore.trial._state import TrialState
+
+if TYPE_CHECKING:
+    from albacore.study.study import Study
+
+_logger = get_logger(__name__)
+
+SEARCH_SPACE_KEY = "qmc:search_space"
+SEED_KEY = "qmc:seed"
+INDEX_KEY = "qmc:index"
+_QMC_TYPES = ("sobol", "halton")
+
+
+def unit_to_external(u: float, distribution: BaseDistribution) -> Any:
+    """Map ``u`` in [0, 1) to an external value of ``distribution``.
+
+    Equal-width cells of the unit interval map to the values of discrete distributions, so
+    every value is equally likely; log distributions are spaced evenly in log scale.
+    """
+    u = min(max(float(u), 0.0), math.nextafter(1.0, 0.0))
+    if isinstance(distribution, CategoricalDistribution):
+        return distribution.choices[int(u * len(distribution.choices))]
+    if isinstance(distribution, IntDistribution):
+        if distribution.log:
+            low, high = math.log(distribution.low - 0.5), math.log(distribution.high + 0.5)
+            value = int(round(math.exp(low + u * (high - low))))
+            return min(max(value, distribution.low), distribution.high)
+        n_values = (distribution.high - distribution.low) // distribution.step + 1
+        return distribution.low + int(u * n_values) * distribution.step
+    assert isinstance(distribution, FloatDistribution)
+    low, high = distribution.low, distribution.high
+    if distribution.log:
+        value = math.exp(math.log(low) + u * (math.log(high) - math.log(low)))
+    elif distribution.step is not None:
+        n_values = int(round((high - low) / distribution.step)) + 1
+        value = low + int(u * n_values) * distribution.step
+    else:
+        value = low + u * (high - low)
+    return float(min(max(value, low), high))
+
+
+class QMCSampler(BaseSampler):
+    """Quasi-Monte Carlo sampler: covers the search space evenly with a Sobol or Halton sequence.
+
+    The search space is fixed by the first completed trial (stored in the study, so every
+    worker uses the same one); trial ``n`` takes point ``n`` of the sequence, so workers
+    sharing a storage draw disjoint points of one sequence. Parameters outside that space
+    (e.g. conditional ones), and every parameter of trials before the first completes,
+    are drawn by ``independent_sampler``.
+
+    Args:
+        qmc_type: ``"sobol"`` or ``"halton"``.
+        scramble: Randomize the sequence (Owen scrambling for Sobol); the scrambling seed
+            is stored in the study so all workers scramble alike.
+        seed: Seed of the scrambling (when ``scramble``) and of the default independent
+            sampler.
+        independent_sampler: Sampler for parameters outside the QMC space; defaults to a
+            :class:`RandomSampler` with ``seed``.
+        warn_independent_sampling: Warn when a parameter is sampled independently after
+            the search space is known.
+        warn_asynchronous_seeding: Warn when ``seed`` differs from the scrambling seed
+            already stored in the study by another worker (the stored one is used).
+
+    Raises:
+        ValueError: On an unknown ``qmc_type``.
+        TypeError: If ``independent_sampler`` is not a sampler.
+
+    Example:
+        .. code-block:: python
+
+            sampler = albacore.samplers.QMCSampler(qmc_type="sobol", scramble=True, seed=0)
+            study = albacore.create_study(sampler=sampler)
+            study.optimize(lambda t: t.suggest_float("x", -1, 1) ** 2, n_trials=32)
+    """
+
+    def __init__(
+        self,
+        *,
+        qmc_type: str = "sobol",
+        scramble: bool = False,
+        seed: int | None = None,
+        independent_sampler: BaseSampler | None = None,
+        warn_independent_sampling: bool = True,
+        warn_asynchronous_seeding: bool = True,
+    ) -> None:
+        if qmc_type not in _QMC_TYPES:
+            raise ValueError(f"QMCSampler: qmc_type must be 'sobol' or 'halton', got qmc_type={qmc_type!r}")
+        if independent_sampler is not None and not isinstance(independent_sampler, BaseSampler):
+            raise TypeError(
+                f"QMCSampler: independent_sampler must be a BaseSampler, got independent_sampler={independent_sampler!r}"
+            )
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
+            raise TypeError(f"QMCSampler: seed must be an int or None, got seed={seed!r}")
+        self._qmc_type = qmc_type
+        self._scramble = bool(scramble)
+        self._seed = None if seed is None else int(seed)
+        self._rng = SeededRNG(seed)
+        self._independent_sampler = independent_sampler or RandomSampler(seed=seed)
+        self._warn_independent_sampling = warn_independent_sampling
+        self._warn_asynchronous_seeding = warn_asynchronous_seeding
+        self._lock = threading.Lock()
+        self._engines: dict[tuple[int, int | None], Any] = {}
+        self._warned_seed = False
+
+    def reseed_rng(self) -> None:
+        self._rng.reseed()
+        self._independent_sampler.reseed_rng()
+
+    # --- the search space, shared through the study -------------------------------------------
+    def infer_relative_search_space(self, study: Study, trial: FrozenTrial) -> dict[str, BaseDistribution]:
+        stored = study.system_attrs.get(SEARCH_SPACE_KEY)
+        if stored is None:
+            first = next(iter(study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))), None)
+            if first is None:
+                return {}
+            space = {n: d for n, d in sorted(first.distributions.items()) if not d.single()}
+            stored = {n: distribution_to_json(d) for n, d in space.items()}
+            study.set_system_attr(SEARCH_SPACE_KEY, stored)
+        return {name: json_to_distribution(text) for name, text in stored.items()}
+
+    def sample_relative(
+        self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
+    ) -> dict[str, Any]:
+        if not search_space:
+            return {}
+        point = self._point(study, trial.number, len(search_space))
+        study.set_trial_system_attr(trial, INDEX_KEY, trial.number)
+        return {name: unit_to_external(u, dist) for u, (name, dist) in zip(point, search_space.items())}
+
+    def sample_independent(
+        self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
+    ) -> Any:
+        if self._warn_independent_sampling and SEARCH_SPACE_KEY in study.system_attrs:
+            warn(
+                f"QMCSampler: parameter {param_name!r} of trial {trial.number} is outside the QMC search "
+                f"space fixed by the first completed trial; it is sampled by "
+                f"{type(self._independent_sampler).__name__}"
+            )
+        return self._independent_sampler.sample_independent(study, trial, param_name, param_distribution)
+
+    def before_trial(self, study: Study, trial: FrozenTrial) -> None:
+        self._independent_sampler.before_trial(study, trial)
+
+    def after_trial(self, study: Study, trial: FrozenTrial, state: TrialState, values: Any) -> None:
+        self._independent_sampler.after_trial(study, trial, state, values)
+
+    # --- the sequence -------------------------------------------------------------------------
+    def _scramble_seed(self, study: Study) -> int | None:
+        if not self._scramble:
+            return None
+        stored = study.system_attrs.get(SEED_KEY)
+        if stored is None:
+            seed = self._seed if self._seed is not None else int(self._rng.rng.integers(2**31 - 1))
+            study.set_system_attr(SEED_KEY, seed)
+            stored = study.system_attrs.get(SEED_KEY, seed)  # another worker may have won the race
+        if self._warn_asynchronous_seeding and self._seed is not None and stored != self._seed and not self._warned_seed:
+            self._warned_seed = True
+            warn(
+                f"QMCSampler: seed={self._seed} differs from the scrambling seed {stored} stored in study "
+                f"{study.study_name!r} by another worker; the stored seed is used so all workers share one sequence"
+            )
+        return int(stored)
+
+    def _point(self, study: Study, index: int, dim: int) -> np.ndarray:
+        seed = self._scramble_seed(study)
+        key = (dim, seed)
+        with self._lock:
+            engine = self._engines.get(key)
+            if engine is None:
+                from scipy.stats import qmc
+
+                cls = qmc.Sobol if self._qmc_type == "sobol" else qmc.Halton
+                engine = cls(d=dim, scramble=self._scramble, seed=seed)
+                self._engines[key] = engine
+            engine.reset()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # Sobol's note on powers of two does not apply one point at a time
+                if index:
+                    engine.fast_forward(index)
+                return engine.random(1)[0]
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_lock"]
+        state["_engines"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
