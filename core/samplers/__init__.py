@@ -1,7 +1,24 @@
 """Samplers: how parameter values are chosen."""
 
 from albacore.samplers._base import BaseSampler
+from albacore.samplers._brute_force import BruteForceSampler
+from albacore.samplers._ga import NSGAIIISampler, NSGAIISampler
+from albacore.samplers._grid import GridSampler
+from albacore.samplers._partial_fixed import PartialFixedSampler
+from albacore.samplers._qmc import QMCSampler
 from albacore.samplers._random import RandomSampler
 from albacore.samplers._tpe import TPESampler
+from albacore.samplers import nsgaii
 
-__all__ = ["BaseSampler", "RandomSampler", "TPESampler"]
+__all__ = [
+    "BaseSampler",
+    "BruteForceSampler",
+    "GridSampler",
+    "NSGAIIISampler",
+    "NSGAIISampler",
+    "PartialFixedSampler",
+    "QMCSampler",
+    "RandomSampler",
+    "TPESampler",
+    "nsgaii",
+]
