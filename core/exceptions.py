@@ -7,6 +7,15 @@ where a builtin exception is the one users expect (``ValueError`` for a bad argu
 
 from __future__ import annotations
 
+__all__ = [
+    "AlbacoreError",
+    "CLIUsageError",
+    "DuplicatedStudyError",
+    "StorageInternalError",
+    "TrialPruned",
+    "UpdateFinishedTrialError",
+]
+
 
 class AlbacoreError(Exception):
     """Base class of albacore's own exceptions."""

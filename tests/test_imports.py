@@ -1,0 +1,75 @@
+"""`import albacore` stays light: no ML framework, pandas or database driver is imported."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = (
+    "pandas", "sqlalchemy", "alembic", "torch", "sklearn", "lightgbm", "xgboost", "keras",
+    "tensorflow", "pytorch_lightning", "lightning", "matplotlib", "plotly", "psycopg",
+    "psycopg2", "pymysql", "redis", "cmaes",
+)
+ML_FRAMEWORKS = ("pandas", "torch", "sklearn", "lightgbm", "xgboost", "keras", "tensorflow", "pytorch_lightning", "lightning")
+
+
+def _imported_after(statement: str) -> set[str]:
+    code = (
+        "import json, sys\n"
+        f"{statement}\n"
+        "print(json.dumps(sorted({name.split('.')[0] for name in sys.modules})))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def test_import_albacore_imports_no_heavy_dependency() -> None:
+    loaded = _imported_after("import albacore")
+    assert "albacore" in loaded
+    assert sorted(loaded & set(HEAVY)) == []
+
+
+def test_creating_and_running_a_study_stays_light() -> None:
+    loaded = _imported_after(
+        "import albacore\n"
+        "albacore.logging.set_verbosity(albacore.logging.WARNING)\n"
+        "albacore.create_study().optimize(lambda t: t.suggest_float('x', 0, 1), n_trials=3)"
+    )
+    assert sorted(loaded & set(HEAVY)) == []
+
+
+PUBLIC_SUBPACKAGES = (
+    "albacore.distributions", "albacore.trial", "albacore.study", "albacore.search_space",
+    "albacore.samplers", "albacore.pruners", "albacore.integrations",
+)
+
+
+def test_public_subpackages_import_no_ml_framework() -> None:
+    # One interpreter imports them in turn and reports which import pulled in a framework.
+    code = (
+        "import importlib, json, sys\n"
+        f"frameworks = {ML_FRAMEWORKS!r}\n"
+        "blame = {}\n"
+        f"for module in {PUBLIC_SUBPACKAGES!r}:\n"
+        "    importlib.import_module(module)\n"
+        "    loaded = {n.split('.')[0] for n in sys.modules} & set(frameworks)\n"
+        "    for name in loaded:\n"
+        "        blame.setdefault(name, module)\n"
+        "print(json.dumps(blame))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == {}
+
+
+def test_lazy_subpackages_load_on_attribute_access() -> None:
+    import albacore
+
+    assert albacore.samplers.RandomSampler.__module__.startswith("albacore.samplers")
+    assert albacore.pruners.NopPruner.__module__.startswith("albacore.pruners")
+    assert albacore.storages.InMemoryStorage.__module__.startswith("albacore.storages")
+    assert "samplers" in dir(albacore)
+    with pytest.raises(AttributeError, match=r"module 'albacore' has no attribute 'nonexistent'"):
+        albacore.nonexistent  # noqa: B018
