@@ -1,0 +1,248 @@
+"""JournalStorage specifics: torn records, lock files, snapshots, several handles, errors."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import socket
+import threading
+import time
+
+import pytest
+
+import albacore
+from albacore._study_types import StudyDirection
+from albacore.exceptions import StorageInternalError
+from albacore.storages import get_storage
+from albacore.storages.journal import JournalFileBackend, JournalRedisBackend, JournalStorage
+from albacore.trial import TrialState
+
+MIN = [StudyDirection.MINIMIZE]
+
+
+def _complete_trials(storage: JournalStorage, study_id: int, values: list[float]) -> None:
+    for value in values:
+        trial_id = storage.create_new_trial(study_id)
+        storage.set_trial_state_values(trial_id, TrialState.COMPLETE, [value])
+
+
+def test_torn_record_is_skipped_and_later_writes_are_read(tmp_path) -> None:
+    path = tmp_path / "j.log"
+    storage = JournalStorage(JournalFileBackend(path))
+    study_id = storage.create_new_study(MIN, "torn")
+    _complete_trials(storage, study_id, [1.0, 2.0])
+    with open(path, "ab") as f:  # a writer killed in the middle of a record
+        f.write(b'{"op":"create_trial","writer":"dead","seq":1,"study_id":0,"tri')
+
+    reopened = JournalStorage(JournalFileBackend(path))
+    assert [t.values for t in reopened.get_all_trials(study_id)] == [[1.0], [2.0]]
+    _complete_trials(reopened, study_id, [3.0])  # the next writer ends the torn line first
+
+    fresh = JournalStorage(JournalFileBackend(path))
+    trials = fresh.get_all_trials(study_id)
+    assert [t.number for t in trials] == [0, 1, 2]
+    assert [t.values for t in trials] == [[1.0], [2.0], [3.0]]
+    assert [t.values for t in storage.get_all_trials(study_id)] == [[1.0], [2.0], [3.0]]
+
+
+def test_garbage_lines_are_ignored(tmp_path) -> None:
+    path = tmp_path / "j.log"
+    storage = JournalStorage(JournalFileBackend(path))
+    study_id = storage.create_new_study(MIN, "garbage")
+    with open(path, "ab") as f:
+        f.write(b"not json at all\n[1, 2]\n{\"no_op\": true}\n")
+    _complete_trials(storage, study_id, [5.0])
+    fresh = JournalStorage(JournalFileBackend(path))
+    assert [t.values for t in fresh.get_all_trials(study_id)] == [[5.0]]
+
+
+def test_two_handles_on_one_file_share_gapless_numbers(tmp_path) -> None:
+    a = JournalStorage(JournalFileBackend(tmp_path / "j.log"))
+    b = JournalStorage(JournalFileBackend(tmp_path / "j.log"))
+    study_id = a.create_new_study(MIN, "shared")
+
+    def work(storage: JournalStorage) -> None:
+        for _ in range(15):
+            _complete_trials(storage, study_id, [0.0])
+
+    threads = [threading.Thread(target=work, args=(s,)) for s in (a, b, a, b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for storage in (a, b):
+        trials = storage.get_all_trials(study_id)
+        assert [t.number for t in trials] == list(range(60))
+        assert all(t.state == TrialState.COMPLETE for t in trials)
+    assert [t._trial_id for t in a.get_all_trials(study_id)] == [t._trial_id for t in b.get_all_trials(study_id)]
+
+
+def test_compare_and_set_across_handles(tmp_path) -> None:
+    a = JournalStorage(JournalFileBackend(tmp_path / "j.log"))
+    b = JournalStorage(JournalFileBackend(tmp_path / "j.log"))
+    study_id = a.create_new_study(MIN)
+    waiting = a.create_new_trial(study_id, albacore.trial.create_trial(state=TrialState.WAITING))
+    assert b.set_trial_state_values(waiting, TrialState.RUNNING) is True
+    assert a.set_trial_state_values(waiting, TrialState.RUNNING) is False
+    assert a.get_trial(waiting).datetime_start == b.get_trial(waiting).datetime_start
+
+
+def test_snapshot_is_used_when_opening(tmp_path) -> None:
+    path = tmp_path / "j.log"
+    storage = JournalStorage(JournalFileBackend(path), snapshot_interval=10)
+    study_id = storage.create_new_study(MIN, "snap")
+    storage.set_study_user_attr(study_id, "k", [1, 2])
+    _complete_trials(storage, study_id, [float(i) for i in range(12)])  # 1 + 1 + 24 records
+    assert os.path.exists(f"{path}.snapshot")
+
+    # Damage the start of the log: a reader that replayed it from the beginning would lose
+    # the study; one that starts from the snapshot never reads those bytes.
+    with open(path, "r+b") as f:
+        head = f.read(40)
+        f.seek(0)
+        f.write(b"x" * len(head))
+    fresh = JournalStorage(JournalFileBackend(path))
+    assert fresh.get_study_user_attrs(study_id) == {"k": [1, 2]}
+    assert [t.values[0] for t in fresh.get_all_trials(study_id)] == [float(i) for i in range(12)]
+    assert fresh.get_best_trial(study_id).values == [0.0]
+    _complete_trials(fresh, study_id, [-1.0])
+    assert storage.get_best_trial(study_id).values == [-1.0]
+
+
+def test_unreadable_snapshot_falls_back_to_the_log(tmp_path) -> None:
+    path = tmp_path / "j.log"
+    storage = JournalStorage(JournalFileBackend(path), snapshot_interval=4)
+    study_id = storage.create_new_study(MIN, "bad-snap")
+    _complete_trials(storage, study_id, [1.0, 2.0, 3.0])
+    with open(f"{path}.snapshot", "wb") as f:
+        f.write(b'{"log_number": 4, "offset": 10, "size": 3}\n{"x')
+    fresh = JournalStorage(JournalFileBackend(path))
+    assert [t.values for t in fresh.get_all_trials(study_id)] == [[1.0], [2.0], [3.0]]
+
+
+def test_lock_of_a_dead_process_is_broken(tmp_path) -> None:
+    path = tmp_path / "j.log"
+    storage = JournalStorage(JournalFileBackend(path))
+    dead_pid = _dead_pid()
+    with open(f"{path}.lock", "wb") as f:
+        f.write(f"{socket.gethostname()} {dead_pid} deadbeef".encode())
+    study_id = storage.create_new_study(MIN, "after-dead-lock")
+    assert storage.get_study_name_from_id(study_id) == "after-dead-lock"
+    assert not os.path.exists(f"{path}.lock")
+
+
+def test_old_lock_from_another_host_is_broken_and_fresh_one_is_waited_for(tmp_path) -> None:
+    path = tmp_path / "j.log"
+    storage = JournalStorage(JournalFileBackend(path, lock_timeout=0.5))
+    lock = f"{path}.lock"
+    with open(lock, "wb") as f:
+        f.write(b"some-other-host 12345 cafe")
+    old = time.time() - 5
+    os.utime(lock, (old, old))
+    storage.create_new_study(MIN, "after-old-lock")
+
+    with open(lock, "wb") as f:
+        f.write(b"some-other-host 12345 fresh")
+    released = []
+
+    def release() -> None:
+        time.sleep(0.2)
+        released.append(time.monotonic())
+        os.unlink(lock)
+
+    thread = threading.Thread(target=release)
+    thread.start()
+    storage.create_new_study(MIN, "after-fresh-lock")
+    done = time.monotonic()
+    thread.join()
+    assert released and done >= released[0]  # it waited for the owner to release
+    assert {s.study_name for s in storage.get_all_studies()} == {"after-old-lock", "after-fresh-lock"}
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_pickled_storage_reopens_the_journal(tmp_path) -> None:
+    storage = JournalStorage(JournalFileBackend(tmp_path / "j.log"), heartbeat_interval=5)
+    study_id = storage.create_new_study(MIN, "pickled")
+    _complete_trials(storage, study_id, [4.0])
+    copy = pickle.loads(pickle.dumps(storage))
+    assert copy.get_heartbeat_interval() == 5
+    _complete_trials(copy, study_id, [2.0])
+    assert [t.number for t in storage.get_all_trials(study_id)] == [0, 1]
+
+
+def test_study_end_to_end_and_journal_url(tmp_path) -> None:
+    url = f"journal://{tmp_path / 'j.log'}"
+    study = albacore.create_study(study_name="url", storage=url)
+    study.optimize(lambda t: t.suggest_float("x", -1, 1) ** 2, n_trials=5)
+    again = albacore.load_study(study_name="url", storage=get_storage(url))
+    assert len(again.trials) == 5 and again.best_value == study.best_value
+
+
+def test_non_json_attribute_is_rejected(tmp_path) -> None:
+    storage = JournalStorage(JournalFileBackend(tmp_path / "j.log"))
+    study_id = storage.create_new_study(MIN)
+    trial_id = storage.create_new_trial(study_id)
+    with pytest.raises(TypeError, match="set_trial_user_attr: user attribute 'k' must be JSON-serializable"):
+        storage.set_trial_user_attr(trial_id, "k", object())
+    with pytest.raises(TypeError, match="set_study_system_attr: system attribute 's' must be JSON"):
+        storage.set_study_system_attr(study_id, "s", {1, 2})
+
+
+def test_bad_arguments(tmp_path) -> None:
+    with pytest.raises(TypeError, match="JournalStorage: backend must be a BaseJournalBackend"):
+        JournalStorage(str(tmp_path / "j.log"))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="snapshot_interval must be a positive int, got snapshot_interval=0"):
+        JournalStorage(JournalFileBackend(tmp_path / "j.log"), snapshot_interval=0)
+    with pytest.raises(ValueError, match="heartbeat_interval must be a positive number"):
+        JournalStorage(JournalFileBackend(tmp_path / "j.log"), heartbeat_interval=-1)
+    with pytest.raises(ValueError, match="does not exist"):
+        JournalFileBackend(tmp_path / "missing-dir" / "j.log")
+    with pytest.raises(ValueError, match="must be a file, not a directory"):
+        JournalFileBackend(tmp_path)
+    with pytest.raises(ValueError, match="lock_timeout must be > 0"):
+        JournalFileBackend(tmp_path / "j.log", lock_timeout=0)
+    with pytest.raises(ValueError, match="url must be a redis:// URL, got url='http://x'"):
+        JournalRedisBackend("http://x")
+    with pytest.raises(ValueError, match="has no file path"):
+        get_storage("journal://")
+
+
+def test_unreachable_redis_names_host_and_port() -> None:
+    started = time.monotonic()
+    with pytest.raises(StorageInternalError, match="cannot reach Redis at 127.0.0.1:1 "):
+        JournalRedisBackend("redis://127.0.0.1:1/0", connect_timeout=0.5)
+    assert time.monotonic() - started < 30
+
+
+def test_redis_duplicate_append_is_applied_once(redis_url, redis_prefix) -> None:
+    backend = JournalRedisBackend(redis_url, prefix=redis_prefix)
+    storage = JournalStorage(backend)
+    study_id = storage.create_new_study(MIN, "dup")
+    record = {"op": "create_trial", "writer": "w", "seq": 1, "study_id": study_id,
+              "trial": {"state": 1, "values": [1.0], "start": None, "complete": None, "params": {},
+                        "user_attrs": {}, "system_attrs": {}, "intermediate": []}}
+    backend.append_logs([record])
+    backend.append_logs([record])  # as after a retried append whose first try got through
+    assert [t.number for t in storage.get_all_trials(study_id)] == [0]
+    fresh = JournalStorage(JournalRedisBackend(redis_url, prefix=redis_prefix))
+    assert fresh.get_n_trials(study_id) == 1
+
+
+def test_redis_snapshot_and_url(redis_url, redis_prefix) -> None:
+    backend = JournalRedisBackend(redis_url, prefix=redis_prefix)
+    storage = JournalStorage(backend, snapshot_interval=5)
+    study_id = storage.create_new_study(MIN, "redis-snap")
+    _complete_trials(storage, study_id, [3.0, 1.0, 2.0])
+    loaded = backend.load_snapshot()
+    assert loaded is not None and loaded[0] == 5
+    fresh = JournalStorage(JournalRedisBackend(redis_url, prefix=redis_prefix))
+    assert fresh.get_best_trial(study_id).values == [1.0]
+    assert [t.number for t in fresh.get_all_trials(study_id)] == [0, 1, 2]
