@@ -241,6 +241,7 @@ class Study:
         callbacks: Iterable[_optimize.CallbackType] | None = None,
         gc_after_trial: bool = False,
         show_progress_bar: bool = False,
+        executor: str = "thread",
     ) -> None:
         """Run ``func`` on new trials until a budget is spent.
 
@@ -254,19 +255,46 @@ class Study:
                 (or one float per objective).
             n_trials: Number of trials this call runs.
             timeout: Seconds after which no new trial starts.
-            n_jobs: Number of threads running trials in parallel; ``-1`` uses every CPU.
+            n_jobs: Number of threads (or processes) running trials in parallel; ``-1``
+                uses every CPU.
             catch: Exception classes that fail the trial without stopping the study.
             callbacks: Functions ``callback(study, frozen_trial)`` called after each trial.
             gc_after_trial: Run ``gc.collect()`` after each trial.
             show_progress_bar: Draw a tqdm progress bar.
+            executor: ``"thread"`` runs the ``n_jobs`` workers as threads of this process;
+                ``"process"`` runs them as worker processes, which scales a CPU-bound Python
+                objective with the cores. Processes share the study through its storage, so
+                it must be one processes can share (a database URL such as
+                ``"sqlite:///albacore.db"``, a JournalStorage), and ``func``, ``callbacks``,
+                the sampler and the pruner must be picklable (module-level functions).
+                ``n_trials`` is then the total over all processes.
+
+        Example:
+            .. code-block:: python
+
+                # in a script guarded by `if __name__ == "__main__":`
+                study = albacore.create_study(storage="sqlite:///albacore.db")
+                study.optimize(objective, n_trials=200, n_jobs=4, executor="process")
 
         Raises:
-            ValueError: On an invalid budget argument.
+            ValueError: On an invalid budget argument, an unknown executor, or with
+                ``executor="process"``, a storage processes cannot share or an objective
+                that cannot be pickled.
             RuntimeError: If called from inside another ``optimize`` of this study.
             Exception: Whatever the objective raised, unless listed in ``catch``; the trial
                 is recorded as FAIL first.
         """
         n_trials, timeout, n_jobs, catch_tuple = _optimize.validate_optimize_args(n_trials, timeout, n_jobs, catch)
+        if executor not in ("thread", "process"):
+            raise ValueError(f"optimize: executor must be 'thread' or 'process', got executor={executor!r}")
+        if executor == "process":
+            from albacore.study._processes import optimize_in_processes
+
+            optimize_in_processes(
+                self, func, n_trials, timeout, n_jobs, catch_tuple,
+                _optimize.iterate_callbacks(callbacks), gc_after_trial, show_progress_bar,
+            )
+            return
         _optimize.optimize(
             self, func, n_trials, timeout, n_jobs, catch_tuple,
             _optimize.iterate_callbacks(callbacks), gc_after_trial, show_progress_bar,
