@@ -2,7 +2,9 @@
 
 from albacore.samplers._base import BaseSampler
 from albacore.samplers._brute_force import BruteForceSampler
+from albacore.samplers._cmaes import CmaEsSampler
 from albacore.samplers._ga import NSGAIIISampler, NSGAIISampler
+from albacore.samplers._gp import GPSampler
 from albacore.samplers._grid import GridSampler
 from albacore.samplers._partial_fixed import PartialFixedSampler
 from albacore.samplers._qmc import QMCSampler
@@ -13,6 +15,8 @@ from albacore.samplers import nsgaii
 __all__ = [
     "BaseSampler",
     "BruteForceSampler",
+    "CmaEsSampler",
+    "GPSampler",
     "GridSampler",
     "NSGAIIISampler",
     "NSGAIISampler",

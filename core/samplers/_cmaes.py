@@ -1,0 +1,469 @@
+"""CmaEsSampler: CMA-ES on the ``cmaes`` package, with its state rebuilt from the storage.
+
+How the state survives workers and restarts: every trial the sampler proposes records, in
+its system attributes, the generation it belongs to (``"cmaes:generation"``) and the raw
+vector CMA-ES drew (``"cmaes:x"``, with a key of the search space and the restart index).
+The optimizer itself is never stored: any worker rebuilds it by replaying, generation by
+generation, the ``tell`` of the first ``popsize`` finished trials of each generation.
+``tell`` is deterministic, so every worker reaches the same mean, step size and covariance,
+and restarts (IPOP/BIPOP) are decided by the same ``should_stop`` test with a restart point
+drawn from a seed derived from the trials' values. A per-study cache makes the replay
+incremental, so a worker only tells the generations finished since its previous trial.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Sequence
+
+import numpy as np
+
+from albacore._imports import require
+from albacore._rng import SeededRNG
+from albacore._warnings import warn
+from albacore.distributions import (
+    BaseDistribution,
+    CategoricalDistribution,
+    FloatDistribution,
+    IntDistribution,
+    distribution_to_json,
+)
+from albacore.logging import get_logger
+from albacore.samplers._base import BaseSampler
+from albacore.samplers._random import RandomSampler
+from albacore.search_space import IntersectionSearchSpace
+from albacore.trial._frozen import FrozenTrial
+from albacore.trial._state import TrialState
+
+if TYPE_CHECKING:
+    from albacore.study.study import Study
+
+_logger = get_logger(__name__)
+
+GENERATION_KEY = "cmaes:generation"
+X_KEY = "cmaes:x"
+_RESTART_STRATEGIES = (None, "ipop", "bipop")
+
+
+class _Encoder:
+    """Maps numerical parameters to the unit box CMA-ES searches, and back.
+
+    Log parameters live in log space. Without margin, an int/stepped parameter covers
+    ``[low - step/2, high + step/2]`` and is rounded to its grid; with margin, its grid is
+    passed to CMA-ES with margin as ``steps``.
+    """
+
+    def __init__(self, space: dict[str, BaseDistribution], with_margin: bool) -> None:
+        self.names = list(space)
+        self.dists = [space[n] for n in self.names]
+        d = len(self.names)
+        self.low, self.high, self.steps = np.zeros(d), np.zeros(d), np.zeros(d)
+        for i, dist in enumerate(self.dists):
+            assert isinstance(dist, (FloatDistribution, IntDistribution))
+            step = dist.step if isinstance(dist, IntDistribution) or dist.step is not None else None
+            if dist.log:
+                half = 0.5 if isinstance(dist, IntDistribution) else 0.0
+                self.low[i], self.high[i] = math.log(dist.low - half), math.log(dist.high + half)
+            elif step is None:
+                self.low[i], self.high[i] = dist.low, dist.high
+            elif with_margin:
+                self.low[i], self.high[i] = dist.low, dist.high
+                self.steps[i] = step / (dist.high - dist.low)
+            else:
+                self.low[i], self.high[i] = dist.low - step / 2, dist.high + step / 2
+        self.key = hashlib.sha1(
+            ";".join(f"{n}={distribution_to_json(dist)}" for n, dist in zip(self.names, self.dists)).encode()
+            + (b"margin" if with_margin else b"")
+        ).hexdigest()[:16]
+
+    @property
+    def ranges(self) -> np.ndarray:
+        return self.high - self.low
+
+    def encode(self, params: dict[str, Any]) -> np.ndarray:
+        """External parameter values -> point of the unit box (clipped)."""
+        t = np.array([float(params[n]) for n in self.names])
+        logs = np.array([dist.log for dist in self.dists])
+        t[logs] = np.log(t[logs])
+        return np.clip((t - self.low) / self.ranges, 0.0, 1.0)
+
+    def decode(self, x: np.ndarray) -> dict[str, Any]:
+        """Point of the unit box -> external parameter values on their grids and in range."""
+        t = self.low + np.clip(x, 0.0, 1.0) * self.ranges
+        out: dict[str, Any] = {}
+        for name, dist, value in zip(self.names, self.dists, t):
+            value = math.exp(value) if dist.log else float(value)
+            if isinstance(dist, IntDistribution):
+                k = round((value - dist.low) / dist.step)
+                out[name] = int(min(max(dist.low + k * dist.step, dist.low), dist.high))
+            elif dist.step is not None:
+                k = round((value - dist.low) / dist.step)
+                out[name] = float(min(max(dist.low + k * dist.step, dist.low), dist.high))
+            else:
+                out[name] = float(min(max(value, dist.low), dist.high))
+        return out
+
+
+@dataclass
+class _Run:
+    """The replayed optimizer of one (study, search space) and the restart bookkeeping."""
+
+    optimizer: Any
+    generation: int = 0
+    restart: int = 0
+    n_large_restarts: int = 0
+    popsize_large: int = 0
+    budget_large: int = 0
+    budget_small: int = 0
+    regime_is_large: bool = True
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class CmaEsSampler(BaseSampler):
+    """Covariance Matrix Adaptation Evolution Strategy, on the ``cmaes`` package.
+
+    The numerical parameters present in every finished trial are sampled jointly by CMA-ES;
+    categorical and conditional parameters fall back to ``independent_sampler`` with a
+    warning. The optimizer is rebuilt from the trials in the storage, so several workers
+    share one CMA-ES run and a reloaded study resumes where it stopped (see the module
+    docstring). Single-objective studies only.
+
+    Args:
+        x0: Initial mean, a mapping from parameter name to external value; defaults to the
+            centre of the search space.
+        sigma0: Initial step size in the units of the parameter with the smallest range (log
+            space for log parameters); defaults to a sixth of every range.
+        n_startup_trials: Number of finished trials sampled by ``independent_sampler`` first.
+        independent_sampler: Sampler of the parameters CMA-ES does not handle; a
+            :class:`RandomSampler` by default.
+        warn_independent_sampling: Warn (once per parameter) when a parameter falls back.
+        seed: Seed of the sampler's random generator.
+        consider_pruned_trials: Tell CMA-ES pruned trials too, with their last value.
+        restart_strategy: ``None``, ``"ipop"`` (restart with ``inc_popsize`` times the
+            population) or ``"bipop"`` (alternate large and small populations) when CMA-ES
+            stops making progress.
+        popsize: Population size; the CMA-ES default ``4 + 3 ln(d)`` when None.
+        inc_popsize: Population growth factor at each large restart.
+        use_separable_cma: Use the diagonal-covariance variant (SepCMA), cheaper in high
+            dimension.
+        with_margin: Use CMA-ES with margin for int and stepped parameters (keeps discrete
+            parameters from freezing).
+        lr_adapt: Adapt the learning rate (helps on multimodal and noisy functions).
+        source_trials: Finished trials of a similar task to warm-start the mean and
+            covariance from (WS-CMA-ES).
+
+    Raises:
+        ValueError: On an invalid option or an incompatible combination of options.
+
+    Example:
+        .. code-block:: python
+
+            sampler = albacore.samplers.CmaEsSampler(seed=0, restart_strategy="ipop")
+            study = albacore.create_study(sampler=sampler)
+            study.optimize(lambda t: t.suggest_float("x", -5, 5) ** 2 + t.suggest_float("y", -5, 5) ** 2,
+                           n_trials=50)
+    """
+
+    def __init__(
+        self,
+        x0: dict[str, Any] | None = None,
+        sigma0: float | None = None,
+        n_startup_trials: int = 1,
+        independent_sampler: BaseSampler | None = None,
+        warn_independent_sampling: bool = True,
+        seed: int | None = None,
+        *,
+        consider_pruned_trials: bool = False,
+        restart_strategy: str | None = None,
+        popsize: int | None = None,
+        inc_popsize: int = 2,
+        use_separable_cma: bool = False,
+        with_margin: bool = False,
+        lr_adapt: bool = False,
+        source_trials: Sequence[FrozenTrial] | None = None,
+    ) -> None:
+        _validate_options(
+            x0, sigma0, n_startup_trials, restart_strategy, popsize, inc_popsize,
+            use_separable_cma, with_margin, lr_adapt, source_trials,
+        )
+        require("cmaes", extra="cmaes", feature="CmaEsSampler")
+        self._x0 = dict(x0) if x0 is not None else None
+        self._sigma0 = sigma0
+        self._n_startup_trials = n_startup_trials
+        self._independent_sampler = independent_sampler or RandomSampler(seed=seed)
+        self._warn_independent_sampling = warn_independent_sampling
+        self._rng = SeededRNG(seed)
+        self._consider_pruned_trials = consider_pruned_trials
+        self._restart_strategy = restart_strategy
+        self._popsize = popsize
+        self._inc_popsize = inc_popsize
+        self._use_separable_cma = use_separable_cma
+        self._with_margin = with_margin
+        self._lr_adapt = lr_adapt
+        self._source_trials = list(source_trials) if source_trials is not None else None
+        self._search_space = IntersectionSearchSpace(include_pruned=consider_pruned_trials)
+        self._lock = threading.Lock()
+        self._runs: dict[tuple[Any, ...], _Run] = {}
+        self._warned: set[str] = set()
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_lock"]
+        state["_runs"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
+    def reseed_rng(self) -> None:
+        self._rng.reseed()
+        self._independent_sampler.reseed_rng()
+
+    def _states(self) -> tuple[TrialState, ...]:
+        if self._consider_pruned_trials:
+            return (TrialState.COMPLETE, TrialState.PRUNED)
+        return (TrialState.COMPLETE,)
+
+    # --- search space -------------------------------------------------------------------------
+    def infer_relative_search_space(self, study: Study, trial: FrozenTrial) -> dict[str, BaseDistribution]:
+        if len(study.directions) > 1:
+            raise ValueError(
+                f"CmaEsSampler supports single-objective studies only; this study has "
+                f"{len(study.directions)} objectives"
+            )
+        space: dict[str, BaseDistribution] = {}
+        for name, dist in self._search_space.calculate(study).items():
+            if dist.single():
+                continue
+            if isinstance(dist, CategoricalDistribution):
+                self._warn_fallback(name, "CMA-ES does not handle categorical parameters")
+                continue
+            space[name] = dist
+        return space
+
+    def _warn_fallback(self, name: str, reason: str) -> None:
+        if not self._warn_independent_sampling or name in self._warned:
+            return
+        self._warned.add(name)
+        warn(
+            f"CmaEsSampler: parameter {name!r} is sampled by "
+            f"{type(self._independent_sampler).__name__} ({reason}). Pass "
+            f"warn_independent_sampling=False to silence this warning."
+        )
+
+    # --- relative sampling --------------------------------------------------------------------
+    def sample_relative(
+        self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
+    ) -> dict[str, Any]:
+        if len(search_space) < 2:
+            if search_space:
+                _logger.info("CmaEsSampler needs at least 2 parameters; sampling them independently.")
+            return {}
+        trials = study.get_trials(deepcopy=False, states=self._states())
+        if len(trials) < self._n_startup_trials:
+            return {}
+        encoder = _Encoder(search_space, self._with_margin)
+        run = self._replay(study, encoder, trials)
+        seed = int(self._rng.rng.integers(2**31 - 1))
+        with run.lock:
+            run.optimizer.reseed_rng(seed)
+            asked = run.optimizer.ask()
+            generation, restart = run.generation, run.restart
+        x_eval, x_tell = asked if isinstance(asked, tuple) else (asked, asked)
+        study.set_trial_system_attr(trial, GENERATION_KEY, generation)
+        stored: dict[str, Any] = {"space": encoder.key, "restart": restart, "x": [float(v) for v in x_tell]}
+        if x_eval is not x_tell:
+            stored["x_eval"] = [float(v) for v in x_eval]
+        study.set_trial_system_attr(trial, X_KEY, stored)
+        return encoder.decode(x_eval)
+
+    def _replay(self, study: Study, encoder: _Encoder, trials: list[FrozenTrial]) -> _Run:
+        """Bring the cached run of ``study`` up to date with its finished generations."""
+        cache_key = (study._study_id, study.study_name, encoder.key)
+        with self._lock:
+            run = self._runs.get(cache_key)
+            if run is None:
+                run = self._runs[cache_key] = self._new_run(encoder, study)
+        with run.lock:
+            by_generation: dict[int, list[FrozenTrial]] = {}
+            for t in trials:
+                g = t.system_attrs.get(GENERATION_KEY)
+                if g is None or g < run.generation:
+                    continue
+                stored = t.system_attrs.get(X_KEY)
+                if stored is None or stored.get("space") != encoder.key:
+                    continue
+                if not all(name in t.params for name in encoder.names):
+                    continue
+                by_generation.setdefault(g, []).append(t)
+            sign = -1.0 if study.direction.name == "MAXIMIZE" else 1.0
+            while len(by_generation.get(run.generation, ())) >= run.optimizer.population_size:
+                members = sorted(by_generation[run.generation], key=lambda t: t.number)
+                members = members[: run.optimizer.population_size]
+                solutions = _solutions(members, encoder, sign)
+                run.optimizer.tell(solutions)
+                run.generation += 1
+                if self._restart_strategy is not None and run.optimizer.should_stop():
+                    self._restart(run, encoder, [v for _, v in solutions])
+        return run
+
+    def _new_run(self, encoder: _Encoder, study: Study) -> _Run:
+        d = len(encoder.names)
+        default_pop = 4 + math.floor(3 * math.log(d))
+        popsize = self._popsize or default_pop
+        mean = np.full(d, 0.5)
+        sigma = 1.0 / 6.0
+        cov = None
+        if self._x0 is not None:
+            params = {n: self._x0.get(n, encoder.decode(np.full(d, 0.5))[n]) for n in encoder.names}
+            mean = encoder.encode(params)
+        if self._sigma0 is not None:
+            sigma = self._sigma0 / float(np.min(encoder.ranges))
+        if self._source_trials is not None:
+            mean, sigma, cov = self._warm_start(encoder, study)
+        run = _Run(optimizer=None, popsize_large=popsize)
+        run.optimizer = self._make_optimizer(encoder, mean, sigma, popsize, cov)
+        return run
+
+    def _warm_start(self, encoder: _Encoder, study: Study) -> tuple[np.ndarray, float, np.ndarray]:
+        cmaes = require("cmaes", extra="cmaes", feature="CmaEsSampler")
+        sign = -1.0 if study.direction.name == "MAXIMIZE" else 1.0
+        solutions = [
+            (encoder.encode(t.params), sign * float(t.value))
+            for t in self._source_trials or ()
+            if t.state == TrialState.COMPLETE and t.value is not None
+            and all(n in t.params for n in encoder.names)
+        ]
+        if len(solutions) < 2:
+            raise ValueError(
+                f"CmaEsSampler: source_trials must contain at least 2 COMPLETE trials with the "
+                f"parameters {encoder.names}, got {len(solutions)}"
+            )
+        mean, sigma, cov = cmaes.get_warm_start_mgd(solutions)
+        return np.clip(mean, 0.0, 1.0), float(sigma), cov
+
+    def _make_optimizer(
+        self, encoder: _Encoder, mean: np.ndarray, sigma: float, popsize: int, cov: np.ndarray | None
+    ) -> Any:
+        cmaes = require("cmaes", extra="cmaes", feature="CmaEsSampler")
+        d = len(encoder.names)
+        bounds = np.tile([0.0, 1.0], (d, 1))
+        if self._use_separable_cma:
+            return cmaes.SepCMA(mean=mean, sigma=sigma, bounds=bounds, seed=0, population_size=popsize)
+        if self._with_margin and np.any(encoder.steps > 0):
+            return cmaes.CMAwM(
+                mean=mean, sigma=sigma, bounds=bounds, steps=encoder.steps, seed=0,
+                population_size=popsize, cov=cov,
+            )
+        return cmaes.CMA(
+            mean=mean, sigma=sigma, bounds=bounds, seed=0, population_size=popsize, cov=cov,
+            lr_adapt=self._lr_adapt,
+        )
+
+    def _restart(self, run: _Run, encoder: _Encoder, last_values: list[float]) -> None:
+        """Start a new CMA-ES run (IPOP or BIPOP) from a restart point every worker agrees on."""
+        d = len(encoder.names)
+        digest = hashlib.sha256(np.asarray(last_values, dtype=np.float64).tobytes()).digest()
+        rng = np.random.default_rng(np.frombuffer(digest, dtype=np.uint32))
+        popsize0 = self._popsize or 4 + math.floor(3 * math.log(d))
+        sigma0 = 1.0 / 6.0 if self._sigma0 is None else self._sigma0 / float(np.min(encoder.ranges))
+        used = run.optimizer.generation * run.optimizer.population_size
+        if run.regime_is_large:
+            run.budget_large += used
+        else:
+            run.budget_small += used
+        sigma = sigma0
+        if self._restart_strategy == "bipop" and run.n_large_restarts > 0 and run.budget_small < run.budget_large:
+            u = rng.uniform()
+            ratio = 0.5 * run.popsize_large / popsize0
+            popsize = max(popsize0, int(math.floor(popsize0 * ratio ** (u * u))))
+            sigma = sigma0 * 10.0 ** (-2.0 * u)
+            run.regime_is_large = False
+        else:
+            run.n_large_restarts += 1
+            popsize = popsize0 * self._inc_popsize**run.n_large_restarts
+            run.popsize_large = popsize
+            run.regime_is_large = True
+        mean = rng.uniform(0.0, 1.0, d)
+        run.optimizer = self._make_optimizer(encoder, mean, sigma, popsize, None)
+        run.restart += 1
+        _logger.info("CmaEsSampler: restart %d with population size %d.", run.restart, popsize)
+
+    # --- independent sampling -----------------------------------------------------------------
+    def sample_independent(
+        self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
+    ) -> Any:
+        if self._warn_independent_sampling and param_name not in self._warned:
+            n_finished = len(study.get_trials(deepcopy=False, states=self._states()))
+            if n_finished >= max(self._n_startup_trials, 1):
+                self._warn_fallback(param_name, "it is not in every finished trial or is categorical")
+        return self._independent_sampler.sample_independent(study, trial, param_name, param_distribution)
+
+    def before_trial(self, study: Study, trial: FrozenTrial) -> None:
+        self._independent_sampler.before_trial(study, trial)
+
+    def after_trial(
+        self, study: Study, trial: FrozenTrial, state: TrialState, values: Sequence[float] | None
+    ) -> None:
+        self._independent_sampler.after_trial(study, trial, state, values)
+
+
+def _solutions(members: list[FrozenTrial], encoder: _Encoder, sign: float) -> list[tuple[np.ndarray, float]]:
+    """The (x, value-to-minimize) pairs of one generation, in a worker-independent order.
+
+    The stored raw vector is told when the trial really used it (an enqueued trial may have
+    other parameters); otherwise the encoded parameters are.
+    """
+    values = np.array([sign * float(t.value) if t.value is not None else np.inf for t in members])
+    finite = values[np.isfinite(values)]
+    worst = float(finite.max()) if finite.size else 0.0
+    best = float(finite.min()) if finite.size else 0.0
+    values = np.where(np.isnan(values), worst, values)
+    values = np.clip(values, best - 1.0 if np.isneginf(values).any() else -np.inf,
+                     worst + 1.0 if np.isposinf(values).any() else np.inf)
+    solutions = []
+    for t, value in zip(members, values):
+        stored = t.system_attrs[X_KEY]
+        x = np.asarray(stored["x"], dtype=float)
+        actual = {n: t.params[n] for n in encoder.names}
+        if encoder.decode(np.asarray(stored.get("x_eval", x), dtype=float)) != actual:
+            x = encoder.encode(actual)
+        solutions.append((x, float(value)))
+    return solutions
+
+
+def _validate_options(
+    x0: Any, sigma0: Any, n_startup_trials: Any, restart_strategy: Any, popsize: Any, inc_popsize: Any,
+    use_separable_cma: bool, with_margin: bool, lr_adapt: bool, source_trials: Any,
+) -> None:
+    if x0 is not None and not isinstance(x0, dict):
+        raise TypeError(f"CmaEsSampler: x0 must be a dict of parameter values, got x0={x0!r}")
+    if sigma0 is not None and not (isinstance(sigma0, (int, float)) and sigma0 > 0):
+        raise ValueError(f"CmaEsSampler: sigma0 must be > 0, got sigma0={sigma0!r}")
+    if isinstance(n_startup_trials, bool) or not isinstance(n_startup_trials, int) or n_startup_trials < 0:
+        raise ValueError(f"CmaEsSampler: n_startup_trials must be an int >= 0, got n_startup_trials={n_startup_trials!r}")
+    if restart_strategy not in _RESTART_STRATEGIES:
+        raise ValueError(
+            f"CmaEsSampler: restart_strategy must be None, 'ipop' or 'bipop', got restart_strategy={restart_strategy!r}"
+        )
+    if popsize is not None and (isinstance(popsize, bool) or not isinstance(popsize, int) or popsize < 2):
+        raise ValueError(f"CmaEsSampler: popsize must be an int >= 2, got popsize={popsize!r}")
+    if isinstance(inc_popsize, bool) or not isinstance(inc_popsize, int) or inc_popsize < 1:
+        raise ValueError(f"CmaEsSampler: inc_popsize must be an int >= 1, got inc_popsize={inc_popsize!r}")
+    if use_separable_cma and with_margin:
+        raise ValueError("CmaEsSampler: use_separable_cma=True cannot be combined with with_margin=True")
+    if lr_adapt and (use_separable_cma or with_margin):
+        raise ValueError("CmaEsSampler: lr_adapt=True needs the plain CMA (not use_separable_cma or with_margin)")
+    if source_trials is not None:
+        if x0 is not None or sigma0 is not None:
+            raise ValueError("CmaEsSampler: source_trials cannot be combined with x0 or sigma0 (it sets both)")
+        if use_separable_cma:
+            raise ValueError("CmaEsSampler: source_trials cannot be combined with use_separable_cma=True")
+        if restart_strategy is not None:
+            raise ValueError(
+                f"CmaEsSampler: source_trials cannot be combined with restart_strategy={restart_strategy!r}"
+            )
