@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable
+import copy
+import threading
+from typing import TYPE_CHECKING, Any, Tuple
 
 from albacore._rng import SeededRNG
 from albacore.distributions import (
@@ -47,56 +49,73 @@ def _internal_values(name: str, distribution: BaseDistribution) -> list[float]:
     return [min(distribution.low + k * distribution.step, distribution.high) for k in range(n)]
 
 
-class _Node:
-    """A node of the tree of observed parameter paths.
+_Step = Tuple[str, float, Tuple[float, ...]]  # (parameter, value key, every value key of its distribution)
 
-    ``name``/``values`` are set once a trial suggested a parameter at this prefix;
-    ``ended`` counts trials whose path stops here (finished / running).
+
+class _Node:
+    """A node of the tree of finished trials' parameter paths.
+
+    ``name``/``values`` are set once a trial suggested a parameter at this prefix; ``ended``
+    is set when a finished trial's path stops here; ``closed`` caches that every path below
+    has been tried (finished trials never change, so a closed node stays closed).
     """
 
-    __slots__ = ("name", "values", "children", "ended_finished", "ended_running")
+    __slots__ = ("name", "values", "children", "ended", "closed")
 
     def __init__(self) -> None:
         self.name: str | None = None
-        self.values: list[float] = []
+        self.values: tuple[float, ...] = ()
         self.children: dict[float, _Node] = {}
-        self.ended_finished = False
-        self.ended_running = False
+        self.ended = False
+        self.closed = False
 
-    def expand(self, name: str, distribution: BaseDistribution) -> None:
-        if self.name is None:
-            self.name = name
-            self.values = [_key(v) for v in _internal_values(name, distribution)]
-
-    def exhausted(self, count_running: bool) -> bool:
-        """Whether every path below this node has been tried."""
-        if self.name is None:
-            return self.ended_finished or (count_running and self.ended_running)
-        return all(
-            v in self.children and self.children[v].exhausted(count_running) for v in self.values
-        )
+    def insert(self, path: list[_Step]) -> None:
+        node = self
+        for name, key, values in path:
+            if node.name is None:
+                node.name, node.values = name, values
+            elif node.name != name:
+                return  # a different structure than earlier trials; keep what agrees
+            node = node.children.setdefault(key, _Node())
+        node.ended = True
 
 
-def _build_tree(trials: Iterable[FrozenTrial], running: Iterable[FrozenTrial]) -> _Node:
-    root = _Node()
-    for is_running, group in ((False, trials), (True, running)):
-        for trial in group:
-            node = root
-            for name, value in trial.params.items():
-                dist = trial.distributions[name]
-                try:
-                    node.expand(name, dist)
-                except ValueError:
-                    break  # a continuous parameter: not part of the enumerated space
-                if node.name != name:
-                    break  # a different structure than earlier trials; keep what agrees
-                node = node.children.setdefault(_key(dist.to_internal_repr(value)), _Node())
-            else:
-                if is_running:
-                    node.ended_running = True
-                else:
-                    node.ended_finished = True
-    return root
+def _path(trial: FrozenTrial) -> list[_Step]:
+    """The trial's parameters in suggestion order, up to the first continuous one."""
+    path = []
+    for name, value in trial.params.items():
+        dist = trial.distributions[name]
+        try:
+            values = tuple(_key(v) for v in _internal_values(name, dist))
+        except ValueError:
+            break
+        path.append((name, _key(dist.to_internal_repr(value)), values))
+    return path
+
+
+def _exhausted(node: _Node | None, running: list[list[_Step]]) -> bool:
+    """Whether every path below ``node`` is tried, counting the ``running`` path suffixes below it."""
+    if node is not None and node.closed:
+        return True
+    if any(not suffix for suffix in running):
+        return True  # a running trial is at this very point
+    if node is None or node.name is None:
+        if node is not None and node.ended:
+            node.closed = True
+            return True
+        if not running:
+            return False
+        name, _, values = running[0][0]
+    else:
+        name, values = node.name, node.values
+    for value in values:
+        child = node.children.get(value) if node is not None and node.name == name else None
+        below = [s[1:] for s in running if s[0][0] == name and s[0][1] == value]
+        if not _exhausted(child, below):
+            return False
+    if node is not None and node.name is not None and not running:
+        node.closed = True
+    return True
 
 
 class BruteForceSampler(BaseSampler):
@@ -136,6 +155,18 @@ class BruteForceSampler(BaseSampler):
     def __init__(self, seed: int | None = None, avoid_premature_stop: bool = False) -> None:
         self._rng = SeededRNG(seed)
         self._avoid_premature_stop = bool(avoid_premature_stop)
+        self._lock = threading.Lock()
+        self._trees: dict[tuple[str, int], tuple[_Node, set[int]]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_lock"]
+        state["_trees"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
 
     def reseed_rng(self) -> None:
         self._rng.reseed()
@@ -148,43 +179,59 @@ class BruteForceSampler(BaseSampler):
     ) -> dict[str, Any]:
         return {}
 
-    def _tree(self, study: Study, exclude_number: int) -> _Node:
-        trials = study.get_trials(deepcopy=False, states=(*_FINISHED, TrialState.RUNNING))
-        finished = [t for t in trials if t.state in _FINISHED]
-        running = [t for t in trials if t.state == TrialState.RUNNING and t.number != exclude_number]
-        return _build_tree(finished, running)
+    def _finished_tree(self, study: Study, trials: list[FrozenTrial], extra: FrozenTrial | None = None) -> _Node:
+        """The cached tree of ``study``'s finished trials, updated with those not seen yet."""
+        key = (study.study_name, study._study_id)
+        with self._lock:
+            root, seen = self._trees.setdefault(key, (_Node(), set()))
+            for trial in (*trials, *([extra] if extra is not None else [])):
+                if trial.state in _FINISHED and trial.number not in seen:
+                    seen.add(trial.number)
+                    root.insert(_path(trial))
+        return root
 
     def sample_independent(
         self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
     ) -> Any:
         values = _internal_values(param_name, param_distribution)
-        node: _Node | None = self._tree(study, trial.number)
-        for name, value in trial.params.items():
-            if node is None or node.name != name:
-                node = None
-                break
-            node = node.children.get(_key(trial.distributions[name].to_internal_repr(value)))
+        trials = study.get_trials(deepcopy=False, states=(*_FINISHED, TrialState.RUNNING))
+        node: _Node | None = self._finished_tree(study, trials)
+        running = [_path(t) for t in trials if t.state == TrialState.RUNNING and t.number != trial.number]
+        for name, key, _ in _path(trial):
+            if node is not None and node.name not in (None, name):
+                return self._random(values, param_distribution)  # structure differs: no guidance
+            node = node.children.get(key) if node is not None else None
+            running = [s[1:] for s in running if s and s[0][0] == name and s[0][1] == key]
+        if node is not None and node.name not in (None, param_name):
+            return self._random(values, param_distribution)
         candidates = values
-        if node is not None and node.name in (None, param_name):
-            children = node.children if node.name == param_name else {}
-            for count_running in (True, False):
-                open_values = [
-                    v for v in values if _key(v) not in children or not children[_key(v)].exhausted(count_running)
-                ]
-                if open_values:
-                    candidates = open_values
-                    break
-        internal = candidates[int(self._rng.rng.integers(len(candidates)))]
-        return param_distribution.to_external_repr(internal)
+        for count_running in (True, False):
+            open_values = [
+                v for v in values
+                if not _exhausted(
+                    node.children.get(_key(v)) if node is not None and node.name == param_name else None,
+                    [s[1:] for s in running if s and s[0][0] == param_name and s[0][1] == _key(v)]
+                    if count_running else [],
+                )
+            ]
+            if open_values:
+                candidates = open_values
+                break
+        return self._random(candidates, param_distribution)
+
+    def _random(self, internal_values: list[float], distribution: BaseDistribution) -> Any:
+        internal = internal_values[int(self._rng.rng.integers(len(internal_values)))]
+        return distribution.to_external_repr(internal)
 
     def after_trial(self, study: Study, trial: FrozenTrial, state: TrialState, values: Any) -> None:
         trials = study.get_trials(deepcopy=False, states=(*_FINISHED, TrialState.RUNNING))
-        finished = [t for t in trials if t.state in _FINISHED and t.number != trial.number]
+        finished_now = None
         if state in _FINISHED:
-            finished.append(trial)
+            finished_now = copy.copy(trial)
+            finished_now.state = state
+        root = self._finished_tree(study, trials, finished_now)
         running = [] if self._avoid_premature_stop else [
-            t for t in trials if t.state == TrialState.RUNNING and t.number != trial.number
+            _path(t) for t in trials if t.state == TrialState.RUNNING and t.number != trial.number
         ]
-        if _build_tree(finished, running).exhausted(count_running=True):
+        if _exhausted(root, running):
             stop_study(study)
-

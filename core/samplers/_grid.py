@@ -173,8 +173,6 @@ class GridSampler(BaseSampler):
             # Another worker may have claimed the same point meanwhile. Whoever sees a rival
             # after writing picks again; at least one of two rivals sees the other.
             if grid_id not in self._taken_ids(study, trial.number):
-                if len(free) == 1 and not fixed:
-                    stop_study(study)  # that was the last point: start no further trial
                 return
             excluded.add(grid_id)
 

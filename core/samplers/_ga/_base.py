@@ -56,11 +56,12 @@ def _check_prob(owner: str, name: str, value: Any, allow_none: bool = False) -> 
 class _Pending:
     """What ``before_trial`` decided for a trial, used while its parameters are suggested."""
 
-    __slots__ = ("parents", "mutation_prob")
+    __slots__ = ("parents", "mutation_prob", "mutated")
 
     def __init__(self, parents: list[FrozenTrial], mutation_prob: float | None) -> None:
         self.parents = parents
         self.mutation_prob = mutation_prob
+        self.mutated: set[str] = set()
 
 
 class GeneticSampler(BaseSampler):
@@ -212,7 +213,8 @@ class GeneticSampler(BaseSampler):
             child = self._cross(study, parents, search_space, rng)
         else:
             child = {name: parents[0].params[name] for name in search_space}
-        return {name: value for name, value in child.items() if rng.random() >= pending.mutation_prob}
+        pending.mutated = {name for name in child if rng.random() < pending.mutation_prob}
+        return {name: value for name, value in child.items() if name not in pending.mutated}
 
     def _cross(
         self, study: Study, parents: list[FrozenTrial], space: dict[str, BaseDistribution], rng: np.random.Generator
@@ -245,7 +247,7 @@ class GeneticSampler(BaseSampler):
         with self._lock:
             pending = self._pending.get((study.study_name, trial.number))
         rng = self._rng.rng
-        if pending is not None:
+        if pending is not None and param_name not in pending.mutated:
             # A parameter outside the joint space (e.g. conditional): inherit it from the first
             # parent that has it, unless mutated.
             mutation_prob = pending.mutation_prob if pending.mutation_prob is not None else 0.1
