@@ -189,3 +189,19 @@ def test_pruned_trials_keep_their_last_intermediate_value():
 def test_argument_validation(kwargs, message):
     with pytest.raises(ValueError, match=message):
         HyperbandPruner(**kwargs)
+
+
+def test_a_patient_wrapper_passes_the_bracket_view_on():
+    inner = hyperband()
+    sampler = _RecordingSampler()
+    study = albacore.create_study(sampler=sampler, pruner=albacore.pruners.PatientPruner(inner, patience=1))
+    study.optimize(_objective, n_trials=12)
+    brackets = [inner.bracket_of(study, n) for n in range(12)]
+    for n in range(12):
+        assert sampler.seen[("independent", n)] == [m for m in range(n + 1) if brackets[m] == brackets[n]]
+
+
+def test_other_pruners_show_the_sampler_the_whole_study():
+    study = albacore.create_study(pruner=albacore.pruners.MedianPruner())
+    trial = study.ask()
+    assert study.pruner.study_for_sampler(study, trial._frozen()) is study
