@@ -66,29 +66,32 @@ def _has_tables(conn: Connection) -> bool:
 
 @contextlib.contextmanager
 def _schema_lock(engine: Engine) -> Iterator[Connection]:
-    """A connection in a transaction that holds the schema lock."""
+    """A connection in a transaction that holds the schema lock until after it commits."""
     dialect = engine.dialect.name
+    mysql = dialect in ("mysql", "mariadb")
     with engine.connect() as conn:
         if dialect == "sqlite":
             conn = conn.execution_options(albacore_write=True)
-        with conn.begin():
-            if dialect == "postgresql":
-                conn.execute(sqlalchemy.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
-            elif dialect in ("mysql", "mariadb"):
-                got = conn.execute(
-                    sqlalchemy.text("SELECT GET_LOCK(:name, :timeout)"),
-                    {"name": _MYSQL_LOCK_NAME, "timeout": _MYSQL_LOCK_TIMEOUT_S},
-                ).scalar()
-                if got != 1:
-                    raise StorageInternalError(
-                        f"RDBStorage: timed out after {_MYSQL_LOCK_TIMEOUT_S}s waiting for another "
-                        f"process to finish creating or upgrading the schema"
-                    )
-            try:
+        if mysql:  # a session lock, released only after the transaction committed
+            got = conn.execute(
+                sqlalchemy.text("SELECT GET_LOCK(:name, :timeout)"),
+                {"name": _MYSQL_LOCK_NAME, "timeout": _MYSQL_LOCK_TIMEOUT_S},
+            ).scalar()
+            conn.commit()
+            if got != 1:
+                raise StorageInternalError(
+                    f"RDBStorage: timed out after {_MYSQL_LOCK_TIMEOUT_S}s waiting for another "
+                    f"process to finish creating or upgrading the schema"
+                )
+        try:
+            with conn.begin():
+                if dialect == "postgresql":
+                    conn.execute(sqlalchemy.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
                 yield conn
-            finally:
-                if dialect in ("mysql", "mariadb"):
-                    conn.execute(sqlalchemy.text("SELECT RELEASE_LOCK(:name)"), {"name": _MYSQL_LOCK_NAME})
+        finally:
+            if mysql:
+                conn.execute(sqlalchemy.text("SELECT RELEASE_LOCK(:name)"), {"name": _MYSQL_LOCK_NAME})
+                conn.commit()
 
 
 def _upgrade_on(conn: Connection) -> None:
