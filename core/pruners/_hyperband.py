@@ -172,7 +172,8 @@ class BracketStudy:
     """A read-only view of a study showing only the trials of one Hyperband bracket.
 
     ``get_trials`` and ``trials`` hold the bracket's trials; every other attribute is the
-    study's own.
+    study's own, except ``_study_id``: samplers key their caches of finished trials by
+    ``(study.study_name, study._study_id)``, so each bracket gets its own key there.
 
     Args:
         study: The study.
@@ -184,6 +185,7 @@ class BracketStudy:
         self._study = study
         self._bracket_set = brackets
         self.bracket = bracket
+        self._study_id = ("hyperband-bracket", bracket, study._study_id)
 
     def get_trials(self, deepcopy: bool = True, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
         """The trials of the bracket, as :meth:`albacore.Study.get_trials` returns them."""

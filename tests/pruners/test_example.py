@@ -18,5 +18,5 @@ def test_pruning_example_runs_and_prunes():
     counts = re.search(r"trials: (\d+), complete: (\d+), pruned: (\d+)", out)
     assert counts is not None, out
     total, complete, pruned = map(int, counts.groups())
-    assert total == 12 and complete + pruned == 12 and complete >= 5
+    assert total == 12 and complete + pruned == 12 and complete >= 5 and pruned >= 1
     assert re.search(r"best accuracy: 0\.\d{4}", out)

@@ -205,3 +205,26 @@ def test_other_pruners_show_the_sampler_the_whole_study():
     study = albacore.create_study(pruner=albacore.pruners.MedianPruner())
     trial = study.ask()
     assert study.pruner.study_for_sampler(study, trial._frozen()) is study
+
+
+def test_bracket_views_have_their_own_cache_identity():
+    # Samplers key caches of finished trials by (study_name, _study_id): brackets must differ.
+    pruner = hyperband()
+    study = albacore.create_study(pruner=pruner)
+    trials = [study.ask() for _ in range(20)]
+    views = {}
+    for trial in trials:
+        view = pruner.study_for_sampler(study, trial._frozen())
+        views.setdefault(view.bracket, set()).add(view._study_id)
+    assert len(views) == 3
+    keys = [next(iter(ids)) for ids in views.values()]
+    assert all(len(ids) == 1 for ids in views.values())
+    assert len(set(keys)) == 3 and study._study_id not in keys
+
+
+def test_tpe_runs_on_bracket_views():
+    sampler, pruner = albacore.samplers.TPESampler(seed=0, n_startup_trials=2), hyperband()
+    study = albacore.create_study(sampler=sampler, pruner=pruner)
+    study.optimize(_objective, n_trials=25)
+    assert len(study.trials) == 25
+    assert {pruner.bracket_of(study, n) for n in range(25)} == {0, 1, 2}
