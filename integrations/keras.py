@@ -1,0 +1,64 @@
+"""Keras 3 integration: a pruning callback for ``model.fit``, whatever the backend.
+
+Importing this module imports Keras (the callback subclasses ``keras.callbacks.Callback``);
+without it, the import raises an ImportError naming ``pip install 'albacore[keras]'``. Set
+``KERAS_BACKEND`` before the first Keras import, as usual.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from albacore._imports import require
+from albacore.integrations._pruning import lookup_metric, report_and_prune
+from albacore.trial import Trial
+
+keras = require("keras", extra="keras", feature="albacore.integrations.keras")
+
+__all__ = ["KerasPruningCallback"]
+
+_CALLER = "KerasPruningCallback"
+
+
+class KerasPruningCallback(keras.callbacks.Callback):
+    """A Keras callback that reports an epoch metric and prunes unpromising trials.
+
+    At the end of every ``interval``-th epoch, ``logs[monitor]`` is reported with the epoch
+    (0-based) as the step; if the study's pruner prunes the trial, ``TrialPruned`` is raised
+    out of ``model.fit``.
+
+    Args:
+        trial: The trial being evaluated.
+        monitor: A key of Keras' epoch logs, e.g. ``"val_loss"`` or ``"val_accuracy"``.
+        interval: Report every this many epochs.
+
+    Raises:
+        ValueError: If ``interval`` is not a positive int; during ``fit``, if ``monitor`` is
+            not among the logged metrics (the message lists them).
+
+    Example:
+        .. code-block:: python
+
+            model.fit(x, y, validation_split=0.2, epochs=20,
+                      callbacks=[KerasPruningCallback(trial, "val_loss")])
+    """
+
+    def __init__(self, trial: Trial, monitor: str, interval: int = 1) -> None:
+        super().__init__()
+        if isinstance(interval, bool) or not isinstance(interval, int) or interval < 1:
+            raise ValueError(f"{_CALLER}: interval must be a positive int, got interval={interval!r}")
+        self._trial = trial
+        self._monitor = monitor
+        self._interval = interval
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        """Report ``logs[monitor]`` and raise TrialPruned if the trial should stop."""
+        if (epoch + 1) % self._interval != 0:
+            return
+        value = lookup_metric(logs, self._monitor, caller=_CALLER, param="monitor")
+        report_and_prune(self._trial, value, epoch, what="epoch")
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_model"] = None  # the model being trained is not part of the callback
+        return state

@@ -1,0 +1,114 @@
+"""PyTorch Lightning integration: a pruning callback for ``Trainer.fit``, DDP included.
+
+Importing this module imports ``pytorch_lightning`` (the callback subclasses its
+``Callback``); without it, the import raises an ImportError naming
+``pip install 'albacore[lightning]'``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from albacore._imports import require
+from albacore.exceptions import TrialPruned
+from albacore.integrations._pruning import lookup_metric, pruned_message
+from albacore.trial import Trial, TrialState
+
+pl = require("pytorch_lightning", extra="lightning", feature="albacore.integrations.pytorch_lightning")
+
+__all__ = ["PyTorchLightningPruningCallback"]
+
+_CALLER = "PyTorchLightningPruningCallback"
+_PRUNED_KEY = "ddp_pl:pruned"
+_EPOCH_KEY = "ddp_pl:epoch"
+_VALUE_KEY = "ddp_pl:value"
+
+
+class PyTorchLightningPruningCallback(pl.Callback):
+    """A Lightning callback that reports a logged metric after each validation and prunes.
+
+    The step is the epoch. Without distributed training, a pruned trial raises
+    ``TrialPruned`` out of ``trainer.fit``. Under DDP (``trainer.world_size > 1``) an
+    exception on one rank would hang the others, so instead global rank 0 reports and asks
+    the pruner, the decision is broadcast to every rank, all ranks stop training
+    (``trainer.should_stop``), and rank 0 records the decision in the trial's system
+    attributes ``"ddp_pl:pruned"`` / ``"ddp_pl:epoch"``. Call :meth:`check_pruned` after
+    ``fit`` to raise ``TrialPruned``. With ``strategy="ddp_spawn"`` training runs in child
+    processes, so the study needs a storage they share (RDB or journal) for the decision to
+    reach the parent.
+
+    Args:
+        trial: The trial being evaluated.
+        monitor: A metric logged with ``self.log(...)``, e.g. ``"val_loss"``.
+
+    Raises:
+        ValueError: During ``fit``, if ``monitor`` was not logged (the message lists the
+            logged metrics).
+
+    Example:
+        .. code-block:: python
+
+            pruning = PyTorchLightningPruningCallback(trial, monitor="val_loss")
+            trainer = pl.Trainer(max_epochs=10, callbacks=[pruning])
+            trainer.fit(model, datamodule=data)
+            pruning.check_pruned()
+            return trainer.callback_metrics["val_loss"].item()
+    """
+
+    def __init__(self, trial: Trial, monitor: str) -> None:
+        super().__init__()
+        self._trial = trial
+        self.monitor = monitor
+        self._pruned_at: tuple[int, float] | None = None
+
+    def on_fit_start(self, trainer: Any, pl_module: Any) -> None:
+        """Forget a previous fit's pruning decision."""
+        self._pruned_at = None
+
+    def on_validation_end(self, trainer: Any, pl_module: Any) -> None:
+        """Report the monitored metric for this epoch and prune if the pruner says so."""
+        if trainer.sanity_checking:
+            return
+        epoch = pl_module.current_epoch
+        value = lookup_metric(trainer.callback_metrics, self.monitor, caller=_CALLER, param="monitor")
+        distributed = trainer.world_size > 1
+        prune = False
+        if trainer.is_global_zero:
+            self._trial.report(value, epoch)
+            prune = self._trial.should_prune()
+        if distributed:
+            prune = bool(trainer.strategy.broadcast(prune, src=0))
+        if not prune:
+            return
+        if not distributed:
+            raise TrialPruned(pruned_message(self._trial.number, epoch, value, "epoch"))
+        self._pruned_at = (epoch, value)
+        trainer.should_stop = True
+        if trainer.is_global_zero:
+            self._trial.set_system_attr(_PRUNED_KEY, True)
+            self._trial.set_system_attr(_EPOCH_KEY, epoch)
+            self._trial.set_system_attr(_VALUE_KEY, value)
+
+    def check_pruned(self) -> None:
+        """Raise ``TrialPruned`` if training under DDP stopped because the trial was pruned.
+
+        Looks at this process's record of the decision and at the trial's system attributes
+        in the storage (which is how a parent learns of a ``ddp_spawn`` child's decision).
+
+        Raises:
+            albacore.TrialPruned: If the trial was pruned.
+        """
+        pruned_at = self._pruned_at
+        if pruned_at is None:
+            attrs = self._stored_attrs()
+            if attrs.get(_PRUNED_KEY):
+                pruned_at = (int(attrs[_EPOCH_KEY]), float(attrs[_VALUE_KEY]))
+        if pruned_at is not None:
+            raise TrialPruned(pruned_message(self._trial.number, pruned_at[0], pruned_at[1], "epoch"))
+
+    def _stored_attrs(self) -> dict[str, Any]:
+        running = self._trial.study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
+        for frozen in running:
+            if frozen.number == self._trial.number:
+                return frozen.system_attrs
+        return {}
