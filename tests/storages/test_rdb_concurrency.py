@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
+import time
 import uuid
 
 import pytest
 import sqlalchemy
 
 import albacore
-from albacore.storages import RDBStorage
+from albacore.storages import RDBStorage, RetryHeartbeatStaleTrialCallback
 from albacore.trial import TrialState
 
 
@@ -77,3 +80,65 @@ def test_connections_killed_by_the_server_are_replaced(postgres_url: str) -> Non
     study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
     assert [t.state for t in study.trials] == [TrialState.COMPLETE] * 4
     storage.remove_session()
+
+
+# --- a worker killed with SIGKILL mid-trial ---------------------------------------------------------
+def _hang(url: str, study_name: str, ready_file: str) -> None:
+    storage = RDBStorage(url, heartbeat_interval=0.5, grace_period=2)
+    study = albacore.load_study(study_name=study_name, storage=storage)
+
+    def objective(trial: albacore.Trial) -> float:
+        trial.suggest_float("x", -10, 10)
+        with open(ready_file, "w") as f:
+            f.write(str(trial.number))
+        time.sleep(300)  # killed long before
+        return 0.0
+
+    study.optimize(objective, n_trials=1)
+
+
+def _kill_and_recover(url: str, tmp_path) -> None:
+    storage = RDBStorage(
+        url,
+        heartbeat_interval=0.5,
+        grace_period=2,
+        heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(max_retry=1),
+    )
+    study_name = f"sigkill-{uuid.uuid4().hex[:8]}"
+    study = albacore.create_study(study_name=study_name, storage=storage, sampler=albacore.samplers.RandomSampler())
+    ready = tmp_path / "ready"
+    victim = multiprocessing.get_context("spawn").Process(target=_hang, args=(url, study_name, str(ready)))
+    victim.start()
+    deadline = time.monotonic() + 60
+    while not (ready.exists() and ready.read_text()):
+        assert time.monotonic() < deadline and victim.is_alive(), "the victim never started its trial"
+        time.sleep(0.05)
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.join()
+    number = int(ready.read_text())
+    assert study.trials[number].state == TrialState.RUNNING
+
+    deadline = time.monotonic() + 60
+    while study.trials[number].state == TrialState.RUNNING:  # the survivor's ask fails it once stale
+        assert time.monotonic() < deadline, "the killed worker's trial was never failed"
+        study.optimize(lambda t: t.suggest_float("x", -10, 10) ** 2, n_trials=1)
+        time.sleep(0.2)
+    study.optimize(lambda t: t.suggest_float("x", -10, 10) ** 2, n_trials=1)
+
+    trials = study.trials
+    killed = trials[number]
+    retries = [t for t in trials if RetryHeartbeatStaleTrialCallback.retried_trial_number(t) == number]
+    assert killed.state == TrialState.FAIL
+    assert len(retries) == 1 and retries[0].state == TrialState.COMPLETE
+    assert retries[0].params == killed.params
+    assert [t.number for t in trials] == list(range(len(trials)))
+
+
+@pytest.mark.timeout(180)
+def test_killed_worker_trial_is_failed_and_retried_on_sqlite(tmp_path) -> None:
+    _kill_and_recover(f"sqlite:///{tmp_path / 'kill.db'}", tmp_path)
+
+
+@pytest.mark.timeout(180)
+def test_killed_worker_trial_is_failed_and_retried_on_postgresql(postgres_url: str, tmp_path) -> None:
+    _kill_and_recover(postgres_url, tmp_path)
