@@ -1,5 +1,6 @@
 """Samplers: how parameter values are chosen."""
 
+from albacore.samplers._auto import AutoSampler
 from albacore.samplers._base import BaseSampler
 from albacore.samplers._brute_force import BruteForceSampler
 from albacore.samplers._cmaes import CmaEsSampler
@@ -13,6 +14,7 @@ from albacore.samplers._tpe import TPESampler
 from albacore.samplers import nsgaii
 
 __all__ = [
+    "AutoSampler",
     "BaseSampler",
     "BruteForceSampler",
     "CmaEsSampler",

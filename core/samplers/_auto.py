@@ -1,0 +1,234 @@
+"""AutoSampler: picks the sampler that suits the study's search space, objectives and phase."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+import numpy as np
+
+from albacore.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution, IntDistribution
+from albacore.logging import get_logger
+from albacore.samplers._base import BaseSampler
+from albacore.trial._frozen import FrozenTrial
+from albacore.trial._state import TrialState
+
+if TYPE_CHECKING:
+    from albacore.study.study import Study
+
+_logger = get_logger(__name__)
+
+CHOICE_KEY = "auto:sampler"
+CMAES_X0_KEY = "auto:cmaes_x0"
+
+#: Largest number of parameters the GP is used for.
+GP_MAX_PARAMS = 12
+#: Number of finished trials after which a single-objective continuous study moves from the
+#: GP to CMA-ES (the GP's cost grows with the history; CMA-ES's does not).
+GP_MAX_TRIALS = 200
+#: Number of finished trials after which a multi-objective study moves from the GP to NSGA-II.
+GP_MAX_TRIALS_MULTI = 200
+
+
+class _SpaceSummary:
+    """Incrementally maintained union and intersection of the finished trials' parameters."""
+
+    def __init__(self) -> None:
+        self.seen: set[int] = set()
+        self.union: dict[str, BaseDistribution] = {}
+        self.intersection: dict[str, BaseDistribution] | None = None
+        self.n_complete = 0
+
+    def update(self, trials: list[FrozenTrial]) -> None:
+        for t in trials:
+            if t.number in self.seen:
+                continue
+            self.seen.add(t.number)
+            self.n_complete += 1
+            self.union.update(t.distributions)
+            if self.intersection is None:
+                self.intersection = dict(t.distributions)
+            else:
+                self.intersection = {
+                    n: d for n, d in self.intersection.items() if t.distributions.get(n) == d
+                }
+
+    @property
+    def conditional(self) -> bool:
+        return self.intersection is not None and set(self.intersection) != set(self.union)
+
+
+class AutoSampler(BaseSampler):
+    """Chooses, per study and per phase, the sampler that does best on that kind of problem.
+
+    The rules, applied before every trial from what the storage holds (so every worker
+    makes the same choice), with ``d`` the number of parameters seen so far and ``n`` the
+    number of completed trials:
+
+    * **Single objective, no conditional parameters, d <= 12, n < 200:** :class:`GPSampler`
+      (Bayesian optimization is the most sample-efficient on small budgets).
+    * **Single objective, numerical parameters only, d >= 2, n >= 200, no constraints:**
+      :class:`CmaEsSampler` with IPOP restarts, started from the best trial so far (long
+      continuous runs; its cost per trial does not grow with the history).
+    * **Multi-objective, no conditional parameters, d <= 12, n < 200:** :class:`GPSampler`
+      (expected hypervolume improvement).
+    * **Multi-objective, n >= 200:** :class:`NSGAIISampler`.
+    * **Everything else** (conditional spaces, more than 12 parameters, long runs with
+      categorical parameters): :class:`TPESampler` with ``multivariate=True, group=True``.
+
+    The sampler chosen for a trial is recorded in its system attribute ``"auto:sampler"``.
+
+    Args:
+        seed: Seed of the random generators of the samplers it delegates to.
+        constraints_func: Constraint function passed to the samplers that support
+            constraints (feasible when every value is ``<= 0``); with constraints, CMA-ES
+            is never chosen.
+
+    Example:
+        .. code-block:: python
+
+            study = albacore.create_study(sampler=albacore.samplers.AutoSampler(seed=0))
+            study.optimize(lambda t: t.suggest_float("x", -3, 3) ** 2, n_trials=30)
+    """
+
+    def __init__(
+        self, seed: int | None = None, *, constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None
+    ) -> None:
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
+            raise TypeError(f"AutoSampler: seed must be an int or None, got seed={seed!r}")
+        if constraints_func is not None and not callable(constraints_func):
+            raise TypeError(f"AutoSampler: constraints_func must be callable, got constraints_func={constraints_func!r}")
+        self._seed = seed
+        self._constraints_func = constraints_func
+        self._seeds = self._child_seeds(seed)
+        self._samplers: dict[str, BaseSampler] = {}
+        self._cmaes: dict[tuple[Any, ...], BaseSampler] = {}
+        self._summaries: dict[tuple[Any, ...], _SpaceSummary] = {}
+        self._choices: dict[tuple[Any, ...], BaseSampler] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _child_seeds(seed: int | None) -> dict[str, int | None]:
+        names = ("tpe", "gp", "cmaes", "nsga2")
+        if seed is None:
+            return dict.fromkeys(names)
+        children = np.random.SeedSequence(int(seed)).generate_state(len(names))
+        return {name: int(s) for name, s in zip(names, children)}
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_lock"]
+        state["_choices"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
+    def reseed_rng(self) -> None:
+        for sampler in list(self._samplers.values()) + list(self._cmaes.values()):
+            sampler.reseed_rng()
+
+    # --- the choice ---------------------------------------------------------------------------
+    def _sampler(self, name: str) -> BaseSampler:
+        from albacore.samplers import GPSampler, NSGAIISampler, TPESampler
+
+        with self._lock:
+            sampler = self._samplers.get(name)
+            if sampler is None:
+                seed = self._seeds[name]
+                if name == "gp":
+                    sampler = GPSampler(seed=seed, constraints_func=self._constraints_func)
+                elif name == "nsga2":
+                    sampler = NSGAIISampler(seed=seed, constraints_func=self._constraints_func)
+                else:
+                    sampler = TPESampler(
+                        seed=seed, multivariate=True, group=True, constraints_func=self._constraints_func
+                    )
+                self._samplers[name] = sampler
+            return sampler
+
+    def _cmaes_sampler(self, study: Study, summary: _SpaceSummary, trials: list[FrozenTrial]) -> BaseSampler:
+        """The CMA-ES of ``study``, started from the best trial when the study switched to it."""
+        from albacore.samplers import CmaEsSampler
+
+        key = (study._study_id, study.study_name)
+        with self._lock:
+            sampler = self._cmaes.get(key)
+        if sampler is not None:
+            return sampler
+        x0 = study.system_attrs.get(CMAES_X0_KEY)
+        if x0 is None:
+            best = min(trials, key=lambda t: (t.value if study.direction.name == "MINIMIZE" else -t.value))
+            x0 = {n: v for n, v in best.params.items() if n in (summary.intersection or {})}
+            study.set_system_attr(CMAES_X0_KEY, x0)
+        discrete = any(
+            isinstance(d, IntDistribution) or (isinstance(d, FloatDistribution) and d.step is not None)
+            for d in (summary.intersection or {}).values()
+        )
+        sampler = CmaEsSampler(
+            x0=x0, seed=self._seeds["cmaes"], n_startup_trials=0, restart_strategy="ipop",
+            with_margin=discrete, warn_independent_sampling=False,
+        )
+        with self._lock:
+            self._cmaes[key] = sampler
+        return sampler
+
+    def _choose(self, study: Study) -> tuple[str, BaseSampler]:
+        trials = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+        key = (study._study_id, study.study_name)
+        with self._lock:
+            summary = self._summaries.setdefault(key, _SpaceSummary())
+            summary.update(trials)
+        n, d = summary.n_complete, len(summary.union)
+        has_categorical = any(isinstance(dist, CategoricalDistribution) for dist in summary.union.values())
+        small_space = not summary.conditional and d <= GP_MAX_PARAMS
+        if len(study.directions) > 1:
+            if n >= GP_MAX_TRIALS_MULTI:
+                return "nsga2", self._sampler("nsga2")
+            return ("gp", self._sampler("gp")) if small_space else ("tpe", self._sampler("tpe"))
+        if small_space and n < GP_MAX_TRIALS:
+            return "gp", self._sampler("gp")
+        if (
+            n >= GP_MAX_TRIALS and not summary.conditional and not has_categorical and d >= 2
+            and self._constraints_func is None
+        ):
+            return "cmaes", self._cmaes_sampler(study, summary, trials)
+        return "tpe", self._sampler("tpe")
+
+    def _chosen(self, study: Study, trial: FrozenTrial) -> BaseSampler:
+        with self._lock:
+            sampler = self._choices.get((study.study_name, trial.number))
+        if sampler is None:  # a hook called without before_trial: decide now
+            _, sampler = self._choose(study)
+        return sampler
+
+    # --- the sampler hooks --------------------------------------------------------------------
+    def before_trial(self, study: Study, trial: FrozenTrial) -> None:
+        name, sampler = self._choose(study)
+        with self._lock:
+            self._choices[(study.study_name, trial.number)] = sampler
+        study.set_trial_system_attr(trial, CHOICE_KEY, name)
+        sampler.before_trial(study, trial)
+
+    def infer_relative_search_space(self, study: Study, trial: FrozenTrial) -> dict[str, BaseDistribution]:
+        return self._chosen(study, trial).infer_relative_search_space(study, trial)
+
+    def sample_relative(
+        self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
+    ) -> dict[str, Any]:
+        return self._chosen(study, trial).sample_relative(study, trial, search_space)
+
+    def sample_independent(
+        self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
+    ) -> Any:
+        return self._chosen(study, trial).sample_independent(study, trial, param_name, param_distribution)
+
+    def after_trial(
+        self, study: Study, trial: FrozenTrial, state: TrialState, values: Sequence[float] | None
+    ) -> None:
+        sampler = self._chosen(study, trial)
+        with self._lock:
+            self._choices.pop((study.study_name, trial.number), None)
+        # The constraints of a trial are computed whoever sampled it, so later choices see them.
+        sampler.after_trial(study, trial, state, values)
