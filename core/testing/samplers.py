@@ -15,18 +15,23 @@ returning a callable ``factory(seed=None) -> BaseSampler`` that builds a fresh s
         def sampler_factory(self):
             return lambda seed=None: RandomSampler(seed=seed)
 
-Every objective of the kit suggests parameters from :data:`SEARCH_SPACE` (always with the
-distribution listed there) and enqueues only :data:`ENQUEUED_PARAMS`, so a sampler built for
+Every objective of the kit suggests parameters from :data:`SEARCH_SPACE` and
+:data:`CONDITIONAL_SPACE` (always with the distribution listed there) and enqueues only :data:`ENQUEUED_PARAMS`, so a sampler built for
 one search space given up front (a grid) can be wired from them. Two class attributes
 declare the variant of the contract a sampler meets; each changes what the kit checks, and
 the reason shows in the test report:
 
 * ``fixed_search_space = True``: the sampler is built for one search space given up front
-  (:class:`~albacore.samplers.GridSampler`), so the clause "a parameter whose range changes
-  between trials stays within the range suggested now" does not apply to it.
+  (:class:`~albacore.samplers.GridSampler`). The clause "a parameter whose range changes
+  between trials stays within the range suggested now" becomes "a value of the given space
+  outside the range suggested now is used as given, with a warning naming the parameter".
 * ``multi_objective = False``: the sampler optimizes one objective; in a study with several
   it must refuse with a ValueError or NotImplementedError that says so, instead of
   sampling nonsense.
+* ``continuous_floats = False``: the sampler enumerates finitely many values
+  (:class:`~albacore.samplers.BruteForceSampler`); the kit then suggests every float with a
+  step (:data:`FINITE_SEARCH_SPACE`), and checks that a float without step is refused with
+  a ValueError naming the parameter.
 """
 
 from __future__ import annotations
@@ -48,7 +53,7 @@ from albacore.samplers._base import BaseSampler
 from albacore.study.study import Study
 from albacore.trial import BaseTrial, FrozenTrial, TrialState, create_trial
 
-__all__ = ["CONDITIONAL_SPACE", "ENQUEUED_PARAMS", "SEARCH_SPACE", "SamplerContract"]
+__all__ = ["CONDITIONAL_SPACE", "ENQUEUED_PARAMS", "FINITE_SEARCH_SPACE", "SEARCH_SPACE", "SamplerContract"]
 
 SamplerFactory = Callable[..., BaseSampler]
 
@@ -63,10 +68,17 @@ SEARCH_SPACE: dict[str, BaseDistribution] = {
     "kind": CategoricalDistribution(["a", 1, 2.5, None, True]),
 }
 
+#: :data:`SEARCH_SPACE` with a step on every float, for samplers that need finitely many values.
+FINITE_SEARCH_SPACE: dict[str, BaseDistribution] = {
+    **SEARCH_SPACE,
+    "x": FloatDistribution(-5.0, 5.0, step=0.5),
+    "lr": FloatDistribution(1e-4, 0.1, step=1e-4),
+}
+
 #: The conditional part of the kit's spaces: ``branch`` decides which other one is used.
 CONDITIONAL_SPACE: dict[str, BaseDistribution] = {
     "branch": CategoricalDistribution(["left", "right"]),
-    "left_x": FloatDistribution(0.0, 1.0),
+    "left_x": FloatDistribution(0.0, 1.0, step=0.125),
     "right_n": IntDistribution(0, 10),
 }
 
@@ -77,8 +89,8 @@ ENQUEUED_PARAMS: list[dict[str, Any]] = [
 ]
 
 
-def _suggest(trial: BaseTrial, name: str) -> Any:
-    dist = {**SEARCH_SPACE, **CONDITIONAL_SPACE}[name]
+def _suggest(trial: BaseTrial, name: str, space: dict[str, BaseDistribution]) -> Any:
+    dist = space[name]
     if isinstance(dist, FloatDistribution):
         return trial.suggest_float(name, dist.low, dist.high, step=dist.step, log=dist.log)
     if isinstance(dist, IntDistribution):
@@ -96,21 +108,28 @@ def _score(params: dict[str, Any]) -> float:
     return total
 
 
-def full_objective(trial: BaseTrial) -> float:
-    """Suggests every parameter of :data:`SEARCH_SPACE`."""
-    return _score({name: _suggest(trial, name) for name in SEARCH_SPACE})
+def full_objective(space: dict[str, BaseDistribution]) -> Callable[[BaseTrial], float]:
+    """An objective suggesting every parameter of ``space`` (without the conditional ones)."""
+
+    def objective(trial: BaseTrial) -> float:
+        return _score({name: _suggest(trial, name, space) for name in space if name not in CONDITIONAL_SPACE})
+
+    return objective
 
 
-def conditional_objective(trial: BaseTrial) -> float:
-    """Suggests ``x`` and ``branch``, then ``left_x`` or ``right_n``."""
-    x = _suggest(trial, "x")
-    if _suggest(trial, "branch") == "left":
-        return (x - 1) ** 2 + _suggest(trial, "left_x")
-    return (x + 1) ** 2 + _suggest(trial, "right_n") / 10
+def conditional_objective(space: dict[str, BaseDistribution]) -> Callable[[BaseTrial], float]:
+    """An objective suggesting ``x`` and ``branch``, then ``left_x`` or ``right_n``."""
+
+    def objective(trial: BaseTrial) -> float:
+        x = _suggest(trial, "x", space)
+        if _suggest(trial, "branch", space) == "left":
+            return (x - 1) ** 2 + _suggest(trial, "left_x", space)
+        return (x + 1) ** 2 + _suggest(trial, "right_n", space) / 10
+
+    return objective
 
 
-def _check_in_space(trial: FrozenTrial) -> None:
-    space = {**SEARCH_SPACE, **CONDITIONAL_SPACE}
+def _check_in_space(trial: FrozenTrial, space: dict[str, BaseDistribution]) -> None:
     for name, value in trial.params.items():
         dist = space[name]
         assert trial.distributions[name] == dist, f"trial {trial.number}: {name} has {trial.distributions[name]!r}"
@@ -135,60 +154,78 @@ class SamplerContract:
     fixed_search_space: bool = False
     #: The sampler supports studies with several objectives.
     multi_objective: bool = True
+    #: The sampler handles floats without a step (see the module docstring).
+    continuous_floats: bool = True
     #: Trials per test; enough to leave a model-based sampler's start-up phase.
     n_trials: int = 14
+
+    @property
+    def space(self) -> dict[str, BaseDistribution]:
+        """Every distribution the kit suggests for this sampler (conditional ones included)."""
+        base = SEARCH_SPACE if self.continuous_floats else FINITE_SEARCH_SPACE
+        return {**base, **CONDITIONAL_SPACE}
+
+    @property
+    def main_space(self) -> dict[str, BaseDistribution]:
+        """:attr:`space` without the conditional parameters."""
+        return {k: v for k, v in self.space.items() if k not in CONDITIONAL_SPACE}
 
     # --- values ------------------------------------------------------------------------------
     def test_every_distribution_kind_and_option_is_respected(self, sampler_factory: SamplerFactory) -> None:
         study = _new_study(sampler_factory)
-        study.optimize(full_objective, n_trials=self.n_trials)
+        study.optimize(full_objective(self.space), n_trials=self.n_trials)
         trials = study.trials
         assert [t.state for t in trials] == [TrialState.COMPLETE] * len(trials)
         assert len(trials) == self.n_trials
         for trial in trials:
-            assert set(trial.params) == set(SEARCH_SPACE)
-            _check_in_space(trial)
+            assert set(trial.params) == set(self.main_space)
+            _check_in_space(trial, self.space)
 
     def test_maximize_direction(self, sampler_factory: SamplerFactory) -> None:
         study = _new_study(sampler_factory, direction="maximize")
-        study.optimize(full_objective, n_trials=self.n_trials)
+        study.optimize(full_objective(self.space), n_trials=self.n_trials)
         assert all(t.state == TrialState.COMPLETE for t in study.trials)
         for trial in study.trials:
-            _check_in_space(trial)
+            _check_in_space(trial, self.space)
 
     def test_works_with_no_completed_trials(self, sampler_factory: SamplerFactory) -> None:
         study = _new_study(sampler_factory)
         first = study.ask()
-        full_objective(first)
-        _check_in_space(study.get_trials(deepcopy=False)[0])
+        objective = full_objective(self.space)
+        objective(first)
+        _check_in_space(study.get_trials(deepcopy=False)[0], self.space)
         # Only running and failed trials so far: still nothing to learn from.
         study.tell(first, state=TrialState.FAIL)
         running = study.ask()
-        full_objective(running)
+        objective(running)
         other = study.ask()
-        value = full_objective(other)
+        value = objective(other)
         study.tell(other, value)
         study.tell(running, value)
         for trial in study.trials:
-            _check_in_space(trial)
+            _check_in_space(trial, self.space)
 
     def test_conditional_parameters(self, sampler_factory: SamplerFactory) -> None:
         study = _new_study(sampler_factory)
-        study.optimize(conditional_objective, n_trials=self.n_trials)
+        study.optimize(conditional_objective(self.space), n_trials=self.n_trials)
         assert all(t.state == TrialState.COMPLETE for t in study.trials)
         for trial in study.trials:
             used = "left_x" if trial.params["branch"] == "left" else "right_n"
             assert set(trial.params) == {"x", "branch", used}
-            _check_in_space(trial)
+            _check_in_space(trial, self.space)
 
     def test_range_changes_between_trials(self, sampler_factory: SamplerFactory) -> None:
-        if self.fixed_search_space:
-            pytest.skip("declared fixed_search_space: the sampler is built for one search space given up front")
         study = _new_study(sampler_factory)
+        step = None if self.continuous_floats else 0.25
+        if self.fixed_search_space:
+            with pytest.warns(UserWarning, match="'x'"):
+                study.optimize(lambda t: t.suggest_float("x", 100.0, 101.0, step=step), n_trials=1)
+            assert study.trials[0].state == TrialState.COMPLETE
+            return
 
         def objective(trial: BaseTrial) -> float:
             shift = trial.number % 3
-            x = trial.suggest_float("x", shift, shift + 1.0)
+            x = trial.suggest_float("x", shift, shift + 1.0, step=step)
             n = trial.suggest_int("n", 10 * shift, 10 * shift + 5)
             assert shift <= x <= shift + 1.0, f"x={x} outside [{shift}, {shift + 1}]"
             assert 10 * shift <= n <= 10 * shift + 5, f"n={n} outside [{10 * shift}, {10 * shift + 5}]"
@@ -199,82 +236,95 @@ class SamplerContract:
 
     def test_relative_sampling_stays_in_the_inferred_space(self, sampler_factory: SamplerFactory) -> None:
         study = _new_study(sampler_factory)
-        study.optimize(full_objective, n_trials=self.n_trials)
+        study.optimize(full_objective(self.space), n_trials=self.n_trials)
         trial = study.ask()
         sampler = study.sampler
         frozen = study.get_trials(deepcopy=False)[-1]
         space = sampler.infer_relative_search_space(study, frozen)
-        assert set(space) <= set(SEARCH_SPACE)
+        assert set(space) <= set(self.main_space)
         for name, dist in space.items():
-            assert isinstance(dist, BaseDistribution) and dist == SEARCH_SPACE[name]
+            assert isinstance(dist, BaseDistribution) and dist == self.space[name]
         relative = sampler.sample_relative(study, frozen, space)
         assert set(relative) <= set(space)
         for name, value in relative.items():
             assert space[name].contains(space[name].to_internal_repr(value)), f"{name}={value!r}"
         study.tell(trial, state=TrialState.FAIL)
 
+    def test_floats_without_step(self, sampler_factory: SamplerFactory) -> None:
+        study = _new_study(sampler_factory)
+        if not self.continuous_floats:
+            with pytest.raises(ValueError, match="'x'"):
+                study.optimize(lambda t: t.suggest_float("x", 0.0, 1.0), n_trials=1)
+            assert [t.state for t in study.trials] == [TrialState.FAIL]
+            return
+        low, high = SEARCH_SPACE["x"].low, SEARCH_SPACE["x"].high  # type: ignore[attr-defined]
+        study.optimize(lambda t: t.suggest_float("x", low, high), n_trials=6)
+        values = [t.params["x"] for t in study.trials]
+        assert all(low <= v <= high for v in values)
+        assert len(set(values)) > 1, f"a continuous parameter took one value only: {values}"
+
     # --- seeds, threads, copies ---------------------------------------------------------------
     def test_same_seed_gives_the_same_sequence(self, sampler_factory: SamplerFactory) -> None:
         sequences = []
         for _ in range(2):
             study = _new_study(sampler_factory, seed=123)
-            study.optimize(conditional_objective, n_trials=self.n_trials)
-            study.optimize(full_objective, n_trials=self.n_trials // 2)
+            study.optimize(conditional_objective(self.space), n_trials=self.n_trials)
+            study.optimize(full_objective(self.space), n_trials=self.n_trials // 2)
             sequences.append([t.params for t in study.trials])
         assert sequences[0] == sequences[1]
 
     def test_parallel_threads(self, sampler_factory: SamplerFactory) -> None:
         study = _new_study(sampler_factory)
-        study.optimize(full_objective, n_trials=self.n_trials, n_jobs=2)
+        study.optimize(full_objective(self.space), n_trials=self.n_trials, n_jobs=2)
         trials = study.trials
         assert len(trials) == self.n_trials
         assert sorted(t.number for t in trials) == list(range(self.n_trials))
         assert all(t.state == TrialState.COMPLETE for t in trials)
         for trial in trials:
-            _check_in_space(trial)
+            _check_in_space(trial, self.space)
 
     def test_pickled_and_reseeded_copies_keep_working(self, sampler_factory: SamplerFactory) -> None:
         study = _new_study(sampler_factory)
-        study.optimize(full_objective, n_trials=self.n_trials // 2)
+        study.optimize(full_objective(self.space), n_trials=self.n_trials // 2)
         copied = pickle.loads(pickle.dumps(study.sampler))
         copied.reseed_rng()
         handle = albacore.load_study(study_name=study.study_name, storage=study._storage, sampler=copied)
-        handle.optimize(full_objective, n_trials=self.n_trials // 2)
+        handle.optimize(full_objective(self.space), n_trials=self.n_trials // 2)
         assert len(study.trials) == 2 * (self.n_trials // 2)
         assert all(t.state == TrialState.COMPLETE for t in study.trials)
         for trial in study.trials:
-            _check_in_space(trial)
+            _check_in_space(trial, self.space)
 
     # --- the study's history ----------------------------------------------------------------------
     def test_enqueued_trials_are_respected(self, sampler_factory: SamplerFactory) -> None:
         study = _new_study(sampler_factory)
         for params in ENQUEUED_PARAMS:
             study.enqueue_trial(params)
-        study.optimize(full_objective, n_trials=len(ENQUEUED_PARAMS) + 2)
+        study.optimize(full_objective(self.space), n_trials=len(ENQUEUED_PARAMS) + 2)
         trials = study.trials
         for trial, params in zip(trials, ENQUEUED_PARAMS):
             assert trial.params == params
         assert all(t.state == TrialState.COMPLETE for t in trials)
         for trial in trials:
-            _check_in_space(trial)
+            _check_in_space(trial, self.space)
 
     def test_failed_and_pruned_trials_are_ignored(self, sampler_factory: SamplerFactory) -> None:
         study = _new_study(sampler_factory)
         # History a sampler must cope with: failures and prunings, with and without values.
         study.add_trial(create_trial(state=TrialState.FAIL))
         study.add_trial(
-            create_trial(state=TrialState.FAIL, params={"x": 5.0}, distributions={"x": SEARCH_SPACE["x"]})
+            create_trial(state=TrialState.FAIL, params={"x": 5.0}, distributions={"x": self.space["x"]})
         )
-        study.add_trial(create_trial(state=TrialState.PRUNED, params=dict(ENQUEUED_PARAMS[0]), distributions=SEARCH_SPACE))
+        study.add_trial(create_trial(state=TrialState.PRUNED, params=dict(ENQUEUED_PARAMS[0]), distributions=self.main_space))
         study.add_trial(
             create_trial(
                 state=TrialState.PRUNED, value=0.5, intermediate_values={0: 1.0, 3: 0.5},
-                params=dict(ENQUEUED_PARAMS[1]), distributions=SEARCH_SPACE,
+                params=dict(ENQUEUED_PARAMS[1]), distributions=self.main_space,
             )
         )
 
         def objective(trial: BaseTrial) -> float:
-            value = full_objective(trial)
+            value = full_objective(self.space)(trial)
             if trial.number % 3 == 0:
                 raise RuntimeError("failing on purpose")
             if trial.number % 3 == 1:
@@ -288,14 +338,14 @@ class SamplerContract:
         expected = {0: TrialState.FAIL, 1: TrialState.PRUNED, 2: TrialState.COMPLETE}
         assert [t.state for t in trials] == [expected[t.number % 3] for t in trials]
         for trial in trials:
-            assert set(trial.params) == set(SEARCH_SPACE)
-            _check_in_space(trial)
+            assert set(trial.params) == set(self.main_space)
+            _check_in_space(trial, self.space)
 
     def test_multi_objective(self, sampler_factory: SamplerFactory) -> None:
         study = _new_study(sampler_factory, directions=["minimize", "maximize"])
 
         def objective(trial: BaseTrial) -> tuple[float, float]:
-            value = full_objective(trial)
+            value = full_objective(self.space)(trial)
             return value, float(trial.params["x"])
 
         if not self.multi_objective:
@@ -305,7 +355,7 @@ class SamplerContract:
         study.optimize(objective, n_trials=self.n_trials)
         assert all(t.state == TrialState.COMPLETE for t in study.trials)
         for trial in study.trials:
-            _check_in_space(trial)
+            _check_in_space(trial, self.space)
         assert study.best_trials
 
     # --- hooks ------------------------------------------------------------------------------------
@@ -330,7 +380,7 @@ class SamplerContract:
             wrap(name)
 
         def objective(trial: BaseTrial) -> float:
-            value = full_objective(trial)
+            value = full_objective(self.space)(trial)
             if trial.number == 1:
                 raise ValueError("fail on purpose")
             return value
@@ -349,4 +399,4 @@ class SamplerContract:
             assert after[3] == frozen.state and after[4] == frozen.values
             for event in mine:
                 if event[0] == "sample_independent":
-                    assert event[2] == TrialState.RUNNING and event[3] in SEARCH_SPACE
+                    assert event[2] == TrialState.RUNNING and event[3] in self.space
