@@ -1,0 +1,343 @@
+"""The ``albacore`` console script: manage studies and run ask-and-tell from a shell.
+
+Command names and flags follow Optuna's CLI, so shell scripts written for it work with
+``albacore`` in place of ``optuna``. Errors print one line to stderr and exit with status 1
+(2 for a usage error); ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging as std_logging
+import os
+import sys
+from typing import Any, Callable, Sequence
+
+import albacore
+from albacore import logging as albacore_logging
+from albacore.cli._format import FORMATS, render, trial_row
+from albacore.exceptions import CLIUsageError
+from albacore.storages._base import BaseStorage
+from albacore.trial._state import TrialState
+
+STORAGE_ENV = "ALBACORE_STORAGE"
+STORAGE_CLASSES = ("RDBStorage", "JournalFileBackend", "JournalRedisBackend")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``albacore`` command line and return its exit status.
+
+    Args:
+        argv: The arguments (without the program name); ``sys.argv[1:]`` when None.
+
+    Returns:
+        0 on success, 1 on an error, 2 on a usage error.
+
+    Example:
+        .. code-block:: console
+
+            $ albacore create-study --storage sqlite:///albacore.db --study-name demo
+            $ albacore ask --storage sqlite:///albacore.db --study-name demo \\
+                --search-space '{"x": {"name": "FloatDistribution", "attributes": {"low": 0, "high": 1}}}'
+            $ albacore tell --storage sqlite:///albacore.db --study-name demo --trial-number 0 --values 0.5
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "handler"):
+        parser.print_help(sys.stderr)
+        return 2
+    _configure_logging(args)
+    try:
+        args.handler(args)
+    except Exception as exc:  # noqa: BLE001 - one line for the user, traceback with --debug
+        if args.debug:
+            raise
+        command = getattr(args, "command_name", "")
+        print(f"albacore {command}: error: {_message(exc)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _message(exc: BaseException) -> str:
+    text = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+    text = str(text).strip().splitlines()[0] if str(text).strip() else type(exc).__name__
+    return text if isinstance(exc, (albacore.exceptions.AlbacoreError, KeyError, ValueError)) else f"{type(exc).__name__}: {text}"
+
+
+def _configure_logging(args: argparse.Namespace) -> None:
+    level = albacore_logging.WARNING
+    if args.verbose:
+        level = albacore_logging.INFO if args.verbose == 1 else albacore_logging.DEBUG
+    if args.quiet:
+        level = albacore_logging.ERROR
+    albacore_logging.set_verbosity(level)
+    if args.log_file:
+        handler = std_logging.FileHandler(args.log_file)
+        handler.setFormatter(std_logging.Formatter("[%(levelname)s %(asctime)s] %(message)s"))
+        std_logging.getLogger("albacore").addHandler(handler)
+
+
+# --- the parser --------------------------------------------------------------------------------
+def _common_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--storage", default=default,
+        help=f"Storage URL, e.g. sqlite:///albacore.db (or the {STORAGE_ENV} environment variable).",
+    )
+    parser.add_argument(
+        "--storage-class", default=default, choices=STORAGE_CLASSES,
+        help="How to read --storage: a database URL (RDBStorage), a journal file path or a Redis URL.",
+    )
+    verbosity = parser.add_mutually_exclusive_group()
+    verbosity.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS if suppress else 0,
+                           help="More log output (repeat for more).")
+    verbosity.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS if suppress else False,
+                           help="Only errors.")
+    parser.add_argument("--log-file", default=default, help="Also write the log to this file.")
+    parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS if suppress else False,
+                        help="Show tracebacks on errors.")
+
+
+def _format_options(parser: argparse.ArgumentParser, default: str, flatten: bool = True) -> None:
+    parser.add_argument("-f", "--format", choices=FORMATS, default=default, help="Output format.")
+    if flatten:
+        parser.add_argument("--flatten", action="store_true", help="Flatten nested columns such as params.")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``albacore`` command."""
+    parser = argparse.ArgumentParser(prog="albacore", description="Manage albacore studies from the shell.")
+    parser.add_argument("--version", action="version", version=f"albacore {albacore.__version__}")
+    _common_options(parser, suppress=False)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def command(
+        name: str, handler: Callable[[argparse.Namespace], None], help_: str, parent: Any = commands, group: str = ""
+    ) -> Any:
+        sub = parent.add_parser(name, help=help_, description=help_)
+        _common_options(sub, suppress=True)
+        sub.set_defaults(handler=handler, command_name=f"{group} {name}".strip())
+        return sub
+
+    sub = command("create-study", _create_study, "Create a new study; prints its name.")
+    sub.add_argument("--study-name", help="Name of the study (generated if omitted).")
+    sub.add_argument("--direction", choices=("minimize", "maximize"), help="Direction of a single objective.")
+    sub.add_argument("--directions", nargs="+", choices=("minimize", "maximize"), help="One direction per objective.")
+    sub.add_argument("--skip-if-exists", action="store_true", help="Do nothing if the study exists.")
+
+    sub = command("delete-study", _delete_study, "Delete a study and its trials.")
+    sub.add_argument("--study-name", required=True, help="Name of the study.")
+
+    study = commands.add_parser("study", help="Study commands (set-user-attr).")
+    study_commands = study.add_subparsers(title="commands", metavar="COMMAND")
+    sub = command("set-user-attr", _set_user_attr, "Set a user attribute of a study.", study_commands, "study")
+    sub.add_argument("--study-name", required=True, help="Name of the study.")
+    sub.add_argument("--key", "-k", required=True, help="Attribute key.")
+    sub.add_argument("--value", required=True, help="Attribute value (stored as a string).")
+
+    sub = command("study-names", _study_names, "List the names of the studies.")
+    _format_options(sub, "value", flatten=False)
+    sub = command("studies", _studies, "List the studies.")
+    _format_options(sub, "table")
+    for name, handler, help_ in (
+        ("trials", _trials, "List the trials of a study."),
+        ("best-trial", _best_trial, "Show the best trial of a single-objective study."),
+        ("best-trials", _best_trials, "Show the trials on the Pareto front."),
+    ):
+        sub = command(name, handler, help_)
+        sub.add_argument("--study-name", required=True, help="Name of the study.")
+        _format_options(sub, "table")
+
+    storage = commands.add_parser("storage", help="Storage commands (upgrade).")
+    storage_commands = storage.add_subparsers(title="commands", metavar="COMMAND")
+    command("upgrade", _storage_upgrade, "Migrate an RDB storage's schema to this albacore's.", storage_commands, "storage")
+
+    sub = command("ask", _ask, "Start a trial and suggest its parameters; prints number and params.")
+    sub.add_argument("--study-name", required=True, help="Name of the study.")
+    sub.add_argument("--sampler", help="Class name of a sampler in albacore.samplers (default: the study's).")
+    sub.add_argument("--sampler-kwargs", help="Keyword arguments of the sampler, as JSON.")
+    sub.add_argument("--search-space", help="JSON object: parameter name -> serialized distribution.")
+    _format_options(sub, "json")
+
+    sub = command("tell", _tell, "Finish a trial started with ask.")
+    sub.add_argument("--study-name", required=True, help="Name of the study.")
+    sub.add_argument("--trial-number", type=int, required=True, help="Number of the trial.")
+    sub.add_argument("--values", type=float, nargs="+", help="Objective value(s).")
+    sub.add_argument("--state", choices=("complete", "pruned", "fail"), help="Final state.")
+    sub.add_argument("--skip-if-finished", action="store_true", help="Succeed silently if already finished.")
+    return parser
+
+
+# --- storage -----------------------------------------------------------------------------------
+def _storage(args: argparse.Namespace) -> BaseStorage:
+    url = args.storage or os.environ.get(STORAGE_ENV)
+    if not url:
+        raise CLIUsageError(f"no storage given: pass --storage URL or set {STORAGE_ENV}")
+    storage_class = args.storage_class
+    if storage_class == "JournalFileBackend":
+        from albacore.storages.journal import JournalFileBackend, JournalStorage
+
+        return JournalStorage(JournalFileBackend(url))
+    if storage_class == "JournalRedisBackend":
+        from albacore.storages.journal import JournalRedisBackend, JournalStorage
+
+        return JournalStorage(JournalRedisBackend(url))
+    if storage_class == "RDBStorage":
+        from albacore.storages import RDBStorage
+
+        return RDBStorage(url)
+    return albacore.storages.get_storage(url)
+
+
+def _study(args: argparse.Namespace, storage: BaseStorage | None = None, **kwargs: Any) -> albacore.Study:
+    return albacore.load_study(study_name=args.study_name, storage=storage or _storage(args), **kwargs)
+
+
+def _out(text: str) -> None:
+    print(text)
+
+
+# --- commands ----------------------------------------------------------------------------------
+def _create_study(args: argparse.Namespace) -> None:
+    if args.direction is not None and args.directions is not None:
+        raise CLIUsageError("give --direction or --directions, not both")
+    study = albacore.create_study(
+        storage=_storage(args),
+        study_name=args.study_name,
+        direction=args.direction,
+        directions=args.directions,
+        load_if_exists=args.skip_if_exists,
+    )
+    _out(study.study_name)
+
+
+def _delete_study(args: argparse.Namespace) -> None:
+    albacore.delete_study(study_name=args.study_name, storage=_storage(args))
+
+
+def _set_user_attr(args: argparse.Namespace) -> None:
+    _study(args).set_user_attr(args.key, args.value)
+
+
+def _study_names(args: argparse.Namespace) -> None:
+    names = albacore.get_all_study_names(_storage(args))
+    _out(render([{"name": n} for n in names], args.format))
+
+
+def _studies(args: argparse.Namespace) -> None:
+    storage = _storage(args)
+    rows = []
+    for frozen in storage.get_all_studies():
+        trials = storage.get_all_trials(frozen._study_id, deepcopy=False)
+        starts = [t.datetime_start for t in trials if t.datetime_start is not None]
+        direction = [d.name for d in frozen.directions]
+        rows.append(
+            {
+                "name": frozen.study_name,
+                "direction": direction if not args.flatten else ",".join(direction),
+                "n_trials": len(trials),
+                "datetime_start": min(starts) if starts else None,
+                "user_attrs": frozen.user_attrs,
+            }
+        )
+    _out(render(rows, args.format))
+
+
+def _trial_rows(study: albacore.Study, trials: list, flatten: bool) -> list[dict[str, Any]]:
+    with_user_attrs = any(t.user_attrs for t in trials)
+    return [trial_row(t, len(study.directions), with_user_attrs, flatten) for t in trials]
+
+
+def _trials(args: argparse.Namespace) -> None:
+    study = _study(args)
+    _out(render(_trial_rows(study, study.trials, args.flatten), args.format))
+
+
+def _best_trial(args: argparse.Namespace) -> None:
+    study = _study(args)
+    best = study.best_trial
+    _out(render(_trial_rows(study, [best], args.flatten), args.format, single=True))
+
+
+def _best_trials(args: argparse.Namespace) -> None:
+    study = _study(args)
+    _out(render(_trial_rows(study, study.best_trials, args.flatten), args.format))
+
+
+def _storage_upgrade(args: argparse.Namespace) -> None:
+    url = args.storage or os.environ.get(STORAGE_ENV)
+    if not url:
+        raise CLIUsageError(f"no storage given: pass --storage URL or set {STORAGE_ENV}")
+    if args.storage_class not in (None, "RDBStorage") or url.startswith(("journal://", "redis://", "rediss://")):
+        raise CLIUsageError(f"only RDB storages have a schema to upgrade; {url!r} is a journal storage")
+    from albacore.storages import RDBStorage
+
+    storage = RDBStorage(url, skip_compatibility_check=True, skip_table_creation=True)
+    before = storage.get_current_version()
+    head = storage.get_head_version()
+    if before == head:
+        print(f"The schema is up to date (revision {head}).", file=sys.stderr)
+        return
+    storage.upgrade()
+    print(f"Upgraded the schema from revision {before} to {head}.", file=sys.stderr)
+
+
+def _ask(args: argparse.Namespace) -> None:
+    from albacore.distributions import json_to_distribution
+
+    storage = _storage(args)
+    sampler = _sampler(args.sampler, args.sampler_kwargs)
+    study = _study(args, storage, sampler=sampler) if sampler is not None else _study(args, storage)
+    space: dict[str, Any] = {}
+    if args.search_space is not None:
+        try:
+            raw = json.loads(args.search_space)
+        except json.JSONDecodeError as exc:
+            raise CLIUsageError(f"--search-space must be a JSON object: {exc}") from None
+        if not isinstance(raw, dict):
+            raise CLIUsageError(f"--search-space must be a JSON object of distributions, got {args.search_space!r}")
+        for name, dist in raw.items():
+            space[name] = json_to_distribution(dist if isinstance(dist, str) else json.dumps(dist))
+    trial = study.ask(fixed_distributions=space)
+    _out(render([{"number": trial.number, "params": trial.params}], args.format, single=True))
+
+
+def _sampler(name: str | None, kwargs_json: str | None) -> Any:
+    if name is None:
+        if kwargs_json is not None:
+            raise CLIUsageError("--sampler-kwargs needs --sampler")
+        return None
+    import albacore.samplers
+
+    cls = getattr(albacore.samplers, name, None)
+    if not isinstance(cls, type) or not issubclass(cls, albacore.samplers.BaseSampler) or name == "BaseSampler":
+        raise CLIUsageError(f"unknown sampler {name!r}; choose from {', '.join(_sampler_names())}")
+    try:
+        kwargs = json.loads(kwargs_json) if kwargs_json else {}
+    except json.JSONDecodeError as exc:
+        raise CLIUsageError(f"--sampler-kwargs must be a JSON object: {exc}") from None
+    if not isinstance(kwargs, dict):
+        raise CLIUsageError(f"--sampler-kwargs must be a JSON object, got {kwargs_json!r}")
+    return cls(**kwargs)
+
+
+def _sampler_names() -> list[str]:
+    import albacore.samplers
+
+    return [
+        n for n in albacore.samplers.__all__
+        if n != "BaseSampler" and isinstance(getattr(albacore.samplers, n), type)
+        and issubclass(getattr(albacore.samplers, n), albacore.samplers.BaseSampler)
+    ]
+
+
+def _tell(args: argparse.Namespace) -> None:
+    state = None if args.state is None else TrialState[args.state.upper()]
+    values: Any = args.values
+    if values is not None and len(values) == 1:
+        values = values[0]
+    frozen = _study(args).tell(args.trial_number, values, state=state, skip_if_finished=args.skip_if_finished)
+    albacore_logging.get_logger(__name__).info(
+        "Told trial %d: state %s, values %s.", frozen.number, frozen.state.name, frozen.values
+    )
