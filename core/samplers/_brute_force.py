@@ -97,17 +97,19 @@ def _exhausted(node: _Node | None, running: list[list[_Step]]) -> bool:
     """Whether every path below ``node`` is tried, counting the ``running`` path suffixes below it."""
     if node is not None and node.closed:
         return True
-    if any(not suffix for suffix in running):
-        return True  # a running trial is at this very point
+    if (node is None or node.name is None) and any(not suffix for suffix in running):
+        return True  # a running trial is at this point, and no finished trial went deeper from it
     if node is None or node.name is None:
         if node is not None and node.ended:
             node.closed = True
             return True
+        running = [s for s in running if s]
         if not running:
             return False
         name, _, values = running[0][0]
     else:
         name, values = node.name, node.values
+    running = [s for s in running if s]
     for value in values:
         child = node.children.get(value) if node is not None and node.name == name else None
         below = [s[1:] for s in running if s[0][0] == name and s[0][1] == value]
