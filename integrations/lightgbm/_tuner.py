@@ -69,7 +69,8 @@ def _strip_tuned_aliases(params: dict[str, Any]) -> dict[str, Any]:
 def _default_sampler(seed: int | None) -> albacore.samplers.BaseSampler:
     samplers = albacore.samplers
     if hasattr(samplers, "TPESampler"):
-        return samplers.TPESampler(seed=seed)
+        # Each stage tunes its own parameters: group=True models each stage's set jointly.
+        return samplers.TPESampler(seed=seed, multivariate=True, group=True)
     return samplers.RandomSampler(seed=seed)
 
 
