@@ -3,6 +3,9 @@
 Every ``examples/*.py`` must be run by a test: the core ones here, the others (pruning,
 framework integrations) by the test module that names them, e.g.
 ``tests/integrations/test_examples.py``. An example that no test names fails this suite.
+
+(Named ``test_core_examples`` rather than ``test_examples``: test modules are imported by
+basename, and ``tests/integrations/test_examples.py`` takes that one.)
 """
 
 from __future__ import annotations
