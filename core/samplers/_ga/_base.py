@@ -64,6 +64,16 @@ class _Pending:
         self.mutated: set[str] = set()
 
 
+class _StudyCache:
+    """What a sampler derived from one study's completed trials (they never change)."""
+
+    def __init__(self) -> None:
+        self.by_number: dict[int, FrozenTrial] = {}
+        self.by_generation: dict[int, list[FrozenTrial]] = defaultdict(list)
+        self.survivors: dict[int, list[int]] = {}
+        self.fitness: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+
 class GeneticSampler(BaseSampler):
     """Base of the NSGA samplers; subclasses choose the survivors of a generation."""
 
@@ -103,13 +113,14 @@ class GeneticSampler(BaseSampler):
         self._rng = SeededRNG(seed)
         self._search_space = IntersectionSearchSpace()
         self._lock = threading.Lock()
-        self._populations: dict[tuple[str, int], list[int]] = {}
+        self._caches: dict[tuple[str, int], _StudyCache] = {}
         self._pending: dict[tuple[str, int], _Pending] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         del state["_lock"]
         state["_pending"] = {}
+        state["_caches"] = {}
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -131,50 +142,62 @@ class GeneticSampler(BaseSampler):
         violation = violations([t.constraints for t in trials], self._constraints_func is not None)
         return points.reshape(len(trials), -1), violation
 
-    def _parent_population(self, study: Study) -> tuple[int, list[FrozenTrial]]:
-        """The latest generation whose survivors are known, and those survivors (parents)."""
-        trials = study.get_trials(deepcopy=False)
-        by_generation: dict[int, list[FrozenTrial]] = defaultdict(list)
-        for t in trials:
-            if t.state == TrialState.COMPLETE:
-                generation = t.system_attrs.get(GENERATION_KEY)
-                if generation is not None:
-                    by_generation[generation].append(t)
-        by_number = {t.number: t for t in trials}
+    def _cache(self, study: Study) -> _StudyCache:
+        """This study's cache, updated with trials completed since the last call."""
+        completed = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+        with self._lock:
+            cache = self._caches.setdefault((study.study_name, study._study_id), _StudyCache())
+            if len(cache.by_number) < len(completed):
+                for t in completed:
+                    if t.number not in cache.by_number:
+                        cache.by_number[t.number] = t
+                        generation = t.system_attrs.get(GENERATION_KEY)
+                        if generation is not None:
+                            cache.by_generation[generation].append(t)
+        return cache
+
+    def _parent_population(self, study: Study) -> tuple[int, list[FrozenTrial], _StudyCache]:
+        """The latest generation whose survivors are known, those survivors (parents), and the cache."""
+        cache = self._cache(study)
         generation, parents = -1, []
         study_attrs: dict[str, Any] | None = None
-        while len(by_generation.get(generation + 1, ())) >= self._population_size:
+        while len(cache.by_generation.get(generation + 1, ())) >= self._population_size:
             generation += 1
-            key = (study.study_name, generation)
             with self._lock:
-                numbers = self._populations.get(key)
+                numbers = cache.survivors.get(generation)
             if numbers is None:
                 if study_attrs is None:
                     study_attrs = study.system_attrs
                 numbers = study_attrs.get(POPULATION_KEY.format(generation))
                 if numbers is None:
                     parent_numbers = {p.number for p in parents}
-                    pool = parents + [t for t in by_generation[generation] if t.number not in parent_numbers]
+                    pool = parents + [t for t in cache.by_generation[generation] if t.number not in parent_numbers]
                     points, violation = self._objectives(study, pool)
                     chosen = self._select_survivors(study, points, violation, self._population_size, self._rng.rng)
                     numbers = [pool[i].number for i in chosen]
                     study.set_system_attr(POPULATION_KEY.format(generation), numbers)
                 with self._lock:
-                    self._populations[key] = list(numbers)
-            parents = [by_number[n] for n in numbers if n in by_number]
-        return generation, parents
+                    cache.survivors[generation] = list(numbers)
+            parents = [cache.by_number[n] for n in numbers if n in cache.by_number]
+        return generation, parents, cache
 
-    def _tournament(self, study: Study, population: list[FrozenTrial], rng: np.random.Generator) -> list[FrozenTrial]:
-        """Pick the crossover parents by binary tournaments (rank, then crowding distance)."""
+    def _fitness(self, study: Study, population: list[FrozenTrial]) -> tuple[np.ndarray, np.ndarray]:
+        """Constrained rank and crowding distance of each member of a parent population."""
         points, violation = self._objectives(study, population)
         ranks = constrained_ranks(points, violation)
         crowding = np.zeros(len(population))
         for rank in np.unique(ranks):
             front = np.flatnonzero(ranks == rank)
             crowding[front] = crowding_distance(points[front])
+        return ranks, crowding
+
+    def _tournament(
+        self, population: list[FrozenTrial], fitness: tuple[np.ndarray, np.ndarray], rng: np.random.Generator
+    ) -> list[FrozenTrial]:
+        """Pick the crossover parents by binary tournaments (rank, then crowding distance)."""
+        ranks, crowding = fitness
         chosen: list[int] = []
-        n_parents = self._crossover.n_parents
-        while len(chosen) < n_parents:
+        while len(chosen) < self._crossover.n_parents:
             candidates = [i for i in range(len(population)) if i not in chosen]
             a, b = rng.choice(candidates, size=2, replace=False) if len(candidates) > 1 else (candidates[0],) * 2
             better = a if (ranks[a], -crowding[a]) <= (ranks[b], -crowding[b]) else b
@@ -183,11 +206,17 @@ class GeneticSampler(BaseSampler):
 
     # --- the sampler hooks -------------------------------------------------------------------------
     def before_trial(self, study: Study, trial: FrozenTrial) -> None:
-        generation, population = self._parent_population(study)
+        generation, population, cache = self._parent_population(study)
         study.set_trial_system_attr(trial, GENERATION_KEY, generation + 1)
         if not population:
             return
-        parents = self._tournament(study, population, self._rng.rng)
+        with self._lock:
+            fitness = cache.fitness.get(generation)
+        if fitness is None:
+            fitness = self._fitness(study, population)
+            with self._lock:
+                cache.fitness[generation] = fitness
+        parents = self._tournament(population, fitness, self._rng.rng)
         study.set_trial_system_attr(trial, PARENTS_KEY, [p.number for p in parents])
         with self._lock:
             self._pending[(study.study_name, trial.number)] = _Pending(parents, self._mutation_prob)
