@@ -43,7 +43,10 @@ class FixedTrial(BaseTrial):
         if name not in self._params:
             raise ValueError(f"FixedTrial has no value for parameter {name!r}; it has {sorted(self._params)}")
         if name in self._distributions:
-            check_distribution_compatibility(self._distributions[name], distribution)
+            try:
+                check_distribution_compatibility(self._distributions[name], distribution)
+            except ValueError as exc:
+                raise ValueError(f"FixedTrial: parameter {name!r} was already suggested differently: {exc}") from None
         value = self._params[name]
         internal = distribution.to_internal_repr(value)
         if not distribution.contains(internal):

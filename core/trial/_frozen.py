@@ -159,7 +159,10 @@ class FrozenTrial(BaseTrial):
     def _suggest(self, name: str, distribution: BaseDistribution) -> Any:
         if name not in self._params:
             raise ValueError(f"trial {self.number} has no parameter {name!r}; it has {sorted(self._params)}")
-        check_distribution_compatibility(self._distributions[name], distribution)
+        try:
+            check_distribution_compatibility(self._distributions[name], distribution)
+        except ValueError as exc:
+            raise ValueError(f"trial {self.number}: parameter {name!r} was stored with another distribution: {exc}") from None
         value = self._params[name]
         if not distribution.contains(distribution.to_internal_repr(value)):
             raise ValueError(f"parameter {name!r}: stored value {value!r} is outside {distribution!r}")

@@ -22,10 +22,16 @@ def test_create_study_defaults() -> None:
     assert study.direction == StudyDirection.MINIMIZE
     assert study.directions == [StudyDirection.MINIMIZE]
     assert isinstance(study.study_name, str) and study.study_name
-    assert isinstance(study.sampler, albacore.samplers.BaseSampler)
-    assert isinstance(study.pruner, albacore.pruners.BasePruner)
+    assert type(study.sampler) is albacore.samplers.TPESampler
+    assert type(study.pruner) is albacore.pruners.MedianPruner
     assert study.trials == []
     assert repr(study).startswith("Study(study_name=")
+
+
+def test_each_study_gets_its_own_default_sampler() -> None:
+    a, b = albacore.create_study(), albacore.create_study(directions=["minimize", "maximize"])
+    assert a.sampler is not b.sampler
+    assert isinstance(b.sampler, albacore.samplers.BaseSampler)
 
 
 def test_create_study_directions() -> None:

@@ -207,7 +207,8 @@ def test_keyboard_interrupt_marks_the_running_trial_fail_and_propagates(n_jobs: 
     assert len(states) < 20
 
 
-def test_timeout_stops_starting_new_trials() -> None:
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_timeout_stops_starting_new_trials(n_jobs: int) -> None:
     study = _study()
     start = datetime.datetime.now()
 
@@ -215,7 +216,7 @@ def test_timeout_stops_starting_new_trials() -> None:
         time.sleep(0.02)
         return 0.0
 
-    study.optimize(objective, timeout=0.2)
+    study.optimize(objective, timeout=0.2, n_jobs=n_jobs)
     trials = study.trials
     assert len(trials) >= 2
     assert all(t.state == TrialState.COMPLETE for t in trials)
@@ -362,6 +363,22 @@ def test_stop_with_threads_lets_running_trials_finish() -> None:
     study.optimize(_quadratic, n_trials=100, n_jobs=2, callbacks=[stop_early])
     assert 1 <= len(study.trials) <= 4
     assert all(t.state == TrialState.COMPLETE for t in study.trials)
+
+
+def test_without_n_trials_or_timeout_optimize_runs_until_stopped() -> None:
+    study = _study()
+    study.optimize(_quadratic, callbacks=[MaxTrialsCallback(6, states=None)])
+    assert len(study.trials) == 6
+
+
+def test_callback_errors_propagate() -> None:
+    def broken(study, trial):
+        raise LookupError("callback broke")
+
+    study = _study()
+    with pytest.raises(LookupError, match="callback broke"):
+        study.optimize(_quadratic, n_trials=5, callbacks=[broken])
+    assert [t.state for t in study.trials] == [TrialState.COMPLETE]
 
 
 def test_stop_outside_optimize_raises() -> None:

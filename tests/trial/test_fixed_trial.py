@@ -62,3 +62,11 @@ def test_report_prune_attrs_and_constraints() -> None:
     assert trial.system_attrs == {"s": 2, "constraints": {"c": -0.5}}
     with pytest.raises(ValueError, match=r"set_constraint\('c'\): value must not be NaN"):
         trial.set_constraint("c", math.nan)
+
+
+def test_same_name_with_an_incompatible_distribution_raises_naming_it() -> None:
+    trial = FixedTrial({"p": 1})
+    assert trial.suggest_float("p", 0, 2) == 1.0
+    assert trial.suggest_float("p", 0, 2) == 1.0
+    with pytest.raises(ValueError, match=r"FixedTrial: parameter 'p' was already suggested differently"):
+        trial.suggest_int("p", 0, 2)

@@ -85,7 +85,7 @@ def test_frozen_trial_replays_its_params_as_an_objective_input() -> None:
     best.report(1.0, 0)  # ignored: history is fixed
     with pytest.raises(ValueError, match=r"has no parameter 'y'"):
         best.suggest_float("y", 0, 1)
-    with pytest.raises(ValueError, match="cannot change the distribution kind"):
+    with pytest.raises(ValueError, match=r"parameter 'x' was stored with another distribution: cannot change the distribution kind"):
         best.suggest_int("x", 0, 10)
 
 
