@@ -90,6 +90,8 @@ def tell(
             f"tell: trial {frozen.number} has already finished ({frozen.state.name}); "
             f"pass skip_if_finished=True to ignore"
         )
+    if frozen.state == TrialState.WAITING:
+        raise ValueError(f"tell: trial {frozen.number} is WAITING (enqueued, not started); study.ask() starts it")
     if state is not None and state not in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL):
         raise ValueError(f"tell: state must be COMPLETE, PRUNED or FAIL, got state={state!r}")
 

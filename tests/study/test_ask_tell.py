@@ -80,6 +80,17 @@ def test_tell_unknown_number_or_another_studys_trial_raises() -> None:
         study.tell("0", 1.0)  # type: ignore[arg-type]
 
 
+def test_tell_of_an_enqueued_trial_that_has_not_started_raises() -> None:
+    study = _study()
+    study.enqueue_trial({"x": 1.0})
+    with pytest.raises(ValueError, match=r"tell: trial 0 is WAITING \(enqueued, not started\)"):
+        study.tell(0, 1.0)
+    assert study.trials[0].state == TrialState.WAITING
+    trial = study.ask()
+    assert trial.number == 0 and trial.suggest_float("x", 0, 2) == 1.0
+    assert study.tell(0, 1.0).state == TrialState.COMPLETE
+
+
 def test_tell_twice_raises_unless_skip_if_finished() -> None:
     study = _study()
     trial = study.ask()
