@@ -83,7 +83,7 @@ def test_tuner_resumes_from_rdb_storage(arrays, tmp_path) -> None:
         _tuner(arrays, study=study, study_callbacks=[stop_after_25], model_dir=str(tmp_path / "models")).run()
     assert sum(_stage_counts(study).values()) == 25
 
-    resumed = albacore.load_study(storage=url, study_name="tuner-resume")
+    resumed = albacore.load_study(storage=url, study_name="tuner-resume", sampler=albacore.samplers.RandomSampler(seed=1))
     tuner = _tuner(arrays, study=resumed, model_dir=str(tmp_path / "models"))
     tuner.run()
     counts = _stage_counts(resumed)
