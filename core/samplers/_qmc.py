@@ -197,11 +197,13 @@ class QMCSampler(BaseSampler):
                 cls = qmc.Sobol if self._qmc_type == "sobol" else qmc.Halton
                 engine = cls(d=dim, scramble=self._scramble, seed=seed)
                 self._engines[key] = engine
-            engine.reset()
+            # Trials mostly come in order: move forward from the engine's position when possible.
+            if engine.num_generated > index:
+                engine.reset()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # Sobol's note on powers of two does not apply one point at a time
-                if index:
-                    engine.fast_forward(index)
+                if index > engine.num_generated:
+                    engine.fast_forward(index - engine.num_generated)
                 return engine.random(1)[0]
 
     def __getstate__(self) -> dict[str, Any]:

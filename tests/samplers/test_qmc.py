@@ -187,3 +187,15 @@ def test_unit_interval_maps_to_every_value_evenly() -> None:
     step = FloatDistribution(0.0, 1.0, step=0.1)
     stepped = {unit_to_external(u, step) for u in np.linspace(0, 1, 1001)}
     assert len(stepped) == 11 and all(math.isclose(v * 10, round(v * 10)) for v in stepped)
+
+
+def test_one_sampler_serves_studies_at_different_positions_of_the_sequence() -> None:
+    sampler = QMCSampler(qmc_type="halton", scramble=True, seed=5)
+    first = albacore.create_study(sampler=sampler)
+    first.optimize(_xy, n_trials=8)
+    second = albacore.create_study(sampler=sampler)  # starts again from the beginning
+    second.optimize(_xy, n_trials=4)
+    expected = qmc.Halton(d=2, scramble=True, seed=5).random(8)
+    for study in (first, second):
+        for trial in study.trials[1:]:
+            assert (trial.params["x"], trial.params["y"]) == pytest.approx(tuple(expected[trial.number]))
