@@ -47,7 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "handler"):
         parser.print_help(sys.stderr)
         return 2
-    _configure_logging(args)
+    verbosity = albacore_logging.get_verbosity()
+    handler = _configure_logging(args)
     try:
         args.handler(args)
     except Exception as exc:  # noqa: BLE001 - one line for the user, traceback with --debug
@@ -56,6 +57,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         command = getattr(args, "command_name", "")
         print(f"albacore {command}: error: {_message(exc)}", file=sys.stderr)
         return 1
+    finally:  # leave the logging as it was when main() is called from Python
+        albacore_logging.set_verbosity(verbosity)
+        if handler is not None:
+            std_logging.getLogger("albacore").removeHandler(handler)
+            handler.close()
     return 0
 
 
@@ -65,7 +71,7 @@ def _message(exc: BaseException) -> str:
     return text if isinstance(exc, (albacore.exceptions.AlbacoreError, KeyError, ValueError)) else f"{type(exc).__name__}: {text}"
 
 
-def _configure_logging(args: argparse.Namespace) -> None:
+def _configure_logging(args: argparse.Namespace) -> std_logging.Handler | None:
     level = albacore_logging.WARNING
     if args.verbose:
         level = albacore_logging.INFO if args.verbose == 1 else albacore_logging.DEBUG
@@ -76,6 +82,8 @@ def _configure_logging(args: argparse.Namespace) -> None:
         handler = std_logging.FileHandler(args.log_file)
         handler.setFormatter(std_logging.Formatter("[%(levelname)s %(asctime)s] %(message)s"))
         std_logging.getLogger("albacore").addHandler(handler)
+        return handler
+    return None
 
 
 # --- the parser --------------------------------------------------------------------------------

@@ -38,7 +38,8 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 def test_create_ask_tell_and_list(capsys, storage_url) -> None:
     s = ("--storage", storage_url)
-    assert run(capsys, "create-study", *s, "--study-name", "demo", "--direction", "maximize")[:2] == (0, "demo\n")
+    created = run(capsys, "create-study", *s, "--study-name", "demo", "--direction", "maximize")
+    assert created == (0, "demo\n", ""), created
     code, out, _ = run(capsys, "ask", *s, "--study-name", "demo", "--search-space", SEARCH_SPACE)
     asked = json.loads(out)
     assert code == 0 and asked["number"] == 0
