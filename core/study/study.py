@@ -352,6 +352,9 @@ class Study:
         """
         if fixed_distributions is not None and not isinstance(fixed_distributions, dict):
             raise TypeError(f"ask: fixed_distributions must be a dict, got {fixed_distributions!r}")
+        for name, dist in (fixed_distributions or {}).items():
+            if not isinstance(dist, BaseDistribution):
+                raise TypeError(f"ask: fixed_distributions[{name!r}] must be a distribution, got {dist!r}")
         if is_heartbeat_enabled(self._storage):
             fail_stale_trials(self)
         trial_id = self._pop_waiting_trial_id()

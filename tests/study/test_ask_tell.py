@@ -55,9 +55,13 @@ def test_ask_with_fixed_distributions_suggests_them_up_front() -> None:
     assert study.trials[0].params == trial.params
 
 
-def test_ask_rejects_non_dict_fixed_distributions() -> None:
+def test_ask_rejects_bad_fixed_distributions_before_starting_a_trial() -> None:
+    study = _study()
     with pytest.raises(TypeError, match=r"ask: fixed_distributions must be a dict"):
-        _study().ask(fixed_distributions=[FloatDistribution(0, 1)])  # type: ignore[arg-type]
+        study.ask(fixed_distributions=[FloatDistribution(0, 1)])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"ask: fixed_distributions\['x'\] must be a distribution, got \(0, 1\)"):
+        study.ask(fixed_distributions={"x": (0, 1)})  # type: ignore[dict-item]
+    assert study.trials == []
 
 
 def test_tell_by_trial_number() -> None:
