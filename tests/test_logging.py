@@ -59,6 +59,18 @@ def test_one_info_line_per_finished_trial_with_value_params_and_best(caplog) -> 
     assert f"Best so far: trial {study.best_trial.number}, value={study.best_value}." in lines[-1].getMessage()
 
 
+def test_multi_objective_and_pruned_trials_log_one_line_each(caplog) -> None:
+    albacore.logging.enable_propagation()
+    study = albacore.create_study(directions=["minimize", "maximize"], sampler=RandomSampler(seed=0))
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="albacore"):
+        study.optimize(lambda t: (t.suggest_float("x", 0, 1), 2.0), n_trials=2)
+    messages = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Trial ")]
+    assert messages == [
+        f"Trial {t.number} finished: values={t.values}, params={t.params}." for t in study.trials
+    ]
+
+
 def test_set_verbosity_warning_silences_per_trial_lines(caplog) -> None:
     albacore.logging.enable_propagation()
     albacore.logging.set_verbosity(albacore.logging.WARNING)
