@@ -12,12 +12,38 @@ import json
 from typing import Any, Callable
 
 from albacore._study_types import StudyDirection
-from albacore.distributions import distribution_to_json, json_to_distribution
+from albacore.distributions import BaseDistribution, distribution_to_json, json_to_distribution
 from albacore.storages._in_memory import InMemoryStorage
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
 SNAPSHOT_FORMAT = 1
+_CACHE_LIMIT = 4096
+
+# Distributions are immutable value objects and a study uses few of them: both directions
+# of their JSON form are memoized, which makes replaying a long log several times faster.
+_to_json_cache: dict[BaseDistribution, str] = {}
+_from_json_cache: dict[str, BaseDistribution] = {}
+
+
+def dist_to_json(dist: BaseDistribution) -> str:
+    """``distribution_to_json``, memoized."""
+    text = _to_json_cache.get(dist)
+    if text is None:
+        if len(_to_json_cache) >= _CACHE_LIMIT:
+            _to_json_cache.clear()
+        text = _to_json_cache[dist] = distribution_to_json(dist)
+    return text
+
+
+def dist_from_json(text: str) -> BaseDistribution:
+    """``json_to_distribution``, memoized."""
+    dist = _from_json_cache.get(text)
+    if dist is None:
+        if len(_from_json_cache) >= _CACHE_LIMIT:
+            _from_json_cache.clear()
+        dist = _from_json_cache[text] = json_to_distribution(text)
+    return dist
 
 
 def trial_to_json(trial: FrozenTrial) -> dict[str, Any]:
@@ -28,7 +54,7 @@ def trial_to_json(trial: FrozenTrial) -> dict[str, Any]:
         "start": _dt_to_json(trial.datetime_start),
         "complete": _dt_to_json(trial.datetime_complete),
         "params": {
-            name: [dist.to_internal_repr(trial.params[name]), distribution_to_json(dist)]
+            name: [dist.to_internal_repr(trial.params[name]), dist_to_json(dist)]
             for name, dist in trial.distributions.items()
         },
         "user_attrs": trial.user_attrs,
@@ -41,7 +67,7 @@ def trial_from_json(data: dict[str, Any], number: int = -1, trial_id: int = -1) 
     """Rebuild a FrozenTrial from :func:`trial_to_json`'s output."""
     params, distributions = {}, {}
     for name, (internal, dist_json) in data["params"].items():
-        dist = json_to_distribution(dist_json)
+        dist = dist_from_json(dist_json)
         distributions[name] = dist
         params[name] = dist.to_external_repr(internal)
     return FrozenTrial(
@@ -110,7 +136,7 @@ class ReplayState(InMemoryStorage):
         return self.create_new_study(directions, record["name"])
 
     def _op_param(self, record: dict[str, Any]) -> None:
-        dist = json_to_distribution(record["distribution"])
+        dist = dist_from_json(record["distribution"])
         self.set_trial_param(record["trial_id"], record["name"], record["value"], dist)
 
     def _op_state(self, record: dict[str, Any]) -> bool:

@@ -24,7 +24,7 @@ import uuid
 from typing import Any, Container, Sequence
 
 from albacore._study_types import FrozenStudy, StudyDirection
-from albacore.distributions import BaseDistribution, distribution_to_json
+from albacore.distributions import BaseDistribution
 from albacore.exceptions import DuplicatedStudyError
 from albacore.logging import get_logger
 from albacore.storages._base import BaseStorage
@@ -32,7 +32,7 @@ from albacore.storages._heartbeat import BaseHeartbeat, StaleTrialCallback, vali
 from albacore.storages._in_memory import generate_study_name
 from albacore.storages._resolve import register_url_scheme
 from albacore.storages.journal._base import BaseJournalBackend
-from albacore.storages.journal._state import ReplayState, trial_to_json
+from albacore.storages.journal._state import ReplayState, dist_to_json, trial_to_json
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
@@ -259,7 +259,7 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
             trial_id=trial_id,
             name=param_name,
             value=float(param_value_internal),
-            distribution=distribution_to_json(distribution),
+            distribution=dist_to_json(distribution),
         )
 
     def set_trial_state_values(
