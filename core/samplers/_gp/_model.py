@@ -70,13 +70,20 @@ def _matern52(r2: Any) -> Any:
 def scaled_sq_dist(a: Any, b: Any, inv_ls2: Any, categorical: Any) -> Any:
     """Squared distances ``sum_k w_k (a_k - b_k)^2`` (equality test for categorical dims).
 
-    Shapes: ``a (..., n, d)``, ``b (m, d)`` -> ``(..., n, m)``.
+    Shapes: ``a (..., n, d)``, ``b (m, d)`` -> ``(..., n, m)``. Numeric dimensions use the
+    Gram-matrix identity (one matrix product); categorical ones a broadcast comparison.
     """
-    diff = a.unsqueeze(-2) - b
-    sq = diff * diff
+    th = torch()
+    numeric = ~categorical
+    w = th.where(numeric, inv_ls2, th.zeros_like(inv_ls2)).sqrt()
+    sa, sb = a * w, b * w
+    r2 = (sa * sa).sum(-1).unsqueeze(-1) + (sb * sb).sum(-1) - 2.0 * sa @ sb.T
+    r2 = r2.clamp_min(0.0)
     if bool(categorical.any()):
-        sq = torch().where(categorical, (diff != 0).to(sq.dtype), sq)
-    return (sq * inv_ls2).sum(-1)
+        idx = th.nonzero(categorical).squeeze(-1)
+        differ = (a[..., idx].unsqueeze(-2) != b[:, idx]).to(r2.dtype)
+        r2 = r2 + (differ * inv_ls2[idx]).sum(-1)
+    return r2
 
 
 class GaussianProcess:
@@ -99,19 +106,18 @@ class GaussianProcess:
         self._signal = float(np.exp(self.theta[d]))
         noise = float(np.exp(self.theta[d + 1]))
         k = self._signal * _matern52(scaled_sq_dist(self._x, self._x, self._inv_ls2, self._cat))
-        k = k + (noise + 1e-9) * th.eye(len(x), dtype=th.float64)
+        k = k + (noise + MIN_NOISE) * th.eye(len(x), dtype=th.float64)
         self._chol = _robust_cholesky(k)
         y_t = th.as_tensor(y, dtype=th.float64).unsqueeze(-1)
         self._alpha = th.cholesky_solve(y_t, self._chol).squeeze(-1)
+        self._k_inv = th.cholesky_inverse(self._chol)
 
     def posterior(self, x: Any) -> tuple[Any, Any]:
         """Mean and variance at ``x`` (a float64 tensor ``(..., d)``), differentiable."""
         th = torch()
         kx = self._signal * _matern52(scaled_sq_dist(x, self._x, self._inv_ls2, self._cat))
         mean = kx @ self._alpha
-        flat = kx.reshape(-1, kx.shape[-1]).T
-        v = th.linalg.solve_triangular(self._chol, flat, upper=False)
-        var = self._signal - (v * v).sum(0).reshape(kx.shape[:-1])
+        var = self._signal - ((kx @ self._k_inv) * kx).sum(-1)
         return mean, var.clamp_min(1e-12)
 
 
@@ -131,55 +137,99 @@ def default_theta(d: int) -> np.ndarray:
     return np.concatenate([np.full(d, math.log(0.5) + 0.5 * math.log(max(d, 1)) * 0.5), [0.0, math.log(1e-2)]])
 
 
-def _neg_log_posterior(theta: Any, x: Any, y: Any, cat: Any, deterministic: bool) -> Any:
-    """Negative (log marginal likelihood + log prior) of the hyperparameters."""
-    th = torch()
-    n, d = x.shape
-    log_ls, log_signal, log_noise = theta[:d], theta[d], theta[d + 1]
-    if deterministic:
-        log_noise = th.tensor(math.log(_DETERMINISTIC_NOISE), dtype=th.float64)
-    noise = th.exp(log_noise) + MIN_NOISE
-    k = th.exp(log_signal) * _matern52(scaled_sq_dist(x, x, th.exp(-2.0 * log_ls), cat))
-    k = k + noise * th.eye(n, dtype=th.float64)
-    chol, info = th.linalg.cholesky_ex(k)
-    if int(info) != 0:
-        chol = th.linalg.cholesky(k + 1e-6 * th.eye(n, dtype=th.float64))
-    alpha = th.cholesky_solve(y.unsqueeze(-1), chol).squeeze(-1)
-    log_ml = -0.5 * (y * alpha).sum() - th.log(th.diagonal(chol)).sum() - 0.5 * n * math.log(2 * math.pi)
-    # Priors: log-normal lengthscales whose median grows with sqrt(d) (robust in high
-    # dimension), log-normal signal variance around 1, log-normal noise favouring small noise.
+def _log_prior_and_grad(theta: np.ndarray, d: int, deterministic: bool) -> tuple[float, np.ndarray]:
+    """Log prior of the hyperparameters and its gradient.
+
+    Log-normal lengthscales whose median grows with sqrt(d) (robust in high dimension), a
+    log-normal signal variance around 1 and a log-normal noise variance favouring small noise.
+    """
     mu_ls = math.sqrt(2.0) * 0.5 + 0.5 * math.log(d)
-    log_prior = -0.5 * (((log_ls - mu_ls) / math.sqrt(3.0)) ** 2).sum()
-    log_prior = log_prior - 0.5 * (log_signal / 1.0) ** 2
+    log_ls, log_signal, log_noise = theta[:d], theta[d], theta[d + 1]
+    value = -0.5 * float(np.sum((log_ls - mu_ls) ** 2)) / 3.0 - 0.5 * log_signal**2
+    grad = np.zeros_like(theta)
+    grad[:d] = -(log_ls - mu_ls) / 3.0
+    grad[d] = -log_signal
     if not deterministic:
-        log_prior = log_prior - 0.5 * ((log_noise + 6.0) / 2.0) ** 2
-    return -(log_ml + log_prior)
+        value -= 0.5 * ((log_noise + 6.0) / 2.0) ** 2
+        grad[d + 1] = -(log_noise + 6.0) / 4.0
+    return value, grad
+
+
+def _neg_log_posterior(
+    theta: np.ndarray, x: np.ndarray, y: np.ndarray, onehots: list[np.ndarray], categorical: np.ndarray,
+    deterministic: bool,
+) -> tuple[float, np.ndarray]:
+    """Negative (log marginal likelihood + log prior) and its analytic gradient (numpy).
+
+    With ``A = alpha alpha^T - K^-1``, ``d(-log ML)/d theta = -tr(A dK/d theta) / 2``; the
+    lengthscale terms reduce to matrix products, so no ``(n, n, d)`` tensor is formed.
+    """
+    scipy_linalg = require("scipy.linalg", extra="gp", feature="GPSampler")
+    n, d = x.shape
+    w = np.exp(-2.0 * theta[:d])
+    signal = math.exp(theta[d])
+    noise = (_DETERMINISTIC_NOISE if deterministic else math.exp(theta[d + 1])) + MIN_NOISE
+    numeric = ~categorical
+    xs = x[:, numeric] * np.sqrt(w[numeric])
+    sq = np.sum(xs * xs, axis=1)
+    r2 = np.maximum(sq[:, None] + sq[None, :] - 2.0 * xs @ xs.T, 0.0)
+    for j, onehot in zip(np.flatnonzero(categorical), onehots):
+        r2 += w[j] * (1.0 - onehot @ onehot.T)
+    r = np.sqrt(r2)
+    e = np.exp(-_SQRT5 * r)
+    m = (1.0 + _SQRT5 * r + (5.0 / 3.0) * r2) * e
+    k = signal * m
+    k[np.diag_indices(n)] += noise
+    try:
+        chol = scipy_linalg.cholesky(k, lower=True, check_finite=False)
+    except np.linalg.LinAlgError:
+        k[np.diag_indices(n)] += 1e-6
+        chol = scipy_linalg.cholesky(k, lower=True, check_finite=False)
+    alpha = scipy_linalg.cho_solve((chol, True), y, check_finite=False)
+    k_inv, info = scipy_linalg.lapack.dpotri(chol, lower=1)
+    if info != 0:
+        k_inv = scipy_linalg.cho_solve((chol, True), np.eye(n), check_finite=False)
+    else:
+        k_inv = np.tril(k_inv) + np.tril(k_inv, -1).T
+    nll = 0.5 * float(y @ alpha) + float(np.sum(np.log(np.diag(chol)))) + 0.5 * n * math.log(2 * math.pi)
+    a = np.outer(alpha, alpha) - k_inv
+    grad = np.zeros(d + 2)
+    grad[d] = -0.5 * signal * float(np.sum(a * m))
+    if not deterministic:
+        grad[d + 1] = -0.5 * (noise - MIN_NOISE) * float(np.trace(a))
+    # dK/dlog l_j = signal * m'(r2) * (-2 w_j D_j), m'(r2) = -5/6 (1 + sqrt5 r) e^{-sqrt5 r}
+    b = a * (signal * (-5.0 / 6.0) * (1.0 + _SQRT5 * r) * e)
+    row = b.sum(axis=1)
+    xn = x[:, numeric]
+    grad_num = 2.0 * (xn * xn).T @ row - 2.0 * np.sum(xn * (b @ xn), axis=0)
+    grad[np.flatnonzero(numeric)] = w[numeric] * grad_num
+    for j, onehot in zip(np.flatnonzero(categorical), onehots):
+        grad[j] = w[j] * (float(row.sum()) - float(np.sum(onehot * (b @ onehot))))
+    log_prior, prior_grad = _log_prior_and_grad(theta, d, deterministic)
+    return nll - log_prior, grad - prior_grad
 
 
 def fit_theta(
     x: np.ndarray, y: np.ndarray, categorical: np.ndarray, theta0: np.ndarray, deterministic: bool, maxiter: int
 ) -> np.ndarray:
     """MAP hyperparameters by L-BFGS-B from ``theta0``; falls back to ``theta0`` on failure."""
-    th = torch()
     scipy_optimize = require("scipy.optimize", extra="gp", feature="GPSampler")
-    x_t = th.as_tensor(x, dtype=th.float64)
-    y_t = th.as_tensor(y, dtype=th.float64)
-    cat_t = th.as_tensor(categorical, dtype=th.bool)
     d = x.shape[1]
+    categorical = np.asarray(categorical, dtype=bool)
+    onehots = [
+        (x[:, j][:, None] == np.unique(x[:, j])[None, :]).astype(float) for j in np.flatnonzero(categorical)
+    ]
 
     def fun(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        t = th.tensor(theta, dtype=th.float64, requires_grad=True)
-        loss = _neg_log_posterior(t, x_t, y_t, cat_t, deterministic)
-        (grad,) = th.autograd.grad(loss, t)
-        return float(loss.detach()), grad.numpy().copy()
+        return _neg_log_posterior(theta, x, y, onehots, categorical, deterministic)
 
     bounds = [(math.log(1e-3), math.log(1e3))] * d + [(math.log(1e-2), math.log(1e2)), (math.log(1e-8), math.log(1.0))]
     theta0 = np.clip(theta0, [b[0] for b in bounds], [b[1] for b in bounds])
     try:
         result = scipy_optimize.minimize(
-            fun, theta0, jac=True, method="L-BFGS-B", bounds=bounds, options={"maxiter": maxiter}
+            fun, theta0, jac=True, method="L-BFGS-B", bounds=bounds, options={"maxiter": maxiter, "ftol": 1e-7}
         )
-    except (RuntimeError, ValueError, FloatingPointError):
+    except (RuntimeError, ValueError, FloatingPointError, np.linalg.LinAlgError):
         return theta0
     theta = result.x if np.all(np.isfinite(result.x)) else theta0
     if deterministic:

@@ -95,8 +95,8 @@ def maximize(
     rng: np.random.Generator,
     incumbents: np.ndarray,
     n_random: int = 1024,
-    n_starts: int = 8,
-    maxiter: int = 50,
+    n_starts: int = 6,
+    maxiter: int = 30,
 ) -> np.ndarray:
     """Return the encoded point with the highest acquisition value found.
 
