@@ -9,7 +9,7 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
-from albacore.exceptions import TrialPruned
+from albacore.exceptions import TrialPruned, UpdateFinishedTrialError
 from albacore.logging import get_logger
 from albacore.study._progress import ProgressBar
 from albacore.study._tell import tell
@@ -155,7 +155,17 @@ class _TrialRunner:
             if self._gc_after_trial:
                 gc.collect()
 
-        frozen = tell(study, trial, None if state is not None else values, state)
+        try:
+            frozen = tell(study, trial, None if state is not None else values, state)
+        except UpdateFinishedTrialError:
+            # Another worker failed it while it ran: its heartbeats arrived too late.
+            _logger.warning(
+                "Trial %d was marked FAIL by another worker (its heartbeat was stale); its result is discarded.",
+                trial.number,
+            )
+            if error is not None and not isinstance(error, (UpdateFinishedTrialError, *self._catch)):
+                raise error from None
+            return
         _log_finished(study, frozen, error)
         with self._lock:
             self._progress.update(study, frozen)

@@ -172,3 +172,22 @@ def test_grace_period_defaults_to_twice_the_interval(tmp_path) -> None:
 def test_bad_retry_callback_arguments(kwargs, error, match) -> None:
     with pytest.raises(error, match=f"RetryHeartbeatStaleTrialCallback: {match}"):
         RetryHeartbeatStaleTrialCallback(**kwargs)
+
+
+def test_optimize_survives_a_trial_failed_by_another_worker(tmp_path) -> None:
+    storage = _journal(tmp_path, heartbeat_interval=0.05)
+    study = albacore.create_study(storage=storage)
+    other = _journal(tmp_path)  # a worker that judged this one's heartbeat stale
+
+    def objective(trial: albacore.Trial) -> float:
+        x = trial.suggest_float("x", 0, 1)
+        if trial.number < 2:
+            other.set_trial_state_values(trial._trial_id, TrialState.FAIL)
+        if trial.number == 1:
+            trial.report(0.5, step=1)  # raises: the trial has finished
+        return x
+
+    study.optimize(objective, n_trials=3)
+    trials = study.trials
+    assert [t.state for t in trials] == [TrialState.FAIL, TrialState.FAIL, TrialState.COMPLETE]
+    assert trials[0].values is None and trials[1].intermediate_values == {}  # nothing late was written

@@ -141,16 +141,17 @@ class ReplayState(InMemoryStorage):
 
     def _op_state(self, record: dict[str, Any]) -> bool:
         state = TrialState(record["state"])
-        changed = self.set_trial_state_values(record["trial_id"], state, record["values"])
-        if changed and (state == TrialState.RUNNING or state.is_finished()):
-            # The base class stamps its own clock; use the writer's, which every process shares.
-            when = _dt_from_json(record["time"])
-            record_, number = self._locate(record["trial_id"])
-            trial = record_.trials[number]
-            if state == TrialState.RUNNING:
-                trial.datetime_start = when
-            else:
-                trial.datetime_complete = when
+        with self._lock:  # readers never see the trial before its time stamp is fixed
+            changed = self.set_trial_state_values(record["trial_id"], state, record["values"])
+            if changed and (state == TrialState.RUNNING or state.is_finished()):
+                # The base class stamps its own clock; use the writer's, which every process shares.
+                when = _dt_from_json(record["time"])
+                record_, number = self._locate(record["trial_id"])
+                trial = record_.trials[number]
+                if state == TrialState.RUNNING:
+                    trial.datetime_start = when
+                else:
+                    trial.datetime_complete = when
         if state.is_finished():
             self.heartbeats.pop(record["trial_id"], None)
         return changed
