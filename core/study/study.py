@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Container, Iterable, Iterator, Sequence
 from albacore._moo import pareto_front_trials
 from albacore._study_types import StudyDirection
 from albacore.distributions import BaseDistribution
+from albacore.exceptions import UpdateFinishedTrialError
 from albacore.pruners._base import BasePruner
 from albacore.samplers._base import BaseSampler
 from albacore.storages._base import BaseStorage
@@ -405,7 +406,12 @@ class Study:
             UpdateFinishedTrialError: If the trial already finished and not
                 ``skip_if_finished``.
         """
-        frozen = _tell(self, trial, values, state, skip_if_finished)
+        try:
+            frozen = _tell(self, trial, values, state, skip_if_finished)
+        except UpdateFinishedTrialError:
+            if isinstance(trial, Trial):  # e.g. failed as stale by another worker: stop beating
+                stop_heartbeat(self._storage, trial._trial_id)
+            raise
         stop_heartbeat(self._storage, frozen._trial_id)
         return frozen
 
