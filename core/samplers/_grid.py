@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import math
 import threading
 from numbers import Real
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
+
+import numpy as np
 
 from albacore._rng import SeededRNG
 from albacore._warnings import warn
@@ -23,7 +27,8 @@ if TYPE_CHECKING:
 _logger = get_logger(__name__)
 
 GRID_ID_KEY = "grid:id"
-SEARCH_SPACE_KEY = "grid:search_space"
+# A digest of the grid, so that trials of different grids on one study are told apart.
+SEARCH_SPACE_KEY = "grid:search_space_id"
 # Trials whose grid point counts as taken: a failed trial's point is tried again.
 _TAKEN_STATES = (TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED)
 _MAX_CLAIM_ROUNDS = 16
@@ -96,16 +101,20 @@ class GridSampler(BaseSampler):
         self._search_space = space
         self._param_names = list(space)
         self._grid = list(itertools.product(*space.values()))
+        canonical = json.dumps(sorted(space.items()), separators=(",", ":"))
+        self._space_id = hashlib.sha256(canonical.encode()).hexdigest()[:24]
         self._rng = SeededRNG(seed)
         # The trial snapshot a sampler sees while values are suggested predates before_trial's
         # write, so the claimed point is also kept here, keyed by (study name, trial number).
         self._claims: dict[tuple[str, int], int] = {}
+        self._finished: dict[tuple[str, int], tuple[set[int], np.ndarray]] = {}
         self._lock = threading.Lock()
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         del state["_lock"]
         state["_claims"] = {}
+        state["_finished"] = {}
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -134,14 +143,39 @@ class GridSampler(BaseSampler):
         return {}
 
     # --- claiming a grid point ---------------------------------------------------------------
-    def _taken_ids(self, study: Study, exclude_number: int) -> list[int]:
-        taken = []
-        for t in study.get_trials(deepcopy=False, states=_TAKEN_STATES):
-            if t.number != exclude_number and t.system_attrs.get(SEARCH_SPACE_KEY) == self._search_space:
-                grid_id = t.system_attrs.get(GRID_ID_KEY)
-                if grid_id is not None:
-                    taken.append(grid_id)
-        return taken
+    def _grid_id_of(self, trial: FrozenTrial) -> int | None:
+        if trial.system_attrs.get(SEARCH_SPACE_KEY) != self._space_id:
+            return None  # another grid's trial (or none) on the same study
+        return trial.system_attrs.get(GRID_ID_KEY)
+
+    def _finished_mask(self, study: Study) -> np.ndarray:
+        """Grid ids with a COMPLETE or PRUNED trial, kept incrementally (finished trials never change)."""
+        finished = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.PRUNED))
+        with self._lock:
+            seen, mask = self._finished.setdefault(
+                (study.study_name, study._study_id), (set(), np.zeros(len(self._grid), dtype=bool))
+            )
+            n_new = len(finished) - len(seen)
+            # New trials are mostly the latest ones: scan from the end until all are found.
+            for t in reversed(finished):
+                if n_new <= 0:
+                    break
+                if t.number not in seen:
+                    seen.add(t.number)
+                    n_new -= 1
+                    grid_id = self._grid_id_of(t)
+                    if grid_id is not None:
+                        mask[grid_id] = True
+            return mask.copy()
+
+    def _taken_mask(self, study: Study, exclude_number: int) -> np.ndarray:
+        """Grid ids held by a finished (not failed) or running trial other than ``exclude_number``."""
+        mask = self._finished_mask(study)
+        for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+            grid_id = self._grid_id_of(t) if t.number != exclude_number else None
+            if grid_id is not None:
+                mask[grid_id] = True
+        return mask
 
     def _matching_ids(self, fixed: Mapping[str, Any]) -> list[int]:
         """Grid ids agreeing with the enqueued values ``fixed`` (all ids when none constrain)."""
@@ -150,16 +184,17 @@ class GridSampler(BaseSampler):
 
     def before_trial(self, study: Study, trial: FrozenTrial) -> None:
         fixed = trial.system_attrs.get(FIXED_PARAMS_KEY) or {}
-        allowed = self._matching_ids(fixed) if fixed else list(range(len(self._grid)))
-        if fixed and not allowed:
+        allowed = np.array(self._matching_ids(fixed), dtype=int) if fixed else np.arange(len(self._grid))
+        if fixed and len(allowed) == 0:
             return  # an enqueued point outside the grid: its values are used as given
-        study.set_trial_system_attr(trial, SEARCH_SPACE_KEY, self._search_space)
+        study.set_trial_system_attr(trial, SEARCH_SPACE_KEY, self._space_id)
         rng = self._rng.rng
         excluded: set[int] = set()
         for _ in range(_MAX_CLAIM_ROUNDS):
-            taken = set(self._taken_ids(study, trial.number)) | excluded
-            free = [g for g in allowed if g not in taken]
-            if not free:
+            taken = self._taken_mask(study, trial.number)
+            taken[list(excluded)] = True
+            free = allowed[~taken[allowed]]
+            if len(free) == 0:
                 if not fixed:
                     warn(
                         f"GridSampler: every grid point of study {study.study_name!r} is taken; trial "
@@ -172,7 +207,7 @@ class GridSampler(BaseSampler):
             self._claim(study, trial, grid_id)
             # Another worker may have claimed the same point meanwhile. Whoever sees a rival
             # after writing picks again; at least one of two rivals sees the other.
-            if grid_id not in self._taken_ids(study, trial.number):
+            if not self._taken_mask(study, trial.number)[grid_id]:
                 return
             excluded.add(grid_id)
 
@@ -204,10 +239,11 @@ class GridSampler(BaseSampler):
     def after_trial(self, study: Study, trial: FrozenTrial, state: TrialState, values: Any) -> None:
         with self._lock:
             self._claims.pop((study.study_name, trial.number), None)
-        taken = set(self._taken_ids(study, trial.number))
-        if state != TrialState.FAIL and trial.system_attrs.get(GRID_ID_KEY) is not None:
-            taken.add(trial.system_attrs[GRID_ID_KEY])
-        if len(taken) >= len(self._grid):
+        taken = self._taken_mask(study, trial.number)
+        grid_id = self._grid_id_of(trial)
+        if state != TrialState.FAIL and grid_id is not None:
+            taken[grid_id] = True
+        if taken.all():
             stop_study(study)
 
     def is_exhausted(self, study: Study) -> bool:
@@ -219,9 +255,4 @@ class GridSampler(BaseSampler):
         Returns:
             True when nothing is left to evaluate.
         """
-        done = {
-            t.system_attrs.get(GRID_ID_KEY)
-            for t in study.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.PRUNED))
-            if t.system_attrs.get(SEARCH_SPACE_KEY) == self._search_space
-        }
-        return len(done - {None}) >= len(self._grid)
+        return bool(self._finished_mask(study).all())

@@ -190,3 +190,13 @@ def test_invalid_search_spaces_raise() -> None:
         GridSampler({"x": [[1]]})
     with pytest.raises(ValueError, match=r"GridSampler: search_space\['x'\] holds nan"):
         GridSampler({"x": [float("nan")]})
+
+
+def test_a_different_grid_on_the_same_study_starts_afresh() -> None:
+    storage = albacore.storages.InMemoryStorage()
+    study = albacore.create_study(study_name="two-grids", storage=storage, sampler=GridSampler({"x": [0, 1]}))
+    study.optimize(lambda t: t.suggest_int("x", 0, 10))
+    other = albacore.load_study(study_name="two-grids", storage=storage, sampler=GridSampler({"x": [1, 5, 7]}))
+    other.optimize(lambda t: t.suggest_int("x", 0, 10))
+    assert [t.params["x"] for t in other.trials[:2]] in ([0, 1], [1, 0])
+    assert sorted(t.params["x"] for t in other.trials[2:]) == [1, 5, 7]
