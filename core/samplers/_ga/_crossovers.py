@@ -88,7 +88,9 @@ class UniformCrossover(BaseCrossover):
     def __init__(self, swapping_prob: float = 0.5) -> None:
         self._swapping_prob = _check_number("UniformCrossover", "swapping_prob", swapping_prob, 0.0, 1.0)
 
-    def crossover(self, parents_params, rng, study, search_space_bounds):  # type: ignore[no-untyped-def]
+    def crossover(
+        self, parents_params: np.ndarray, rng: np.random.Generator, study: Study, search_space_bounds: np.ndarray
+    ) -> np.ndarray:
         swap = rng.random(parents_params.shape[1]) < self._swapping_prob
         return np.where(swap, parents_params[1], parents_params[0])
 
@@ -108,7 +110,9 @@ class BLXAlphaCrossover(BaseCrossover):
     def __init__(self, alpha: float = 0.5) -> None:
         self._alpha = _check_number("BLXAlphaCrossover", "alpha", alpha, 0.0, math.inf)
 
-    def crossover(self, parents_params, rng, study, search_space_bounds):  # type: ignore[no-untyped-def]
+    def crossover(
+        self, parents_params: np.ndarray, rng: np.random.Generator, study: Study, search_space_bounds: np.ndarray
+    ) -> np.ndarray:
         low = parents_params.min(axis=0)
         high = parents_params.max(axis=0)
         spread = self._alpha * (high - low)
@@ -133,7 +137,9 @@ class SPXCrossover(BaseCrossover):
             "SPXCrossover", "epsilon", epsilon, 0.0, math.inf, low_open=True
         )
 
-    def crossover(self, parents_params, rng, study, search_space_bounds):  # type: ignore[no-untyped-def]
+    def crossover(
+        self, parents_params: np.ndarray, rng: np.random.Generator, study: Study, search_space_bounds: np.ndarray
+    ) -> np.ndarray:
         n_parents, n_params = parents_params.shape
         epsilon = self._epsilon if self._epsilon is not None else math.sqrt(n_params + 2)
         centroid = parents_params.mean(axis=0)
@@ -168,10 +174,14 @@ class _SimulatedBinaryBase(BaseCrossover):
             return self._eta
         return 2.0 if len(study.directions) == 1 else 20.0
 
-    def _children(self, p1, p2, rng, eta, bounds):  # type: ignore[no-untyped-def]
+    def _children(
+        self, p1: np.ndarray, p2: np.ndarray, rng: np.random.Generator, eta: float, bounds: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         raise NotImplementedError
 
-    def crossover(self, parents_params, rng, study, search_space_bounds):  # type: ignore[no-untyped-def]
+    def crossover(
+        self, parents_params: np.ndarray, rng: np.random.Generator, study: Study, search_space_bounds: np.ndarray
+    ) -> np.ndarray:
         p1, p2 = parents_params[0], parents_params[1]
         c1, c2 = self._children(p1, p2, rng, self._eta_for(study), search_space_bounds)
         use_child = rng.random(len(p1)) < self._use_child_gene_prob
@@ -197,7 +207,9 @@ class SBXCrossover(_SimulatedBinaryBase):
 
     _name = "SBXCrossover"
 
-    def _children(self, p1, p2, rng, eta, bounds):  # type: ignore[no-untyped-def]
+    def _children(
+        self, p1: np.ndarray, p2: np.ndarray, rng: np.random.Generator, eta: float, bounds: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         low, high = bounds[:, 0], bounds[:, 1]
         y1, y2 = np.minimum(p1, p2), np.maximum(p1, p2)
         gap = np.maximum(y2 - y1, 1e-14)
@@ -240,7 +252,9 @@ class VSBXCrossover(_SimulatedBinaryBase):
 
     _name = "VSBXCrossover"
 
-    def _children(self, p1, p2, rng, eta, bounds):  # type: ignore[no-untyped-def]
+    def _children(
+        self, p1: np.ndarray, p2: np.ndarray, rng: np.random.Generator, eta: float, bounds: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         u = rng.random(len(p1))
         beta = np.where(
             u <= 0.5,
@@ -272,7 +286,9 @@ class UNDXCrossover(BaseCrossover):
             "UNDXCrossover", "sigma_eta", sigma_eta, 0.0, math.inf, low_open=True
         )
 
-    def crossover(self, parents_params, rng, study, search_space_bounds):  # type: ignore[no-untyped-def]
+    def crossover(
+        self, parents_params: np.ndarray, rng: np.random.Generator, study: Study, search_space_bounds: np.ndarray
+    ) -> np.ndarray:
         p1, p2, p3 = parents_params[0], parents_params[1], parents_params[2]
         n = len(p1)
         midpoint = 0.5 * (p1 + p2)
