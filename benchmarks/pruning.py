@@ -18,6 +18,7 @@ percentage points of NopPruner's.
 Usage:
     nice -n 10 python benchmarks/pruning.py            # 100 trials x 30 epochs x 5 seeds
     python benchmarks/pruning.py --quick               # 30 trials x 2 seeds, a smoke run
+    python benchmarks/pruning.py --sampler random      # the pruners alone, without TPE
 
 The latest full run is committed in benchmarks/results/pruning.txt.
 """
@@ -28,6 +29,7 @@ import argparse
 import logging
 import platform
 import statistics
+import sys
 import time
 import warnings
 from typing import Any, Callable
@@ -80,9 +82,9 @@ def make_objective(data: tuple, epochs: int, pruned_exc: type[Exception], counte
     return objective
 
 
-def albacore_study(pruner_name: str, seed: int) -> Any:
+def albacore_study(pruner_name: str, seed: int, use_tpe: bool) -> Any:
     samplers = albacore.samplers
-    sampler = samplers.TPESampler(seed=seed) if hasattr(samplers, "TPESampler") else samplers.RandomSampler(seed=seed)
+    sampler = samplers.TPESampler(seed=seed) if use_tpe else samplers.RandomSampler(seed=seed)
     pruner = getattr(albacore.pruners, pruner_name)()
     return albacore.create_study(direction="maximize", sampler=sampler, pruner=pruner)
 
@@ -100,7 +102,7 @@ def run_one(lib: str, pruner_name: str, seed: int, args: argparse.Namespace, dat
 
     counter = [0]
     if lib == "albacore":
-        study = albacore_study(pruner_name, seed)
+        study = albacore_study(pruner_name, seed, use_tpe)
         objective = make_objective(data, args.epochs, albacore.TrialPruned, counter)
     else:
         study = optuna_study(pruner_name, seed, use_tpe)
@@ -176,6 +178,10 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="30 trials, 2 seeds")
+    parser.add_argument(
+        "--sampler", choices=("tpe", "random"), default="tpe",
+        help="random isolates the pruners: both libraries then draw from the same distribution",
+    )
     args = parser.parse_args()
     if args.quick:
         args.trials, args.seeds = 30, 2
@@ -186,16 +192,25 @@ def main() -> None:
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     logging.getLogger("albacore").setLevel(logging.WARNING)
     warnings.filterwarnings("ignore")
-    use_tpe = hasattr(albacore.samplers, "TPESampler")
+    use_tpe = args.sampler == "tpe" and hasattr(albacore.samplers, "TPESampler")
     data = load_data()
     results: dict = {}
     for seed in range(args.seeds):
         for name in PRUNERS:
             for lib in ("albacore", "optuna"):
-                results.setdefault((lib, name), []).append(run_one(lib, name, seed, args, data, use_tpe))
-        print(f"seed {seed} done", flush=True)
+                run = run_one(lib, name, seed, args, data, use_tpe)
+                results.setdefault((lib, name), []).append(run)
+                print(
+                    f"# seed {seed} {name} {lib}: {run['epochs']} epochs, {run['wall']:.1f} s, best {run['best']:.4f}",
+                    file=sys.stderr, flush=True,
+                )
 
-    sampler = "TPESampler" if use_tpe else "RandomSampler (albacore.samplers.TPESampler not available yet)"
+    if use_tpe:
+        sampler = "TPESampler"
+    elif args.sampler == "random":
+        sampler = "RandomSampler (--sampler random)"
+    else:
+        sampler = "RandomSampler (albacore.samplers.TPESampler not available yet)"
     out = [
         "Pruning benchmark: SGDClassifier.partial_fit on load_digits, validation accuracy per epoch",
         f"{args.trials} trials x up to {args.epochs} epochs, seeds 0..{args.seeds - 1}, sampler: {sampler}, "
