@@ -295,6 +295,24 @@ class SamplerContract:
         for trial in study.trials:
             _check_in_space(trial, self.space)
 
+    def test_reused_sampler_keeps_studies_apart(self, sampler_factory: SamplerFactory) -> None:
+        # A sampler object reused for a second study must decide from that study's storage
+        # only, even when both studies have the same name and id (two in-memory storages).
+        # Two runs make the same calls on samplers with the same seed; only the name of the
+        # first study differs, so the second study's trials must be identical.
+        objective = full_objective(self.space)
+        second_trials = []
+        for first_name in ("contract-reuse-first", "contract-reuse"):
+            sampler = sampler_factory(seed=7)
+            first = albacore.create_study(sampler=sampler, study_name=first_name)
+            first.optimize(objective, n_trials=self.n_trials)
+            second = albacore.create_study(sampler=sampler, study_name="contract-reuse")
+            second.optimize(objective, n_trials=self.n_trials)
+            second_trials.append([t.params for t in second.trials])
+        assert second_trials[0] == second_trials[1], (
+            "the sampler's decisions for a new study depended on another study with the same name"
+        )
+
     # --- the study's history ----------------------------------------------------------------------
     def test_enqueued_trials_are_respected(self, sampler_factory: SamplerFactory) -> None:
         study = _new_study(sampler_factory)

@@ -28,6 +28,25 @@ from albacore.samplers import (
 from albacore.testing.samplers import CONDITIONAL_SPACE, ENQUEUED_PARAMS, SEARCH_SPACE, SamplerContract
 
 
+_STUDY_KEY_BUG = (
+    "known bug, reported to the sampler's owner: its per-study cache is keyed by "
+    "(study_name, study._study_id), which two in-memory storages share, so a sampler reused "
+    "for a new study with the same name decides from the previous study's trials"
+)
+
+
+def _known_failure(test_name: str, reason: str) -> Any:
+    """A strict xfail of one kit clause for one sampler (the kit's function itself stays unmarked)."""
+    clause = getattr(SamplerContract, test_name)
+
+    @pytest.mark.xfail(strict=True, reason=reason)
+    def wrapper(self: SamplerContract, sampler_factory: Any) -> None:
+        clause(self, sampler_factory)
+
+    wrapper.__name__ = test_name
+    return wrapper
+
+
 def _grid() -> dict[str, list[Any]]:
     """A grid over the kit's space: the bounds, the enqueued values and a midpoint."""
     grid = {}
@@ -49,12 +68,20 @@ class TestRandomSampler(SamplerContract):
 
 
 class TestTPESampler(SamplerContract):
+    test_reused_sampler_keeps_studies_apart = _known_failure(
+        "test_reused_sampler_keeps_studies_apart", _STUDY_KEY_BUG
+    )
+
     @pytest.fixture
     def sampler_factory(self):
         return lambda seed=None: TPESampler(seed=seed, n_startup_trials=5)
 
 
 class TestTPESamplerMultivariateGroup(SamplerContract):
+    test_reused_sampler_keeps_studies_apart = _known_failure(
+        "test_reused_sampler_keeps_studies_apart", _STUDY_KEY_BUG
+    )
+
     @pytest.fixture
     def sampler_factory(self):
         return lambda seed=None: TPESampler(seed=seed, n_startup_trials=5, multivariate=True, group=True)
@@ -67,6 +94,10 @@ class TestQMCSampler(SamplerContract):
 
 
 class TestGridSampler(SamplerContract):
+    test_reused_sampler_keeps_studies_apart = _known_failure(
+        "test_reused_sampler_keeps_studies_apart", _STUDY_KEY_BUG
+    )
+
     fixed_search_space = True
 
     @pytest.fixture
@@ -83,24 +114,40 @@ class TestBruteForceSampler(SamplerContract):
 
 
 class TestNSGAIISampler(SamplerContract):
+    test_reused_sampler_keeps_studies_apart = _known_failure(
+        "test_reused_sampler_keeps_studies_apart", _STUDY_KEY_BUG
+    )
+
     @pytest.fixture
     def sampler_factory(self):
         return lambda seed=None: NSGAIISampler(seed=seed, population_size=4)
 
 
 class TestNSGAIIISampler(SamplerContract):
+    test_reused_sampler_keeps_studies_apart = _known_failure(
+        "test_reused_sampler_keeps_studies_apart", _STUDY_KEY_BUG
+    )
+
     @pytest.fixture
     def sampler_factory(self):
         return lambda seed=None: NSGAIIISampler(seed=seed, population_size=4)
 
 
 class TestPartialFixedSampler(SamplerContract):
+    test_reused_sampler_keeps_studies_apart = _known_failure(
+        "test_reused_sampler_keeps_studies_apart", _STUDY_KEY_BUG
+    )
+
     @pytest.fixture
     def sampler_factory(self):
         return lambda seed=None: PartialFixedSampler({"units": 8}, TPESampler(seed=seed, n_startup_trials=5))
 
 
 class TestCmaEsSampler(SamplerContract):
+    test_reused_sampler_keeps_studies_apart = _known_failure(
+        "test_reused_sampler_keeps_studies_apart", _STUDY_KEY_BUG
+    )
+
     multi_objective = False
 
     @pytest.fixture
@@ -109,6 +156,10 @@ class TestCmaEsSampler(SamplerContract):
 
 
 class TestCmaEsSamplerWithMargin(SamplerContract):
+    test_reused_sampler_keeps_studies_apart = _known_failure(
+        "test_reused_sampler_keeps_studies_apart", _STUDY_KEY_BUG
+    )
+
     multi_objective = False
 
     @pytest.fixture
@@ -119,6 +170,10 @@ class TestCmaEsSamplerWithMargin(SamplerContract):
 
 
 class TestGPSampler(SamplerContract):
+    test_reused_sampler_keeps_studies_apart = _known_failure(
+        "test_reused_sampler_keeps_studies_apart", _STUDY_KEY_BUG
+    )
+
     n_trials = 8  # each GP trial fits a model: keep the kit fast, past the 4 start-up trials
 
     @pytest.fixture
