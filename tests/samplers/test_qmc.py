@@ -114,7 +114,7 @@ def test_conditional_parameters_are_sampled_independently_with_a_warning() -> No
         return x
 
     study = albacore.create_study(sampler=QMCSampler(seed=0))
-    study.optimize(objective, n_trials=2)  # the first trial fixes the space: {x}
+    _quiet(study, objective, n_trials=2)  # the first trial fixes the space: {x}
     with pytest.warns(UserWarning, match=r"parameter 'extra' of trial 3 is outside the QMC search space"):
         study.optimize(objective, n_trials=2)
     assert 1 <= study.trials[3].params["extra"] <= 5
