@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import weakref
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
@@ -102,9 +103,8 @@ class AutoSampler(BaseSampler):
         self._constraints_func = constraints_func
         self._seeds = self._child_seeds(seed)
         self._samplers: dict[str, BaseSampler] = {}
-        self._cmaes: dict[tuple[Any, ...], BaseSampler] = {}
-        self._summaries: dict[tuple[Any, ...], _SpaceSummary] = {}
-        self._choices: dict[tuple[Any, ...], BaseSampler] = {}
+        # Per study object: its CMA-ES, space summary and the sampler chosen for each running trial.
+        self._studies: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
 
     @staticmethod
@@ -117,16 +117,24 @@ class AutoSampler(BaseSampler):
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        del state["_lock"]
-        state["_choices"] = {}
+        del state["_lock"], state["_studies"]
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._lock = threading.Lock()
+        self._studies = weakref.WeakKeyDictionary()
+
+    def _state(self, study: Study) -> dict[str, Any]:
+        """This sampler's bookkeeping for ``study`` (call with the lock held)."""
+        state = self._studies.get(study)
+        if state is None:
+            state = self._studies[study] = {"summary": _SpaceSummary(), "cmaes": None, "choices": {}}
+        return state
 
     def reseed_rng(self) -> None:
-        for sampler in list(self._samplers.values()) + list(self._cmaes.values()):
+        cmaes = [state["cmaes"] for state in list(self._studies.values()) if state["cmaes"] is not None]
+        for sampler in list(self._samplers.values()) + cmaes:
             sampler.reseed_rng()
 
     # --- the choice ---------------------------------------------------------------------------
@@ -152,9 +160,8 @@ class AutoSampler(BaseSampler):
         """The CMA-ES of ``study``, started from the best trial when the study switched to it."""
         from albacore.samplers import CmaEsSampler
 
-        key = (study._study_id, study.study_name)
         with self._lock:
-            sampler = self._cmaes.get(key)
+            sampler = self._state(study)["cmaes"]
         if sampler is not None:
             return sampler
         x0 = study.system_attrs.get(CMAES_X0_KEY)
@@ -171,14 +178,13 @@ class AutoSampler(BaseSampler):
             with_margin=discrete, warn_independent_sampling=False,
         )
         with self._lock:
-            self._cmaes[key] = sampler
+            self._state(study)["cmaes"] = sampler
         return sampler
 
     def _choose(self, study: Study) -> tuple[str, BaseSampler]:
         trials = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
-        key = (study._study_id, study.study_name)
         with self._lock:
-            summary = self._summaries.setdefault(key, _SpaceSummary())
+            summary = self._state(study)["summary"]
             summary.update(trials)
         n, d = summary.n_complete, len(summary.union)
         has_categorical = any(isinstance(dist, CategoricalDistribution) for dist in summary.union.values())
@@ -198,7 +204,7 @@ class AutoSampler(BaseSampler):
 
     def _chosen(self, study: Study, trial: FrozenTrial) -> BaseSampler:
         with self._lock:
-            sampler = self._choices.get((study.study_name, trial.number))
+            sampler = self._state(study)["choices"].get(trial.number)
         if sampler is None:  # a hook called without before_trial: decide now
             _, sampler = self._choose(study)
         return sampler
@@ -207,7 +213,7 @@ class AutoSampler(BaseSampler):
     def before_trial(self, study: Study, trial: FrozenTrial) -> None:
         name, sampler = self._choose(study)
         with self._lock:
-            self._choices[(study.study_name, trial.number)] = sampler
+            self._state(study)["choices"][trial.number] = sampler
         study.set_trial_system_attr(trial, CHOICE_KEY, name)
         sampler.before_trial(study, trial)
 
@@ -229,6 +235,6 @@ class AutoSampler(BaseSampler):
     ) -> None:
         sampler = self._chosen(study, trial)
         with self._lock:
-            self._choices.pop((study.study_name, trial.number), None)
+            self._state(study)["choices"].pop(trial.number, None)
         # The constraints of a trial are computed whoever sampled it, so later choices see them.
         sampler.after_trial(study, trial, state, values)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import math
 import threading
+import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -206,18 +207,19 @@ class CmaEsSampler(BaseSampler):
         self._source_trials = list(source_trials) if source_trials is not None else None
         self._search_space = IntersectionSearchSpace(include_pruned=consider_pruned_trials)
         self._lock = threading.Lock()
-        self._runs: dict[tuple[Any, ...], _Run] = {}
+        self._runs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # study -> {space key: _Run}
         self._warned: set[str] = set()
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         del state["_lock"]
-        state["_runs"] = {}
+        del state["_runs"]
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._lock = threading.Lock()
+        self._runs = weakref.WeakKeyDictionary()
 
     def reseed_rng(self) -> None:
         self._rng.reseed()
@@ -283,11 +285,11 @@ class CmaEsSampler(BaseSampler):
 
     def _replay(self, study: Study, encoder: _Encoder, trials: list[FrozenTrial]) -> _Run:
         """Bring the cached run of ``study`` up to date with its finished generations."""
-        cache_key = (study._study_id, study.study_name, encoder.key)
         with self._lock:
-            run = self._runs.get(cache_key)
+            runs = self._runs.setdefault(study, {})
+            run = runs.get(encoder.key)
             if run is None:
-                run = self._runs[cache_key] = self._new_run(encoder, study)
+                run = runs[encoder.key] = self._new_run(encoder, study)
         with run.lock:
             by_generation: dict[int, list[FrozenTrial]] = {}
             for t in trials:

@@ -199,7 +199,7 @@ def test_enqueued_trials_are_told_with_their_own_params():
     assert enqueued.params == {"x": 1.5, "y": -0.5}
     assert enqueued.value == 0.0
     # The optimizer was told the optimum: its mean moved toward it.
-    run = next(iter(study.sampler._runs.values()))
+    run = next(iter(study.sampler._runs[study].values()))
     assert run.generation >= 1
 
 

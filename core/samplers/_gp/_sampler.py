@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import weakref
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
@@ -103,18 +104,23 @@ class GPSampler(BaseSampler):
         self._warn_independent_sampling = warn_independent_sampling
         self._search_space = IntersectionSearchSpace()
         self._lock = threading.Lock()
-        self._theta_cache: dict[tuple[Any, ...], tuple[np.ndarray, int]] = {}
-        self._x_cache: dict[tuple[Any, ...], dict[int, np.ndarray]] = {}
+        # Per study object: fitted hyperparameters and encoded finished trials.
+        self._caches: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self._warned: set[str] = set()
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        del state["_lock"]
+        del state["_lock"], state["_caches"]
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._lock = threading.Lock()
+        self._caches = weakref.WeakKeyDictionary()
+
+    def _cache(self, study: Study, key: tuple[Any, ...], default: Any) -> Any:
+        with self._lock:
+            return self._caches.setdefault(study, {}).setdefault(key, default)
 
     def reseed_rng(self) -> None:
         self._rng.reseed()
@@ -142,9 +148,7 @@ class GPSampler(BaseSampler):
 
     def _encode_trials(self, study: Study, space: EncodedSpace, trials: list[FrozenTrial]) -> np.ndarray:
         """Encoded params of ``trials`` ``(n, d)``, cached per finished trial."""
-        key = (study._study_id, study.study_name, space.key)
-        with self._lock:
-            cache = self._x_cache.setdefault(key, {})
+        cache = self._cache(study, ("x", space.key), {})
         rows = []
         for t in trials:
             row = cache.get(t.number)
@@ -160,18 +164,16 @@ class GPSampler(BaseSampler):
         Hyperparameters barely move once the history is long, so they are refitted only
         when it has grown by 2% since the last fit (every trial below 100 trials).
         """
-        key = (study._study_id, study.study_name, space.key, output)
+        slot = self._cache(study, ("theta", space.key, output), [])
         n = len(x)
-        with self._lock:
-            cached = self._theta_cache.get(key)
+        cached = slot[0] if slot else None
         if cached is None:
             theta = fit_theta(x, y, space.is_categorical, default_theta(space.dim), deterministic, maxiter=200)
         elif n - cached[1] < max(1, n // 50):
             theta, n = cached
         else:
             theta = fit_theta(x, y, space.is_categorical, cached[0], deterministic, maxiter=15)
-        with self._lock:
-            self._theta_cache[key] = (theta, n)
+        slot[:] = [(theta, n)]
         return GaussianProcess(x, y, space.is_categorical, theta)
 
     def _build_acquisition(
