@@ -267,3 +267,16 @@ def test_uniform_crossover_with_one_parameter_and_warnings_free_run() -> None:
         warnings.simplefilter("error")
         study.optimize(lambda t: (t.suggest_float("x", 0, 1), 1 - t.suggest_float("x", 0, 1)), n_trials=16)
     assert len(study.trials) == 16
+
+
+def test_a_pickled_sampler_continues_the_study() -> None:
+    import pickle
+
+    sampler = NSGAIISampler(population_size=4, seed=0)
+    study = albacore.create_study(directions=["minimize"] * 2, sampler=sampler)
+    study.optimize(_zdt1, n_trials=8)
+    copy = pickle.loads(pickle.dumps(sampler))
+    copy.reseed_rng()
+    resumed = albacore.load_study(study_name=study.study_name, storage=study._storage, sampler=copy)
+    resumed.optimize(_zdt1, n_trials=4)
+    assert [t.system_attrs["nsga:generation"] for t in resumed.trials[8:]] == [2, 2, 2, 2]
