@@ -26,6 +26,7 @@ import json
 import os
 import random
 import socket
+import threading
 import time
 import uuid
 from typing import Any
@@ -74,6 +75,7 @@ class JournalFileBackend(BaseJournalBackend):
         with open(self._path, "ab"):
             pass
         self._known = (0, 0)  # (log number, byte offset) of the end of the last read
+        self._read_lock = threading.Lock()
 
     @property
     def path(self) -> str:
@@ -91,6 +93,10 @@ class JournalFileBackend(BaseJournalBackend):
 
     # --- reading -------------------------------------------------------------------------------
     def read_logs(self, log_number_from: int) -> list[dict[str, Any]]:
+        with self._read_lock:
+            return self._read_from(log_number_from)
+
+    def _read_from(self, log_number_from: int) -> list[dict[str, Any]]:
         number, offset = self._known if log_number_from >= self._known[0] else (0, 0)
         if number == log_number_from and os.stat(self._path).st_size == offset:
             return []  # nothing new: the common case costs one stat
