@@ -21,6 +21,8 @@ from albacore.distributions import CategoricalDistribution, FloatDistribution, I
 from albacore.integrations.sklearn import AlbacoreSearchCV
 from albacore.trial import TrialState
 
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 C = {"C": FloatDistribution(1e-2, 1e2, log=True)}
 
 

@@ -1,0 +1,59 @@
+"""Run by test_lightning_ddp: a 2-process CPU DDP fit ("ddp" strategy re-runs this script).
+
+Usage: python _ddp_script.py OUTPUT_DIR PRUNE_FROM
+Each rank writes OUTPUT_DIR/rank<k>.json with what it observed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import pytorch_lightning as pl  # noqa: E402
+from _lightning_models import TinyRegressor, loaders, trainer  # noqa: E402
+
+import albacore  # noqa: E402
+from albacore.integrations.pytorch_lightning import PyTorchLightningPruningCallback  # noqa: E402
+from albacore.pruners import BasePruner  # noqa: E402
+
+
+class PruneFromStep(BasePruner):
+    def __init__(self, step: int) -> None:
+        self.step = step
+
+    def prune(self, study, trial) -> bool:
+        return trial.last_step is not None and trial.last_step >= self.step
+
+
+def main() -> None:
+    out_dir, prune_from = sys.argv[1], int(sys.argv[2])
+    albacore.logging.set_verbosity(albacore.logging.WARNING)
+    study = albacore.create_study(pruner=PruneFromStep(prune_from))
+    trial = study.ask()
+    pl.seed_everything(0, verbose=False)
+    callback = PyTorchLightningPruningCallback(trial, monitor="val_loss")
+    fit = trainer([callback], max_epochs=8, strategy="ddp", devices=2)
+    train, valid = loaders()
+    fit.fit(TinyRegressor(), train, valid)
+    try:
+        callback.check_pruned()
+        pruned_message = None
+    except albacore.TrialPruned as exc:
+        pruned_message = str(exc)
+    frozen = study.get_trials(deepcopy=False)[0]
+    result = {
+        "world_size": fit.world_size,
+        "epochs_run": fit.current_epoch,
+        "pruned_message": pruned_message,
+        "reported_steps": sorted(frozen.intermediate_values),
+        "system_attrs": {k: v for k, v in frozen.system_attrs.items() if k.startswith("ddp_pl:")},
+    }
+    with open(os.path.join(out_dir, f"rank{fit.global_rank}.json"), "w") as f:
+        json.dump(result, f)
+
+
+if __name__ == "__main__":
+    main()
