@@ -80,13 +80,9 @@ def hypervolume_contributions(loss_vals: np.ndarray, reference_point: np.ndarray
     unique, index, counts = np.unique(sub, axis=0, return_index=True, return_counts=True)
     front = pareto_front_mask(unique) & (counts == 1)
     owners = candidates[index[front]]
-    front_points = unique[front]
-    dominated_front = unique[pareto_front_mask(unique)]
-    if points.shape[1] == 2:
-        result[owners] = _contributions_2d(front_points, dominated_front, ref)
-        return result
-    for owner, point in zip(owners, front_points):
-        others = dominated_front[np.any(dominated_front != point, axis=1)]
+    # Dominated points matter too: they cover part of a front point's box once it is gone.
+    for owner, point in zip(owners, unique[front]):
+        others = unique[np.any(unique != point, axis=1)]
         result[owner] = exclusive_hypervolume(point, others, ref)
     return result
 
@@ -165,15 +161,3 @@ def _hv_wfg(points: np.ndarray, ref: np.ndarray) -> float:
     for i in range(len(pts)):
         total += exclusive_hypervolume(pts[i], pts[i + 1 :], ref)
     return total
-
-
-def _contributions_2d(front: np.ndarray, all_front: np.ndarray, ref: np.ndarray) -> np.ndarray:
-    # On a 2-D front sorted by the first objective, a point's exclusive box spans to its
-    # right neighbour along the first axis and to its left neighbour along the second.
-    order = np.argsort(all_front[:, 0], kind="stable")
-    sorted_front = all_front[order]
-    right = np.append(sorted_front[1:, 0], ref[0])
-    upper = np.concatenate(([ref[1]], sorted_front[:-1, 1]))
-    boxes = (right - sorted_front[:, 0]) * (upper - sorted_front[:, 1])
-    lookup = {tuple(p): b for p, b in zip(sorted_front, boxes)}
-    return np.array([lookup[tuple(p)] for p in front])

@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
 COMPLETE, PRUNED = 0, 1
 _FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
-_READ_STATES = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING)
 
 
 class _Growable:
@@ -73,14 +72,18 @@ class History:
     # --- reading ---------------------------------------------------------------------------
     def update(self, study: Study) -> list[FrozenTrial]:
         """Add newly finished trials of ``study``; return its RUNNING trials."""
-        trials = study.get_trials(deepcopy=False, states=_READ_STATES)
-        running = []
+        finished = study.get_trials(deepcopy=False, states=_FINISHED)
+        running = study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
         with self.lock:
-            for trial in trials:
-                if trial.state == TrialState.RUNNING:
-                    running.append(trial)
-                elif trial.number not in self.row_of:
+            # Finished trials stay finished, so the cache misses exactly len(finished) - n of
+            # them; they are almost always the newest, so look from the end.
+            missing = len(finished) - self.n
+            for trial in reversed(finished):
+                if missing <= 0:
+                    break
+                if trial.number not in self.row_of:
                     self._add(trial)
+                    missing -= 1
         return running
 
     def _add(self, trial: FrozenTrial) -> None:
@@ -146,6 +149,8 @@ class Snapshot:
         self.values = history._values.data[:n].copy()
         self.last_step = history._last_step.data[:n].copy()
         self.violation = history._violation.data[:n].copy()
+        for grown in (*history._columns.values(), *history._dist_ids.values()):
+            grown.ensure(n)  # columns of parameters missing from the latest trials lag behind
         self._columns = {k: c.data[:n] for k, c in history._columns.items()}
         self._dist_ids = {k: c.data[:n] for k, c in history._dist_ids.items()}
         self._dists = {k: list(v) for k, v in history.dists.items()}
@@ -157,9 +162,10 @@ class Snapshot:
         """Internal values of ``name`` per row; NaN where absent or not usable under ``dist``."""
         if name not in self._columns:
             return np.full(self.n, np.nan)
-        ok_ids = [i for i, d in enumerate(self._dists[name]) if compatible(d, dist)]
+        # Lookup table by distribution id, shifted by one so that "absent" (-1) maps to False.
+        table = np.array([False] + [compatible(d, dist) for d in self._dists[name]])
         values = self._columns[name]
-        usable = np.isin(self._dist_ids[name], ok_ids)
+        usable = table[self._dist_ids[name] + 1]
         if not isinstance(dist, CategoricalDistribution):
             low, high = dist.low, dist.high  # type: ignore[attr-defined]
             tol = 1e-9 * max(1.0, abs(high - low))

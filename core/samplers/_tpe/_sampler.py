@@ -31,8 +31,8 @@ _logger = get_logger(__name__)
 
 
 def default_gamma(n: int) -> int:
-    """Number of good trials among ``n``: a tenth, rounded up, at most 25."""
-    return min(int(math.ceil(0.1 * n)), 25)
+    """Number of good trials among ``n``: 15%, rounded up, at most 25."""
+    return min(int(math.ceil(0.15 * n)), 25)
 
 
 def default_weights(n: int) -> np.ndarray:
@@ -45,10 +45,9 @@ def default_weights(n: int) -> np.ndarray:
 class _Context:
     """What one trial's sampling decisions are based on (read once per trial)."""
 
-    def __init__(self, snapshot: Snapshot, running: list[FrozenTrial], below: np.ndarray) -> None:
+    def __init__(self, snapshot: Snapshot, running: list[FrozenTrial]) -> None:
         self.snapshot = snapshot
         self.running = running
-        self.below = below
 
 
 class TPESampler(BaseSampler):
@@ -82,7 +81,7 @@ class TPESampler(BaseSampler):
         prior_weight: Weight of the prior kernel relative to one trial.
         consider_endpoints: For univariate models, count the ends of a parameter's range
             as neighbours when choosing kernel widths.
-        gamma: ``func(n_finished) -> int``: how many trials are good. Default: a tenth,
+        gamma: ``func(n_finished) -> int``: how many trials are good. Default: 15%,
             rounded up, at most 25.
         weights: ``func(n) -> array`` of observation weights, oldest trial first.
             Default: equal for 25 trials, then older trials fade.
@@ -240,9 +239,7 @@ class TPESampler(BaseSampler):
                 history = self._histories[key] = History(len(study.directions))
         running = history.update(study)
         running = [t for t in running if t.number != trial.number] if self._constant_liar else []
-        snapshot = history.snapshot()
-        n_below = int(self._gamma(snapshot.n))
-        context = _Context(snapshot, running, split_below(snapshot, study.directions, n_below))
+        context = _Context(history.snapshot(), running)
         self._local.context = (key, trial.number, context)
         return context
 
@@ -253,9 +250,13 @@ class TPESampler(BaseSampler):
         codec = SpaceCodec(space, self._categorical_distance_func)
         columns = {name: snapshot.column(name, dist) for name, dist in space.items()}
         has_all = np.all(~np.isnan(np.vstack(list(columns.values()))), axis=0)
+        # Split among the trials that have these parameters, so conditional parameters are
+        # modelled from the best trials of their own branch.
+        rows = np.flatnonzero(has_all)
+        below = split_below(snapshot, study.directions, int(self._gamma(len(rows))), rows)
         by_number = np.argsort(snapshot.numbers, kind="stable")
-        below_rows = by_number[(has_all & context.below)[by_number]]
-        above_rows = by_number[(has_all & ~context.below)[by_number]]
+        below_rows = by_number[(has_all & below)[by_number]]
+        above_rows = by_number[(has_all & ~below)[by_number]]
         z_b, c_b = codec.encode({k: v[below_rows] for k, v in columns.items()})
         z_a, c_a = codec.encode({k: v[above_rows] for k, v in columns.items()})
         w_b = self._below_weights(study, snapshot, below_rows)

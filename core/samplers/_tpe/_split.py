@@ -21,15 +21,18 @@ from albacore.hypervolume._compute import exclusive_hypervolume
 from albacore.samplers._tpe._history import COMPLETE, PRUNED, Snapshot
 
 
-def split_below(snapshot: Snapshot, directions: Sequence[StudyDirection], n_below: int) -> np.ndarray:
-    """Return a boolean mask over the snapshot's rows marking the ``n_below`` best trials."""
-    n = snapshot.n
-    below = np.zeros(n, dtype=bool)
-    n_below = min(n_below, n)
+def split_below(
+    snapshot: Snapshot, directions: Sequence[StudyDirection], n_below: int, rows: np.ndarray
+) -> np.ndarray:
+    """Return a boolean mask over the snapshot's rows marking the ``n_below`` best of ``rows``."""
+    below = np.zeros(snapshot.n, dtype=bool)
+    n_below = min(n_below, len(rows))
     if n_below <= 0:
         return below
+    considered = np.zeros(snapshot.n, dtype=bool)
+    considered[rows] = True
     feasible = snapshot.violation <= 0.0
-    complete = np.flatnonzero((snapshot.states == COMPLETE) & feasible)
+    complete = np.flatnonzero((snapshot.states == COMPLETE) & feasible & considered)
     if len(directions) == 1:
         sign = -1.0 if directions[0] == StudyDirection.MAXIMIZE else 1.0
         chosen = complete[np.argsort(sign * snapshot.values[complete, 0], kind="stable")][:n_below]
@@ -39,17 +42,19 @@ def split_below(snapshot: Snapshot, directions: Sequence[StudyDirection], n_belo
     below[chosen] = True
     missing = n_below - len(chosen)
     if missing > 0:
-        below[_rest_order(snapshot, directions, feasible)[:missing]] = True
+        below[_rest_order(snapshot, directions, feasible, considered)[:missing]] = True
     return below
 
 
-def _rest_order(snapshot: Snapshot, directions: Sequence[StudyDirection], feasible: np.ndarray) -> np.ndarray:
-    """Rows other than feasible COMPLETE ones, best first."""
-    pruned = np.flatnonzero((snapshot.states == PRUNED) & feasible)
+def _rest_order(
+    snapshot: Snapshot, directions: Sequence[StudyDirection], feasible: np.ndarray, considered: np.ndarray
+) -> np.ndarray:
+    """Considered rows other than feasible COMPLETE ones, best first."""
+    pruned = np.flatnonzero((snapshot.states == PRUNED) & feasible & considered)
     sign = -1.0 if directions[0] == StudyDirection.MAXIMIZE else 1.0
     value = np.where(np.isnan(snapshot.values[pruned, 0]), np.inf, sign * snapshot.values[pruned, 0])
     pruned = pruned[np.lexsort((value, -snapshot.last_step[pruned]))]
-    infeasible = np.flatnonzero(~feasible)
+    infeasible = np.flatnonzero(~feasible & considered)
     infeasible = infeasible[np.argsort(snapshot.violation[infeasible], kind="stable")]
     return np.concatenate([pruned, infeasible]).astype(int)
 
