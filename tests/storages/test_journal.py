@@ -246,3 +246,33 @@ def test_redis_snapshot_and_url(redis_url, redis_prefix) -> None:
     fresh = JournalStorage(JournalRedisBackend(redis_url, prefix=redis_prefix))
     assert fresh.get_best_trial(study_id).values == [1.0]
     assert [t.number for t in fresh.get_all_trials(study_id)] == [0, 1, 2]
+
+
+def _write_forever(path: str, study_id: int) -> None:
+    storage = JournalStorage(JournalFileBackend(path))
+    while True:
+        _complete_trials(storage, study_id, [1.0])
+
+
+def test_writer_killed_at_a_random_point_never_breaks_the_journal(tmp_path) -> None:
+    import multiprocessing
+    import signal
+
+    path = str(tmp_path / "j.log")
+    storage = JournalStorage(JournalFileBackend(path, lock_timeout=5))
+    study_id = storage.create_new_study(MIN, "killed-writer")
+    writer = multiprocessing.get_context("spawn").Process(target=_write_forever, args=(path, study_id))
+    writer.start()
+    deadline = time.monotonic() + 60
+    while storage.get_n_trials(study_id) < 20 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.kill(writer.pid, signal.SIGKILL)  # maybe mid-write, maybe holding the lock
+    writer.join()
+
+    _complete_trials(storage, study_id, [2.0])  # breaks a lock the dead writer may hold
+    fresh = JournalStorage(JournalFileBackend(path))
+    trials = fresh.get_all_trials(study_id)
+    assert [t.number for t in trials] == list(range(len(trials)))
+    assert trials[-1].values == [2.0] and len(trials) >= 21
+    assert all(t.state in (TrialState.COMPLETE, TrialState.RUNNING) for t in trials)
+    assert sum(t.state == TrialState.RUNNING for t in trials) <= 1  # at most the one cut short
