@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import threading
+import weakref
 from typing import TYPE_CHECKING, Any, Tuple
 
 from albacore._rng import SeededRNG
@@ -158,17 +159,19 @@ class BruteForceSampler(BaseSampler):
         self._rng = SeededRNG(seed)
         self._avoid_premature_stop = bool(avoid_premature_stop)
         self._lock = threading.Lock()
-        self._trees: dict[tuple[str, int], tuple[_Node, set[int]]] = {}
+        # Keyed by the Study object: two studies may share a name and an id (two storages).
+        self._trees: weakref.WeakKeyDictionary[Study, tuple[_Node, set[int]]] = weakref.WeakKeyDictionary()
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         del state["_lock"]
-        state["_trees"] = {}
+        del state["_trees"]
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._lock = threading.Lock()
+        self._trees = weakref.WeakKeyDictionary()
 
     def reseed_rng(self) -> None:
         self._rng.reseed()
@@ -183,9 +186,8 @@ class BruteForceSampler(BaseSampler):
 
     def _finished_tree(self, study: Study, trials: list[FrozenTrial], extra: FrozenTrial | None = None) -> _Node:
         """The cached tree of ``study``'s finished trials, updated with those not seen yet."""
-        key = (study.study_name, study._study_id)
         with self._lock:
-            root, seen = self._trees.setdefault(key, (_Node(), set()))
+            root, seen = self._trees.setdefault(study, (_Node(), set()))
             for trial in (*trials, *([extra] if extra is not None else [])):
                 if trial.state in _FINISHED and trial.number not in seen:
                     seen.add(trial.number)

@@ -7,6 +7,7 @@ import itertools
 import json
 import math
 import threading
+import weakref
 from numbers import Real
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
@@ -105,26 +106,28 @@ class GridSampler(BaseSampler):
         self._space_id = hashlib.sha256(canonical.encode()).hexdigest()[:24]
         self._rng = SeededRNG(seed)
         # The trial snapshot a sampler sees while values are suggested predates before_trial's
-        # write, so the claimed point is also kept here, keyed by (study name, trial number).
-        self._claims: dict[tuple[str, int], int] = {}
-        self._finished: dict[tuple[str, int], tuple[set[int], np.ndarray]] = {}
+        # write, so the claimed point is also kept here, per study and trial number.
+        # Keyed by the Study object: two studies may share a name and an id (two storages).
+        self._claims: weakref.WeakKeyDictionary[Study, dict[int, int]] = weakref.WeakKeyDictionary()
+        self._finished: weakref.WeakKeyDictionary[Study, tuple[set[int], np.ndarray]] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         del state["_lock"]
-        state["_claims"] = {}
-        state["_finished"] = {}
+        del state["_claims"], state["_finished"]
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._lock = threading.Lock()
+        self._claims = weakref.WeakKeyDictionary()
+        self._finished = weakref.WeakKeyDictionary()
 
     def _claim(self, study: Study, trial: FrozenTrial, grid_id: int) -> None:
         study.set_trial_system_attr(trial, GRID_ID_KEY, grid_id)
         with self._lock:
-            self._claims[(study.study_name, trial.number)] = grid_id
+            self._claims.setdefault(study, {})[trial.number] = grid_id
 
     def reseed_rng(self) -> None:
         self._rng.reseed()
@@ -152,9 +155,7 @@ class GridSampler(BaseSampler):
         """Grid ids with a COMPLETE or PRUNED trial, kept incrementally (finished trials never change)."""
         finished = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.PRUNED))
         with self._lock:
-            seen, mask = self._finished.setdefault(
-                (study.study_name, study._study_id), (set(), np.zeros(len(self._grid), dtype=bool))
-            )
+            seen, mask = self._finished.setdefault(study, (set(), np.zeros(len(self._grid), dtype=bool)))
             n_new = len(finished) - len(seen)
             # New trials are mostly the latest ones: scan from the end until all are found.
             for t in reversed(finished):
@@ -221,7 +222,7 @@ class GridSampler(BaseSampler):
                 f"Add it to search_space or stop suggesting it"
             )
         with self._lock:
-            grid_id = self._claims.get((study.study_name, trial.number), trial.system_attrs.get(GRID_ID_KEY))
+            grid_id = self._claims.get(study, {}).get(trial.number, trial.system_attrs.get(GRID_ID_KEY))
         if grid_id is None:
             raise ValueError(
                 f"GridSampler: trial {trial.number} has no grid point (it was enqueued with values outside "
@@ -238,7 +239,7 @@ class GridSampler(BaseSampler):
 
     def after_trial(self, study: Study, trial: FrozenTrial, state: TrialState, values: Any) -> None:
         with self._lock:
-            self._claims.pop((study.study_name, trial.number), None)
+            self._claims.get(study, {}).pop(trial.number, None)
         taken = self._taken_mask(study, trial.number)
         grid_id = self._grid_id_of(trial)
         if state != TrialState.FAIL and grid_id is not None:

@@ -94,10 +94,6 @@ class TestQMCSampler(SamplerContract):
 
 
 class TestGridSampler(SamplerContract):
-    test_reused_sampler_keeps_studies_apart = _known_failure(
-        "test_reused_sampler_keeps_studies_apart", _STUDY_KEY_BUG
-    )
-
     fixed_search_space = True
 
     @pytest.fixture
@@ -114,20 +110,12 @@ class TestBruteForceSampler(SamplerContract):
 
 
 class TestNSGAIISampler(SamplerContract):
-    test_reused_sampler_keeps_studies_apart = _known_failure(
-        "test_reused_sampler_keeps_studies_apart", _STUDY_KEY_BUG
-    )
-
     @pytest.fixture
     def sampler_factory(self):
         return lambda seed=None: NSGAIISampler(seed=seed, population_size=4)
 
 
 class TestNSGAIIISampler(SamplerContract):
-    test_reused_sampler_keeps_studies_apart = _known_failure(
-        "test_reused_sampler_keeps_studies_apart", _STUDY_KEY_BUG
-    )
-
     @pytest.fixture
     def sampler_factory(self):
         return lambda seed=None: NSGAIIISampler(seed=seed, population_size=4)

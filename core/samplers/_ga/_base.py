@@ -15,6 +15,7 @@ from __future__ import annotations
 import abc
 import copy
 import threading
+import weakref
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
@@ -113,19 +114,21 @@ class GeneticSampler(BaseSampler):
         self._rng = SeededRNG(seed)
         self._search_space = IntersectionSearchSpace()
         self._lock = threading.Lock()
-        self._caches: dict[tuple[str, int], _StudyCache] = {}
-        self._pending: dict[tuple[str, int], _Pending] = {}
+        # Keyed by the Study object: two studies may share a name and an id (two storages).
+        self._caches: weakref.WeakKeyDictionary[Study, _StudyCache] = weakref.WeakKeyDictionary()
+        self._pending: weakref.WeakKeyDictionary[Study, dict[int, _Pending]] = weakref.WeakKeyDictionary()
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         del state["_lock"]
-        state["_pending"] = {}
-        state["_caches"] = {}
+        del state["_pending"], state["_caches"]
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._lock = threading.Lock()
+        self._caches = weakref.WeakKeyDictionary()
+        self._pending = weakref.WeakKeyDictionary()
 
     def reseed_rng(self) -> None:
         self._rng.reseed()
@@ -146,7 +149,7 @@ class GeneticSampler(BaseSampler):
         """This study's cache, updated with trials completed since the last call."""
         completed = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
         with self._lock:
-            cache = self._caches.setdefault((study.study_name, study._study_id), _StudyCache())
+            cache = self._caches.setdefault(study, _StudyCache())
             if len(cache.by_number) < len(completed):
                 for t in completed:
                     if t.number not in cache.by_number:
@@ -219,11 +222,11 @@ class GeneticSampler(BaseSampler):
         parents = self._tournament(population, fitness, self._rng.rng)
         study.set_trial_system_attr(trial, PARENTS_KEY, [p.number for p in parents])
         with self._lock:
-            self._pending[(study.study_name, trial.number)] = _Pending(parents, self._mutation_prob)
+            self._pending.setdefault(study, {})[trial.number] = _Pending(parents, self._mutation_prob)
 
     def infer_relative_search_space(self, study: Study, trial: FrozenTrial) -> dict[str, BaseDistribution]:
         with self._lock:
-            if (study.study_name, trial.number) not in self._pending:
+            if trial.number not in self._pending.get(study, {}):
                 return {}
         return {n: d for n, d in self._search_space.calculate(study).items() if not d.single()}
 
@@ -231,7 +234,7 @@ class GeneticSampler(BaseSampler):
         self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
     ) -> dict[str, Any]:
         with self._lock:
-            pending = self._pending.get((study.study_name, trial.number))
+            pending = self._pending.get(study, {}).get(trial.number)
         if pending is None or not search_space:
             return {}
         if pending.mutation_prob is None:
@@ -274,7 +277,7 @@ class GeneticSampler(BaseSampler):
         self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
     ) -> Any:
         with self._lock:
-            pending = self._pending.get((study.study_name, trial.number))
+            pending = self._pending.get(study, {}).get(trial.number)
         rng = self._rng.rng
         if pending is not None and param_name not in pending.mutated:
             # A parameter outside the joint space (e.g. conditional): inherit it from the first
@@ -292,7 +295,7 @@ class GeneticSampler(BaseSampler):
         self, study: Study, trial: FrozenTrial, state: TrialState, values: Sequence[float] | None
     ) -> None:
         with self._lock:
-            self._pending.pop((study.study_name, trial.number), None)
+            self._pending.get(study, {}).pop(trial.number, None)
         if self._constraints_func is None or state != TrialState.COMPLETE:
             return
         finished = copy.copy(trial)
