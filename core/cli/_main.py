@@ -113,68 +113,78 @@ def _format_options(parser: argparse.ArgumentParser, default: str, flatten: bool
         parser.add_argument("--flatten", action="store_true", help="Flatten nested columns such as params.")
 
 
+def _command(
+    parent: Any, name: str, handler: Callable[[argparse.Namespace], None], help_: str, group: str = ""
+) -> argparse.ArgumentParser:
+    sub = parent.add_parser(name, help=help_, description=help_)
+    _common_options(sub, suppress=True)
+    sub.set_defaults(handler=handler, command_name=f"{group} {name}".strip())
+    return sub
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``albacore`` command."""
     parser = argparse.ArgumentParser(prog="albacore", description="Manage albacore studies from the shell.")
     parser.add_argument("--version", action="version", version=f"albacore {albacore.__version__}")
     _common_options(parser, suppress=False)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    _add_study_commands(commands)
+    _add_listing_commands(commands)
+    _add_ask_and_tell(commands)
+    storage = commands.add_parser("storage", help="Storage commands (upgrade).")
+    storage_commands = storage.add_subparsers(title="commands", metavar="COMMAND")
+    _command(storage_commands, "upgrade", _storage_upgrade, "Migrate an RDB storage's schema to this albacore's.",
+             "storage")
+    return parser
 
-    def command(
-        name: str, handler: Callable[[argparse.Namespace], None], help_: str, parent: Any = commands, group: str = ""
-    ) -> Any:
-        sub = parent.add_parser(name, help=help_, description=help_)
-        _common_options(sub, suppress=True)
-        sub.set_defaults(handler=handler, command_name=f"{group} {name}".strip())
-        return sub
 
-    sub = command("create-study", _create_study, "Create a new study; prints its name.")
+def _add_study_commands(commands: Any) -> None:
+    sub = _command(commands, "create-study", _create_study, "Create a new study; prints its name.")
     sub.add_argument("--study-name", help="Name of the study (generated if omitted).")
     sub.add_argument("--direction", choices=("minimize", "maximize"), help="Direction of a single objective.")
     sub.add_argument("--directions", nargs="+", choices=("minimize", "maximize"), help="One direction per objective.")
     sub.add_argument("--skip-if-exists", action="store_true", help="Do nothing if the study exists.")
 
-    sub = command("delete-study", _delete_study, "Delete a study and its trials.")
+    sub = _command(commands, "delete-study", _delete_study, "Delete a study and its trials.")
     sub.add_argument("--study-name", required=True, help="Name of the study.")
 
     study = commands.add_parser("study", help="Study commands (set-user-attr).")
     study_commands = study.add_subparsers(title="commands", metavar="COMMAND")
-    sub = command("set-user-attr", _set_user_attr, "Set a user attribute of a study.", study_commands, "study")
+    sub = _command(study_commands, "set-user-attr", _set_user_attr, "Set a user attribute of a study.", "study")
     sub.add_argument("--study-name", required=True, help="Name of the study.")
     sub.add_argument("--key", "-k", required=True, help="Attribute key.")
     sub.add_argument("--value", required=True, help="Attribute value (stored as a string).")
 
-    sub = command("study-names", _study_names, "List the names of the studies.")
+
+def _add_listing_commands(commands: Any) -> None:
+    sub = _command(commands, "study-names", _study_names, "List the names of the studies.")
     _format_options(sub, "value", flatten=False)
-    sub = command("studies", _studies, "List the studies.")
+    sub = _command(commands, "studies", _studies, "List the studies.")
     _format_options(sub, "table")
     for name, handler, help_ in (
         ("trials", _trials, "List the trials of a study."),
         ("best-trial", _best_trial, "Show the best trial of a single-objective study."),
         ("best-trials", _best_trials, "Show the trials on the Pareto front."),
     ):
-        sub = command(name, handler, help_)
+        sub = _command(commands, name, handler, help_)
         sub.add_argument("--study-name", required=True, help="Name of the study.")
         _format_options(sub, "table")
 
-    storage = commands.add_parser("storage", help="Storage commands (upgrade).")
-    storage_commands = storage.add_subparsers(title="commands", metavar="COMMAND")
-    command("upgrade", _storage_upgrade, "Migrate an RDB storage's schema to this albacore's.", storage_commands, "storage")
 
-    sub = command("ask", _ask, "Start a trial and suggest its parameters; prints number and params.")
+def _add_ask_and_tell(commands: Any) -> None:
+    sub = _command(commands, "ask", _ask, "Start a trial and suggest its parameters; prints number and params.")
     sub.add_argument("--study-name", required=True, help="Name of the study.")
     sub.add_argument("--sampler", help="Class name of a sampler in albacore.samplers (default: the study's).")
     sub.add_argument("--sampler-kwargs", help="Keyword arguments of the sampler, as JSON.")
     sub.add_argument("--search-space", help="JSON object: parameter name -> serialized distribution.")
     _format_options(sub, "json")
 
-    sub = command("tell", _tell, "Finish a trial started with ask.")
+    sub = _command(commands, "tell", _tell, "Finish a trial started with ask.")
     sub.add_argument("--study-name", required=True, help="Name of the study.")
     sub.add_argument("--trial-number", type=int, required=True, help="Number of the trial.")
     sub.add_argument("--values", type=float, nargs="+", help="Objective value(s).")
     sub.add_argument("--state", choices=("complete", "pruned", "fail"), help="Final state.")
     sub.add_argument("--skip-if-finished", action="store_true", help="Succeed silently if already finished.")
-    return parser
 
 
 # --- storage -----------------------------------------------------------------------------------
