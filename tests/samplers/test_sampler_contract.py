@@ -132,10 +132,6 @@ class TestPartialFixedSampler(SamplerContract):
 
 
 class TestCmaEsSampler(SamplerContract):
-    test_reused_sampler_keeps_studies_apart = _known_failure(
-        "test_reused_sampler_keeps_studies_apart", _STUDY_KEY_BUG
-    )
-
     multi_objective = False
 
     @pytest.fixture
@@ -144,10 +140,6 @@ class TestCmaEsSampler(SamplerContract):
 
 
 class TestCmaEsSamplerWithMargin(SamplerContract):
-    test_reused_sampler_keeps_studies_apart = _known_failure(
-        "test_reused_sampler_keeps_studies_apart", _STUDY_KEY_BUG
-    )
-
     multi_objective = False
 
     @pytest.fixture
@@ -158,10 +150,6 @@ class TestCmaEsSamplerWithMargin(SamplerContract):
 
 
 class TestGPSampler(SamplerContract):
-    test_reused_sampler_keeps_studies_apart = _known_failure(
-        "test_reused_sampler_keeps_studies_apart", _STUDY_KEY_BUG
-    )
-
     n_trials = 8  # each GP trial fits a model: keep the kit fast, past the 4 start-up trials
 
     @pytest.fixture
