@@ -29,7 +29,7 @@ from albacore.testing.samplers import CONDITIONAL_SPACE, ENQUEUED_PARAMS, SEARCH
 
 
 _STUDY_KEY_BUG = (
-    "known bug, reported to the sampler's owner: its per-study cache is keyed by "
+    "known bug, reported to the TPE sampler's owner: its per-study cache is keyed by "
     "(study_name, study._study_id), which two in-memory storages share, so a sampler reused "
     "for a new study with the same name decides from the previous study's trials"
 )
