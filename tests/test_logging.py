@@ -30,7 +30,14 @@ def test_get_logger_returns_children_of_the_library_logger() -> None:
     assert logger.parent is not None and logger.parent.name.startswith("albacore")
 
 
+def test_default_verbosity_is_info() -> None:
+    code = "import albacore; print(albacore.logging.get_verbosity())"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert int(out.stdout) == albacore.logging.INFO
+
+
 def test_set_and_get_verbosity() -> None:
+    albacore.logging.set_verbosity(albacore.logging.INFO)
     assert albacore.logging.get_verbosity() == albacore.logging.INFO
     albacore.logging.set_verbosity(albacore.logging.WARNING)
     assert albacore.logging.get_verbosity() == albacore.logging.WARNING
@@ -45,6 +52,7 @@ def test_set_verbosity_rejects_unknown_levels() -> None:
 
 def test_one_info_line_per_finished_trial_with_value_params_and_best(caplog) -> None:
     albacore.logging.enable_propagation()
+    albacore.logging.set_verbosity(albacore.logging.INFO)
     study = albacore.create_study(sampler=RandomSampler(seed=0))
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="albacore"):
@@ -61,6 +69,7 @@ def test_one_info_line_per_finished_trial_with_value_params_and_best(caplog) -> 
 
 def test_multi_objective_and_pruned_trials_log_one_line_each(caplog) -> None:
     albacore.logging.enable_propagation()
+    albacore.logging.set_verbosity(albacore.logging.INFO)
     study = albacore.create_study(directions=["minimize", "maximize"], sampler=RandomSampler(seed=0))
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="albacore"):
@@ -80,6 +89,7 @@ def test_set_verbosity_warning_silences_per_trial_lines(caplog) -> None:
 
 
 def test_propagation_is_off_by_default_and_can_be_toggled(caplog) -> None:
+    albacore.logging.set_verbosity(albacore.logging.INFO)
     albacore.logging.disable_propagation()
     with caplog.at_level(logging.INFO):
         albacore.create_study().optimize(lambda t: 0.0, n_trials=1)
@@ -109,6 +119,7 @@ def test_default_handler_writes_to_stderr_and_can_be_disabled() -> None:
 
 def test_failed_trial_logs_one_warning_not_an_info_line() -> None:
     study = albacore.create_study()
+    albacore.logging.set_verbosity(albacore.logging.INFO)  # INFO lines would show up if emitted
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     logger = logging.getLogger("albacore")

@@ -25,8 +25,11 @@ def albacore_logs() -> Iterator[_ListHandler]:
     """Records of the ``albacore`` logger (which does not propagate to pytest's caplog)."""
     handler = _ListHandler()
     logger = logging.getLogger("albacore")
+    level = logger.level
+    logger.setLevel(logging.INFO)  # the default, whatever other tests left behind
     logger.addHandler(handler)
     try:
         yield handler
     finally:
         logger.removeHandler(handler)
+        logger.setLevel(level)
