@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import threading
 import weakref
 from typing import TYPE_CHECKING, Any, Tuple
@@ -13,6 +14,8 @@ from albacore.distributions import (
     CategoricalDistribution,
     FloatDistribution,
     IntDistribution,
+    distribution_to_json,
+    json_to_distribution,
 )
 from albacore.samplers._base import BaseSampler
 from albacore.samplers._grid import stop_study
@@ -23,6 +26,8 @@ if TYPE_CHECKING:
     from albacore.study.study import Study
 
 _FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
+CLAIM_KEY = "brute_force:claim"
+_MAX_CLAIM_ROUNDS = 8
 
 
 def _key(internal: float) -> float:
@@ -121,6 +126,43 @@ def _exhausted(node: _Node | None, running: list[list[_Step]]) -> bool:
     return True
 
 
+def _running_path(trial: FrozenTrial) -> list[_Step]:
+    """A running trial's path, including the value it claimed but has not stored yet."""
+    path = _path(trial)
+    claim = trial.system_attrs.get(CLAIM_KEY)
+    if claim is not None and claim[0] not in trial.params and len(path) == len(trial.params):
+        name, key, dist_json = claim
+        path.append((name, key, _value_keys(name, dist_json)))
+    return path
+
+
+@functools.lru_cache(maxsize=256)
+def _value_keys(name: str, dist_json: str) -> tuple[float, ...]:
+    return tuple(_key(v) for v in _internal_values(name, json_to_distribution(dist_json)))
+
+
+def _open_values(
+    values: list[float], children: dict[float, _Node], name: str, running: list[list[_Step]], excluded: set[float]
+) -> tuple[list[float], bool]:
+    """The values whose subtrees hold untried points: counting running trials if any are left,
+    else counting finished trials only, else all values (the space is exhausted).
+
+    Returns:
+        The values, and whether they are untried even counting running trials.
+    """
+    for count_running in (True, False):
+        open_values = [
+            v for v in values
+            if _key(v) not in excluded and not _exhausted(
+                children.get(_key(v)),
+                [s[1:] for s in running if s and s[0][0] == name and s[0][1] == _key(v)] if count_running else [],
+            )
+        ]
+        if open_values:
+            return open_values, count_running
+    return [v for v in values if _key(v) not in excluded] or values, False
+
+
 class BruteForceSampler(BaseSampler):
     """Tries every combination of a discrete search space once, then stops the study.
 
@@ -194,34 +236,52 @@ class BruteForceSampler(BaseSampler):
                     root.insert(_path(trial))
         return root
 
+    def _position(
+        self, study: Study, trial: FrozenTrial
+    ) -> tuple[bool, _Node | None, list[list[_Step]]]:
+        """Walk the finished tree and the other running trials' paths along ``trial``'s parameters.
+
+        Returns:
+            Whether the walk agreed with the tree's structure, the node reached (None when no
+            finished trial got there), and the other running trials' path suffixes below it.
+        """
+        trials = study.get_trials(deepcopy=False, states=(*_FINISHED, TrialState.RUNNING))
+        node: _Node | None = self._finished_tree(study, trials)
+        running = [_running_path(t) for t in trials if t.state == TrialState.RUNNING and t.number != trial.number]
+        for name, key, _ in _path(trial):
+            if node is not None and node.name not in (None, name):
+                return False, None, []  # a different structure than earlier trials: no guidance
+            node = node.children.get(key) if node is not None else None
+            running = [s[1:] for s in running if s and s[0][0] == name and s[0][1] == key]
+        return True, node, running
+
     def sample_independent(
         self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
     ) -> Any:
         values = _internal_values(param_name, param_distribution)
-        trials = study.get_trials(deepcopy=False, states=(*_FINISHED, TrialState.RUNNING))
-        node: _Node | None = self._finished_tree(study, trials)
-        running = [_path(t) for t in trials if t.state == TrialState.RUNNING and t.number != trial.number]
-        for name, key, _ in _path(trial):
-            if node is not None and node.name not in (None, name):
-                return self._random(values, param_distribution)  # structure differs: no guidance
-            node = node.children.get(key) if node is not None else None
-            running = [s[1:] for s in running if s and s[0][0] == name and s[0][1] == key]
-        if node is not None and node.name not in (None, param_name):
-            return self._random(values, param_distribution)
-        candidates = values
-        for count_running in (True, False):
-            open_values = [
-                v for v in values
-                if not _exhausted(
-                    node.children.get(_key(v)) if node is not None and node.name == param_name else None,
-                    [s[1:] for s in running if s and s[0][0] == param_name and s[0][1] == _key(v)]
-                    if count_running else [],
-                )
-            ]
-            if open_values:
-                candidates = open_values
+        excluded: set[float] = set()
+        internal = values[0]
+        for _ in range(_MAX_CLAIM_ROUNDS):
+            agrees, node, running = self._position(study, trial)
+            if not agrees or (node is not None and node.name not in (None, param_name)):
+                return self._random(values, param_distribution)
+            children = node.children if node is not None and node.name == param_name else {}
+            candidates, untried = _open_values(values, children, param_name, running, excluded)
+            internal = candidates[int(self._rng.rng.integers(len(candidates)))]
+            key = _key(internal)
+            child = children.get(key)
+            if not untried or len(candidates) == 1 or (child is not None and child.name is not None):
+                break  # nothing better to try, or the choice branches further: sharing it is fine
+            # Claim the value, then check that no other worker took the same point meanwhile
+            # (claimed it, or even finished it); whoever sees a rival after writing picks again.
+            study.set_trial_system_attr(trial, CLAIM_KEY, [param_name, key, distribution_to_json(param_distribution)])
+            _, node, running = self._position(study, trial)
+            children = node.children if node is not None and node.name == param_name else {}
+            _, untried = _open_values([internal], children, param_name, running, set())
+            if untried:
                 break
-        return self._random(candidates, param_distribution)
+            excluded.add(key)
+        return param_distribution.to_external_repr(internal)
 
     def _random(self, internal_values: list[float], distribution: BaseDistribution) -> Any:
         internal = internal_values[int(self._rng.rng.integers(len(internal_values)))]
@@ -235,7 +295,7 @@ class BruteForceSampler(BaseSampler):
             finished_now.state = state
         root = self._finished_tree(study, trials, finished_now)
         running = [] if self._avoid_premature_stop else [
-            _path(t) for t in trials if t.state == TrialState.RUNNING and t.number != trial.number
+            _running_path(t) for t in trials if t.state == TrialState.RUNNING and t.number != trial.number
         ]
         if _exhausted(root, running):
             stop_study(study)
