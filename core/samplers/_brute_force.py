@@ -169,9 +169,11 @@ class BruteForceSampler(BaseSampler):
     Define-by-run spaces are supported: the sampler keeps a tree of the parameter paths
     seen so far (a parameter suggested only when another has a given value is a branch),
     and each new value is drawn at random among the values whose subtrees still hold
-    untried combinations. Running trials of other workers count as taken. When the tree is
-    exhausted ``optimize`` stops by itself. Failed trials are ignored (their points are
-    tried again).
+    untried combinations. Running trials of other workers count as taken: a trial records
+    the value it is about to use (trial system attribute ``"brute_force:claim"``) and picks
+    again if another worker took the same point meanwhile, so workers sharing a storage
+    split the space. When the tree is exhausted ``optimize`` stops by itself. Failed trials
+    are ignored (their points are tried again).
 
     Every parameter must be discrete: categorical, int, or float with ``step``.
 
