@@ -1,6 +1,7 @@
 """The core examples run end to end with small budgets and print what they promise.
 
-Every ``examples/*.py`` must be run by a test: the core ones here, the others (pruning,
+Every script under ``examples/`` must be run by a test: the core ones and the distributed
+workers (on SQLite) here, the others (pruning,
 framework integrations) by the test module that names them, e.g.
 ``tests/integrations/test_examples.py``. An example that no test names fails this suite.
 
@@ -22,7 +23,13 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 
 # The examples this module runs; each has a test below.
-CORE_EXAMPLES = ("quickstart.py", "conditional_search_space.py", "ask_and_tell.py", "multi_objective.py")
+CORE_EXAMPLES = (
+    "quickstart.py",
+    "conditional_search_space.py",
+    "ask_and_tell.py",
+    "multi_objective.py",
+    "distributed/run_workers.py",
+)
 
 
 def _run(name: str, *args: str, cwd: pathlib.Path | None = None) -> str:
@@ -39,8 +46,8 @@ def test_every_example_is_run_by_some_test() -> None:
         p.read_text() for p in (ROOT / "tests").rglob("*.py") if p.resolve() != pathlib.Path(__file__).resolve()
     )
     untested = [
-        p.name for p in sorted(EXAMPLES.glob("*.py"))
-        if p.name not in CORE_EXAMPLES and p.name not in other_tests
+        p.relative_to(EXAMPLES).as_posix() for p in sorted(EXAMPLES.rglob("*.py"))
+        if p.relative_to(EXAMPLES).as_posix() not in CORE_EXAMPLES and p.name not in other_tests
     ]
     assert untested == [], f"examples that no test runs: {untested}"
     assert all((EXAMPLES / name).is_file() for name in CORE_EXAMPLES)
@@ -101,3 +108,15 @@ def test_multi_objective_example() -> None:
     f2 = [float(b) for _, b in rows]
     assert f1 == sorted(f1)
     assert f2 == sorted(f2, reverse=True)  # on a front, a better f1 costs a worse f2
+
+
+@pytest.mark.slow
+def test_distributed_workers_example_on_sqlite(tmp_path: pathlib.Path) -> None:
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    out = _run(
+        "distributed/run_workers.py", "--storage", url, "--study-name", "example-workers",
+        "--n-workers", "2", "--n-trials", "6", cwd=tmp_path,
+    )
+    assert out.count(" done") == 2  # one line per worker
+    complete = int(re.search(r"(\d+) complete trials with 2 workers", out).group(1))
+    assert complete >= 6
