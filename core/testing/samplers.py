@@ -36,6 +36,7 @@ the reason shows in the test report:
 
 from __future__ import annotations
 
+import copy
 import pickle
 import threading
 from typing import Any, Callable
@@ -358,6 +359,26 @@ class SamplerContract:
         for trial in trials:
             assert set(trial.params) == set(self.main_space)
             _check_in_space(trial, self.space)
+
+    def test_finished_trials_are_left_unchanged(self, sampler_factory: SamplerFactory) -> None:
+        # Samplers read trials with get_trials(deepcopy=False): shared objects they must not
+        # modify. Each finished trial is snapshotted by a callback and compared at the end.
+        study = _new_study(sampler_factory)
+        snapshots: dict[int, FrozenTrial] = {}
+        objective = full_objective(self.space)
+
+        def constrained(trial: BaseTrial) -> float:
+            value = objective(trial)
+            trial.set_user_attr("value", value)
+            trial.set_constraint("c", value - 10.0)
+            return value
+
+        study.optimize(
+            constrained, n_trials=self.n_trials, callbacks=[lambda s, t: snapshots.setdefault(t.number, copy.deepcopy(t))]
+        )
+        assert len(snapshots) == self.n_trials
+        for trial in study.get_trials(deepcopy=False):
+            assert trial == snapshots[trial.number], f"trial {trial.number} changed after it finished"
 
     def test_multi_objective(self, sampler_factory: SamplerFactory) -> None:
         study = _new_study(sampler_factory, directions=["minimize", "maximize"])
