@@ -35,6 +35,15 @@ class BaseJournalBackend(abc.ABC):
     def append_logs(self, logs: list[dict[str, Any]]) -> None:
         """Append ``logs`` at the end of the log, atomically."""
 
+    def append_and_read_logs(self, logs: list[dict[str, Any]], log_number_from: int) -> list[dict[str, Any]]:
+        """Append ``logs``, then return the records from ``log_number_from`` on (ours included).
+
+        The default calls :meth:`append_logs` then :meth:`read_logs`; a networked backend
+        overrides it to do both in one round trip.
+        """
+        self.append_logs(logs)
+        return self.read_logs(log_number_from)
+
     def save_snapshot(self, log_number: int, snapshot: bytes) -> None:
         """Store ``snapshot``, the state after the first ``log_number`` records."""
 

@@ -96,6 +96,18 @@ class JournalRedisBackend(BaseJournalBackend):
         items = [json.dumps(log, separators=(",", ":")) for log in logs]
         self._call(self._redis.rpush, self._logs_key, *items)
 
+    def append_and_read_logs(self, logs: list[dict[str, Any]], log_number_from: int) -> list[dict[str, Any]]:
+        items = [json.dumps(log, separators=(",", ":")) for log in logs]
+
+        def both() -> list[Any]:
+            pipe = self._redis.pipeline(transaction=False)
+            pipe.rpush(self._logs_key, *items)
+            pipe.lrange(self._logs_key, log_number_from, -1)
+            return pipe.execute()
+
+        _, raw = self._call(both)
+        return [json.loads(item) for item in raw]
+
     def save_snapshot(self, log_number: int, snapshot: bytes) -> None:
         self._call(self._redis.set, self._snapshot_key, str(log_number).encode() + b"\n" + snapshot)
 

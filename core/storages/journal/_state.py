@@ -122,6 +122,12 @@ class ReplayState(InMemoryStorage):
             "heartbeat": self._op_heartbeat,
         }
 
+    def _trial_state(self, trial_id: int) -> TrialState:
+        """The state of trial ``trial_id`` (KeyError naming it if unknown)."""
+        with self._lock:
+            record, number = self._locate(trial_id)
+            return record.trials[number].state
+
     def is_duplicate(self, record: dict[str, Any]) -> bool:
         """Whether ``record`` was applied already (its writer's sequence number is not new)."""
         return record["seq"] <= self.last_seq.get(record["writer"], -1)

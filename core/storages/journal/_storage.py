@@ -132,9 +132,15 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
         self._start_fresh()
 
     # --- the log -------------------------------------------------------------------------------
-    def _sync(self) -> None:
-        """Replay the records appended since the last call (caller holds ``_lock``)."""
-        for record in self._backend.read_logs(self._n_replayed):
+    def _sync(self, records: list[dict[str, Any]] | None = None) -> None:
+        """Replay the records appended since the last call (caller holds ``_lock``).
+
+        Args:
+            records: The new records if the caller has just read them; read otherwise.
+        """
+        if records is None:
+            records = self._backend.read_logs(self._n_replayed)
+        for record in records:
             self._n_replayed += 1
             if self._state.is_duplicate(record):
                 continue
@@ -155,22 +161,21 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
     def _write(self, op: str, **fields: Any) -> Any:
         """Append one record, replay up to it and return (or raise) its outcome."""
         with self._lock:
-            seq = self._append(op, fields)
-            self._sync()
-            outcome = self._results.pop(seq, _NOT_FOUND)
+            record = self._record(op, fields)
+            self._sync(self._backend.append_and_read_logs([record], self._n_replayed))
+            outcome = self._results.pop(record["seq"], _NOT_FOUND)
         if outcome is _NOT_FOUND:
             raise RuntimeError(f"JournalStorage: record {op!r} was appended but is missing from the log")
         if isinstance(outcome, Exception):
             raise outcome
         return outcome
 
-    def _append(self, op: str, fields: dict[str, Any]) -> int:
+    def _record(self, op: str, fields: dict[str, Any]) -> dict[str, Any]:
+        """A new record of this writer (caller holds ``_lock``)."""
         if os.getpid() != self._pid:  # a forked child is another writer
             self._pid, self._writer, self._results = os.getpid(), uuid.uuid4().hex, {}
         self._seq += 1
-        record = {"op": op, "writer": self._writer, "seq": self._seq, **fields}
-        self._backend.append_logs([record])
-        return self._seq
+        return {"op": op, "writer": self._writer, "seq": self._seq, **fields}
 
     def _read(self) -> ReplayState:
         with self._lock:
@@ -245,10 +250,19 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
         return self._write("create_trial", study_id=study_id, trial=data)
 
     def _check_updatable(self, trial_id: int) -> None:
-        """Fail early, without a record, on an unknown or finished trial."""
-        state = self._read()
-        trial = state.get_trial(trial_id)  # KeyError naming it
-        self.check_trial_is_updatable(trial_id, trial.state)
+        """Fail early, without a record, on an unknown trial or one known to be finished.
+
+        Checks the state as last replayed, re-reading the log only for a trial not seen yet:
+        a trial finished by a record this process has not replayed yet is caught when the
+        write's own record is replayed after it.
+        """
+        with self._lock:
+            try:
+                trial_state = self._state._trial_state(trial_id)
+            except KeyError:
+                self._sync()
+                trial_state = self._state._trial_state(trial_id)  # KeyError naming it
+        self.check_trial_is_updatable(trial_id, trial_state)
 
     def set_trial_param(
         self, trial_id: int, param_name: str, param_value_internal: float, distribution: BaseDistribution
@@ -314,7 +328,7 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
         if self._heartbeat_interval is None:
             return
         with self._lock:
-            self._append("heartbeat", {"trial_id": trial_id, "time": time.time()})
+            self._backend.append_logs([self._record("heartbeat", {"trial_id": trial_id, "time": time.time()})])
 
     def _get_stale_trial_ids(self, study_id: int) -> list[int]:
         if self._grace_period is None:
