@@ -82,7 +82,7 @@ class StorageContract:
         storage.delete_study(b)
         names = {s.study_name for s in storage.get_all_studies()}
         assert "contract-drop" not in names and "contract-keep" in names
-        with pytest.raises(KeyError):
+        with pytest.raises(KeyError, match="contract-drop"):
             storage.get_study_id_from_name("contract-drop")
         assert storage.get_study_name_from_id(a) == "contract-keep"
 
@@ -130,15 +130,15 @@ class StorageContract:
         study_id = _new_study(storage)
         trial_id = storage.create_new_trial(study_id)
         storage.set_trial_state_values(trial_id, TrialState.FAIL)
-        with pytest.raises(UpdateFinishedTrialError):
+        with pytest.raises(UpdateFinishedTrialError, match="finished"):
             storage.set_trial_param(trial_id, "x", 0.5, FloatDistribution(0, 1))
-        with pytest.raises(UpdateFinishedTrialError):
+        with pytest.raises(UpdateFinishedTrialError, match="finished"):
             storage.set_trial_state_values(trial_id, TrialState.COMPLETE, [1.0])
-        with pytest.raises(UpdateFinishedTrialError):
+        with pytest.raises(UpdateFinishedTrialError, match="finished"):
             storage.set_trial_intermediate_value(trial_id, 0, 1.0)
-        with pytest.raises(UpdateFinishedTrialError):
+        with pytest.raises(UpdateFinishedTrialError, match="finished"):
             storage.set_trial_user_attr(trial_id, "k", 1)
-        with pytest.raises(UpdateFinishedTrialError):
+        with pytest.raises(UpdateFinishedTrialError, match="finished"):
             storage.set_trial_system_attr(trial_id, "k", 1)
 
     def test_running_is_a_compare_and_set_from_waiting(self, storage: BaseStorage) -> None:
@@ -246,7 +246,7 @@ class StorageContract:
             storage.get_best_trial(study_id)
 
     def test_unknown_trial_raises_key_error(self, storage: BaseStorage) -> None:
-        with pytest.raises(KeyError):
+        with pytest.raises(KeyError, match="987654321"):
             storage.get_trial(987654321)
 
     def test_concurrent_trial_creation_is_gapless(self, storage: BaseStorage) -> None:

@@ -196,10 +196,10 @@ def test_keyboard_interrupt_marks_the_running_trial_fail_and_propagates(n_jobs: 
     def objective(trial):
         trial.suggest_float("x", 0, 1)
         if trial.number == 2:
-            raise KeyboardInterrupt
+            raise KeyboardInterrupt("stop now")
         return 0.0
 
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(KeyboardInterrupt, match="stop now"):
         study.optimize(objective, n_trials=20, n_jobs=n_jobs)
     states = {t.number: t.state for t in study.trials}
     assert states[2] == TrialState.FAIL
