@@ -7,13 +7,17 @@ One short transaction per storage operation, run by :class:`TransactionRunner`:
   instead of failing to upgrade a read lock ("database is locked"). Files use WAL (readers
   never block the writer), ``synchronous=NORMAL`` and a 60 s busy timeout; a lock error
   that still escapes is retried with backoff.
-* PostgreSQL, MySQL/MariaDB: ``pool_pre_ping`` replaces dead pooled connections, a connect
-  timeout bounds how long an unreachable server takes to report, and deadlocks and
-  serialization failures are retried.
+* PostgreSQL, MySQL/MariaDB: reads run on a second engine in autocommit mode (no BEGIN and
+  COMMIT round trips; each read is one statement or a pair whose second half only adds
+  data, see :mod:`albacore.storages._rdb._cache`). A connect timeout bounds how long an
+  unreachable server takes to report, and deadlocks and serialization failures are retried.
 
-A lost connection (database restarted, network blip) is retried with backoff when the
-operation is idempotent; any other driver error becomes :class:`StorageInternalError`
-carrying the driver's message.
+A lost connection (database restarted, network blip, a pooled connection the server closed)
+invalidates the pool and the transaction is retried with backoff on a new connection. That
+is always safe when the connection was lost before COMMIT was sent (nothing was written);
+when it was lost during COMMIT the outcome is unknown, so only idempotent operations are
+retried. Any other driver error becomes :class:`StorageInternalError` carrying the driver's
+message.
 """
 
 from __future__ import annotations
@@ -99,8 +103,25 @@ def is_memory_sqlite(url: URL) -> bool:
     return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
 
 
+def create_engines(url: URL, engine_kwargs: dict[str, Any] | None) -> tuple[Engine, Engine]:
+    """Create the engines of writes and of reads for ``url`` (one engine for SQLite)."""
+    if url.get_backend_name() == "sqlite":
+        engine = create_engine(url, engine_kwargs)
+        return engine, engine
+    kwargs = dict(engine_kwargs or {})
+    if url.get_backend_name() == "postgresql":
+        # Commits of this engine return before the WAL flush unless the transaction asks to be
+        # durable (TransactionRunner.run); see there why nothing finished can be lost.
+        connect_args = dict(kwargs.get("connect_args", {}))
+        connect_args["options"] = (connect_args.get("options", "") + " -c synchronous_commit=off").strip()
+        kwargs["connect_args"] = connect_args
+    # Reads, and single idempotent statements (TransactionRunner.run's ``single``).
+    read_kwargs = {**kwargs, "isolation_level": "AUTOCOMMIT"}
+    return create_engine(url, kwargs), create_engine(url, read_kwargs)
+
+
 def create_engine(url: URL, engine_kwargs: dict[str, Any] | None) -> Engine:
-    """Create the engine for ``url`` with albacore's connection settings.
+    """Create an engine for ``url`` with albacore's connection settings.
 
     Raises:
         ImportError: If the URL's driver is not installed (naming the pip extra).
@@ -118,7 +139,6 @@ def create_engine(url: URL, engine_kwargs: dict[str, Any] | None) -> Engine:
         connect_args.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
         if backend in ("mysql", "mariadb"):
             connect_args.setdefault("charset", "utf8mb4")
-        kwargs.setdefault("pool_pre_ping", True)
     driver = url.get_driver_name()
     if driver in _DRIVER_EXTRA:
         require(driver, extra=_DRIVER_EXTRA[driver], feature=f"RDBStorage with {url.drivername!r}")
@@ -147,8 +167,9 @@ def _configure_sqlite(engine: Engine, memory: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        write = conn.get_execution_options().get("albacore_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        # Reads run in autocommit mode; writes take the write lock up front.
+        if conn.get_execution_options().get("albacore_write", False):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _is_disconnect(exc: DBAPIError) -> bool:
@@ -160,21 +181,46 @@ def _is_retryable(exc: DBAPIError) -> bool:
     return any(fragment in message for fragment in _RETRYABLE_MESSAGES)
 
 
+class _CommitFailed(Exception):
+    """Wraps a driver error raised by COMMIT (whether the transaction committed is unknown)."""
+
+    def __init__(self, error: DBAPIError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 class TransactionRunner:
     """Runs a function in one database transaction, retrying what a retry can fix.
 
     Args:
-        engine: The engine.
+        engine: The engine of write transactions.
+        read_engine: The engine of reads (autocommit), possibly ``engine`` itself.
         serialize: Run one transaction at a time in this process (in-memory SQLite, whose
             single connection is shared by every thread).
     """
 
-    def __init__(self, engine: Engine, serialize: bool) -> None:
+    def __init__(self, engine: Engine, read_engine: Engine, serialize: bool) -> None:
         self.engine = engine
+        self.read_engine = read_engine
         self._lock: threading.RLock | None = threading.RLock() if serialize else None
+        self._postgres = engine.dialect.name == "postgresql"
+        self._autocommit_writes = read_engine is not engine
+
+    def dispose(self) -> None:
+        """Close the pooled connections (they are reopened on demand)."""
+        self.engine.dispose()
+        if self.read_engine is not self.engine:
+            self.read_engine.dispose()
 
     def run(
-        self, operation: str, fn: Callable[[Connection], T], *, write: bool, idempotent: bool = True
+        self,
+        operation: str,
+        fn: Callable[[Connection], T],
+        *,
+        write: bool,
+        idempotent: bool = True,
+        durable: bool = True,
+        single: bool = False,
     ) -> T:
         """Call ``fn(connection)`` inside a transaction and commit it.
 
@@ -182,8 +228,15 @@ class TransactionRunner:
             operation: Name of the storage call, for messages.
             fn: The work; it may raise to roll back (its exception propagates unchanged).
             write: Whether the transaction writes (SQLite takes the write lock up front).
-            idempotent: Whether running ``fn`` twice is harmless, so that a lost connection
-                (where the first attempt may or may not have committed) can be retried.
+            idempotent: Whether running ``fn`` again after a commit whose outcome is unknown
+                is harmless.
+            durable: Whether COMMIT waits for the write to reach disk. On PostgreSQL, write
+                connections run with ``synchronous_commit`` off and a durable transaction
+                turns it on for itself; the write-ahead log is sequential, so a durable
+                commit (the one finishing a trial) also flushes the non-durable ones before
+                it (creating the trial, its parameters and attributes).
+            single: ``fn`` is one idempotent, non-durable statement: on PostgreSQL and
+                MySQL it runs in autocommit mode, saving the BEGIN and COMMIT round trips.
 
         Raises:
             StorageInternalError: On an error that retrying does not fix.
@@ -191,31 +244,47 @@ class TransactionRunner:
         delay = _BACKOFF_START_S
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
-                return self._once(fn, write)
-            except DBAPIError as exc:
-                retry = _is_retryable(exc) or (idempotent and _is_disconnect(exc))
+                return self._once(fn, write and not (single and self._autocommit_writes), durable)
+            except (DBAPIError, _CommitFailed) as caught:
+                exc = caught.error if isinstance(caught, _CommitFailed) else caught
+                lost = _is_disconnect(exc)
+                retry = _is_retryable(exc) or (lost and (idempotent or not isinstance(caught, _CommitFailed)))
                 if not retry or attempt == MAX_ATTEMPTS:
                     raise StorageInternalError(f"RDBStorage.{operation} failed: {exc.orig}") from exc
                 _logger.warning(
                     "RDBStorage.%s: %s; retrying in %.2fs (attempt %d of %d).",
-                    operation, str(exc.orig).strip().splitlines()[0], delay, attempt, MAX_ATTEMPTS,
+                    operation, str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__,
+                    delay, attempt, MAX_ATTEMPTS,
                 )
                 time.sleep(delay * (0.5 + random.random()))
                 delay = min(delay * 2, _BACKOFF_CAP_S)
         raise AssertionError("unreachable")
 
-    def _once(self, fn: Callable[[Connection], T], write: bool) -> T:
+    def _once(self, fn: Callable[[Connection], T], write: bool, durable: bool) -> T:
         if self._lock is not None:
             with self._lock:
-                return self._transaction(fn, write)
-        return self._transaction(fn, write)
+                return self._transaction(fn, write, durable)
+        return self._transaction(fn, write, durable)
 
-    def _transaction(self, fn: Callable[[Connection], T], write: bool) -> T:
-        with self.engine.connect() as conn:
-            if write:
-                conn = conn.execution_options(albacore_write=True)
-            with conn.begin():
+    def _transaction(self, fn: Callable[[Connection], T], write: bool, durable: bool) -> T:
+        if not write:
+            with self.read_engine.connect() as conn:
                 return fn(conn)
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(albacore_write=True)
+            transaction = conn.begin()
+            try:
+                if durable and self._postgres:
+                    conn.exec_driver_sql("SET LOCAL synchronous_commit TO ON")
+                result = fn(conn)
+            except BaseException:
+                transaction.rollback()
+                raise
+            try:
+                transaction.commit()
+            except DBAPIError as exc:
+                raise _CommitFailed(exc) from exc
+            return result
 
 
 def connection_error(url: URL, exc: OperationalError) -> StorageInternalError:

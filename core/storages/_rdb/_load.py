@@ -1,4 +1,8 @@
-"""Reading trials: trial rows plus all their children in one UNION ALL query."""
+"""Reading trials: a trial's children (and, for one trial, its row) in one UNION ALL query.
+
+Every child table is mapped onto the same columns ``(trial_id, tag, name, index, number,
+kind, text, start, complete)``, so one round trip returns everything about a set of trials.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from sqlalchemy.engine import Connection, Row
 
 from albacore.distributions import BaseDistribution, json_to_distribution
 from albacore.storages._rdb._models import (
+    DATETIME,
     decode_float,
     trial_attrs,
     trial_intermediate_values,
@@ -23,7 +28,7 @@ from albacore.trial._state import TrialState
 # Bound on the ids of one IN (...) list (SQLite allows 32766 variables).
 CHUNK = 2000
 
-_PARAM, _VALUE, _INTERMEDIATE, _USER_ATTR, _SYSTEM_ATTR = range(5)
+_TRIAL, _PARAM, _VALUE, _INTERMEDIATE, _USER_ATTR, _SYSTEM_ATTR = range(6)
 
 TRIAL_COLUMNS = (
     trials.c.trial_id,
@@ -46,78 +51,92 @@ def _distribution(text: str) -> BaseDistribution:
     return dist
 
 
-def _children_query(ids: Sequence[int]) -> sa.CompoundSelect:
+def _union(condition: Any, with_trial_row: bool) -> sa.CompoundSelect:
     null_str = sa.cast(sa.null(), sa.String(512))
     null_int = sa.cast(sa.null(), sa.Integer)
     null_num = sa.cast(sa.null(), sa.Double)
     null_text = sa.cast(sa.null(), sa.Text)
+    null_time = sa.cast(sa.null(), DATETIME)
 
     def tag(value: int) -> Any:
         return sa.literal(value, sa.Integer)
 
-    p, v, iv, a = trial_params, trial_values, trial_intermediate_values, trial_attrs
+    p, v, iv, a, t = trial_params, trial_values, trial_intermediate_values, trial_attrs, trials
     parts = [
-        sa.select(p.c.trial_id, tag(_PARAM), p.c.param_name, null_int, p.c.param_value, null_int, p.c.distribution_json)
-        .where(p.c.trial_id.in_(ids)),
-        sa.select(v.c.trial_id, tag(_VALUE), null_str, v.c.objective, v.c.value, v.c.kind, null_text)
-        .where(v.c.trial_id.in_(ids)),
-        sa.select(iv.c.trial_id, tag(_INTERMEDIATE), null_str, iv.c.step, iv.c.value, iv.c.kind, null_text)
-        .where(iv.c.trial_id.in_(ids)),
+        sa.select(p.c.trial_id, tag(_PARAM), p.c.param_name, null_int, p.c.param_value, null_int,
+                  p.c.distribution_json, null_time, null_time).where(condition(p)),
+        sa.select(v.c.trial_id, tag(_VALUE), null_str, v.c.objective, v.c.value, v.c.kind, null_text,
+                  null_time, null_time).where(condition(v)),
+        sa.select(iv.c.trial_id, tag(_INTERMEDIATE), null_str, iv.c.step, iv.c.value, iv.c.kind, null_text,
+                  null_time, null_time).where(condition(iv)),
         sa.select(a.c.trial_id, sa.case((a.c.kind == "u", _USER_ATTR), else_=_SYSTEM_ATTR), a.c.attr_key,
-                  null_int, null_num, null_int, a.c.value_json)
-        .where(a.c.trial_id.in_(ids)),
+                  null_int, null_num, null_int, a.c.value_json, null_time, null_time).where(condition(a)),
     ]
+    if with_trial_row:  # first, so that its column types drive result processing
+        parts.insert(0, sa.select(t.c.trial_id, tag(_TRIAL), null_str, t.c.number, null_num, t.c.state,
+                                  null_text, t.c.datetime_start, t.c.datetime_complete).where(condition(t)))
     return sa.union_all(*parts)
 
 
-def load_trials(conn: Connection, rows: Iterable[Row]) -> list[FrozenTrial]:
-    """Build FrozenTrials for trial rows (columns :data:`TRIAL_COLUMNS`), reading their children."""
-    built: dict[int, FrozenTrial] = {}
+# Built once: SQLAlchemy then reuses their compiled form.
+_CHILDREN = _union(lambda table: table.c.trial_id.in_(sa.bindparam("ids", expanding=True)), False)
+_ONE_TRIAL = _union(lambda table: table.c.trial_id == sa.bindparam("trial_id"), True)
+
+
+def _new_trial(trial_id: int, number: int, state: int, start: Any, complete: Any) -> FrozenTrial:
+    return FrozenTrial(
+        number=number,
+        state=TrialState(state),
+        value=None,
+        datetime_start=start,
+        datetime_complete=complete,
+        params={},
+        distributions={},
+        user_attrs={},
+        system_attrs={},
+        intermediate_values={},
+        trial_id=trial_id,
+    )
+
+
+def _fill(built: dict[int, FrozenTrial], children: Iterable[Row]) -> None:
     values: dict[int, dict[int, float]] = {}
-    for row in rows:
-        trial_id = row[0]
-        built[trial_id] = FrozenTrial(
-            number=row[1],
-            state=TrialState(row[2]),
-            value=None,
-            datetime_start=row[3],
-            datetime_complete=row[4],
-            params={},
-            distributions={},
-            user_attrs={},
-            system_attrs={},
-            intermediate_values={},
-            trial_id=trial_id,
-        )
-    ids = list(built)
-    for start in range(0, len(ids), CHUNK):
-        for trial_id, kind, key, index, number, float_kind, text in conn.execute(
-            _children_query(ids[start : start + CHUNK])
-        ):
-            trial = built[trial_id]
-            if kind == _PARAM:
-                dist = _distribution(text)
-                trial._distributions[key] = dist
-                trial._params[key] = dist.to_external_repr(number)
-            elif kind == _VALUE:
-                values.setdefault(trial_id, {})[index] = decode_float(number, float_kind)
-            elif kind == _INTERMEDIATE:
-                trial.intermediate_values[index] = decode_float(number, float_kind)
-            elif kind == _USER_ATTR:
-                trial._user_attrs[key] = json.loads(text)
-            else:
-                trial._system_attrs[key] = json.loads(text)
+    for trial_id, kind, key, index, number, small, text, start, complete in children:
+        if kind == _TRIAL:
+            built[trial_id] = _new_trial(trial_id, index, small, start, complete)
+            continue
+        trial = built[trial_id]
+        if kind == _PARAM:
+            dist = _distribution(text)
+            trial._distributions[key] = dist
+            trial._params[key] = dist.to_external_repr(number)
+        elif kind == _VALUE:
+            values.setdefault(trial_id, {})[index] = decode_float(number, small)
+        elif kind == _INTERMEDIATE:
+            trial.intermediate_values[index] = decode_float(number, small)
+        elif kind == _USER_ATTR:
+            trial._user_attrs[key] = json.loads(text)
+        else:
+            trial._system_attrs[key] = json.loads(text)
     for trial_id, by_objective in values.items():
         built[trial_id].values = [by_objective[i] for i in sorted(by_objective)]
     for trial in built.values():
         if len(trial.intermediate_values) > 1:
             trial.intermediate_values = dict(sorted(trial.intermediate_values.items()))
+
+
+def load_trials(conn: Connection, rows: Sequence[Row]) -> list[FrozenTrial]:
+    """Build FrozenTrials for trial rows (columns :data:`TRIAL_COLUMNS`), reading their children."""
+    built = {row[0]: _new_trial(*row) for row in rows}
+    ids = list(built)
+    for start in range(0, len(ids), CHUNK):
+        _fill(built, conn.execute(_CHILDREN, {"ids": ids[start : start + CHUNK]}))
     return list(built.values())
 
 
 def load_trial(conn: Connection, trial_id: int) -> FrozenTrial | None:
-    """One trial by id (None if there is none)."""
-    row = conn.execute(sa.select(*TRIAL_COLUMNS).where(trials.c.trial_id == trial_id)).first()
-    if row is None:
-        return None
-    return load_trials(conn, [row])[0]
+    """One trial by id, in one query (None if there is none)."""
+    built: dict[int, FrozenTrial] = {}
+    rows = conn.execute(_ONE_TRIAL, {"trial_id": trial_id}).all()
+    _fill(built, sorted(rows, key=lambda row: row[1] != _TRIAL))  # the trial row first
+    return built.get(trial_id)

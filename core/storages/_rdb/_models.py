@@ -33,7 +33,7 @@ metadata = MetaData()
 # Names compare exactly (MySQL's default collations ignore case), in UTF-8 on every server.
 _NAME = String(512).with_variant(mysql.VARCHAR(512, charset="utf8mb4", collation="utf8mb4_bin"), "mysql", "mariadb")
 _JSON = Text().with_variant(mysql.LONGTEXT(charset="utf8mb4", collation="utf8mb4_bin"), "mysql", "mariadb")
-_DATETIME = DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
+DATETIME = DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 
 studies = Table(
     "albacore_studies",
@@ -71,8 +71,8 @@ trials = Table(
     Column("study_id", Integer, ForeignKey("albacore_studies.study_id", ondelete="CASCADE"), nullable=False),
     Column("number", Integer, nullable=False),
     Column("state", Integer, nullable=False),
-    Column("datetime_start", _DATETIME, nullable=True),
-    Column("datetime_complete", _DATETIME, nullable=True),
+    Column("datetime_start", DATETIME, nullable=True),
+    Column("datetime_complete", DATETIME, nullable=True),
     # Seconds since the epoch of the last heartbeat of a RUNNING trial (None: never beat).
     Column("heartbeat", Double, nullable=True),
     UniqueConstraint("study_id", "number", name="uq_albacore_trials_study_number"),

@@ -54,7 +54,15 @@ from albacore.storages._rdb._models import (
     trial_values,
     trials,
 )
-from albacore.storages._rdb._writes import dump_json, lock_trial, lock_updatable_trial, server_epoch, upsert
+from albacore.storages._rdb._writes import (
+    dump_json,
+    insert_trial,
+    lock_trial,
+    upsert_into_unfinished_trial,
+    server_epoch,
+    update_state,
+    upsert,
+)
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
@@ -125,11 +133,12 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
 
     def _setup(self, check: bool) -> None:
         self._url = _engine.parse_url(self.url)
-        engine = _engine.create_engine(self._url, self.engine_kwargs)
-        self._runner = _engine.TransactionRunner(engine, serialize=_engine.is_memory_sqlite(self._url))
+        engine, read_engine = _engine.create_engines(self._url, self.engine_kwargs)
+        self._runner = _engine.TransactionRunner(engine, read_engine, serialize=_engine.is_memory_sqlite(self._url))
         self._lock = threading.RLock()
         self._studies: dict[int, StudyTrials] = {}
         self._finished: dict[int, FrozenTrial] = {}
+        self._known_study_ids: set[int] = set()
         if not check:
             return
         try:
@@ -149,8 +158,19 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         self.__dict__.update(state)
         self._setup(check=False)
 
-    def _run(self, operation: str, fn: Callable[[Connection], Any], *, write: bool, idempotent: bool = True) -> Any:
-        return self._runner.run(operation, fn, write=write, idempotent=idempotent)
+    def _run(
+        self,
+        operation: str,
+        fn: Callable[[Connection], Any],
+        *,
+        write: bool,
+        idempotent: bool = True,
+        durable: bool = True,
+        single: bool = False,
+    ) -> Any:
+        return self._runner.run(
+            operation, fn, write=write, idempotent=idempotent, durable=durable, single=single
+        )
 
     # --- schema --------------------------------------------------------------------------------
     def upgrade(self) -> None:
@@ -207,6 +227,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
 
         self._run("delete_study", work, write=True)
         with self._lock:
+            self._known_study_ids.discard(study_id)
             cached = self._studies.pop(study_id, None)
             if cached is not None:
                 for trial in cached.trials:
@@ -320,34 +341,18 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         now = datetime.datetime.now()
 
         def work(conn: Connection) -> int:
-            bumped = conn.execute(
-                sa.update(studies)
-                .where(studies.c.study_id == study_id)
-                .values(next_trial_number=studies.c.next_trial_number + 1)
-            )
-            if bumped.rowcount == 0:
-                raise KeyError(f"no study with id {study_id}")
-            number = conn.execute(
-                sa.select(studies.c.next_trial_number).where(studies.c.study_id == study_id)
-            ).scalar_one() - 1
             if template_trial is None:
-                row = {"state": int(TrialState.RUNNING), "datetime_start": now, "datetime_complete": None}
-            else:
-                row = {
-                    "state": int(template_trial.state),
-                    "datetime_start": template_trial.datetime_start,
-                    "datetime_complete": template_trial.datetime_complete,
-                }
-            if row["state"] == int(TrialState.RUNNING):
-                row["heartbeat"] = server_epoch(conn)
-            trial_id = conn.execute(
-                sa.insert(trials).values(study_id=study_id, number=number, **row)
-            ).inserted_primary_key[0]
-            if template_trial is not None:
-                _insert_template_children(conn, trial_id, template_trial)
+                return insert_trial(conn, study_id, TrialState.RUNNING, now, None)
+            trial_id = insert_trial(
+                conn, study_id, template_trial.state, template_trial.datetime_start, template_trial.datetime_complete
+            )
+            _insert_template_children(conn, trial_id, template_trial)
             return trial_id
 
-        return self._run("create_new_trial", work, write=True, idempotent=False)
+        # A new RUNNING trial need not be durable on its own (see TransactionRunner.run): the
+        # commit that finishes it flushes it. Finished template trials are durable at once.
+        durable = template_trial is not None and template_trial.state.is_finished()
+        return self._run("create_new_trial", work, write=True, idempotent=False, durable=durable)
 
     def set_trial_param(
         self, trial_id: int, param_name: str, param_value_internal: float, distribution: BaseDistribution
@@ -355,66 +360,64 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         dist_json = distribution_to_json(distribution)
 
         def work(conn: Connection) -> None:
-            lock_updatable_trial(conn, trial_id)
-            upsert(
+            upsert_into_unfinished_trial(
                 conn,
                 trial_params,
                 {"trial_id": trial_id, "param_name": param_name},
                 {"param_value": float(param_value_internal), "distribution_json": dist_json},
             )
 
-        self._run("set_trial_param", work, write=True)
+        self._run("set_trial_param", work, write=True, durable=False, single=True)
 
     def set_trial_state_values(
         self, trial_id: int, state: TrialState, values: Sequence[float] | None = None
     ) -> bool:
         attempts = 0
+        finished: FrozenTrial | None = None
         now = datetime.datetime.now()
 
         def work(conn: Connection) -> bool:
             nonlocal attempts
             attempts += 1
-            number, current = lock_trial(conn, trial_id)
-            if current.is_finished():
-                if attempts > 1 and current == state:
-                    return True  # our previous attempt committed before the connection dropped
-                raise UpdateFinishedTrialError(
-                    f"trial {number} has already finished ({current.name}) and cannot be changed"
-                )
-            if state == TrialState.RUNNING and current != TrialState.WAITING:
-                return False
-            update: dict[str, Any] = {"state": int(state)}
-            if state == TrialState.RUNNING:
-                update["datetime_start"] = now
-                update["heartbeat"] = server_epoch(conn)
-            if state.is_finished():
-                update["datetime_complete"] = now
-            conn.execute(sa.update(trials).where(trials.c.trial_id == trial_id).values(**update))
-            if values is not None:
-                conn.execute(sa.delete(trial_values).where(trial_values.c.trial_id == trial_id))
-                conn.execute(sa.insert(trial_values), _value_rows(trial_id, values))
+            if not update_state(conn, trial_id, state, now):
+                number, current = lock_trial(conn, trial_id)  # KeyError if there is no trial
+                if current.is_finished():
+                    if attempts > 1 and current == state:
+                        return True  # our previous attempt committed before the connection dropped
+                    raise UpdateFinishedTrialError(
+                        f"trial {number} has already finished ({current.name}) and cannot be changed"
+                    )
+                return False  # RUNNING requested but the trial was not WAITING
+            for row in _value_rows(trial_id, values or ()):
+                upsert(conn, trial_values, {"trial_id": trial_id, "objective": row["objective"]},
+                       {"value": row["value"], "kind": row["kind"]})
+            if state.is_finished():  # read it back once: it never changes again
+                nonlocal finished
+                finished = load_trial(conn, trial_id)
             return True
 
-        return self._run("set_trial_state_values", work, write=True)
+        changed = self._run("set_trial_state_values", work, write=True, durable=state.is_finished())
+        if finished is not None:  # committed: cache it
+            with self._lock:
+                self._finished[trial_id] = finished
+        return changed
 
     def set_trial_intermediate_value(self, trial_id: int, step: int, intermediate_value: float) -> None:
         value, kind = encode_float(float(intermediate_value))
 
         def work(conn: Connection) -> None:
-            lock_updatable_trial(conn, trial_id)
-            upsert(conn, trial_intermediate_values, {"trial_id": trial_id, "step": int(step)},
+            upsert_into_unfinished_trial(conn, trial_intermediate_values, {"trial_id": trial_id, "step": int(step)},
                    {"value": value, "kind": kind})
 
-        self._run("set_trial_intermediate_value", work, write=True)
+        self._run("set_trial_intermediate_value", work, write=True, durable=False, single=True)
 
     def _set_trial_attr(self, operation: str, trial_id: int, kind: str, key: str, value: Any) -> None:
         text = dump_json(value, f"{operation}: value of {key!r}")
 
         def work(conn: Connection) -> None:
-            lock_updatable_trial(conn, trial_id)
-            upsert(conn, trial_attrs, {"trial_id": trial_id, "kind": kind, "attr_key": key}, {"value_json": text})
+            upsert_into_unfinished_trial(conn, trial_attrs, {"trial_id": trial_id, "kind": kind, "attr_key": key}, {"value_json": text})
 
-        self._run(operation, work, write=True)
+        self._run(operation, work, write=True, durable=False, single=True)
 
     def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:
         self._set_trial_attr("set_trial_user_attr", trial_id, "u", key, value)
@@ -457,8 +460,9 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
                 .where(trials.c.study_id == study_id, trials.c.state.in_(states))
                 .order_by(trials.c.number)
             ).all()
-            if not rows:
+            if not rows and study_id not in self._known_study_ids:
                 self._require_study(conn, study_id)
+                self._known_study_ids.add(study_id)
             return load_trials(conn, rows)
 
         return self._run("get_all_trials", work, write=False)
@@ -517,7 +521,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
                 .values(heartbeat=server_epoch(conn))
             )
 
-        self._run("record_heartbeat", work, write=True)
+        self._run("record_heartbeat", work, write=True, durable=False, single=True)
 
     def _get_stale_trial_ids(self, study_id: int) -> list[int]:
         if self.heartbeat_interval is None:
@@ -547,7 +551,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
 
     def remove_session(self) -> None:
         """Return this process's pooled connections (they are reopened on demand)."""
-        self._runner.engine.dispose()
+        self._runner.dispose()
 
 
 def _value_rows(trial_id: int, values: Sequence[float]) -> list[dict[str, Any]]:
