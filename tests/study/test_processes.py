@@ -20,6 +20,19 @@ def sleepy_objective(trial: albacore.Trial) -> float:
     return x**2
 
 
+def waiting_objective(trial: albacore.Trial) -> float:
+    """Sets its pid, then waits (up to 60 s) until trials of two processes have started."""
+    x = trial.suggest_float("x", -5, 5)
+    trial.set_user_attr("pid", os.getpid())
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        pids = {t.user_attrs.get("pid") for t in trial.study.get_trials(deepcopy=False)} - {None}
+        if len(pids) >= 2:
+            break
+        time.sleep(0.05)
+    return x**2
+
+
 def failing_objective(trial: albacore.Trial) -> float:
     trial.suggest_float("x", 0, 1)
     raise ZeroDivisionError("boom in a worker")
@@ -32,7 +45,7 @@ def _journal_study(tmp_path, name: str) -> albacore.Study:
 
 def test_two_processes_share_the_budget_and_the_study(tmp_path) -> None:
     study = _journal_study(tmp_path, "procs")
-    study.optimize(sleepy_objective, n_trials=16, n_jobs=2, executor="process")
+    study.optimize(waiting_objective, n_trials=16, n_jobs=2, executor="process")
     trials = study.trials
     assert [t.number for t in trials] == list(range(16))
     assert all(t.state == TrialState.COMPLETE for t in trials)
