@@ -28,6 +28,8 @@ from albacore.exceptions import DuplicatedStudyError, UpdateFinishedTrialError
 from albacore.storages._base import BaseStorage
 from albacore.trial import FrozenTrial, TrialState, create_trial
 
+__all__ = ["StorageContract"]
+
 MIN = [StudyDirection.MINIMIZE]
 
 
