@@ -16,10 +16,11 @@ returning a callable ``factory(seed=None) -> BaseSampler`` that builds a fresh s
             return lambda seed=None: RandomSampler(seed=seed)
 
 Every objective of the kit suggests parameters from :data:`SEARCH_SPACE` and
-:data:`CONDITIONAL_SPACE` (always with the distribution listed there) and enqueues only :data:`ENQUEUED_PARAMS`, so a sampler built for
-one search space given up front (a grid) can be wired from them. Two class attributes
-declare the variant of the contract a sampler meets; each changes what the kit checks, and
-the reason shows in the test report:
+:data:`CONDITIONAL_SPACE` (always with the distribution listed there) and enqueues only
+:data:`ENQUEUED_PARAMS`, so a sampler built for one search space given up front (a grid)
+can be wired from them. ``n_trials`` sets the trials per clause (lower it for samplers
+that fit a model per trial). Three class attributes declare the variant of the contract a
+sampler meets; each changes what the kit checks, not whether it checks:
 
 * ``fixed_search_space = True``: the sampler is built for one search space given up front
   (:class:`~albacore.samplers.GridSampler`). The clause "a parameter whose range changes
