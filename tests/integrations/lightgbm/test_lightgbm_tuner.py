@@ -145,3 +145,17 @@ def test_bad_arguments(arrays) -> None:
         LightGBMTuner(dict(PARAMS), train_set, valid_sets=[valid], time_budget=-1)
     with pytest.raises(ValueError, match="nfold must be an int >= 2, got nfold=1"):
         LightGBMTunerCV(dict(PARAMS), train_set, nfold=1)
+
+
+def test_sample_size_and_named_valid_sets(arrays) -> None:
+    train_set, valid = _sets(arrays)
+    tuner = LightGBMTuner(dict(PARAMS), train_set, num_boost_round=5, valid_sets=[train_set, valid],
+                          valid_names=["train", "holdout"], keep_training_booster=True, sample_size=100,
+                          time_budget=0.3, show_progress_bar=False, seed=0)
+    tuner.run()
+    booster = tuner.get_best_booster()
+    assert booster.train_set.num_data() == 100
+    assert set(booster.best_score) == {"train", "holdout"}
+    assert booster.best_score["holdout"]["binary_logloss"] == pytest.approx(tuner.best_score)
+    with pytest.raises(ValueError, match="sample_size must be an int >= 2 or None, got sample_size=1"):
+        LightGBMTuner(dict(PARAMS), train_set, valid_sets=[valid], sample_size=1)
