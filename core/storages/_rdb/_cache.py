@@ -32,6 +32,20 @@ from albacore.trial._state import TrialState
 # every trial from the oldest unfinished number instead of naming each number.
 _MAX_IN_LIST = 500
 
+_NEW = (
+    sa.select(*TRIAL_COLUMNS)
+    .where(trials.c.study_id == sa.bindparam("study_id"), trials.c.number >= sa.bindparam("n_known"))
+    .order_by(trials.c.number)
+)
+_NEW_OR_LISTED = (
+    sa.select(*TRIAL_COLUMNS)
+    .where(
+        trials.c.study_id == sa.bindparam("study_id"),
+        sa.or_(trials.c.number >= sa.bindparam("n_known"), trials.c.number.in_(sa.bindparam("numbers", expanding=True))),
+    )
+    .order_by(trials.c.number)
+)
+
 
 class StudyTrials:
     """The trials of one study as last read, index == number.
@@ -49,15 +63,14 @@ class StudyTrials:
     def refresh(self, conn: Connection, study_id: int, finished_by_id: dict[int, FrozenTrial]) -> None:
         """Read what changed since the last refresh (see the module docstring)."""
         n_known = len(self.trials)
-        condition = trials.c.number >= n_known
-        if self.unfinished:
-            if len(self.unfinished) <= _MAX_IN_LIST:
-                condition = sa.or_(condition, trials.c.number.in_(sorted(self.unfinished)))
-            else:
-                condition = trials.c.number >= min(self.unfinished)
-        rows = conn.execute(
-            sa.select(*TRIAL_COLUMNS).where(trials.c.study_id == study_id, condition).order_by(trials.c.number)
-        ).all()
+        params: dict = {"study_id": study_id, "n_known": n_known}
+        if not self.unfinished:
+            query = _NEW
+        elif len(self.unfinished) <= _MAX_IN_LIST:
+            query, params["numbers"] = _NEW_OR_LISTED, sorted(self.unfinished)
+        else:
+            query, params["n_known"] = _NEW, min(self.unfinished)
+        rows = conn.execute(query, params).all()
         known = [finished_by_id[row[0]] for row in rows if row[0] in finished_by_id]
         to_load = [row for row in rows if row[0] not in finished_by_id]
         for trial in sorted(known + load_trials(conn, to_load), key=lambda t: t.number):

@@ -1,24 +1,33 @@
 """RDBStorage: studies in SQLite, PostgreSQL or MySQL/MariaDB, shared by many workers.
 
 Database work of one trial of ``study.optimize`` (RandomSampler, ``k`` parameters, no
-waiting trials); every statement is indexed and touches only this trial's rows:
+waiting trials); every statement is indexed and touches only this trial's rows, so the cost
+does not grow with the study:
 
-=============================  ===============================================================
-step                           statements
-=============================  ===============================================================
-look for an enqueued trial     1 SELECT (trials WHERE study_id AND state = WAITING)
-``create_new_trial``           1 transaction: UPDATE study counter, SELECT it, INSERT trial
-``Trial(...)`` snapshot        2 SELECTs (trial row; its children in one UNION ALL)
-``suggest_*`` (each of k)      1 transaction: SELECT trial FOR UPDATE, upsert param
-``tell``: read the trial       2 SELECTs
-``tell``: finish               1 transaction: SELECT trial FOR UPDATE, UPDATE trial, INSERT value
-``tell``: read it back         2 SELECTs, then cached forever (finished trials are immutable)
-=============================  ===============================================================
+==========================  =====================================================================
+step                        statements (round trips on PostgreSQL)
+==========================  =====================================================================
+look for enqueued trials    1 SELECT trials WHERE study_id AND state = WAITING (autocommit)
+``create_new_trial``        1 transaction: bump the study's counter and INSERT the trial (one
+                            CTE statement on PostgreSQL; UPDATE ... RETURNING + INSERT on
+                            SQLite; UPDATE with LAST_INSERT_ID(expr) + INSERT on MySQL)
+``Trial(...)`` snapshot     1 SELECT: the trial row and all its children in one UNION ALL
+``suggest_*`` (each of k)   1 statement: INSERT ... SELECT from the trial row if unfinished
+                            (FOR SHARE) ... ON CONFLICT DO UPDATE (autocommit; SQLite: in a
+                            BEGIN IMMEDIATE transaction)
+``tell``: read the trial    1 SELECT (UNION ALL)
+``tell``: finish            1 durable transaction: UPDATE trial WHERE state is unfinished
+                            (compare-and-set), upsert the values, read the trial back (1 SELECT)
+``tell``: return it         0: served from this process's cache of finished trials
+==========================  =====================================================================
+
+That is 4 + k statements and 2 + k commits per trial, of which one waits for the disk
+(PostgreSQL write connections run with ``synchronous_commit`` off, and the transaction that
+finishes a trial turns it on, flushing everything the trial wrote before).
 
 A sampler or pruner reading the history (``study.get_trials``) costs two more queries whose
 size is the number of trials that changed since this process last looked (see
-:mod:`albacore.storages._rdb._cache`); the finished ones come from this process's cache. So
-per-trial cost stays flat as a study grows.
+:mod:`albacore.storages._rdb._cache`); finished trials come from the cache.
 """
 
 from __future__ import annotations
@@ -55,6 +64,8 @@ from albacore.storages._rdb._models import (
     trials,
 )
 from albacore.storages._rdb._writes import (
+    insert_template_children,
+    value_rows,
     dump_json,
     insert_trial,
     lock_trial,
@@ -67,6 +78,11 @@ from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
 _UNFINISHED = frozenset((TrialState.RUNNING, TrialState.WAITING))
+_BY_STATE = (
+    sa.select(*TRIAL_COLUMNS)
+    .where(trials.c.study_id == sa.bindparam("study_id"), trials.c.state.in_(sa.bindparam("states", expanding=True)))
+    .order_by(trials.c.number)
+)
 
 
 class RDBStorage(BaseStorage, BaseHeartbeat):
@@ -346,7 +362,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
             trial_id = insert_trial(
                 conn, study_id, template_trial.state, template_trial.datetime_start, template_trial.datetime_complete
             )
-            _insert_template_children(conn, trial_id, template_trial)
+            insert_template_children(conn, trial_id, template_trial)
             return trial_id
 
         # A new RUNNING trial need not be durable on its own (see TransactionRunner.run): the
@@ -388,7 +404,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
                         f"trial {number} has already finished ({current.name}) and cannot be changed"
                     )
                 return False  # RUNNING requested but the trial was not WAITING
-            for row in _value_rows(trial_id, values or ()):
+            for row in value_rows(trial_id, values or ()):
                 upsert(conn, trial_values, {"trial_id": trial_id, "objective": row["objective"]},
                        {"value": row["value"], "kind": row["kind"]})
             if state.is_finished():  # read it back once: it never changes again
@@ -455,11 +471,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
 
     def _unfinished_trials(self, study_id: int, states: list[int]) -> list[FrozenTrial]:
         def work(conn: Connection) -> list[FrozenTrial]:
-            rows = conn.execute(
-                sa.select(*TRIAL_COLUMNS)
-                .where(trials.c.study_id == study_id, trials.c.state.in_(states))
-                .order_by(trials.c.number)
-            ).all()
+            rows = conn.execute(_BY_STATE, {"study_id": study_id, "states": states}).all()
             if not rows and study_id not in self._known_study_ids:
                 self._require_study(conn, study_id)
                 self._known_study_ids.add(study_id)
@@ -552,48 +564,3 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
     def remove_session(self) -> None:
         """Return this process's pooled connections (they are reopened on demand)."""
         self._runner.dispose()
-
-
-def _value_rows(trial_id: int, values: Sequence[float]) -> list[dict[str, Any]]:
-    rows = []
-    for objective, raw in enumerate(values):
-        value, kind = encode_float(float(raw))
-        rows.append({"trial_id": trial_id, "objective": objective, "value": value, "kind": kind})
-    return rows
-
-
-def _insert_template_children(conn: Connection, trial_id: int, template: FrozenTrial) -> None:
-    if template.params:
-        conn.execute(
-            sa.insert(trial_params),
-            [
-                {
-                    "trial_id": trial_id,
-                    "param_name": name,
-                    "param_value": float(template.distributions[name].to_internal_repr(value)),
-                    "distribution_json": distribution_to_json(template.distributions[name]),
-                }
-                for name, value in template.params.items()
-            ],
-        )
-    if template.values is not None:
-        conn.execute(sa.insert(trial_values), _value_rows(trial_id, template.values))
-    if template.intermediate_values:
-        conn.execute(
-            sa.insert(trial_intermediate_values),
-            [
-                {"trial_id": trial_id, "step": int(step), **dict(zip(("value", "kind"), encode_float(float(v))))}
-                for step, v in template.intermediate_values.items()
-            ],
-        )
-    attrs = [("u", k, v) for k, v in template.user_attrs.items()] + [
-        ("s", k, v) for k, v in template.system_attrs.items()
-    ]
-    if attrs:
-        conn.execute(
-            sa.insert(trial_attrs),
-            [
-                {"trial_id": trial_id, "kind": kind, "attr_key": key, "value_json": dump_json(value, f"attribute {key!r}")}
-                for kind, key, value in attrs
-            ],
-        )

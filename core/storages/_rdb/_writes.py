@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from albacore.exceptions import UpdateFinishedTrialError
-from albacore.storages._rdb._models import DATETIME, studies, trials
+from albacore.distributions import distribution_to_json
+from albacore.storages._rdb._models import (
+    DATETIME,
+    encode_float,
+    studies,
+    trial_attrs,
+    trial_intermediate_values,
+    trial_params,
+    trial_values,
+    trials,
+)
+from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
 
@@ -181,27 +192,88 @@ def insert_trial(conn: Connection, study_id: int, state: TrialState, start: Any,
         raise KeyError(f"no study with id {study_id}")
     row = {"study_id": study_id, "number": next_number - 1, "state": int(state),
            "datetime_start": start, "datetime_complete": complete}
-    if running:
-        row["heartbeat"] = server_epoch(conn)
-    return conn.execute(sa.insert(trials).values(row)).inserted_primary_key[0]
+    return conn.execute(_statement(conn, "insert", running), row).inserted_primary_key[0]
 
 
-def _state_update(target_running: bool) -> Any:
-    allowed = [int(TrialState.WAITING)] if target_running else [int(TrialState.WAITING), int(TrialState.RUNNING)]
-    return sa.update(trials).where(trials.c.trial_id == sa.bindparam("tid"), trials.c.state.in_(allowed))
+_STATEMENTS: dict[tuple[str, str, bool], Any] = {}
 
 
-_TO_RUNNING = _state_update(True)
-_TO_OTHER = _state_update(False)
+def _statement(conn: Connection, kind: str, running: bool) -> Any:
+    """Statements built once per dialect (they embed the dialect's clock expression)."""
+    key = (conn.dialect.name, kind, running)
+    stmt = _STATEMENTS.get(key)
+    if stmt is None:
+        if kind == "insert":
+            columns = {n: sa.bindparam(n, type_=trials.c[n].type) for n in
+                       ("study_id", "number", "state", "datetime_start", "datetime_complete")}
+            columns["heartbeat"] = server_epoch(conn) if running else sa.null()
+            stmt = sa.insert(trials).values(columns)
+        else:
+            allowed = [int(TrialState.WAITING)] if running else [int(TrialState.WAITING), int(TrialState.RUNNING)]
+            stmt = sa.update(trials).where(trials.c.trial_id == sa.bindparam("tid"), trials.c.state.in_(allowed))
+            if running:
+                stmt = stmt.values(state=sa.bindparam("new_state"), datetime_start=sa.bindparam("at"),
+                                   heartbeat=server_epoch(conn))
+            else:
+                stmt = stmt.values(state=sa.bindparam("new_state"), datetime_complete=sa.bindparam("at"))
+        stmt = _STATEMENTS[key] = stmt
+    return stmt
 
 
 def update_state(conn: Connection, trial_id: int, state: TrialState, now: Any) -> bool:
-    """Compare-and-set the state of an unfinished trial; False if the row did not match."""
-    values: dict[str, Any] = {"state": int(state)}
-    if state == TrialState.RUNNING:
-        values["datetime_start"] = now
-        values["heartbeat"] = server_epoch(conn)
-    elif state.is_finished():
-        values["datetime_complete"] = now
-    stmt = (_TO_RUNNING if state == TrialState.RUNNING else _TO_OTHER).values(values)
-    return conn.execute(stmt, {"tid": trial_id}).rowcount == 1
+    """Compare-and-set the state of an unfinished trial; False if the row did not match.
+
+    Moving to RUNNING requires WAITING and sets the start (and a first heartbeat); moving to
+    a finished state sets the completion time.
+    """
+    running = state == TrialState.RUNNING
+    at = now if running or state.is_finished() else None
+    params = {"tid": trial_id, "new_state": int(state), "at": at}
+    return conn.execute(_statement(conn, "update", running), params).rowcount == 1
+
+
+def value_rows(trial_id: int, values: Sequence[float]) -> list[dict[str, Any]]:
+    """Rows of the values table for ``values``."""
+    rows = []
+    for objective, raw in enumerate(values):
+        value, kind = encode_float(float(raw))
+        rows.append({"trial_id": trial_id, "objective": objective, "value": value, "kind": kind})
+    return rows
+
+
+def insert_template_children(conn: Connection, trial_id: int, template: FrozenTrial) -> None:
+    """Copy a template trial's params, values, intermediate values and attributes."""
+    if template.params:
+        conn.execute(
+            sa.insert(trial_params),
+            [
+                {
+                    "trial_id": trial_id,
+                    "param_name": name,
+                    "param_value": float(template.distributions[name].to_internal_repr(value)),
+                    "distribution_json": distribution_to_json(template.distributions[name]),
+                }
+                for name, value in template.params.items()
+            ],
+        )
+    if template.values is not None:
+        conn.execute(sa.insert(trial_values), value_rows(trial_id, template.values))
+    if template.intermediate_values:
+        conn.execute(
+            sa.insert(trial_intermediate_values),
+            [
+                {"trial_id": trial_id, "step": int(step), **dict(zip(("value", "kind"), encode_float(float(v))))}
+                for step, v in template.intermediate_values.items()
+            ],
+        )
+    attrs = [("u", k, v) for k, v in template.user_attrs.items()] + [
+        ("s", k, v) for k, v in template.system_attrs.items()
+    ]
+    if attrs:
+        conn.execute(
+            sa.insert(trial_attrs),
+            [
+                {"trial_id": trial_id, "kind": kind, "attr_key": key, "value_json": dump_json(value, f"attribute {key!r}")}
+                for kind, key, value in attrs
+            ],
+        )
