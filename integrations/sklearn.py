@@ -296,7 +296,7 @@ class AlbacoreSearchCV(MetaEstimatorMixin, BaseEstimator):
     def _subsample(self, X: Any, y: Any, groups: Any, random_state: np.random.RandomState) -> tuple:
         n = len(X) if not hasattr(X, "shape") else X.shape[0]
         size = self.subsample if _is_int(self.subsample) else int(round(self.subsample * n))
-        if size >= n or self.subsample == 1.0:
+        if size >= n:
             return X, y, groups
         index = np.sort(random_state.choice(n, max(size, 1), replace=False))
         pick = (lambda a: None if a is None else _safe_indexing(a, index))

@@ -154,10 +154,19 @@ def test_bad_arguments_fail_in_fit(cancer, kwargs, error, match) -> None:
 
 def test_subsample_uses_fewer_rows_for_trials_and_all_for_refit(cancer) -> None:
     X, y = cancer
-    search = AlbacoreSearchCV(LogisticRegression(max_iter=300), C, cv=2, n_trials=1, subsample=100, random_state=0)
-    search.fit(X, y)
-    assert search.best_estimator_.n_features_in_ == X.shape[1]
-    fit_rows = len(search.cv_results_["split0_test_score"])
-    assert fit_rows == 1
+    scored_rows = []
+
+    def scorer(estimator, X_test, y_test):
+        scored_rows.append(len(X_test))
+        return estimator.score(X_test, y_test)
+
+    search = AlbacoreSearchCV(LogisticRegression(max_iter=300), C, cv=2, n_trials=2, subsample=100,
+                              scoring=scorer, random_state=0).fit(X, y)
+    assert scored_rows == [50] * 4  # 2 trials x 2 folds of the 100 sampled rows
+    assert search.score(X, y) == search.best_estimator_.score(X, y)  # refit on all rows
+    scored_rows.clear()
+    AlbacoreSearchCV(LogisticRegression(max_iter=300), C, cv=2, n_trials=1, subsample=0.5,
+                     scoring=scorer, random_state=0).fit(X, y)
+    assert scored_rows == [75, 75]
     with pytest.raises(ValueError, match="subsample must be"):
         AlbacoreSearchCV(LogisticRegression(), C, subsample=0).fit(X, y)
