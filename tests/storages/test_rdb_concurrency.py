@@ -142,3 +142,22 @@ def test_killed_worker_trial_is_failed_and_retried_on_sqlite(tmp_path) -> None:
 @pytest.mark.timeout(180)
 def test_killed_worker_trial_is_failed_and_retried_on_postgresql(postgres_url: str, tmp_path) -> None:
     _kill_and_recover(postgres_url, tmp_path)
+
+
+def _optimize_inherited(storage: RDBStorage, study_name: str) -> None:
+    study = albacore.load_study(study_name=study_name, storage=storage, sampler=albacore.samplers.RandomSampler())
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=5)
+
+
+def test_a_forked_child_can_use_the_parents_storage(postgres_url: str) -> None:
+    storage = RDBStorage(postgres_url)
+    study = albacore.create_study(storage=storage, sampler=albacore.samplers.RandomSampler(seed=0))
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)  # the parent holds pooled connections
+    child = multiprocessing.get_context("fork").Process(target=_optimize_inherited, args=(storage, study.study_name))
+    child.start()
+    child.join(timeout=120)
+    assert child.exitcode == 0
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)  # the parent's sessions still work
+    assert [t.number for t in study.trials] == list(range(9))
+    assert all(t.state == TrialState.COMPLETE for t in study.trials)
+    storage.remove_session()

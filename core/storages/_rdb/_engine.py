@@ -23,9 +23,11 @@ message.
 from __future__ import annotations
 
 import importlib.util
+import os
 import random
 import threading
 import time
+import weakref
 from typing import Any, Callable, TypeVar
 
 import sqlalchemy
@@ -203,8 +205,18 @@ class TransactionRunner:
         self.engine = engine
         self.read_engine = read_engine
         self._lock: threading.RLock | None = threading.RLock() if serialize else None
+        _RUNNERS.add(self)
         self._postgres = engine.dialect.name == "postgresql"
         self._autocommit_writes = read_engine is not engine
+
+    def _after_fork(self) -> None:
+        # The child must not use the parent's sockets: forget the pooled connections without
+        # closing them (closing would end the parent's sessions too).
+        self.engine.dispose(close=False)
+        if self.read_engine is not self.engine:
+            self.read_engine.dispose(close=False)
+        if self._lock is not None:
+            self._lock = threading.RLock()
 
     def dispose(self) -> None:
         """Close the pooled connections (they are reopened on demand)."""
@@ -285,6 +297,18 @@ class TransactionRunner:
             except DBAPIError as exc:
                 raise _CommitFailed(exc) from exc
             return result
+
+
+_RUNNERS: weakref.WeakSet[TransactionRunner] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for runner in list(_RUNNERS):
+        runner._after_fork()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def connection_error(url: URL, exc: OperationalError) -> StorageInternalError:

@@ -35,7 +35,9 @@ from __future__ import annotations
 import copy
 import datetime
 import json
+import os
 import threading
+import weakref
 from typing import Any, Callable, Container, Sequence
 
 import sqlalchemy as sa
@@ -76,6 +78,19 @@ from albacore.storages._rdb._writes import (
 )
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
+
+# Every storage of this process, to renew their locks in a forked child (a lock held by
+# another thread at fork time would stay held forever there).
+_STORAGES: weakref.WeakSet[RDBStorage] = weakref.WeakSet()
+
+
+def _renew_locks_after_fork() -> None:
+    for storage in list(_STORAGES):
+        storage._lock = threading.RLock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_renew_locks_after_fork)
 
 _UNFINISHED = frozenset((TrialState.RUNNING, TrialState.WAITING))
 _BY_STATE = (
@@ -152,6 +167,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         engine, read_engine = _engine.create_engines(self._url, self.engine_kwargs)
         self._runner = _engine.TransactionRunner(engine, read_engine, serialize=_engine.is_memory_sqlite(self._url))
         self._lock = threading.RLock()
+        _STORAGES.add(self)
         self._studies: dict[int, StudyTrials] = {}
         self._finished: dict[int, FrozenTrial] = {}
         self._known_study_ids: set[int] = set()
