@@ -35,7 +35,7 @@ class PyTorchLightningPruningCallback(pl.Callback):
     attributes ``"ddp_pl:pruned"`` / ``"ddp_pl:epoch"``. Call :meth:`check_pruned` after
     ``fit`` to raise ``TrialPruned``. With ``strategy="ddp_spawn"`` training runs in child
     processes, so the study needs a storage they share (RDB or journal) for the decision to
-    reach the parent.
+    reach the parent (``ddp_fork`` likewise).
 
     Args:
         trial: The trial being evaluated.

@@ -89,3 +89,26 @@ def test_ddp_stops_every_rank_and_check_pruned_raises(tmp_path) -> None:
     assert rank0["system_attrs"]["ddp_pl:epoch"] == 1
     for rank in (rank0, rank1):
         assert "pruned at epoch 1" in rank["pruned_message"]
+
+
+def test_forked_ddp_decision_reaches_the_parent_through_the_storage(tmp_path) -> None:
+    # With ddp_fork / ddp_spawn the ranks are child processes: the parent learns of the pruning
+    # decision from the trial's system attributes in a storage every process shares.
+    study = albacore.create_study(storage=f"sqlite:///{tmp_path / 'ddp.db'}", pruner=_PruneFrom(1))
+    trial = study.ask()
+    callback = PyTorchLightningPruningCallback(trial, "val_loss")
+    pl.seed_everything(0, verbose=False)
+    trainer([callback], max_epochs=8, strategy="ddp_fork", devices=2).fit(TinyRegressor(), *loaders())
+    with pytest.raises(albacore.TrialPruned, match="pruned at epoch 1"):
+        callback.check_pruned()
+    frozen = study.get_trials(deepcopy=False)[0]
+    assert sorted(frozen.intermediate_values) == [0, 1]
+    assert frozen.system_attrs["ddp_pl:pruned"] is True
+
+
+class _PruneFrom(albacore.pruners.BasePruner):
+    def __init__(self, step: int) -> None:
+        self.step = step
+
+    def prune(self, study, trial) -> bool:
+        return trial.last_step is not None and trial.last_step >= self.step
