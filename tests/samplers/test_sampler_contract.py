@@ -28,13 +28,6 @@ from albacore.samplers import (
 from albacore.testing.samplers import CONDITIONAL_SPACE, ENQUEUED_PARAMS, SEARCH_SPACE, SamplerContract
 
 
-_STUDY_KEY_BUG = (
-    "known bug, reported to the TPE sampler's owner: its per-study cache is keyed by "
-    "(study_name, study._study_id), which two in-memory storages share, so a sampler reused "
-    "for a new study with the same name decides from the previous study's trials"
-)
-
-
 def _known_failure(test_name: str, reason: str) -> Any:
     """A strict xfail of one kit clause for one sampler (the kit's function itself stays unmarked)."""
     clause = getattr(SamplerContract, test_name)
@@ -68,20 +61,12 @@ class TestRandomSampler(SamplerContract):
 
 
 class TestTPESampler(SamplerContract):
-    test_reused_sampler_keeps_studies_apart = _known_failure(
-        "test_reused_sampler_keeps_studies_apart", _STUDY_KEY_BUG
-    )
-
     @pytest.fixture
     def sampler_factory(self):
         return lambda seed=None: TPESampler(seed=seed, n_startup_trials=5)
 
 
 class TestTPESamplerMultivariateGroup(SamplerContract):
-    test_reused_sampler_keeps_studies_apart = _known_failure(
-        "test_reused_sampler_keeps_studies_apart", _STUDY_KEY_BUG
-    )
-
     @pytest.fixture
     def sampler_factory(self):
         return lambda seed=None: TPESampler(seed=seed, n_startup_trials=5, multivariate=True, group=True)
@@ -122,10 +107,6 @@ class TestNSGAIIISampler(SamplerContract):
 
 
 class TestPartialFixedSampler(SamplerContract):
-    test_reused_sampler_keeps_studies_apart = _known_failure(
-        "test_reused_sampler_keeps_studies_apart", _STUDY_KEY_BUG
-    )
-
     @pytest.fixture
     def sampler_factory(self):
         return lambda seed=None: PartialFixedSampler({"units": 8}, TPESampler(seed=seed, n_startup_trials=5))

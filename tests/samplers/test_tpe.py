@@ -248,7 +248,7 @@ def test_custom_gamma_weights_and_categorical_distance_are_used() -> None:
 
 
 def test_parameters_whose_range_changes_use_only_compatible_history() -> None:
-    study = albacore.create_study(sampler=TPESampler(seed=0, n_startup_trials=3))
+    study = albacore.create_study(sampler=TPESampler(seed=0, n_startup_trials=3, warn_independent_sampling=False))
     study.optimize(lambda t: t.suggest_float("x", 0.0, 1.0), n_trials=10)
     study.optimize(lambda t: t.suggest_float("x", 10.0, 11.0, log=True), n_trials=5)
     study.optimize(lambda t: float(t.suggest_int("x", 5, 7)), n_trials=5)

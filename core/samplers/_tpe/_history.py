@@ -55,6 +55,11 @@ class History:
 
     def __init__(self, n_objectives: int) -> None:
         self.lock = threading.Lock()
+        self._reset(n_objectives)
+
+    def _reset(self, n_objectives: int) -> None:
+        self._n_objectives = n_objectives
+        self._starts: dict[int, object] = {}
         self.n = 0
         self.row_of: dict[int, int] = {}
         self._numbers = _Growable(None, -1, int)
@@ -75,6 +80,8 @@ class History:
         finished = study.get_trials(deepcopy=False, states=_FINISHED)
         running = study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
         with self.lock:
+            if self._belongs_elsewhere(finished):
+                self._reset(self._n_objectives)
             # Finished trials stay finished, so the cache misses exactly len(finished) - n of
             # them; they are almost always the newest, so look from the end.
             missing = len(finished) - self.n
@@ -86,12 +93,26 @@ class History:
                     missing -= 1
         return running
 
+    def _belongs_elsewhere(self, finished: list[FrozenTrial]) -> bool:
+        """Whether the cache was filled from another study that shares the cache key.
+
+        Two in-memory storages can hold studies with the same name and id; a finished trial
+        of this study whose start time differs from the cached one exposes the mix-up.
+        """
+        if len(finished) < self.n:
+            return True
+        if not finished:
+            return False
+        first = finished[0]
+        return self._starts.get(first.number, first.datetime_start) != first.datetime_start
+
     def _add(self, trial: FrozenTrial) -> None:
         row = self.n
         self.n += 1
         for column in (self._numbers, self._states, self._values, self._last_step, self._violation):
             column.ensure(self.n)
         self.row_of[trial.number] = row
+        self._starts[trial.number] = trial.datetime_start
         self._numbers.data[row] = trial.number
         if trial.state == TrialState.COMPLETE:
             self._states.data[row] = COMPLETE

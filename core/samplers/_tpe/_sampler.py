@@ -210,8 +210,8 @@ class TPESampler(BaseSampler):
             self._warned.add(param_name)
             warn(
                 f"TPESampler: parameter {param_name!r} is sampled on its own, outside the jointly "
-                f"modelled parameters (it is not in every trial); consider group=True for "
-                f"conditional search spaces"
+                f"modelled parameters (some trials lack it or used another distribution); "
+                f"consider group=True for conditional search spaces"
             )
         return self._sample(study, context, {param_name: param_distribution}, "neighbor")[param_name]
 
@@ -230,8 +230,9 @@ class TPESampler(BaseSampler):
     def _context(self, study: Study, trial: FrozenTrial) -> _Context:
         """The history behind ``trial``'s decisions, read once per trial and thread."""
         key = (study.study_name, study._study_id)
+        trial_key = (trial.number, trial.datetime_start)
         cached = getattr(self._local, "context", None)
-        if cached is not None and cached[0] == key and cached[1] == trial.number:
+        if cached is not None and cached[0] == key and cached[1] == trial_key:
             return cached[2]
         with self._lock:
             history = self._histories.get(key)
@@ -240,7 +241,7 @@ class TPESampler(BaseSampler):
         running = history.update(study)
         running = [t for t in running if t.number != trial.number] if self._constant_liar else []
         context = _Context(history.snapshot(), running)
-        self._local.context = (key, trial.number, context)
+        self._local.context = (key, trial_key, context)
         return context
 
     def _sample(
