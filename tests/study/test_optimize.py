@@ -8,6 +8,9 @@ import logging
 import math
 import os
 import re
+import signal
+import subprocess
+import sys
 import threading
 import time
 from typing import Any
@@ -223,6 +226,41 @@ def test_timeout_stops_starting_new_trials(n_jobs: int) -> None:
     # No trial started well after the deadline (slack for thread scheduling on a busy machine;
     # without the timeout the loop would go on for ever).
     assert max(t.datetime_start for t in trials) <= start + datetime.timedelta(seconds=1.2)
+
+
+_CTRL_C_SCRIPT = """
+import sys, time
+import albacore
+albacore.logging.set_verbosity(albacore.logging.WARNING)
+study = albacore.create_study(storage=sys.argv[1], study_name="ctrl-c")
+
+def objective(trial):
+    x = trial.suggest_float("x", 0, 1)
+    if trial.number == 2:
+        print("running trial 2", flush=True)
+        time.sleep(60)
+    return x
+
+study.optimize(objective, n_trials=10)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT to a child process")
+def test_ctrl_c_marks_the_running_trial_fail(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'ctrl_c.db'}"
+    child = subprocess.Popen(
+        [sys.executable, "-c", _CTRL_C_SCRIPT, url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout.readline().strip() == "running trial 2"
+        child.send_signal(signal.SIGINT)
+        _, err = child.communicate(timeout=60)
+    finally:
+        child.kill()
+    assert child.returncode != 0 and "KeyboardInterrupt" in err
+    study = albacore.load_study(study_name="ctrl-c", storage=url)
+    assert [t.state for t in study.trials] == [TrialState.COMPLETE, TrialState.COMPLETE, TrialState.FAIL]
 
 
 def test_timeout_with_n_trials_stops_at_whichever_comes_first() -> None:
