@@ -21,7 +21,7 @@ EXAMPLES = pathlib.Path(__file__).resolve().parents[2] / "examples"
 RUNS = {
     "lightgbm_pruning.py": (["--n-trials", "3"], "trials: 3"),
     "lightgbm_tuner.py": (["--time-budget", "1"], "validation accuracy:"),
-    "xgboost_pruning.py": (["--n-trials", "3"], "trials: 3"),
+    "xgboost_pruning.py": (["--n-trials", "3", "--rounds", "20"], "trials: 3"),
     "sklearn_search.py": (["--n-trials", "3"], "test accuracy:"),
     "pytorch_loop.py": (["--n-trials", "2", "--epochs", "2"], "trials: 2"),
     "pytorch_lightning_pruning.py": (["--n-trials", "2", "--epochs", "2"], "trials: 2"),
