@@ -222,6 +222,11 @@ def test_should_prune_asks_the_pruner(is_pruning: bool) -> None:
     assert trial.should_prune() is is_pruning
 
 
+def test_deterministic_pruner_needs_a_bool() -> None:
+    with pytest.raises(TypeError, match=r"DeterministicPruner: is_pruning must be a bool, got is_pruning=1"):
+        DeterministicPruner(1)  # type: ignore[arg-type]
+
+
 def test_pruner_sees_a_snapshot_with_the_reported_values() -> None:
     seen: list[dict[int, float]] = []
 
