@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import albacore
-from albacore.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
+from albacore.distributions import FloatDistribution
 from albacore.samplers import RandomSampler, TPESampler
 from albacore.trial import TrialState, create_trial
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import albacore
 from albacore._study_types import StudyDirection
 from albacore.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
+from albacore.samplers._tpe._history import History
 from albacore.samplers._tpe._parzen import ParzenEstimator
 from albacore.samplers._tpe._space import SpaceCodec
 from albacore.samplers._tpe._split import greedy_hypervolume_subset, split_below
-from albacore.samplers._tpe._history import History
-import albacore
 
 
 @pytest.mark.parametrize("bandwidth", ["scott", "neighbor"])

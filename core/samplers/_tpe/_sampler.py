@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
 
+from albacore._moo import to_minimization
 from albacore._rng import SeededRNG
 from albacore._warnings import warn
 from albacore.distributions import BaseDistribution
@@ -19,7 +20,6 @@ from albacore.samplers._tpe._history import History, Snapshot, compatible
 from albacore.samplers._tpe._parzen import ParzenEstimator
 from albacore.samplers._tpe._space import SpaceCodec
 from albacore.samplers._tpe._split import hypervolume_weights, split_below
-from albacore._moo import to_minimization
 from albacore.trial._constraints import CONSTRAINTS_KEY, constraints_from_sequence
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
@@ -48,6 +48,7 @@ class _Context:
     def __init__(self, snapshot: Snapshot, running: list[FrozenTrial]) -> None:
         self.snapshot = snapshot
         self.running = running
+        self.splits: dict[bytes, np.ndarray] = {}  # rows considered -> good mask
 
 
 class TPESampler(BaseSampler):
@@ -254,7 +255,10 @@ class TPESampler(BaseSampler):
         # Split among the trials that have these parameters, so conditional parameters are
         # modelled from the best trials of their own branch.
         rows = np.flatnonzero(has_all)
-        below = split_below(snapshot, study.directions, int(self._gamma(len(rows))), rows)
+        below = context.splits.get(rows.tobytes())
+        if below is None:
+            below = split_below(snapshot, study.directions, int(self._gamma(len(rows))), rows)
+            context.splits[rows.tobytes()] = below
         by_number = np.argsort(snapshot.numbers, kind="stable")
         below_rows = by_number[(has_all & below)[by_number]]
         above_rows = by_number[(has_all & ~below)[by_number]]

@@ -17,7 +17,7 @@ import numpy as np
 
 from albacore._moo import non_domination_ranks, to_minimization
 from albacore._study_types import StudyDirection
-from albacore.hypervolume._compute import exclusive_hypervolume
+from albacore.hypervolume._compute import exclusive_hypervolume, hypervolume_contributions
 from albacore.samplers._tpe._history import COMPLETE, PRUNED, Snapshot
 
 
@@ -110,8 +110,6 @@ def hypervolume_weights(points: np.ndarray) -> np.ndarray:
     """Weights of good multi-objective points, larger for bigger hypervolume contributions."""
     if len(points) <= 1:
         return np.ones(len(points))
-    from albacore.hypervolume._compute import hypervolume_contributions
-
     contrib = hypervolume_contributions(points, reference_point(points))
     top = contrib.max()
     if top <= 0:
