@@ -19,6 +19,7 @@ Usage:
     nice -n 10 python benchmarks/pruning.py            # 100 trials x 30 epochs x 5 seeds
     python benchmarks/pruning.py --quick               # 30 trials x 2 seeds, a smoke run
     python benchmarks/pruning.py --sampler random      # the pruners alone, without TPE
+    python benchmarks/pruning.py --replay --trials 60  # same configurations through both pruners
 
 The latest full run is committed in benchmarks/results/pruning.txt.
 """
@@ -113,6 +114,46 @@ def run_one(lib: str, pruner_name: str, seed: int, args: argparse.Namespace, dat
     return {"epochs": counter[0], "wall": wall, "best": study.best_value}
 
 
+def replay(args: argparse.Namespace, data: tuple) -> list[str]:
+    """The same configurations, in the same order, through both libraries' pruners.
+
+    With the sampler taken out (every trial is enqueued), this shows whether the pruners
+    themselves decide alike on this task.
+    """
+    import optuna
+
+    rng = np.random.default_rng(12345)
+    configs = [
+        {
+            "loss": str(rng.choice(["hinge", "log_loss", "modified_huber"])),
+            "penalty": str(rng.choice(["l2", "l1"])),
+            "alpha": float(10 ** rng.uniform(-6, -1)),
+            "learning_rate": str(rng.choice(["constant", "invscaling", "adaptive"])),
+            "eta0": float(10 ** rng.uniform(-4, 0)),
+        }
+        for _ in range(args.trials)
+    ]
+    lines = [
+        f"replay: {args.trials} fixed configurations enqueued in both libraries (no sampler decisions)",
+        f"{'pruner':<24} {'albacore epochs':>15} {'optuna epochs':>14} {'same stop epoch':>16}",
+    ]
+    for name in PRUNERS[1:]:
+        stops = {}
+        for lib in (albacore, optuna):
+            study = lib.create_study(direction="maximize", pruner=getattr(lib.pruners, name)(), study_name="replay")
+            for config in configs:
+                study.enqueue_trial(config)
+            counter = [0]
+            study.optimize(make_objective(data, args.epochs, lib.TrialPruned, counter), n_trials=len(configs))
+            stops[lib.__name__] = [t.last_step for t in study.trials]
+        same = sum(a == o for a, o in zip(stops["albacore"], stops["optuna"]))
+        lines.append(
+            f"{name:<24} {sum(stops['albacore']):>15} {sum(stops['optuna']):>14} {same:>10}/{len(configs)}"
+        )
+    lines.append("(Hyperband assigns trials to brackets with a different hash in each library.)")
+    return lines
+
+
 def summarize(results: dict, args: argparse.Namespace) -> list[str]:
     lines = []
     header = (
@@ -182,6 +223,7 @@ def main() -> None:
         "--sampler", choices=("tpe", "random"), default="tpe",
         help="random isolates the pruners: both libraries then draw from the same distribution",
     )
+    parser.add_argument("--replay", action="store_true", help="only the fixed-configuration replay")
     args = parser.parse_args()
     if args.quick:
         args.trials, args.seeds = 30, 2
@@ -194,6 +236,9 @@ def main() -> None:
     warnings.filterwarnings("ignore")
     use_tpe = args.sampler == "tpe" and hasattr(albacore.samplers, "TPESampler")
     data = load_data()
+    if args.replay:
+        print("\n".join(replay(args, data)))
+        return
     results: dict = {}
     for seed in range(args.seeds):
         for name in PRUNERS:
