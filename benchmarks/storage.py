@@ -46,7 +46,11 @@ LIBS = ("albacore", "optuna")
 
 
 def _quiet() -> None:
+    import warnings
+
     import optuna
+
+    warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
 
     albacore.logging.set_verbosity(albacore.logging.WARNING)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -270,21 +274,29 @@ def _in_memory(lib: str, n: int) -> float:
     return rate
 
 
-def _run_kind(kind: str, n: int, m: int) -> list[tuple]:
-    """Rows (kind, n, workers, albacore t/s, optuna t/s, lost albacore, lost optuna)."""
+def _run_kind(kind: str, sizes: list[int], m: int) -> list[tuple]:
+    """Rows (kind, n, workers, albacore t/s, optuna t/s, lost albacore, lost optuna).
+
+    One library's sizes run back to back, so that a change of the machine's load between
+    runs does not pass for a slowdown from one size to the next.
+    """
     if kind == "in-memory":
-        return [(kind, n, 1, _in_memory("albacore", n), _in_memory("optuna", n), 0, 0)]
-    rates: dict[tuple[str, int], float] = {}
-    lost: dict[str, int] = {}
+        return [(kind, n, 1, _in_memory("albacore", n), _in_memory("optuna", n), 0, 0) for n in sizes]
+    rates: dict[tuple[str, int, int], float] = {}
+    lost: dict[tuple[str, int], int] = {}
     for lib in LIBS:
-        with _location(kind) as where:
-            name = f"bench-{lib}"
-            _prefill(lib, kind, where, name, n - 2 * m)
-            for workers in (1, 4):
-                rates[(lib, workers)] = _timed(lib, kind, where, name, m, workers, trivial)
-            lost[lib] = _lost(lib, kind, where, name, n)
-    return [(kind, n, w, rates[("albacore", w)], rates[("optuna", w)], lost["albacore"], lost["optuna"])
-            for w in (1, 4)]
+        for n in sizes:
+            with _location(kind) as where:
+                name = f"bench-{lib}"
+                _prefill(lib, kind, where, name, n - 2 * m)
+                for workers in (1, 4):
+                    rates[(lib, n, workers)] = _timed(lib, kind, where, name, m, workers, trivial)
+                lost[(lib, n)] = _lost(lib, kind, where, name, n)
+    return [
+        (kind, n, w, rates[("albacore", n, w)], rates[("optuna", n, w)], lost[("albacore", n)], lost[("optuna", n)])
+        for n in sizes
+        for w in (1, 4)
+    ]
 
 
 def _scaling(m: int) -> list[tuple[str, int, float, float]]:
@@ -323,10 +335,9 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     for kind in kinds:
-        for n in args.sizes:
-            for row in _run_kind(kind, n, args.measure):
-                k, size, workers, a, o, la, lo = row
-                print(f"{k:<14}{size:>7}{workers:>9}{a:>11.1f}{o:>9.1f}{a / o:>8.1f}{f'{la}/{lo}':>10}", flush=True)
+        for row in _run_kind(kind, args.sizes, args.measure):
+            k, size, workers, a, o, la, lo = row
+            print(f"{k:<14}{size:>7}{workers:>9}{a:>11.1f}{o:>9.1f}{a / o:>8.1f}{f'{la}/{lo}':>10}", flush=True)
     if "postgresql" in kinds:
         print(f"\nScaling on PostgreSQL, objective sleeps 50 ms, {args.scaling_trials} trials per setting")
         print(f"{'library':<10}{'1 worker':>10}{'4 workers':>11}{'speedup':>9}{'lost':>6}")
