@@ -71,6 +71,7 @@ class History:
         self._dist_ids: dict[str, _Growable] = {}
         self.dists: dict[str, list[BaseDistribution]] = {}
         self.latest: dict[str, BaseDistribution] = {}
+        self._latest_number: dict[str, int] = {}
         self.intersection: dict[str, BaseDistribution] | None = None
         self.param_sets: set[frozenset[str]] = set()
 
@@ -130,7 +131,9 @@ class History:
             self._violation.data[row] = sum(max(v, 0.0) for v in violations)
         for name, dist in trial.distributions.items():
             self._set_param(row, name, dist, dist.to_internal_repr(trial.params[name]))
-            self.latest[name] = dist
+            if self._latest_number.get(name, -1) < trial.number:  # rows may arrive out of order
+                self.latest[name] = dist
+                self._latest_number[name] = trial.number
         dists = trial.distributions
         if self.intersection is None:
             self.intersection = dict(dists)
