@@ -8,9 +8,10 @@ record is replayed), and on which worker won a compare-and-set on a WAITING tria
 writer learns the outcome of its own record by replaying the log up to it.
 
 A read replays the records appended since the last read (one cheap check when nothing
-changed), then answers from memory. Every ``snapshot_interval`` records, the process that
-wrote the record at that position saves a snapshot of the state, so opening a long log
-loads the snapshot and replays only what follows it.
+changed), then answers from memory. At fixed positions of the log (every
+``snapshot_interval`` records, spaced wider as the log grows), the process that wrote the
+record at that position saves a snapshot of the state, so opening a long log loads the
+snapshot and replays only what follows it.
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
             RUNNING trial FAIL; defaults to twice ``heartbeat_interval``.
         heartbeat_stale_trial_callback: ``callback(study, trial)`` run on each such trial,
             e.g. :class:`~albacore.storages.RetryHeartbeatStaleTrialCallback`.
-        snapshot_interval: Save a snapshot of the state every this many log records.
+        snapshot_interval: Log records between two snapshots of the state, at first; the
+            spacing doubles as the log grows, keeping snapshot cost proportional to the log.
 
     Raises:
         TypeError: If ``backend`` is not a BaseJournalBackend.
@@ -152,11 +154,23 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
             if own:
                 if record["op"] != "heartbeat":  # nobody waits for a heartbeat's outcome
                     self._results[record["seq"]] = outcome
-                if self._n_replayed % self._snapshot_interval == 0:
+                if self._is_snapshot_point(self._n_replayed):
                     self._snapshot_due = True
         if self._snapshot_due:
             self._snapshot_due = False
             self._backend.save_snapshot(self._n_replayed, self._state.to_snapshot())
+
+    def _is_snapshot_point(self, n_records: int) -> bool:
+        """Whether the writer of record number ``n_records - 1`` saves a snapshot.
+
+        Every ``snapshot_interval`` records at first; the spacing doubles each time the log
+        doubles past eight intervals, so the bytes spent on snapshots stay proportional to
+        the log while a reader replays at most about an eighth of it.
+        """
+        step = self._snapshot_interval
+        while n_records >= 8 * step:
+            step *= 2
+        return n_records % step == 0
 
     def _write(self, op: str, **fields: Any) -> Any:
         """Append one record, replay up to it and return (or raise) its outcome."""
