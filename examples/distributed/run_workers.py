@@ -28,7 +28,7 @@ from albacore.trial import TrialState
 
 
 def objective(trial: albacore.Trial) -> float:
-    """A CPU-bound toy objective (a few hundred milliseconds of pure Python)."""
+    """A CPU-bound toy objective: a quadratic bowl plus some pure-Python busy work."""
     x = trial.suggest_float("x", -5.0, 5.0)
     y = trial.suggest_float("y", -5.0, 5.0)
     noise = sum(math.sin(i * x) * math.cos(i * y) for i in range(200_000)) * 1e-7
