@@ -276,3 +276,18 @@ def test_writer_killed_at_a_random_point_never_breaks_the_journal(tmp_path) -> N
     assert trials[-1].values == [2.0] and len(trials) >= 21
     assert all(t.state in (TrialState.COMPLETE, TrialState.RUNNING) for t in trials)
     assert sum(t.state == TrialState.RUNNING for t in trials) <= 1  # at most the one cut short
+
+
+def test_public_names() -> None:
+    import albacore.storages
+
+    assert albacore.storages.JournalStorage is JournalStorage
+    assert albacore.storages.JournalFileBackend is JournalFileBackend
+    assert albacore.storages.JournalRedisBackend is JournalRedisBackend
+    assert {"JournalStorage", "JournalFileBackend", "JournalRedisBackend"} <= set(albacore.storages.__all__)
+
+
+def test_redis_url_is_a_journal_storage(redis_url) -> None:
+    storage = get_storage(redis_url)
+    assert isinstance(storage, JournalStorage)
+    assert isinstance(storage._backend, JournalRedisBackend)
