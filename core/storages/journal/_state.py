@@ -17,7 +17,7 @@ from albacore.storages._in_memory import InMemoryStorage
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2
 _CACHE_LIMIT = 4096
 
 # Distributions are immutable value objects and a study uses few of them: both directions
@@ -108,6 +108,7 @@ class ReplayState(InMemoryStorage):
         super().__init__()
         self.heartbeats: dict[int, float] = {}
         self.last_seq: dict[str, int] = {}
+        self._finished_text: dict[int, str] = {}
         self._ops: dict[str, Callable[[dict[str, Any]], Any]] = {
             "create_study": self._op_create_study,
             "delete_study": lambda r: self.delete_study(r["study_id"]),
@@ -172,8 +173,23 @@ class ReplayState(InMemoryStorage):
             self.heartbeats[trial_id] = record["time"]
 
     # --- snapshots -----------------------------------------------------------------------------
+    def _trial_text(self, trial: FrozenTrial) -> str:
+        """The JSON text of ``trial``, memoized once it has finished (it never changes again)."""
+        text = self._finished_text.get(trial._trial_id)
+        if text is None:
+            text = json.dumps(trial_to_json(trial), separators=(",", ":"))
+            if trial.state.is_finished():
+                self._finished_text[trial._trial_id] = text
+        return text
+
     def to_snapshot(self) -> bytes:
-        """Serialize the whole state as JSON."""
+        """Serialize the whole state as JSON.
+
+        Each trial is a JSON text of its own, which this state and every state loaded from
+        the snapshot keep for finished trials, so a later snapshot only serializes the
+        trials that finished since: its cost is a copy of the bytes, not a walk of every
+        trial.
+        """
         studies = []
         for study in self.get_all_studies():
             trials = self.get_all_trials(study._study_id, deepcopy=False)
@@ -184,7 +200,7 @@ class ReplayState(InMemoryStorage):
                     "directions": [int(d) for d in study.directions],
                     "user_attrs": study.user_attrs,
                     "system_attrs": study.system_attrs,
-                    "trials": [[t._trial_id, trial_to_json(t)] for t in trials],
+                    "trials": [[t._trial_id, self._trial_text(t)] for t in trials],
                 }
             )
         data = {
@@ -215,9 +231,12 @@ class ReplayState(InMemoryStorage):
                 state.set_study_user_attr(study_id, key, value)
             for key, value in study["system_attrs"].items():
                 state.set_study_system_attr(study_id, key, value)
-            for trial_id, trial in study["trials"]:
+            for trial_id, text in study["trials"]:
                 state._next_trial_id = trial_id
-                state.create_new_trial(study_id, trial_from_json(trial))
+                trial = trial_from_json(json.loads(text))
+                state.create_new_trial(study_id, trial)
+                if trial.state.is_finished():
+                    state._finished_text[trial_id] = text
         state._next_study_id = data["next_study_id"]
         state._next_trial_id = data["next_trial_id"]
         state.heartbeats = {int(k): float(v) for k, v in data["heartbeats"]}
