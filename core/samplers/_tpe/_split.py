@@ -90,14 +90,19 @@ def greedy_hypervolume_subset(points: np.ndarray, k: int) -> np.ndarray:
     ref = reference_point(points)
     unique, inverse = np.unique(points, axis=0, return_inverse=True)
     inverse = inverse.reshape(-1)
+    # Lazy greedy: a point's gain only shrinks as the selection grows (hypervolume is
+    # submodular), so stale gains are upper bounds and only the top one needs refreshing.
+    bounds = np.prod(ref - unique, axis=1)
+    fresh_at = np.zeros(len(unique), dtype=int)
     selected: list[int] = []
-    remaining = list(range(len(unique)))
     while len(selected) < min(k, len(unique)):
-        chosen_points = unique[selected]
-        gains = [exclusive_hypervolume(unique[i], chosen_points, ref) for i in remaining]
-        best = remaining[int(np.argmax(gains))]
-        selected.append(best)
-        remaining.remove(best)
+        best = int(np.argmax(bounds))
+        if fresh_at[best] == len(selected):
+            selected.append(best)
+            bounds[best] = -np.inf
+            continue
+        bounds[best] = exclusive_hypervolume(unique[best], unique[selected], ref)
+        fresh_at[best] = len(selected)
     # Map unique points back to rows; duplicates fill any remaining slots.
     rows = [int(np.flatnonzero(inverse == u)[0]) for u in selected]
     if len(rows) < k:
