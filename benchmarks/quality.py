@@ -176,7 +176,9 @@ def run_one(task: tuple[str, str, int, int]) -> tuple[str, str, int, Any, float]
 
 def _init_worker() -> None:
     try:
-        os.nice(10)
+        current = os.nice(0)
+        if current < 10:
+            os.nice(10 - current)  # niceness 10 in the workers, not more if already niced
     except OSError:
         pass
 
