@@ -10,7 +10,7 @@ from albacore.trial._frozen import FrozenTrial
 if TYPE_CHECKING:
     from albacore.study.study import Study
 
-__all__ = ["DeterministicPruner"]
+__all__ = ["DeterministicPruner", "StepPruner"]
 
 
 class DeterministicPruner(BasePruner):
@@ -41,3 +41,25 @@ class DeterministicPruner(BasePruner):
 
     def prune(self, study: Study, trial: FrozenTrial) -> bool:
         return self.is_pruning
+
+
+class StepPruner(BasePruner):
+    """Prunes a trial once it has reported a value at a step >= ``from_step``.
+
+    Gives tests a known pruning step without depending on other trials.
+
+    Args:
+        from_step: The first step at which ``prune`` answers True.
+
+    Raises:
+        ValueError: If ``from_step`` is not a non-negative int.
+    """
+
+    def __init__(self, from_step: int) -> None:
+        if isinstance(from_step, bool) or not isinstance(from_step, int) or from_step < 0:
+            raise ValueError(f"StepPruner: from_step must be a non-negative int, got from_step={from_step!r}")
+        self.from_step = from_step
+
+    def prune(self, study: Study, trial: FrozenTrial) -> bool:
+        last = trial.last_step
+        return last is not None and last >= self.from_step

@@ -176,13 +176,15 @@ def test_database_work_per_trial_does_not_grow_with_the_study(sqlite_url: str) -
     storage = RDBStorage(sqlite_url)
     study = albacore.create_study(storage=storage, sampler=albacore.samplers.RandomSampler(seed=1))
     study.optimize(_objective, n_trials=5)
-    early = _statements_per_trial(storage, study)
+    # The fewest statements over a few trials: a one-off (a new pooled connection) is not
+    # per-trial work.
+    early = min(_statements_per_trial(storage, study) for _ in range(3))
     study.add_trials([albacore.trial.create_trial(params={"x": 0.5}, distributions={"x": FloatDistribution(0, 1)},
                                                   value=0.5) for _ in range(200)])
     study.get_trials(deepcopy=False)  # read the bulk-added trials once
-    late = _statements_per_trial(storage, study)
-    assert late == early
-    assert len(study.trials) == 207
+    late = min(_statements_per_trial(storage, study) for _ in range(3))
+    assert late <= early
+    assert len(study.trials) == 211
 
 
 # --- heartbeats -----------------------------------------------------------------------------------

@@ -12,17 +12,9 @@ import torch.multiprocessing as mp
 
 import albacore
 from albacore.integrations.pytorch_distributed import TorchDistributedTrial
-from albacore.pruners import BasePruner
+from albacore.testing.pruners import StepPruner
 
 N_TRIALS = 3
-
-
-class PruneFromStep(BasePruner):
-    def __init__(self, step: int) -> None:
-        self.step = step
-
-    def prune(self, study: albacore.Study, trial: albacore.trial.FrozenTrial) -> bool:
-        return trial.last_step is not None and trial.last_step >= self.step
 
 
 def _objective(trial: albacore.Trial | None, log: list) -> float:
@@ -51,7 +43,7 @@ def _worker(rank: int, init_file: str, out_dir: str, prune_from: int) -> None:
     log: list = []
     result: dict = {"log": log}
     if rank == 0:
-        study = albacore.create_study(pruner=PruneFromStep(prune_from), sampler=albacore.samplers.RandomSampler(seed=0))
+        study = albacore.create_study(pruner=StepPruner(prune_from), sampler=albacore.samplers.RandomSampler(seed=0))
         study.optimize(lambda t: _objective(t, log), n_trials=N_TRIALS)
         result["trials"] = [
             {"state": t.state.name, "steps": sorted(t.intermediate_values), "params": t.params, "user_attrs": t.user_attrs}

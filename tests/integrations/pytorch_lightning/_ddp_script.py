@@ -17,21 +17,13 @@ from _lightning_models import TinyRegressor, loaders, trainer  # noqa: E402
 
 import albacore  # noqa: E402
 from albacore.integrations.pytorch_lightning import PyTorchLightningPruningCallback  # noqa: E402
-from albacore.pruners import BasePruner  # noqa: E402
-
-
-class PruneFromStep(BasePruner):
-    def __init__(self, step: int) -> None:
-        self.step = step
-
-    def prune(self, study, trial) -> bool:
-        return trial.last_step is not None and trial.last_step >= self.step
+from albacore.testing.pruners import StepPruner  # noqa: E402
 
 
 def main() -> None:
     out_dir, prune_from = sys.argv[1], int(sys.argv[2])
     albacore.logging.set_verbosity(albacore.logging.WARNING)
-    study = albacore.create_study(pruner=PruneFromStep(prune_from))
+    study = albacore.create_study(pruner=StepPruner(prune_from))
     trial = study.ask()
     pl.seed_everything(0, verbose=False)
     callback = PyTorchLightningPruningCallback(trial, monitor="val_loss")
