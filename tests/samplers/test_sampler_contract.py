@@ -28,18 +28,6 @@ from albacore.samplers import (
 from albacore.testing.samplers import CONDITIONAL_SPACE, ENQUEUED_PARAMS, SEARCH_SPACE, SamplerContract
 
 
-def _known_failure(test_name: str, reason: str) -> Any:
-    """A strict xfail of one kit clause for one sampler (the kit's function itself stays unmarked)."""
-    clause = getattr(SamplerContract, test_name)
-
-    @pytest.mark.xfail(strict=True, reason=reason)
-    def wrapper(self: SamplerContract, sampler_factory: Any) -> None:
-        clause(self, sampler_factory)
-
-    wrapper.__name__ = test_name
-    return wrapper
-
-
 def _grid() -> dict[str, list[Any]]:
     """A grid over the kit's space: the bounds, the enqueued values and a midpoint."""
     grid = {}
