@@ -8,6 +8,7 @@ import functools
 import hashlib
 import itertools
 import math
+import weakref
 from typing import TYPE_CHECKING, Any, Container
 
 from albacore.pruners._base import BasePruner
@@ -74,6 +75,7 @@ class HyperbandPruner(BasePruner):
         self._max_resource = max_resource
         self._reduction_factor = check_int(owner, "reduction_factor", reduction_factor, 2)
         self._bootstrap_count = check_int(owner, "bootstrap_count", bootstrap_count, 0)
+        self._views: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         if self._bootstrap_count > 0 and max_resource == "auto":
             raise ValueError(
                 f"{owner}: bootstrap_count > 0 needs an explicit max_resource, got "
@@ -100,7 +102,23 @@ class HyperbandPruner(BasePruner):
         brackets = self._brackets(study)
         if brackets is None:
             return study
-        return BracketStudy(study, brackets, brackets.of(study.study_name, trial.number))  # type: ignore[return-value]
+        bracket = brackets.of(study.study_name, trial.number)
+        # One view per (study, bracket) for the study's lifetime, so that samplers' caches,
+        # keyed by the study object they are given, survive from trial to trial.
+        views = self._views.setdefault(study, {})
+        view = views.get((brackets, bracket))
+        if view is None:
+            view = views[(brackets, bracket)] = BracketStudy(study, brackets, bracket)
+        return view  # type: ignore[return-value]
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_views"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._views = weakref.WeakKeyDictionary()
 
     def bracket_of(self, study: Study, trial_number: int) -> int | None:
         """The bracket of trial ``trial_number`` of ``study``; None until the brackets are known.
@@ -182,7 +200,9 @@ class BracketStudy:
     """
 
     def __init__(self, study: Study, brackets: _Brackets, bracket: int) -> None:
-        self._study = study
+        # A weak reference: the pruner keeps views in a WeakKeyDictionary keyed by the study,
+        # which a strong reference from the value would keep alive forever.
+        self._study_ref = weakref.ref(study)
         self._bracket_set = brackets
         self.bracket = bracket
         self._study_id = ("hyperband-bracket", bracket, study._study_id)
@@ -199,7 +219,16 @@ class BracketStudy:
         """Every trial of the bracket (deep copies)."""
         return self.get_trials()
 
+    @property
+    def _study(self) -> Study:
+        study = self._study_ref()
+        if study is None:
+            raise RuntimeError("the study of this Hyperband bracket view no longer exists")
+        return study
+
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name == "_study_ref":
+            raise AttributeError(name)
         return getattr(self._study, name)
 
     def __repr__(self) -> str:
