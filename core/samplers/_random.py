@@ -26,16 +26,16 @@ def sample_uniform(rng: np.random.Generator, distribution: BaseDistribution) -> 
 
     Steps are honoured: a value of a stepped distribution lies on its grid.
     """
-    if isinstance(distribution, CategoricalDistribution):
+    kind = _kind(distribution)
+    if kind is CategoricalDistribution:
         return distribution.choices[int(rng.integers(len(distribution.choices)))]
-    if isinstance(distribution, IntDistribution):
+    if kind is IntDistribution:
         if distribution.log:
             low, high = math.log(distribution.low - 0.5), math.log(distribution.high + 0.5)
             value = int(round(math.exp(rng.uniform(low, high))))
             return min(max(value, distribution.low), distribution.high)
         n_values = (distribution.high - distribution.low) // distribution.step + 1
         return distribution.low + int(rng.integers(n_values)) * distribution.step
-    assert isinstance(distribution, FloatDistribution)
     if distribution.log:
         value = math.exp(rng.uniform(math.log(distribution.low), math.log(distribution.high)))
     elif distribution.step is not None:
@@ -44,6 +44,20 @@ def sample_uniform(rng: np.random.Generator, distribution: BaseDistribution) -> 
     else:
         value = rng.uniform(distribution.low, distribution.high)
     return float(min(max(value, distribution.low), distribution.high))
+
+
+_KINDS = (FloatDistribution, IntDistribution, CategoricalDistribution)
+
+
+def _kind(distribution: BaseDistribution) -> type:
+    """The distribution's class among the three kinds (a cheap exact-type check first)."""
+    kind = type(distribution)
+    if kind in _KINDS:
+        return kind
+    for base in _KINDS:
+        if isinstance(distribution, base):
+            return base
+    raise TypeError(f"unsupported distribution {distribution!r}")
 
 
 class RandomSampler(BaseSampler):
