@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 METRIC_NAMES_KEY = "study:metric_names"
+_NO_HEARTBEAT = contextlib.nullcontext()
 
 
 class Study:
@@ -74,6 +75,8 @@ class Study:
             raise TypeError(f"sampler must be a BaseSampler, got sampler={self.sampler!r}")
         if not isinstance(self.pruner, BasePruner):
             raise TypeError(f"pruner must be a BasePruner, got pruner={self.pruner!r}")
+        # A storage's heartbeat settings are fixed when it is built, so this is decided once.
+        self._beats = is_heartbeat_enabled(self._storage)
         self._optimize_lock = threading.Lock()
         self._in_optimize = False
         self._stop_requested = False
@@ -316,6 +319,8 @@ class Study:
 
     def _heartbeat(self, trial: Trial) -> contextlib.AbstractContextManager:
         """Keep ``trial`` marked alive while its objective runs (storages with heartbeats)."""
+        if not self._beats:
+            return _NO_HEARTBEAT
         return HeartbeatContext(self._storage, trial._trial_id)
 
     def stop(self) -> None:
@@ -356,7 +361,7 @@ class Study:
         for name, dist in (fixed_distributions or {}).items():
             if not isinstance(dist, BaseDistribution):
                 raise TypeError(f"ask: fixed_distributions[{name!r}] must be a distribution, got {dist!r}")
-        if is_heartbeat_enabled(self._storage):
+        if self._beats:
             fail_stale_trials(self)
         trial_id = self._pop_waiting_trial_id()
         if trial_id is None:
@@ -368,7 +373,8 @@ class Study:
         except BaseException:
             self._storage.set_trial_state_values(trial_id, TrialState.FAIL)
             raise
-        start_heartbeat(self._storage, trial_id)  # until tell(); a no-op without heartbeats
+        if self._beats:
+            start_heartbeat(self._storage, trial_id)  # until tell()
         return trial
 
     def _pop_waiting_trial_id(self) -> int | None:
