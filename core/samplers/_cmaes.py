@@ -35,6 +35,7 @@ from albacore.distributions import (
 from albacore.logging import get_logger
 from albacore.samplers._base import BaseSampler
 from albacore.samplers._random import RandomSampler
+from albacore.samplers._transform import nearest_in_distribution
 from albacore.search_space import IntersectionSearchSpace
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
@@ -96,15 +97,7 @@ class _Encoder:
         t = self.low + np.clip(x, 0.0, 1.0) * self.ranges
         out: dict[str, Any] = {}
         for name, dist, value in zip(self.names, self.dists, t):
-            value = math.exp(value) if dist.log else float(value)
-            if isinstance(dist, IntDistribution):
-                k = round((value - dist.low) / dist.step)
-                out[name] = int(min(max(dist.low + k * dist.step, dist.low), dist.high))
-            elif dist.step is not None:
-                k = round((value - dist.low) / dist.step)
-                out[name] = float(min(max(dist.low + k * dist.step, dist.low), dist.high))
-            else:
-                out[name] = float(min(max(value, dist.low), dist.high))
+            out[name] = nearest_in_distribution(math.exp(value) if dist.log else float(value), dist)
         return out
 
 

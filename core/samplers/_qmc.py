@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import threading
 import warnings
 from typing import TYPE_CHECKING, Any
@@ -13,15 +12,13 @@ from albacore._rng import SeededRNG
 from albacore._warnings import warn
 from albacore.distributions import (
     BaseDistribution,
-    CategoricalDistribution,
-    FloatDistribution,
-    IntDistribution,
     distribution_to_json,
     json_to_distribution,
 )
 from albacore.logging import get_logger
 from albacore.samplers._base import BaseSampler
 from albacore.samplers._random import RandomSampler
+from albacore.samplers._transform import unit_to_external
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
@@ -34,34 +31,6 @@ SEARCH_SPACE_KEY = "qmc:search_space"
 SEED_KEY = "qmc:seed"
 INDEX_KEY = "qmc:index"
 _QMC_TYPES = ("sobol", "halton")
-
-
-def unit_to_external(u: float, distribution: BaseDistribution) -> Any:
-    """Map ``u`` in [0, 1) to an external value of ``distribution``.
-
-    Equal-width cells of the unit interval map to the values of discrete distributions, so
-    every value is equally likely; log distributions are spaced evenly in log scale.
-    """
-    u = min(max(float(u), 0.0), math.nextafter(1.0, 0.0))
-    if isinstance(distribution, CategoricalDistribution):
-        return distribution.choices[int(u * len(distribution.choices))]
-    if isinstance(distribution, IntDistribution):
-        if distribution.log:
-            low, high = math.log(distribution.low - 0.5), math.log(distribution.high + 0.5)
-            value = int(round(math.exp(low + u * (high - low))))
-            return min(max(value, distribution.low), distribution.high)
-        n_values = (distribution.high - distribution.low) // distribution.step + 1
-        return distribution.low + int(u * n_values) * distribution.step
-    assert isinstance(distribution, FloatDistribution)
-    low, high = distribution.low, distribution.high
-    if distribution.log:
-        value = math.exp(math.log(low) + u * (math.log(high) - math.log(low)))
-    elif distribution.step is not None:
-        n_values = int(round((high - low) / distribution.step)) + 1
-        value = low + int(u * n_values) * distribution.step
-    else:
-        value = low + u * (high - low)
-    return float(min(max(value, low), high))
 
 
 class QMCSampler(BaseSampler):

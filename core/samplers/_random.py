@@ -11,10 +11,10 @@ from albacore._rng import SeededRNG
 from albacore.distributions import (
     BaseDistribution,
     CategoricalDistribution,
-    FloatDistribution,
     IntDistribution,
 )
 from albacore.samplers._base import BaseSampler
+from albacore.samplers._transform import distribution_kind
 from albacore.trial._frozen import FrozenTrial
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ def sample_uniform(rng: np.random.Generator, distribution: BaseDistribution) -> 
 
     Steps are honoured: a value of a stepped distribution lies on its grid.
     """
-    kind = _kind(distribution)
+    kind = distribution_kind(distribution)
     if kind is CategoricalDistribution:
         return distribution.choices[int(rng.integers(len(distribution.choices)))]
     if kind is IntDistribution:
@@ -44,20 +44,6 @@ def sample_uniform(rng: np.random.Generator, distribution: BaseDistribution) -> 
     else:  # low + width * U[0, 1): a third of the cost of rng.uniform for one scalar
         value = distribution.low + (distribution.high - distribution.low) * rng.random()
     return float(min(max(value, distribution.low), distribution.high))
-
-
-_KINDS = (FloatDistribution, IntDistribution, CategoricalDistribution)
-
-
-def _kind(distribution: BaseDistribution) -> type:
-    """The distribution's class among the three kinds (a cheap exact-type check first)."""
-    kind = type(distribution)
-    if kind in _KINDS:
-        return kind
-    for base in _KINDS:
-        if isinstance(distribution, base):
-            return base
-    raise TypeError(f"unsupported distribution {distribution!r}")
 
 
 class RandomSampler(BaseSampler):

@@ -13,7 +13,7 @@ from albacore.distributions import BaseDistribution
 from albacore.exceptions import DuplicatedStudyError
 from albacore.storages._base import BaseStorage
 from albacore.trial._constraints import is_feasible
-from albacore.trial._frozen import FrozenTrial
+from albacore.trial._frozen import FrozenTrial, new_trial
 from albacore.trial._state import TrialState
 
 
@@ -149,19 +149,7 @@ class InMemoryStorage(BaseStorage):
             self._next_trial_id += 1
             number = len(record.trials)
             if template_trial is None:
-                trial = FrozenTrial(
-                    number=number,
-                    state=TrialState.RUNNING,
-                    value=None,
-                    datetime_start=datetime.datetime.now(),
-                    datetime_complete=None,
-                    params={},
-                    distributions={},
-                    user_attrs={},
-                    system_attrs={},
-                    intermediate_values={},
-                    trial_id=trial_id,
-                )
+                trial = new_trial(number, trial_id, datetime_start=datetime.datetime.now())
             else:
                 trial = copy.deepcopy(template_trial)
                 trial.number = number

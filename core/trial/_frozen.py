@@ -263,6 +263,29 @@ def _copy_attrs(attrs: dict[str, Any], memo: dict) -> dict[str, Any]:
     return {k: v if isinstance(v, _SCALARS) else copy.deepcopy(v, memo) for k, v in attrs.items()}
 
 
+def new_trial(
+    number: int,
+    trial_id: int,
+    state: TrialState = TrialState.RUNNING,
+    datetime_start: datetime.datetime | None = None,
+    datetime_complete: datetime.datetime | None = None,
+) -> FrozenTrial:
+    """A trial as a storage first creates it: no values, params, attributes or reports."""
+    return FrozenTrial(
+        number=number,
+        state=state,
+        value=None,
+        datetime_start=datetime_start,
+        datetime_complete=datetime_complete,
+        params={},
+        distributions={},
+        user_attrs={},
+        system_attrs={},
+        intermediate_values={},
+        trial_id=trial_id,
+    )
+
+
 def create_trial(
     *,
     state: TrialState = TrialState.COMPLETE,

@@ -179,7 +179,7 @@ def test_invalid_arguments_raise() -> None:
 
 def test_unit_interval_maps_to_every_value_evenly() -> None:
     from albacore.distributions import FloatDistribution, IntDistribution
-    from albacore.samplers._qmc import unit_to_external
+    from albacore.samplers._transform import unit_to_external
 
     int_dist = IntDistribution(1, 8, log=True)
     values = [unit_to_external(u, int_dist) for u in np.linspace(0, 1, 1001)]

@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from albacore.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution, IntDistribution
+from albacore.distributions import BaseDistribution, CategoricalDistribution
+from albacore.samplers._transform import nearest_in_distribution
 
 
 def is_numerical(distribution: BaseDistribution) -> bool:
@@ -39,17 +40,7 @@ def decode(x: float, distribution: BaseDistribution) -> Any:
     """Continuous encoding -> external value on the distribution's grid, within its bounds."""
     low, high = bounds(distribution)
     x = min(max(float(x), low), high)
-    if isinstance(distribution, FloatDistribution):
-        if distribution.log:
-            return float(min(max(math.exp(x), distribution.low), distribution.high))
-        if distribution.step is not None:
-            k = round((x - distribution.low) / distribution.step)
-            return float(min(distribution.low + k * distribution.step, distribution.high))
-        return float(x)
-    assert isinstance(distribution, IntDistribution)
-    value = math.exp(x) if distribution.log else x
-    k = int(round((value - distribution.low) / distribution.step))
-    return int(min(max(distribution.low + k * distribution.step, distribution.low), distribution.high))
+    return nearest_in_distribution(math.exp(x) if distribution.log else x, distribution)  # type: ignore[attr-defined]
 
 
 def bounds_array(distributions: list[BaseDistribution]) -> np.ndarray:

@@ -21,6 +21,7 @@ from albacore.distributions import (
     IntDistribution,
     distribution_to_json,
 )
+from albacore.samplers._transform import nearest_in_distribution
 
 CONTINUOUS, DISCRETE, CATEGORICAL = 0, 1, 2
 
@@ -119,15 +120,7 @@ class EncodedSpace:
                 out[name] = dist.to_external_repr(int(np.clip(round(x[i]), 0, self.n_grid[i] - 1)))
                 continue
             t = self.low[i] + float(np.clip(x[i], 0.0, 1.0)) * (self.high[i] - self.low[i])
-            value = math.exp(t) if dist.log else t
-            if isinstance(dist, IntDistribution):
-                k = round((value - dist.low) / dist.step)
-                out[name] = int(min(max(dist.low + k * dist.step, dist.low), dist.high))
-            elif dist.step is not None:
-                k = round((value - dist.low) / dist.step)
-                out[name] = float(min(max(dist.low + k * dist.step, dist.low), dist.high))
-            else:
-                out[name] = float(min(max(value, dist.low), dist.high))
+            out[name] = nearest_in_distribution(math.exp(t) if dist.log else t, dist)
         return out
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:

@@ -22,7 +22,7 @@ from albacore.storages._rdb._models import (
     trial_values,
     trials,
 )
-from albacore.trial._frozen import FrozenTrial
+from albacore.trial._frozen import FrozenTrial, new_trial
 from albacore.trial._state import TrialState
 
 # Bound on the ids of one IN (...) list (SQLite allows 32766 variables).
@@ -83,27 +83,11 @@ _CHILDREN = _union(lambda table: table.c.trial_id.in_(sa.bindparam("ids", expand
 _ONE_TRIAL = _union(lambda table: table.c.trial_id == sa.bindparam("trial_id"), True)
 
 
-def _new_trial(trial_id: int, number: int, state: int, start: Any, complete: Any) -> FrozenTrial:
-    return FrozenTrial(
-        number=number,
-        state=TrialState(state),
-        value=None,
-        datetime_start=start,
-        datetime_complete=complete,
-        params={},
-        distributions={},
-        user_attrs={},
-        system_attrs={},
-        intermediate_values={},
-        trial_id=trial_id,
-    )
-
-
 def _fill(built: dict[int, FrozenTrial], children: Iterable[Row]) -> None:
     values: dict[int, dict[int, float]] = {}
     for trial_id, kind, key, index, number, small, text, start, complete in children:
         if kind == _TRIAL:
-            built[trial_id] = _new_trial(trial_id, index, small, start, complete)
+            built[trial_id] = new_trial(index, trial_id, TrialState(small), start, complete)
             continue
         trial = built[trial_id]
         if kind == _PARAM:
@@ -127,7 +111,10 @@ def _fill(built: dict[int, FrozenTrial], children: Iterable[Row]) -> None:
 
 def load_trials(conn: Connection, rows: Sequence[Row]) -> list[FrozenTrial]:
     """Build FrozenTrials for trial rows (columns :data:`TRIAL_COLUMNS`), reading their children."""
-    built = {row[0]: _new_trial(*row) for row in rows}
+    built = {
+        trial_id: new_trial(number, trial_id, TrialState(state), start, complete)
+        for trial_id, number, state, start, complete in rows
+    }
     ids = list(built)
     for start in range(0, len(ids), CHUNK):
         _fill(built, conn.execute(_CHILDREN, {"ids": ids[start : start + CHUNK]}))

@@ -34,7 +34,7 @@ from albacore.storages._in_memory import generate_study_name
 from albacore.storages._resolve import register_url_scheme
 from albacore.storages.journal._base import BaseJournalBackend
 from albacore.storages.journal._state import ReplayState, dist_to_json, trial_to_json
-from albacore.trial._frozen import FrozenTrial
+from albacore.trial._frozen import FrozenTrial, new_trial
 from albacore.trial._state import TrialState
 
 _logger = get_logger(__name__)
@@ -246,19 +246,7 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
     # --- trials: writes ------------------------------------------------------------------------
     def create_new_trial(self, study_id: int, template_trial: FrozenTrial | None = None) -> int:
         if template_trial is None:
-            template_trial = FrozenTrial(
-                number=-1,
-                state=TrialState.RUNNING,
-                value=None,
-                datetime_start=datetime.datetime.now(),
-                datetime_complete=None,
-                params={},
-                distributions={},
-                user_attrs={},
-                system_attrs={},
-                intermediate_values={},
-                trial_id=-1,
-            )
+            template_trial = new_trial(-1, -1, datetime_start=datetime.datetime.now())
         data = trial_to_json(template_trial)
         self._json_value("create_new_trial", "template trial", "attrs", [data["user_attrs"], data["system_attrs"]])
         return self._write("create_trial", study_id=study_id, trial=data)
