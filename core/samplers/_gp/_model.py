@@ -114,7 +114,6 @@ class GaussianProcess:
 
     def posterior(self, x: Any) -> tuple[Any, Any]:
         """Mean and variance at ``x`` (a float64 tensor ``(..., d)``), differentiable."""
-        th = torch()
         kx = self._signal * _matern52(scaled_sq_dist(x, self._x, self._inv_ls2, self._cat))
         mean = kx @ self._alpha
         var = self._signal - ((kx @ self._k_inv) * kx).sum(-1)

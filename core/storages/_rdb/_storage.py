@@ -46,7 +46,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from albacore._study_types import FrozenStudy, StudyDirection
 from albacore.distributions import BaseDistribution, distribution_to_json
-from albacore.exceptions import DuplicatedStudyError, StorageInternalError, UpdateFinishedTrialError
+from albacore.exceptions import DuplicatedStudyError, UpdateFinishedTrialError
 from albacore.storages._base import BaseStorage
 from albacore.storages._heartbeat import BaseHeartbeat, StaleTrialCallback, validate_heartbeat_args
 from albacore.storages._in_memory import generate_study_name
