@@ -18,7 +18,7 @@ import albacore
 from albacore import logging as albacore_logging
 from albacore._imports import require
 from albacore._study_types import StudyDirection
-from albacore.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution, IntDistribution
+from albacore.distributions import BaseDistribution, FloatDistribution, IntDistribution
 from albacore.exceptions import TrialPruned
 from albacore.integrations._pruning import pruned_message
 from albacore.study import Study
