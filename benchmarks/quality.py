@@ -18,11 +18,16 @@ taking a seed and the problem), e.g. NSGA-II, CMA-ES or GP rows.
 Usage:
     nice -n 10 python benchmarks/quality.py                      # the default run
     python benchmarks/quality.py --samplers tpe,optuna-tpe --seeds 3 --trials 50 --problems sphere5
+
+While tuning a sampler, ``--optuna-cache FILE`` keeps Optuna's outcomes (a seeded Optuna run is
+deterministic and does not depend on albacore's code) in a JSON-lines file and reuses them, so
+only albacore's rows are re-run. Committed results come from runs without it.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -251,6 +256,25 @@ def report(results: dict, samplers: list[str], problems: list[Problem], seeds: l
                     out.append(f"  win {a} vs {b}: {_win_rate(hv[a], hv[b], larger_is_better=True):.2f}")
 
 
+def _cache_key(task: tuple[str, str, int, int]) -> str:
+    import optuna
+
+    return json.dumps([*task, optuna.__version__])
+
+
+def _load_cache(path: str | None) -> dict[str, tuple[Any, float]]:
+    """Optuna outcomes saved by earlier runs: key -> (outcome, optimize seconds)."""
+    if not path or not os.path.exists(path):
+        return {}
+    cache = {}
+    with open(path) as f:
+        for line in f:
+            if line.strip():
+                record = json.loads(line)
+                cache[record["key"]] = (record["outcome"], record["seconds"])
+    return cache
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     defaults = [name for name, spec in REGISTRY.items() if spec.default]
@@ -261,6 +285,8 @@ def main() -> None:
     parser.add_argument("--mo-trials", type=int, default=200, help="trials per multi-objective run")
     parser.add_argument("--jobs", type=int, default=2, help="worker processes (niced)")
     parser.add_argument("--no-multi-objective", action="store_true")
+    parser.add_argument("--optuna-cache", default=None, metavar="FILE",
+                        help="reuse and save Optuna outcomes in this JSON-lines file (for tuning runs only)")
     args = parser.parse_args()
 
     samplers = args.samplers.split(",")
@@ -283,15 +309,27 @@ def main() -> None:
     start = time.perf_counter()
     results: dict = {}
     seconds: dict[str, float] = {s: 0.0 for s in samplers}
+    cache = _load_cache(args.optuna_cache)
+    cached = [t for t in tasks if _cache_key(t) in cache]
+    for task in cached:
+        results[task[:3]], elapsed = cache[_cache_key(task)]
+        seconds[task[1]] += elapsed
+    to_run = [t for t in tasks if _cache_key(t) not in cache]
+    trials_of = {t[:3]: t[3] for t in to_run}
     with multiprocessing.get_context("fork").Pool(args.jobs, initializer=_init_worker) as pool:
-        for problem_name, sampler_name, seed, outcome, elapsed in pool.imap_unordered(run_one, tasks):
+        for problem_name, sampler_name, seed, outcome, elapsed in pool.imap_unordered(run_one, to_run):
             results[(problem_name, sampler_name, seed)] = outcome
             seconds[sampler_name] += elapsed
+            if args.optuna_cache and REGISTRY[sampler_name].framework == "optuna":
+                key = _cache_key((problem_name, sampler_name, seed, trials_of[(problem_name, sampler_name, seed)]))
+                with open(args.optuna_cache, "a") as f:
+                    f.write(json.dumps({"key": key, "outcome": float(outcome), "seconds": elapsed}) + "\n")
     import optuna
 
     out = [
         f"quality benchmark: {len(seeds)} seeds, {args.trials} trials (multi-objective: {args.mo_trials}); "
-        f"optuna {optuna.__version__}; wall time {time.perf_counter() - start:.0f} s",
+        f"optuna {optuna.__version__}; wall time {time.perf_counter() - start:.0f} s"
+        + (f"; {len(cached)} Optuna outcomes reused from {args.optuna_cache}" if cached else ""),
         "",
     ]
     mo_samplers = [s for s in samplers if REGISTRY[s].multi_objective]
