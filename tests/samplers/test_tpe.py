@@ -225,6 +225,26 @@ def test_independent_sampling_warns_once_per_parameter() -> None:
         quiet.optimize(objective, n_trials=12)
 
 
+def test_batched_ask_and_tell_across_the_startup_boundary_does_not_warn() -> None:
+    # Trials asked while the history was still short got no joint sample; when they suggest
+    # after the startup trials finished, x and y are jointly modelled parameters, not ones
+    # outside the joint space, so there is nothing to warn about.
+    study = albacore.create_study(sampler=TPESampler(seed=0, n_startup_trials=3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(4):
+            batch = [study.ask() for _ in range(4)]
+            for trial in batch:
+                study.tell(trial, trial.suggest_float("x", 0.0, 1.0) + trial.suggest_float("y", 0.0, 1.0))
+    assert len(study.trials) == 16
+    # A parameter that really is outside the joint space still warns in the same pattern.
+    with pytest.warns(UserWarning, match="'extra' is sampled on its own"):
+        batch = [study.ask() for _ in range(2)]
+        for trial in batch:
+            value = trial.suggest_float("x", 0.0, 1.0) + trial.suggest_float("extra", 0.0, 1.0)
+            study.tell(trial, value)
+
+
 def test_custom_gamma_weights_and_categorical_distance_are_used() -> None:
     seen = {"gamma": [], "weights": []}
 

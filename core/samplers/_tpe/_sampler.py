@@ -207,7 +207,12 @@ class TPESampler(BaseSampler):
         context = self._context(study, trial)
         if context.snapshot.n < self._n_startup_trials:
             return sample_uniform(self._rng.rng, param_distribution)
-        if self._warn_independent and self._is_multivariate(study) and param_name not in self._warned:
+        if (
+            self._warn_independent
+            and self._is_multivariate(study)
+            and param_name not in self._warned
+            and not self._jointly_modelled(study, trial, param_name, param_distribution)
+        ):
             self._warned.add(param_name)
             warn(
                 f"TPESampler: parameter {param_name!r} is sampled on its own, outside the jointly "
@@ -228,6 +233,18 @@ class TPESampler(BaseSampler):
         study.set_trial_system_attr(trial, CONSTRAINTS_KEY, constraints)
 
     # --- internals ---------------------------------------------------------------------------
+    def _jointly_modelled(
+        self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
+    ) -> bool:
+        """Whether ``param_name`` belongs to the joint space as the history stands now.
+
+        The joint space only shrinks as trials finish (it is empty before the first one), so
+        a parameter in it that still reaches ``sample_independent`` belongs to a trial asked
+        before the startup trials had finished (batched ask-and-tell), not to one outside
+        the joint space.
+        """
+        return self.infer_relative_search_space(study, trial).get(param_name) == param_distribution
+
     def _context(self, study: Study, trial: FrozenTrial) -> _Context:
         """The history behind ``trial``'s decisions, read once per trial and thread."""
         key = (study.study_name, study._study_id)
