@@ -9,6 +9,23 @@ generation, the ``tell`` of the first ``popsize`` finished trials of each genera
 and restarts (IPOP/BIPOP) are decided by the same ``should_stop`` test with a restart point
 drawn from a seed derived from the trials' values. A per-study cache makes the replay
 incremental, so a worker only tells the generations finished since its previous trial.
+
+How a generation is sampled (plain and separable CMA-ES; CMA-ES with margin samples as the
+``cmaes`` package does): from the second generation of a run on, one member evaluates the
+current mean itself, and the other members come in mirrored pairs ``m + sigma*y`` and
+``m - sigma*y`` (Brockhoff, Auger, Hansen, Teytaud, Tran: "Mirrored sampling and sequential
+selection for evolution strategies", PPSN 2010); every member is told to CMA-ES. Mirrored
+pairs remove part of the sampling noise from the mean update, and the told mean (a zero
+step) damps steps that do not beat it, so the step size shrinks faster and precise optima
+are reached within a few hundred trials. Against plain sampling (what Optuna does) this
+lowered the median regret on every problem of ``benchmarks/quality.py``'s continuous suite
+at 100, 300 and 1,000 trials, and on shifted and rotated variants of its problems
+(benchmarks/results/quality_cmaes.txt); x0 itself is not evaluated, so that a benchmark
+whose optimum is the centre of the box gains nothing from it. A member's
+role is recorded with its vector (``"role"``: ``"mean"``, ``"open"`` for the first of a
+pair, ``"close"`` with ``"pair"``, the number of the trial it mirrors), so workers fill a
+generation's slots from the storage: a mirror is drawn for the oldest unmirrored ``open``
+member, or a fresh vector when the mirror would leave the search space.
 """
 
 from __future__ import annotations
@@ -124,6 +141,10 @@ class CmaEsSampler(BaseSampler):
     warning. The optimizer is rebuilt from the trials in the storage, so several workers
     share one CMA-ES run and a reloaded study resumes where it stopped (see the module
     docstring). Single-objective studies only.
+
+    Unlike Optuna's sampler, each generation after the first evaluates the distribution's
+    mean and samples the rest in mirrored pairs (see the module docstring): on the
+    continuous benchmarks it reaches lower regret in the same number of trials.
 
     Args:
         x0: Initial mean, a mapping from parameter name to external value; defaults to the
@@ -263,18 +284,45 @@ class CmaEsSampler(BaseSampler):
             return {}
         encoder = _Encoder(search_space, self._with_margin)
         run = self._replay(study, encoder, trials)
+        running = study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
         seed = int(self._rng.rng.integers(2**31 - 1))
         with run.lock:
             run.optimizer.reseed_rng(seed)
-            asked = run.optimizer.ask()
-            generation, restart = run.generation, run.restart
-        x_eval, x_tell = asked if isinstance(asked, tuple) else (asked, asked)
+            stored = self._propose(run, encoder, [*trials, *running], trial.number)
+            generation = run.generation
         study.set_trial_system_attr(trial, GENERATION_KEY, generation)
-        stored: dict[str, Any] = {"space": encoder.key, "restart": restart, "x": [float(v) for v in x_tell]}
-        if x_eval is not x_tell:
-            stored["x_eval"] = [float(v) for v in x_eval]
         study.set_trial_system_attr(trial, X_KEY, stored)
-        return encoder.decode(x_eval)
+        return encoder.decode(np.asarray(stored.get("x_eval", stored["x"])))
+
+    def _propose(self, run: _Run, encoder: _Encoder, trials: list[FrozenTrial], number: int) -> dict[str, Any]:
+        """The vector of trial ``number``, to store: the mean, a mirror or a fresh draw (see the module docstring)."""
+        optimizer = run.optimizer
+        stored: dict[str, Any] = {"space": encoder.key, "restart": run.restart}
+        if self._with_margin and np.any(encoder.steps > 0):  # CMA-ES with margin samples as it does
+            x_eval, x_tell = optimizer.ask()
+            stored["x"] = [float(v) for v in x_tell]
+            stored["x_eval"] = [float(v) for v in x_eval]
+            return stored
+        roles = {
+            t.number: t.system_attrs[X_KEY] for t in trials
+            if t.number != number and t.system_attrs.get(GENERATION_KEY) == run.generation
+            and t.system_attrs.get(X_KEY, {}).get("space") == encoder.key
+        }
+        mean = optimizer.mean
+        if optimizer.generation > 0 and not any(r.get("role") == "mean" for r in roles.values()):
+            stored.update(role="mean", x=[float(v) for v in mean])
+            return stored
+        mirrored = {r.get("pair") for r in roles.values() if r.get("role") == "close"}
+        unpaired = [n for n, r in roles.items() if r.get("role") == "open" and n not in mirrored]
+        if unpaired:
+            first = min(unpaired)
+            x = 2.0 * mean - np.asarray(roles[first]["x"])
+            if not np.all((x >= 0.0) & (x <= 1.0)):
+                x = optimizer.ask()
+            stored.update(role="close", pair=first, x=[float(v) for v in x])
+            return stored
+        stored.update(role="open", x=[float(v) for v in optimizer.ask()])
+        return stored
 
     def _replay(self, study: Study, encoder: _Encoder, trials: list[FrozenTrial]) -> _Run:
         """Bring the cached run of ``study`` up to date with its finished generations."""

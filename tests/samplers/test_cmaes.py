@@ -60,6 +60,55 @@ def test_generations_and_vectors_are_recorded_in_the_storage():
     assert all(len(t.system_attrs["cmaes:x"]["x"]) == 2 for t in sampled)
 
 
+def test_generations_evaluate_the_mean_and_mirrored_pairs():
+    study = albacore.create_study(sampler=CmaEsSampler(seed=0, popsize=4))
+    study.optimize(_quadratic, n_trials=13)
+    by_number = {t.number: t.system_attrs["cmaes:x"] for t in study.trials[1:]}
+    roles = [(t.system_attrs["cmaes:generation"], by_number[t.number]["role"]) for t in study.trials[1:]]
+    # The first generation has no mean to evaluate yet (it would be x0, the centre); later ones do.
+    assert roles[:4] == [(0, "open"), (0, "close"), (0, "open"), (0, "close")]
+    assert roles[4:8] == [(1, "mean"), (1, "open"), (1, "close"), (1, "open")]
+    assert roles[8:12] == [(2, "mean"), (2, "open"), (2, "close"), (2, "open")]
+    # A mirror is the reflection of its pair through the mean (the centre in the first generation).
+    first, mirror = by_number[1], by_number[2]
+    assert mirror["pair"] == 1
+    np.testing.assert_allclose(np.add(first["x"], mirror["x"]), [1.0, 1.0])
+    # The evaluated mean is the mean the other members of its generation are mirrored through.
+    mean, opened, closed = by_number[5], by_number[6], by_number[7]
+    assert closed["pair"] == 6
+    np.testing.assert_allclose(np.add(opened["x"], closed["x"]), np.multiply(mean["x"], 2.0))
+
+
+def test_workers_fill_the_slots_of_one_generation_from_the_storage():
+    """Running trials of other workers count: a generation gets one mean and disjoint pairs."""
+    study = albacore.create_study(sampler=CmaEsSampler(seed=0, popsize=6))
+    study.optimize(_quadratic, n_trials=7)  # the startup trial and the first generation
+    other = albacore.load_study(study_name=study.study_name, storage=study._storage, sampler=CmaEsSampler(seed=3, popsize=6))
+    running = [study.ask(), other.ask(), study.ask(), other.ask(), study.ask(), other.ask()]
+    for trial in running:
+        trial.suggest_float("x", -5, 5)
+        trial.suggest_float("y", -5, 5)
+    stored = [study.trials[t.number].system_attrs["cmaes:x"] for t in running]
+    assert [x["role"] for x in stored] == ["mean", "open", "close", "open", "close", "open"]
+    assert [x.get("pair") for x in stored] == [None, None, running[1].number, None, running[3].number, None]
+
+
+def test_a_mirror_outside_the_search_space_is_replaced_by_a_fresh_draw():
+    # A large step size near a bound: most mirrors would leave the unit box.
+    study = albacore.create_study(sampler=CmaEsSampler(seed=0, popsize=10, x0={"x": 4.9, "y": 4.9}, sigma0=3.0))
+    study.optimize(_quadratic, n_trials=41)
+    stored = {t.number: t.system_attrs["cmaes:x"] for t in study.trials[1:]}
+    replaced = 0
+    for t in study.trials[1:]:
+        x = stored[t.number]["x"]
+        assert all(0.0 <= v <= 1.0 for v in x)
+        assert -5 <= t.params["x"] <= 5 and -5 <= t.params["y"] <= 5
+        if stored[t.number]["role"] == "close" and t.system_attrs["cmaes:generation"] == 0:
+            reflection = np.subtract(2 * 0.99, stored[stored[t.number]["pair"]]["x"])
+            replaced += not np.allclose(x, reflection)
+    assert replaced >= 1
+
+
 def test_state_survives_a_study_reload(tmp_path):
     """A new process (new sampler, reloaded study) continues the same CMA-ES run."""
     url = f"sqlite:///{tmp_path / 'cma.db'}"
