@@ -130,6 +130,8 @@ class _Run:
     budget_large: int = 0
     budget_small: int = 0
     regime_is_large: bool = True
+    seen: set[int] = field(default_factory=set)  # numbers of the finished trials sorted so far
+    finished: dict[int, list[FrozenTrial]] = field(default_factory=dict)  # generation >= current -> members
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -223,6 +225,7 @@ class CmaEsSampler(BaseSampler):
         self._lock = threading.Lock()
         self._runs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # study -> {space key: _Run}
         self._warned: set[str] = set()
+        self._encoders: dict[tuple, _Encoder] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
@@ -279,20 +282,28 @@ class CmaEsSampler(BaseSampler):
             if search_space:
                 _logger.info("CmaEsSampler needs at least 2 parameters; sampling them independently.")
             return {}
-        trials = study.get_trials(deepcopy=False, states=self._states())
-        if len(trials) < self._n_startup_trials:
-            return {}
-        encoder = _Encoder(search_space, self._with_margin)
-        run = self._replay(study, encoder, trials)
-        running = study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
-        seed = int(self._rng.rng.integers(2**31 - 1))
-        with run.lock:
-            run.optimizer.reseed_rng(seed)
-            stored = self._propose(run, encoder, [*trials, *running], trial.number)
-            generation = run.generation
-        study.set_trial_system_attr(trial, GENERATION_KEY, generation)
-        study.set_trial_system_attr(trial, X_KEY, stored)
+        encoder = self._encoder(search_space)
+        run = self._run_of(study, encoder)
+        with run.lock:  # threads of this process take the slots of a generation one at a time
+            # Running trials first: one that finishes meanwhile is then among the finished ones.
+            running = study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
+            trials = study.get_trials(deepcopy=False, states=self._states())
+            if len(trials) < self._n_startup_trials:
+                return {}
+            self._catch_up(study, run, encoder, trials)
+            run.optimizer.reseed_rng(int(self._rng.rng.integers(2**31 - 1)))
+            stored = self._propose(run, encoder, [*run.finished.get(run.generation, ()), *running], trial.number)
+            study.set_trial_system_attr(trial, GENERATION_KEY, run.generation)
+            study.set_trial_system_attr(trial, X_KEY, stored)
         return encoder.decode(np.asarray(stored.get("x_eval", stored["x"])))
+
+    def _encoder(self, search_space: dict[str, BaseDistribution]) -> _Encoder:
+        """The encoder of ``search_space``, built once per distinct space (distributions are immutable)."""
+        key = tuple(search_space.items())
+        encoder = self._encoders.get(key)
+        if encoder is None:
+            encoder = self._encoders[key] = _Encoder(search_space, self._with_margin)
+        return encoder
 
     def _propose(self, run: _Run, encoder: _Encoder, trials: list[FrozenTrial], number: int) -> dict[str, Any]:
         """The vector of trial ``number``, to store: the mean, a mirror or a fresh draw (see the module docstring)."""
@@ -325,34 +336,49 @@ class CmaEsSampler(BaseSampler):
         return stored
 
     def _replay(self, study: Study, encoder: _Encoder, trials: list[FrozenTrial]) -> _Run:
-        """Bring the cached run of ``study`` up to date with its finished generations."""
+        """The cached run of ``study``, brought up to date with the finished ``trials``."""
+        run = self._run_of(study, encoder)
+        with run.lock:
+            self._catch_up(study, run, encoder, trials)
+        return run
+
+    def _run_of(self, study: Study, encoder: _Encoder) -> _Run:
         with self._lock:
             runs = self._runs.setdefault(study, {})
             run = runs.get(encoder.key)
             if run is None:
                 run = runs[encoder.key] = self._new_run(encoder, study)
-        with run.lock:
-            by_generation: dict[int, list[FrozenTrial]] = {}
-            for t in trials:
-                g = t.system_attrs.get(GENERATION_KEY)
-                if g is None or g < run.generation:
-                    continue
-                stored = t.system_attrs.get(X_KEY)
-                if stored is None or stored.get("space") != encoder.key:
-                    continue
-                if not all(name in t.params for name in encoder.names):
-                    continue
-                by_generation.setdefault(g, []).append(t)
-            sign = -1.0 if study.direction.name == "MAXIMIZE" else 1.0
-            while len(by_generation.get(run.generation, ())) >= run.optimizer.population_size:
-                members = sorted(by_generation[run.generation], key=lambda t: t.number)
-                members = members[: run.optimizer.population_size]
-                solutions = _solutions(members, encoder, sign)
-                run.optimizer.tell(solutions)
-                run.generation += 1
-                if self._restart_strategy is not None and run.optimizer.should_stop():
-                    self._restart(run, encoder, [v for _, v in solutions])
-        return run
+            return run
+
+    def _catch_up(self, study: Study, run: _Run, encoder: _Encoder, trials: list[FrozenTrial]) -> None:
+        """Tell ``run`` (its lock held) the generations that ``trials``, all finished, complete."""
+        # Finished trials never change: only those not seen by an earlier call are sorted
+        # into generations. They are mostly the latest ones, so the scan starts at the end.
+        n_new = len(trials) - len(run.seen)
+        for t in reversed(trials):
+            if n_new <= 0:
+                break
+            if t.number in run.seen:
+                continue
+            run.seen.add(t.number)
+            n_new -= 1
+            g = t.system_attrs.get(GENERATION_KEY)
+            stored = t.system_attrs.get(X_KEY)
+            if g is None or g < run.generation or stored is None or stored.get("space") != encoder.key:
+                continue
+            if all(name in t.params for name in encoder.names):
+                run.finished.setdefault(g, []).append(t)
+        sign = -1.0 if study.direction.name == "MAXIMIZE" else 1.0
+        while len(run.finished.get(run.generation, ())) >= run.optimizer.population_size:
+            members = sorted(run.finished.pop(run.generation), key=lambda t: t.number)
+            members = members[: run.optimizer.population_size]
+            solutions = _solutions(members, encoder, sign)
+            run.optimizer.tell(solutions)
+            run.generation += 1
+            if self._restart_strategy is not None and run.optimizer.should_stop():
+                self._restart(run, encoder, [v for _, v in solutions])
+        for g in [g for g in run.finished if g < run.generation]:
+            del run.finished[g]
 
     def _new_run(self, encoder: _Encoder, study: Study) -> _Run:
         d = len(encoder.names)

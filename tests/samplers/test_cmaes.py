@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import math
 import warnings
 
@@ -91,6 +92,17 @@ def test_workers_fill_the_slots_of_one_generation_from_the_storage():
     stored = [study.trials[t.number].system_attrs["cmaes:x"] for t in running]
     assert [x["role"] for x in stored] == ["mean", "open", "close", "open", "close", "open"]
     assert [x.get("pair") for x in stored] == [None, None, running[1].number, None, running[3].number, None]
+
+
+def test_threads_give_each_generation_one_mean():
+    study = albacore.create_study(sampler=CmaEsSampler(seed=0, popsize=6))
+    study.optimize(_quadratic, n_trials=80, n_jobs=4)
+    means = collections.Counter(
+        t.system_attrs["cmaes:generation"] for t in study.trials if t.system_attrs.get("cmaes:x", {}).get("role") == "mean"
+    )
+    last = max(t.system_attrs.get("cmaes:generation", 0) for t in study.trials)
+    assert last >= 5
+    assert means == {g: 1 for g in range(1, last + 1)}
 
 
 def test_a_mirror_outside_the_search_space_is_replaced_by_a_fresh_draw():
