@@ -6,6 +6,7 @@ import abc
 from typing import TYPE_CHECKING, Any, Sequence
 
 from albacore.distributions import BaseDistribution
+from albacore.exceptions import AlbacoreError
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
@@ -18,6 +19,11 @@ class BaseSampler(abc.ABC):
 
     **When each method is called.** For every trial, in the worker that runs it:
 
+    0. ``can_start_trial(study)``, in ``optimize`` only, right before the trial is created,
+       in the thread that will run it. False means the sampler has nothing left to propose
+       (a grid whose every point is finished or held by a running trial): ``optimize`` then
+       creates no trial; it stops once no other trial of its own is running, and looks
+       again each time one of them finishes (a failed one may free a point).
     1. ``before_trial(study, trial)`` once the trial exists (RUNNING, no params yet).
     2. ``infer_relative_search_space(study, trial)`` returns the parameters the sampler
        wants to choose *jointly* (e.g. the intersection of past trials' spaces); then
@@ -60,6 +66,14 @@ class BaseSampler(abc.ABC):
     ) -> Any:
         """Return an external value of ``param_name`` drawn from ``param_distribution``."""
 
+    def can_start_trial(self, study: Study) -> bool:
+        """Whether ``optimize`` should start a new trial of ``study``; True by default.
+
+        A sampler that returns True may count on the next trial created in this thread being
+        proposed by it (and reserve for it what it will propose). See the class docstring.
+        """
+        return True
+
     def before_trial(self, study: Study, trial: FrozenTrial) -> None:
         """Hook called when a trial starts; does nothing by default."""
 
@@ -70,3 +84,11 @@ class BaseSampler(abc.ABC):
 
     def reseed_rng(self) -> None:
         """Draw a fresh seed for the random generator; does nothing by default."""
+
+
+class SearchSpaceExhausted(AlbacoreError):
+    """Raised by a sampler, in a trial ``optimize`` started after ``can_start_trial`` said
+    yes, when it finds nothing left after all (another process took the last point
+    meanwhile). ``optimize`` records the trial as FAIL without a warning and treats it as
+    ``can_start_trial`` returning False. Internal: not part of the public API.
+    """

@@ -7,6 +7,7 @@ import itertools
 import json
 import math
 import threading
+import time
 import weakref
 from numbers import Real
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
@@ -17,7 +18,8 @@ from albacore._rng import SeededRNG
 from albacore._warnings import warn
 from albacore.distributions import BaseDistribution
 from albacore.logging import get_logger
-from albacore.samplers._base import BaseSampler
+from albacore.samplers._base import BaseSampler, SearchSpaceExhausted
+from albacore.samplers._reservations import Reservations
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 from albacore.trial._trial import FIXED_PARAMS_KEY
@@ -57,11 +59,17 @@ class GridSampler(BaseSampler):
     """Grid search: tries every combination of the given values exactly once.
 
     Trials take a random unvisited grid point; the point is recorded on the trial (system
-    attribute ``"grid:id"``) so that workers sharing a storage split the grid between them:
-    a worker that finds its point claimed by another running trial picks again. A failed
-    trial's point is tried again. When every point is taken, ``optimize`` stops by itself
-    even if ``n_trials`` is larger; trials that start after that (several workers asking at
-    the same moment) re-evaluate a random point, with a warning.
+    attribute ``"grid:id"``) so that workers sharing a storage split the grid between them.
+    A point is taken once a finished (COMPLETE or PRUNED) or running trial holds it; a
+    failed trial's point is free again. ``optimize`` starts a trial only for a free point,
+    which :meth:`can_start_trial` reserves on the study before the trial is created (a
+    study system attribute every worker reads), so every point is evaluated once even with
+    many threads or processes sharing a storage, no trial is created that has nothing to
+    evaluate, and ``optimize`` stops by itself when no point is left, even if ``n_trials``
+    is larger (with threads, once its running trials are done: a failed one frees its
+    point). Two workers that reserve the same point at the same moment both see it and
+    pick again. Only a trial asked by hand (``study.ask``) when every point is taken
+    re-evaluates a random point, with a warning.
 
     Args:
         search_space: Parameter name to the list of its values (None, bool, int, float or
@@ -111,11 +119,22 @@ class GridSampler(BaseSampler):
         self._claims: weakref.WeakKeyDictionary[Study, dict[int, int]] = weakref.WeakKeyDictionary()
         self._finished: weakref.WeakKeyDictionary[Study, tuple[set[int], np.ndarray]] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
+        self._init_claiming()
+
+    def _init_claiming(self) -> None:
+        # Claims of this process are made one at a time, so its threads never collide. A thread
+        # that can_start_trial let through is "hooked" until its trial claims a point: it holds
+        # the reserved point (None when an enqueued trial was waiting). Trials started that way
+        # are remembered by (study name, number) until they finish.
+        self._claim_lock = threading.Lock()
+        self._hooked: dict[int, int | None] = {}
+        self._hooked_trials: set[tuple[str, int]] = set()
+        self._reservations = Reservations(f"grid:{self._space_id}")
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        del state["_lock"]
-        del state["_claims"], state["_finished"]
+        for name in ("_lock", "_claims", "_finished", "_claim_lock", "_hooked", "_hooked_trials", "_reservations"):
+            del state[name]
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -123,8 +142,9 @@ class GridSampler(BaseSampler):
         self._lock = threading.Lock()
         self._claims = weakref.WeakKeyDictionary()
         self._finished = weakref.WeakKeyDictionary()
+        self._init_claiming()
 
-    def _claim(self, study: Study, trial: FrozenTrial, grid_id: int) -> None:
+    def _claim(self, study: Study, trial: FrozenTrial, grid_id: int | None) -> None:
         study.set_trial_system_attr(trial, GRID_ID_KEY, grid_id)
         with self._lock:
             self._claims.setdefault(study, {})[trial.number] = grid_id
@@ -171,8 +191,10 @@ class GridSampler(BaseSampler):
 
     def _taken_mask(self, study: Study, exclude_number: int) -> np.ndarray:
         """Grid ids held by a finished (not failed) or running trial other than ``exclude_number``."""
+        # Running trials first: one that finishes in between is then among the finished ones.
+        running = study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
         mask = self._finished_mask(study)
-        for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+        for t in running:
             grid_id = self._grid_id_of(t) if t.number != exclude_number else None
             if grid_id is not None:
                 mask[grid_id] = True
@@ -183,34 +205,101 @@ class GridSampler(BaseSampler):
         columns = [(i, fixed[n]) for i, n in enumerate(self._param_names) if n in fixed]
         return [g for g, point in enumerate(self._grid) if all(_same(point[i], v) for i, v in columns)]
 
+    def can_start_trial(self, study: Study) -> bool:
+        """Whether a grid point is left for a new trial; if so, reserve it for that trial.
+
+        A point is left when no finished (COMPLETE or PRUNED) or running trial holds it. While
+        the only points left are reserved by other workers about to start their trials, this
+        waits for those reservations to turn into claims (milliseconds).
+
+        Args:
+            study: The study.
+
+        Returns:
+            True when a point is reserved for the next trial this thread creates, or when an
+            enqueued trial is waiting; False when every point is taken.
+        """
+        me = threading.get_ident()
+        pause = 0.0
+        while True:
+            time.sleep(pause)
+            with self._claim_lock:
+                self._hooked.pop(me, None)
+                self._reservations.release(study)
+                if study.get_trials(deepcopy=False, states=(TrialState.WAITING,)):
+                    self._hooked[me] = None  # ask will pick the enqueued trial up
+                    return True
+                taken = self._taken_mask(study, -1)
+                reserved = [g for g in self._reservations.others(study) if not taken[g]]
+                free = np.flatnonzero(~taken)
+                free = free[~np.isin(free, reserved)]
+                if len(free) == 0 and not reserved:
+                    return False
+                if len(free) > 0:
+                    grid_id = int(free[self._rng.rng.integers(len(free))])
+                    self._reservations.reserve(study, grid_id)
+                    # Both of two rivals write before they read: at least one sees the other.
+                    if grid_id not in self._reservations.others(study) and not self._taken_mask(study, -1)[grid_id]:
+                        self._hooked[me] = grid_id
+                        return True
+                    self._reservations.release(study)
+            pause = float(self._rng.rng.uniform(0.002, 0.02))
+
     def before_trial(self, study: Study, trial: FrozenTrial) -> None:
         fixed = trial.system_attrs.get(FIXED_PARAMS_KEY) or {}
         allowed = np.array(self._matching_ids(fixed), dtype=int) if fixed else np.arange(len(self._grid))
-        if fixed and len(allowed) == 0:
-            return  # an enqueued point outside the grid: its values are used as given
-        study.set_trial_system_attr(trial, SEARCH_SPACE_KEY, self._space_id)
+        me = threading.get_ident()
+        with self._claim_lock:
+            hooked = me in self._hooked
+            reserved = self._hooked.pop(me, None)
+            if hooked:
+                self._hooked_trials.add((study.study_name, trial.number))
+            if fixed and len(allowed) == 0:
+                self._reservations.release(study)
+                return  # an enqueued point outside the grid: its values are used as given
+            study.set_trial_system_attr(trial, SEARCH_SPACE_KEY, self._space_id)
+            if reserved is not None and not fixed:
+                self._claim(study, trial, reserved)
+                self._reservations.release(study)
+                if not self._taken_mask(study, trial.number)[reserved]:
+                    return
+                self._claim(study, trial, None)  # taken after all (a reservation that expired)
+            self._reservations.release(study)
+            self._claim_free_point(study, trial, allowed, hooked and not fixed)
+
+    def _claim_free_point(self, study: Study, trial: FrozenTrial, allowed: np.ndarray, hooked: bool) -> None:
+        """Claim a free point of ``allowed`` for ``trial`` (``_claim_lock`` held).
+
+        Raises:
+            SearchSpaceExhausted: If none is free for a trial that ``can_start_trial`` let through.
+        """
         rng = self._rng.rng
-        excluded: set[int] = set()
-        for _ in range(_MAX_CLAIM_ROUNDS):
+        for round_ in range(_MAX_CLAIM_ROUNDS):
             taken = self._taken_mask(study, trial.number)
-            taken[list(excluded)] = True
+            taken[self._reservations.others(study)] = True
             free = allowed[~taken[allowed]]
             if len(free) == 0:
-                if not fixed:
-                    warn(
-                        f"GridSampler: every grid point of study {study.study_name!r} is taken; trial "
-                        f"{trial.number} re-evaluates a random point"
-                    )
-                    stop_study(study)
-                self._claim(study, trial, int(allowed[rng.integers(len(allowed))]))
-                return
+                break
             grid_id = int(free[rng.integers(len(free))])
             self._claim(study, trial, grid_id)
-            # Another worker may have claimed the same point meanwhile. Whoever sees a rival
-            # after writing picks again; at least one of two rivals sees the other.
+            # A trial of another worker may have claimed the same point meanwhile. Whoever
+            # sees a rival after writing withdraws and picks again after a random pause; at
+            # least one of two rivals sees the other, so the point is never held twice.
             if not self._taken_mask(study, trial.number)[grid_id]:
                 return
-            excluded.add(grid_id)
+            self._claim(study, trial, None)
+            time.sleep(float(rng.uniform(0.0, 0.01)) * (round_ + 1))
+        if hooked:
+            raise SearchSpaceExhausted(
+                f"GridSampler: another worker took the last free grid point of study {study.study_name!r}"
+            )
+        if len(allowed) == len(self._grid):
+            warn(
+                f"GridSampler: every grid point of study {study.study_name!r} is taken; trial "
+                f"{trial.number} re-evaluates a random point"
+            )
+            stop_study(study)
+        self._claim(study, trial, int(allowed[rng.integers(len(allowed))]))
 
     # --- values ------------------------------------------------------------------------------
     def sample_independent(
@@ -240,6 +329,11 @@ class GridSampler(BaseSampler):
     def after_trial(self, study: Study, trial: FrozenTrial, state: TrialState, values: Any) -> None:
         with self._lock:
             self._claims.get(study, {}).pop(trial.number, None)
+        with self._claim_lock:
+            if (study.study_name, trial.number) in self._hooked_trials:
+                self._hooked_trials.discard((study.study_name, trial.number))
+                return  # optimize asks can_start_trial before its next trial
+        # A trial asked by hand, or by a wrapper that does not forward can_start_trial.
         taken = self._taken_mask(study, trial.number)
         grid_id = self._grid_id_of(trial)
         if state != TrialState.FAIL and grid_id is not None:

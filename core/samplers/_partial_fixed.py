@@ -83,6 +83,9 @@ class PartialFixedSampler(BaseSampler):
             )
         return value
 
+    def can_start_trial(self, study: Study) -> bool:
+        return self._base_sampler.can_start_trial(study)
+
     def before_trial(self, study: Study, trial: FrozenTrial) -> None:
         self._base_sampler.before_trial(study, trial)
 

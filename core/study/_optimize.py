@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from albacore.exceptions import TrialPruned, UpdateFinishedTrialError
 from albacore.logging import get_logger
+from albacore.samplers._base import SearchSpaceExhausted
 from albacore.study._progress import ProgressBar
 from albacore.study._tell import tell
 from albacore.trial._frozen import FrozenTrial
@@ -88,7 +89,8 @@ def _run_sequential(study: Study, runner: _TrialRunner, n_trials: int | None, de
     started = 0
     while _budget_left(study, started, n_trials, deadline):
         started += 1
-        runner.run_one()
+        if not runner.run_one():
+            break  # the sampler has nothing left to propose
 
 
 def _run_in_threads(
@@ -96,17 +98,21 @@ def _run_in_threads(
 ) -> None:
     started = 0
     futures: set[Future] = set()
+    # Set when a worker found nothing to start (the sampler's can_start_trial): no new worker
+    # starts until a running trial finishes, which may free or reveal something to sample.
+    idle = False
     with ThreadPoolExecutor(max_workers=n_jobs, thread_name_prefix="albacore-worker") as pool:
         try:
             while True:
-                while len(futures) < n_jobs and _budget_left(study, started, n_trials, deadline):
+                while not idle and len(futures) < n_jobs and _budget_left(study, started, n_trials, deadline):
                     started += 1
                     futures.add(pool.submit(runner.run_one))
                 if not futures:
                     break
                 done, futures = wait(futures, return_when=FIRST_COMPLETED)
-                for future in done:
-                    future.result()  # re-raises an objective's uncaught exception
+                ran = [future.result() for future in done]  # re-raises an objective's uncaught exception
+                started -= ran.count(False)  # nothing started: it does not count against n_trials
+                idle = not any(ran)
         except BaseException:
             study._stop_requested = True
             for future in futures:
@@ -134,9 +140,15 @@ class _TrialRunner:
         self._progress = progress
         self._lock = threading.Lock()
 
-    def run_one(self) -> None:
+    def run_one(self) -> bool:
+        """Run one trial; False when the sampler had nothing left to start (no objective call)."""
         study = self._study
-        trial = study.ask()
+        if not study.sampler.can_start_trial(study):
+            return False
+        try:
+            trial = study.ask()
+        except SearchSpaceExhausted:
+            return False  # another process took the last point meanwhile; ask failed the trial
         values: Any = None
         state: TrialState | None = None
         error: BaseException | None = None
@@ -155,6 +167,10 @@ class _TrialRunner:
             if self._gc_after_trial:
                 gc.collect()
 
+        if isinstance(error, SearchSpaceExhausted):
+            tell(study, trial, state=TrialState.FAIL)
+            _logger.info("Trial %d stopped: %s", trial.number, error)
+            return False
         try:
             frozen = tell(study, trial, None if state is not None else values, state)
         except UpdateFinishedTrialError:
@@ -165,7 +181,7 @@ class _TrialRunner:
             )
             if error is not None and not isinstance(error, (UpdateFinishedTrialError, *self._catch)):
                 raise error from None
-            return
+            return True
         _log_finished(study, frozen, error)
         with self._lock:
             self._progress.update(study, frozen)
@@ -173,6 +189,7 @@ class _TrialRunner:
             callback(study, frozen)
         if error is not None and not isinstance(error, self._catch):
             raise error
+        return True
 
 
 def _log_finished(study: Study, trial: FrozenTrial, error: BaseException | None) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import collections
 import multiprocessing
 import os
+import threading
+import time
 import warnings
 from typing import Any
 
@@ -76,47 +78,131 @@ def test_same_seed_same_order_and_different_seed_different_order() -> None:
     assert order(5) != order(6)
 
 
-def test_threads_cover_the_grid_without_repeating_a_point_while_others_are_free() -> None:
+def test_threads_evaluate_every_point_exactly_once_then_stop() -> None:
     space = {"x": list(range(40))}
     study = albacore.create_study(sampler=GridSampler(space, seed=0))
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # surplus trials started at the very end re-evaluate a point
-        study.optimize(lambda t: t.suggest_int("x", 0, 39), n_jobs=4)
-    trials = study.get_trials(states=(TrialState.COMPLETE,))
-    assert {t.params["x"] for t in trials} == set(range(40))
-    # At most the workers that asked at the same last moment can repeat a point.
-    assert len(trials) <= 40 + 3
-    counts = collections.Counter(t.params["x"] for t in trials)
-    assert sum(c - 1 for c in counts.values()) == len(trials) - 40
+        warnings.simplefilter("error")  # the "re-evaluates a random point" warning would fail the test
+        study.optimize(lambda t: t.suggest_int("x", 0, 39), n_jobs=4, n_trials=1000)
+    assert sorted(t.params["x"] for t in study.trials) == list(range(40))
+    assert all(t.state == TrialState.COMPLETE for t in study.trials)
 
 
-def _process_worker(path: str, seed: int) -> None:
-    from albacore.storages import JournalFileBackend, JournalStorage
-
-    storage = JournalStorage(JournalFileBackend(path))
-    study = albacore.load_study(study_name="grid-procs", storage=storage, sampler=GridSampler({"x": list(range(30))}, seed=seed))
+def test_more_threads_than_points_start_only_as_many_trials_as_points() -> None:
+    study = albacore.create_study(sampler=GridSampler({"x": [0, 1]}, seed=0))
+    calls = []
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        study.optimize(lambda t: t.suggest_int("x", 0, 29))
+        warnings.simplefilter("error")
+        study.optimize(lambda t: calls.append(1) or t.suggest_int("x", 0, 1), n_jobs=6)
+    assert len(calls) == len(study.trials) == 2
+    assert sorted(t.params["x"] for t in study.trials) == [0, 1]
 
 
-def test_two_processes_sharing_a_journal_file_split_the_grid(tmp_path: Any) -> None:
+def test_threads_retry_a_point_whose_trial_failed_while_the_others_wait() -> None:
+    # The last points are running when one fails: a waiting thread must not have stopped.
+    failed: list[int] = []
+    lock = threading.Lock()
+
+    def objective(trial: albacore.Trial) -> float:
+        x = trial.suggest_int("x", 0, 7)
+        time.sleep(0.01 * (x % 3))  # let the threads interleave
+        with lock:
+            if x == 5 and not failed:
+                failed.append(x)
+                raise RuntimeError("flaky")
+        return float(x)
+
+    study = albacore.create_study(sampler=GridSampler({"x": list(range(8))}, seed=1))
+    study.optimize(objective, n_jobs=4, catch=(RuntimeError,))
+    complete = sorted(t.params["x"] for t in study.trials if t.state == TrialState.COMPLETE)
+    assert complete == list(range(8))
+    assert [t.params["x"] for t in study.trials if t.state == TrialState.FAIL] == [5]
+
+
+def _process_worker(url: str, seed: int, log: str) -> None:
+    storage = _storage(url)
+    study = albacore.load_study(study_name="grid-procs", storage=storage, sampler=GridSampler({"x": list(range(30))}, seed=seed))
+
+    def objective(trial: albacore.Trial) -> float:
+        x = trial.suggest_int("x", 0, 29)
+        with open(log, "a") as f:  # one short append per evaluation, from every process
+            f.write(f"{x}\n")
+        time.sleep(0.002)
+        return float(x)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        study.optimize(objective, n_trials=100)
+
+
+def _storage(url: str) -> Any:
+    if url.startswith("sqlite"):
+        return url
     from albacore.storages import JournalFileBackend, JournalStorage
 
-    path = os.fspath(tmp_path / "journal.log")
-    storage = JournalStorage(JournalFileBackend(path))
-    albacore.create_study(study_name="grid-procs", storage=storage)
+    return JournalStorage(JournalFileBackend(url))
+
+
+@pytest.mark.parametrize("kind", ["journal", "sqlite"])
+def test_four_processes_sharing_a_storage_evaluate_every_point_exactly_once(tmp_path: Any, kind: str) -> None:
+    url = f"sqlite:///{tmp_path / 'grid.db'}" if kind == "sqlite" else os.fspath(tmp_path / "journal.log")
+    log = os.fspath(tmp_path / "evaluated.txt")
+    albacore.create_study(study_name="grid-procs", storage=_storage(url))
     ctx = multiprocessing.get_context("fork")
-    procs = [ctx.Process(target=_process_worker, args=(path, seed)) for seed in (1, 2)]
+    procs = [ctx.Process(target=_process_worker, args=(url, seed, log)) for seed in range(4)]
     for p in procs:
         p.start()
     for p in procs:
-        p.join(timeout=60)
+        p.join(timeout=120)
         assert p.exitcode == 0
-    study = albacore.load_study(study_name="grid-procs", storage=JournalStorage(JournalFileBackend(path)))
-    trials = study.get_trials(states=(TrialState.COMPLETE,))
-    assert {t.params["x"] for t in trials} == set(range(30))
-    assert len(trials) <= 31  # one surplus trial at most, when both workers ask for the last point
+    with open(log) as f:
+        evaluated = sorted(int(line) for line in f)
+    assert evaluated == list(range(30))  # each point evaluated once, nothing else
+    study = albacore.load_study(study_name="grid-procs", storage=_storage(url))
+    assert sorted(t.params["x"] for t in study.trials) == list(range(30))
+    assert all(t.state == TrialState.COMPLETE for t in study.trials)  # no extra trial either
+
+
+def test_can_start_trial_is_false_while_every_point_is_held_and_true_for_an_enqueued_trial() -> None:
+    study = albacore.create_study(sampler=GridSampler({"x": [0, 1]}, seed=0))
+    other = albacore.load_study(study_name=study.study_name, storage=study._storage, sampler=GridSampler({"x": [0, 1]}))
+    held = [other.ask(), other.ask()]  # another worker's running trials hold both points
+    assert sorted(t.suggest_int("x", 0, 1) for t in held) == [0, 1]
+    assert not study.sampler.can_start_trial(study)
+    study.optimize(lambda t: t.suggest_int("x", 0, 1), n_trials=5)
+    assert len(study.trials) == 2  # nothing started
+    study.enqueue_trial({"x": 1})
+    assert study.sampler.can_start_trial(study)
+
+
+def test_a_trial_that_loses_the_last_point_to_another_process_is_failed_unevaluated(monkeypatch: Any) -> None:
+    from albacore.samplers import _reservations
+
+    study = albacore.create_study(sampler=GridSampler({"x": [0, 1]}, seed=0))
+    study.optimize(lambda t: t.suggest_int("x", 0, 1), n_trials=1)
+    sampler = study.sampler
+    rival = albacore.load_study(study_name=study.study_name, storage=study._storage, sampler=GridSampler({"x": [0, 1]}))
+    reserve = sampler.can_start_trial
+
+    def reserve_then_lose_the_point(s: albacore.Study) -> bool:
+        granted = reserve(s)
+        # Another process takes the reserved point before this trial exists (its reservation
+        # expired, say): the worker's trial then has nothing to evaluate.
+        monkeypatch.setattr(_reservations, "TTL_SECONDS", 0.0)
+        trial = rival.ask()
+        rival.tell(trial, trial.suggest_int("x", 0, 1))
+        monkeypatch.setattr(_reservations, "TTL_SECONDS", 60.0)
+        return granted
+
+    monkeypatch.setattr(sampler, "can_start_trial", reserve_then_lose_the_point)
+    calls = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        study.optimize(lambda t: calls.append(1) or t.suggest_int("x", 0, 1), n_trials=5)
+    assert calls == []
+    assert [t.state for t in study.trials] == [TrialState.COMPLETE, TrialState.COMPLETE, TrialState.FAIL]
+    assert study.trials[2].params == {}
+    assert sorted(t.params["x"] for t in study.trials[:2]) == [0, 1]
 
 
 def test_a_parameter_outside_the_grid_raises() -> None:
