@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import functools
 import threading
+import time
 import weakref
 from typing import TYPE_CHECKING, Any, Tuple
 
@@ -17,8 +18,10 @@ from albacore.distributions import (
     distribution_to_json,
     json_to_distribution,
 )
-from albacore.samplers._base import BaseSampler
+from albacore.samplers._base import BaseSampler, SearchSpaceExhausted
 from albacore.samplers._grid import stop_study
+from albacore.samplers._reservations import Reservations
+from albacore.storages import fail_stale_trials
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
@@ -28,6 +31,8 @@ if TYPE_CHECKING:
 _FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
 CLAIM_KEY = "brute_force:claim"
 _MAX_CLAIM_ROUNDS = 8
+# How long a worker with nothing to start waits for other workers' trials to reveal branches.
+_REVEAL_WAIT_SECONDS = 0.5
 
 
 def _key(internal: float) -> float:
@@ -55,7 +60,8 @@ def _internal_values(name: str, distribution: BaseDistribution) -> list[float]:
     return [min(distribution.low + k * distribution.step, distribution.high) for k in range(n)]
 
 
-_Step = Tuple[str, float, Tuple[float, ...]]  # (parameter, value key, every value key of its distribution)
+# (parameter, value key, every value key of its distribution, the distribution as JSON)
+_Step = Tuple[str, float, Tuple[float, ...], str]
 
 
 class _Node:
@@ -66,20 +72,21 @@ class _Node:
     has been tried (finished trials never change, so a closed node stays closed).
     """
 
-    __slots__ = ("name", "values", "children", "ended", "closed")
+    __slots__ = ("name", "values", "dist_json", "children", "ended", "closed")
 
     def __init__(self) -> None:
         self.name: str | None = None
         self.values: tuple[float, ...] = ()
+        self.dist_json = ""
         self.children: dict[float, _Node] = {}
         self.ended = False
         self.closed = False
 
     def insert(self, path: list[_Step]) -> None:
         node = self
-        for name, key, values in path:
+        for name, key, values, dist_json in path:
             if node.name is None:
-                node.name, node.values = name, values
+                node.name, node.values, node.dist_json = name, values, dist_json
             elif node.name != name:
                 return  # a different structure than earlier trials; keep what agrees
             node = node.children.setdefault(key, _Node())
@@ -87,16 +94,32 @@ class _Node:
 
 
 def _path(trial: FrozenTrial) -> list[_Step]:
-    """The trial's parameters in suggestion order, up to the first continuous one."""
+    """The trial's parameters in suggestion order, up to the first continuous one.
+
+    A storage need not keep the order in which parameters were suggested, so the order the
+    trial's claim records (every parameter this sampler chose, in order) comes first.
+    """
+    claim = trial.system_attrs.get(CLAIM_KEY) or ()
+    names = [step[0] for step in claim if step[0] in trial.params]
+    names += [name for name in trial.params if name not in names]
     path = []
-    for name, value in trial.params.items():
-        dist = trial.distributions[name]
-        try:
-            values = tuple(_key(v) for v in _internal_values(name, dist))
-        except ValueError:
+    for name in names:
+        value, dist = trial.params[name], trial.distributions[name]
+        known = _describe(name, dist)
+        if known is None:
             break
-        path.append((name, _key(dist.to_internal_repr(value)), values))
+        path.append((name, _key(dist.to_internal_repr(value)), *known))
     return path
+
+
+@functools.lru_cache(maxsize=256)
+def _describe(name: str, distribution: BaseDistribution) -> tuple[tuple[float, ...], str] | None:
+    """Every value key of a discrete distribution and its JSON; None for a continuous one."""
+    try:
+        values = tuple(_key(v) for v in _internal_values(name, distribution))
+    except ValueError:
+        return None
+    return values, distribution_to_json(distribution)
 
 
 def _exhausted(node: _Node | None, running: list[list[_Step]]) -> bool:
@@ -112,7 +135,7 @@ def _exhausted(node: _Node | None, running: list[list[_Step]]) -> bool:
         running = [s for s in running if s]
         if not running:
             return False
-        name, _, values = running[0][0]
+        name, _, values, _ = running[0][0]
     else:
         name, values = node.name, node.values
     running = [s for s in running if s]
@@ -127,13 +150,63 @@ def _exhausted(node: _Node | None, running: list[list[_Step]]) -> bool:
 
 
 def _running_path(trial: FrozenTrial) -> list[_Step]:
-    """A running trial's path, including the value it claimed but has not stored yet."""
+    """A running trial's path: its parameters so far, then the rest of the path it claimed."""
     path = _path(trial)
     claim = trial.system_attrs.get(CLAIM_KEY)
-    if claim is not None and claim[0] not in trial.params and len(path) == len(trial.params):
-        name, key, dist_json = claim
-        path.append((name, key, _value_keys(name, dist_json)))
+    if claim and len(path) == len(trial.params) and len(claim) > len(path):
+        steps = _steps(claim)
+        if all(a[:2] == b[:2] for a, b in zip(path, steps)):
+            path.extend(steps[len(path):])
     return path
+
+
+def _steps(claim: list[list[Any]]) -> list[_Step]:
+    """Steps from their JSON form ``[name, value key, distribution JSON]``."""
+    return [(name, key, _value_keys(name, dist_json), dist_json) for name, key, dist_json in claim]
+
+
+def _to_json(steps: list[_Step]) -> list[list[Any]]:
+    return [[name, key, dist_json] for name, key, _, dist_json in steps]
+
+
+def _choose_slot(node: _Node | None, running: list[list[_Step]], rng: Any) -> list[_Step] | None:
+    """A random path from ``node`` to an untried point or an unexplored branch, or None.
+
+    A path that ``running`` (other trials' path suffixes below ``node``, and reservations)
+    reaches the end of is taken: an unexplored branch belongs to the one trial that went
+    there, until it reveals what follows.
+    """
+    if node is not None and node.closed:
+        return None
+    live = [s for s in running if s]
+    if node is None or node.name is None:
+        if len(live) < len(running) or (node is not None and node.ended):
+            return None
+        if not live:
+            return []
+        name, _, values, dist_json = live[0][0]
+    else:
+        name, values, dist_json = node.name, node.values, node.dist_json
+    for value in [values[i] for i in rng.permutation(len(values))]:
+        child = node.children.get(value) if node is not None and node.name == name else None
+        below = [s[1:] for s in live if s[0][0] == name and s[0][1] == value]
+        rest = _choose_slot(child, below, rng)
+        if rest is not None:
+            return [(name, value, values, dist_json), *rest]
+    if node is not None and node.name is not None and not live:
+        node.closed = True  # every path below was tried by finished trials
+    return None
+
+
+def _slot_is_free(root: _Node, running: list[list[_Step]], slot: list[_Step], rng: Any) -> bool:
+    """Whether no finished trial, other running trial or reservation holds ``slot``."""
+    node: _Node | None = root
+    for name, key, _, _ in slot:
+        if node is not None and node.name not in (None, name):
+            return False
+        node = node.children.get(key) if node is not None else None
+        running = [s[1:] for s in running if s and s[0][0] == name and s[0][1] == key]
+    return _choose_slot(node, running, rng) == []
 
 
 @functools.lru_cache(maxsize=256)
@@ -167,23 +240,31 @@ class BruteForceSampler(BaseSampler):
     """Tries every combination of a discrete search space once, then stops the study.
 
     Define-by-run spaces are supported: the sampler keeps a tree of the parameter paths
-    seen so far (a parameter suggested only when another has a given value is a branch),
-    and each new value is drawn at random among the values whose subtrees still hold
-    untried combinations. Running trials of other workers count as taken: a trial records
-    the value it is about to use (trial system attribute ``"brute_force:claim"``) and picks
-    again if another worker took the same point meanwhile, so workers sharing a storage
-    split the space. When the tree is exhausted ``optimize`` stops by itself. Failed trials
+    seen so far (a parameter suggested only when another has a given value is a branch).
+    Before ``optimize`` creates a trial, :meth:`can_start_trial` picks, at random, a path to
+    an untried point or to a branch no trial has explored, and reserves it on the study (a
+    study system attribute every worker reads); the trial follows that path, records it
+    (trial system attribute ``"brute_force:claim"``) and, in an unexplored branch, goes on
+    choosing values no other trial can take, since the branch is its own until it reveals
+    what follows. So every point is evaluated once even with many threads or processes
+    sharing a storage, and ``optimize`` stops by itself when nothing is left. Failed trials
     are ignored (their points are tried again).
+
+    When nothing is left to start but other workers' trials are running, a worker waits half
+    a second for them to reveal new branches, then stops; the workers running those trials
+    go on with what they reveal, so the space is still exhausted, by fewer workers. With
+    threads, ``optimize`` waits for its own running trials instead. Only a trial asked by
+    hand (``study.ask``) when every point is taken re-evaluates one.
 
     Every parameter must be discrete: categorical, int, or float with ``step``.
 
     Args:
         seed: Seed of the random order of the search.
-        avoid_premature_stop: Stop only when *finished* trials cover the space. By default
-            running trials count as covering their paths, which can stop the study a little
-            early when a running trial fails or branches into parameters not seen yet; with
-            this option such paths are tried again instead (at the risk of an occasional
-            duplicate).
+        avoid_premature_stop: Instead of stopping while other workers' trials are running, wait
+            for them to finish (polling the storage, and failing the trials of dead workers when
+            the storage has heartbeats), so as to help with the branches they reveal or take
+            over the points of those that fail. Without heartbeats, a worker that died with a
+            running trial keeps the others waiting.
 
     Example:
         .. code-block:: python
@@ -205,17 +286,30 @@ class BruteForceSampler(BaseSampler):
         self._lock = threading.Lock()
         # Keyed by the Study object: two studies may share a name and an id (two storages).
         self._trees: weakref.WeakKeyDictionary[Study, tuple[_Node, set[int]]] = weakref.WeakKeyDictionary()
+        self._init_claiming()
+
+    def _init_claiming(self) -> None:
+        # This process's choices are made one at a time, so its threads never collide. A thread
+        # that can_start_trial let through holds its reserved path (None when an enqueued trial
+        # was waiting) until its trial starts; the trial's path is then kept by (study name,
+        # number) until it finishes (its snapshot does not show the claim written for it).
+        self._claim_lock = threading.Lock()
+        self._hooked: dict[int, list[_Step] | None] = {}
+        self._plans: dict[tuple[str, int], list[_Step] | None] = {}
+        self._claims: dict[tuple[str, int], list[list[Any]]] = {}  # the claim last written for a trial
+        self._reservations = Reservations("brute_force")
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        del state["_lock"]
-        del state["_trees"]
+        for name in ("_lock", "_trees", "_claim_lock", "_hooked", "_plans", "_claims", "_reservations"):
+            del state[name]
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._lock = threading.Lock()
         self._trees = weakref.WeakKeyDictionary()
+        self._init_claiming()
 
     def reseed_rng(self) -> None:
         self._rng.reseed()
@@ -238,58 +332,151 @@ class BruteForceSampler(BaseSampler):
                     root.insert(_path(trial))
         return root
 
+    def _snapshot(self, study: Study, number: int | None) -> tuple[_Node, list[list[_Step]]]:
+        """The finished tree and the paths held by other trials (running or reserved) than ``number``."""
+        trials = study.get_trials(deepcopy=False, states=(*_FINISHED, TrialState.RUNNING))
+        held = [_running_path(t) for t in trials if t.state == TrialState.RUNNING and t.number != number]
+        held.extend(_steps(r) for r in self._reservations.others(study))
+        return self._finished_tree(study, trials), held
+
+    # --- starting a trial ----------------------------------------------------------------------
+    def can_start_trial(self, study: Study) -> bool:
+        """Whether something is left for a new trial; if so, reserve a path for that trial.
+
+        Args:
+            study: The study.
+
+        Returns:
+            True when a path is reserved for the next trial this thread creates, or when an
+            enqueued trial is waiting; False when nothing is left (see the class docstring).
+        """
+        me = threading.get_ident()
+        began, pause = time.monotonic(), 0.0
+        while True:
+            time.sleep(pause)
+            with self._claim_lock:
+                self._hooked.pop(me, None)
+                self._reservations.release(study)
+                if study.get_trials(deepcopy=False, states=(TrialState.WAITING,)):
+                    self._hooked[me] = None  # ask will pick the enqueued trial up
+                    return True
+                root, held = self._snapshot(study, None)
+                slot = _choose_slot(root, held, self._rng.rng)
+                if slot is not None:
+                    self._reservations.reserve(study, _to_json(slot))
+                    # Both of two rivals write before they read: at least one sees the other.
+                    if _slot_is_free(*self._snapshot(study, None), slot, self._rng.rng):
+                        self._hooked[me] = slot
+                        return True
+                    self._reservations.release(study)
+                    pause = float(self._rng.rng.uniform(0.002, 0.02))
+                    continue
+            if not held:
+                return False  # nothing running, nothing reserved: every point is tried
+            if self._avoid_premature_stop:
+                fail_stale_trials(study)
+            elif time.monotonic() - began > _REVEAL_WAIT_SECONDS:
+                return False
+            pause = min(0.5, max(0.01, 2 * pause))
+
+    def before_trial(self, study: Study, trial: FrozenTrial) -> None:
+        me = threading.get_ident()
+        with self._claim_lock:
+            hooked = me in self._hooked
+            plan = self._hooked.pop(me, None)
+            if hooked:
+                self._plans[(study.study_name, trial.number)] = plan
+                if plan is not None:
+                    study.set_trial_system_attr(trial, CLAIM_KEY, _to_json(plan))
+                    self._claims[(study.study_name, trial.number)] = _to_json(plan)
+            self._reservations.release(study)
+
+    # --- values --------------------------------------------------------------------------------
+    def sample_independent(
+        self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
+    ) -> Any:
+        values = _internal_values(param_name, param_distribution)
+        key = (study.study_name, trial.number)
+        with self._claim_lock:
+            hooked = key in self._plans
+            plan = self._plans.get(key)
+            path = _path(trial)
+            if plan is not None and len(path) < len(plan):
+                name, value, _, _ = plan[len(path)]
+                if name == param_name and value in {_key(v) for v in values}:
+                    return param_distribution.to_external_repr(next(v for v in values if _key(v) == value))
+                self._plans[key] = None  # the objective went another way than the tree says
+            internal = self._choose_value(study, trial, param_name, param_distribution, values, hooked)
+            # The claim records the path in order (a storage may not keep the order of params).
+            claim = _to_json(path) + [[param_name, _key(internal), distribution_to_json(param_distribution)]]
+            if self._claims.get(key) != claim:
+                study.set_trial_system_attr(trial, CLAIM_KEY, claim)
+                self._claims[key] = claim
+        return param_distribution.to_external_repr(internal)
+
+    def _choose_value(
+        self, study: Study, trial: FrozenTrial, name: str, distribution: BaseDistribution, values: list[float],
+        hooked: bool,
+    ) -> float:
+        """A value of ``name`` whose subtree holds untried points, claimed for ``trial`` (``_claim_lock`` held).
+
+        Raises:
+            SearchSpaceExhausted: If nothing is untried for a trial ``can_start_trial`` let through.
+        """
+        rng = self._rng.rng
+        excluded: set[float] = set()
+        internal = values[0]
+        for _ in range(_MAX_CLAIM_ROUNDS):
+            agrees, node, running = self._position(study, trial)
+            if not agrees or (node is not None and node.name not in (None, name)):
+                return values[int(rng.integers(len(values)))]  # a structure the tree does not know
+            children = node.children if node is not None and node.name == name else {}
+            candidates, untried = _open_values(values, children, name, running, excluded)
+            if not untried and hooked:
+                raise SearchSpaceExhausted(
+                    f"BruteForceSampler: another worker took the last untried point of study {study.study_name!r}"
+                )
+            internal = candidates[int(rng.integers(len(candidates)))]
+            child = children.get(_key(internal))
+            if not untried or len(candidates) == 1 or (child is not None and child.name is not None):
+                break  # nothing better to try, or the choice branches further: sharing it is fine
+            # Claim the value, then check that no other worker took the same point meanwhile
+            # (claimed it, or even finished it); whoever sees a rival after writing picks again.
+            claim = _to_json(_path(trial)) + [[name, _key(internal), distribution_to_json(distribution)]]
+            study.set_trial_system_attr(trial, CLAIM_KEY, claim)
+            self._claims[(study.study_name, trial.number)] = claim
+            _, node, running = self._position(study, trial)
+            children = node.children if node is not None and node.name == name else {}
+            _, untried = _open_values([internal], children, name, running, set())
+            if untried:
+                break
+            excluded.add(_key(internal))
+        return internal
+
     def _position(
         self, study: Study, trial: FrozenTrial
     ) -> tuple[bool, _Node | None, list[list[_Step]]]:
-        """Walk the finished tree and the other running trials' paths along ``trial``'s parameters.
+        """Walk the finished tree and the paths other trials hold along ``trial``'s parameters.
 
         Returns:
             Whether the walk agreed with the tree's structure, the node reached (None when no
-            finished trial got there), and the other running trials' path suffixes below it.
+            finished trial got there), and the other trials' path suffixes below it.
         """
-        trials = study.get_trials(deepcopy=False, states=(*_FINISHED, TrialState.RUNNING))
-        node: _Node | None = self._finished_tree(study, trials)
-        running = [_running_path(t) for t in trials if t.state == TrialState.RUNNING and t.number != trial.number]
-        for name, key, _ in _path(trial):
+        node: _Node | None
+        node, running = self._snapshot(study, trial.number)
+        for name, key, _, _ in _path(trial):
             if node is not None and node.name not in (None, name):
                 return False, None, []  # a different structure than earlier trials: no guidance
             node = node.children.get(key) if node is not None else None
             running = [s[1:] for s in running if s and s[0][0] == name and s[0][1] == key]
         return True, node, running
 
-    def sample_independent(
-        self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
-    ) -> Any:
-        values = _internal_values(param_name, param_distribution)
-        excluded: set[float] = set()
-        internal = values[0]
-        for _ in range(_MAX_CLAIM_ROUNDS):
-            agrees, node, running = self._position(study, trial)
-            if not agrees or (node is not None and node.name not in (None, param_name)):
-                return self._random(values, param_distribution)
-            children = node.children if node is not None and node.name == param_name else {}
-            candidates, untried = _open_values(values, children, param_name, running, excluded)
-            internal = candidates[int(self._rng.rng.integers(len(candidates)))]
-            key = _key(internal)
-            child = children.get(key)
-            if not untried or len(candidates) == 1 or (child is not None and child.name is not None):
-                break  # nothing better to try, or the choice branches further: sharing it is fine
-            # Claim the value, then check that no other worker took the same point meanwhile
-            # (claimed it, or even finished it); whoever sees a rival after writing picks again.
-            study.set_trial_system_attr(trial, CLAIM_KEY, [param_name, key, distribution_to_json(param_distribution)])
-            _, node, running = self._position(study, trial)
-            children = node.children if node is not None and node.name == param_name else {}
-            _, untried = _open_values([internal], children, param_name, running, set())
-            if untried:
-                break
-            excluded.add(key)
-        return param_distribution.to_external_repr(internal)
-
-    def _random(self, internal_values: list[float], distribution: BaseDistribution) -> Any:
-        internal = internal_values[int(self._rng.rng.integers(len(internal_values)))]
-        return distribution.to_external_repr(internal)
-
     def after_trial(self, study: Study, trial: FrozenTrial, state: TrialState, values: Any) -> None:
+        with self._claim_lock:
+            self._claims.pop((study.study_name, trial.number), None)
+            if self._plans.pop((study.study_name, trial.number), False) is not False:
+                return  # optimize asks can_start_trial before its next trial
+        # A trial asked by hand, or by a wrapper that does not forward can_start_trial.
         trials = study.get_trials(deepcopy=False, states=(*_FINISHED, TrialState.RUNNING))
         finished_now = None
         if state in _FINISHED:

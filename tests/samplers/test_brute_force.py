@@ -5,6 +5,9 @@ from __future__ import annotations
 import collections
 import multiprocessing
 import os
+import threading
+import time
+from unittest import mock
 from typing import Any
 
 import pytest
@@ -71,47 +74,72 @@ def test_same_seed_same_order() -> None:
     assert order(3) != order(4)
 
 
-def test_threads_cover_the_space() -> None:
+@pytest.mark.parametrize("avoid", [False, True])
+def test_threads_evaluate_every_point_exactly_once(avoid: bool) -> None:
     def objective(trial: albacore.Trial) -> float:
         return trial.suggest_int("x", 0, 9) + trial.suggest_categorical("y", [0, 1, 2])
 
     everything = {(("x", x), ("y", y)) for x in range(10) for y in range(3)}
-    for avoid in (True, False):
-        study = albacore.create_study(sampler=BruteForceSampler(seed=0, avoid_premature_stop=avoid))
-        study.optimize(objective, n_jobs=4)
-        keys = _keys(study)
-        assert len(keys) <= 30 + 3  # only workers asking at the very end may repeat a point
-        if avoid:
-            assert set(keys) == everything
-        else:
-            # Running trials count as covering their path, so the search may stop a few points short.
-            assert len(set(keys)) >= 27 and set(keys) <= everything
+    study = albacore.create_study(sampler=BruteForceSampler(seed=0, avoid_premature_stop=avoid))
+    study.optimize(objective, n_jobs=4, n_trials=1000)
+    keys = _keys(study)
+    assert len(keys) == len(study.trials) == 30
+    assert set(keys) == everything
 
 
-def _process_worker(path: str, seed: int) -> None:
+def test_threads_exhaust_a_conditional_space_exactly_once() -> None:
+    study = albacore.create_study(sampler=BruteForceSampler(seed=3))
+    study.optimize(_slow_conditional, n_jobs=4)
+    keys = _keys(study)
+    assert len(keys) == len(study.trials) == CONDITIONAL_POINTS
+    assert len(set(keys)) == CONDITIONAL_POINTS
+
+
+def _slow_conditional(trial: albacore.Trial) -> float:
+    value = _conditional(trial)
+    time.sleep(0.005)  # let workers overlap
+    return value
+
+
+def _process_worker(url: str, seed: int, log: str) -> None:
+    study = albacore.load_study(study_name="bf-procs", storage=_storage(url), sampler=BruteForceSampler(seed=seed))
+
+    def objective(trial: albacore.Trial) -> float:
+        value = _slow_conditional(trial)
+        with open(log, "a") as f:  # one short append per evaluation, from every process
+            f.write(repr(sorted(trial.params.items())) + "\n")
+        return value
+
+    study.optimize(objective, n_trials=100)
+
+
+def _storage(url: str) -> Any:
+    if url.startswith("sqlite"):
+        return url
     from albacore.storages import JournalFileBackend, JournalStorage
 
-    storage = JournalStorage(JournalFileBackend(path))
-    study = albacore.load_study(study_name="bf-procs", storage=storage, sampler=BruteForceSampler(seed=seed))
-    study.optimize(lambda t: t.suggest_int("x", 0, 19))
+    return JournalStorage(JournalFileBackend(url))
 
 
-def test_two_processes_sharing_a_journal_file(tmp_path: Any) -> None:
-    from albacore.storages import JournalFileBackend, JournalStorage
-
-    path = os.fspath(tmp_path / "journal.log")
-    albacore.create_study(study_name="bf-procs", storage=JournalStorage(JournalFileBackend(path)))
+@pytest.mark.parametrize("kind", ["journal", "sqlite"])
+def test_four_processes_sharing_a_storage_evaluate_every_point_exactly_once(tmp_path: Any, kind: str) -> None:
+    url = f"sqlite:///{tmp_path / 'bf.db'}" if kind == "sqlite" else os.fspath(tmp_path / "journal.log")
+    log = os.fspath(tmp_path / "evaluated.txt")
+    albacore.create_study(study_name="bf-procs", storage=_storage(url))
     ctx = multiprocessing.get_context("fork")
-    procs = [ctx.Process(target=_process_worker, args=(path, seed)) for seed in (1, 2)]
+    procs = [ctx.Process(target=_process_worker, args=(url, seed, log)) for seed in range(4)]
     for p in procs:
         p.start()
     for p in procs:
-        p.join(timeout=60)
+        p.join(timeout=120)
         assert p.exitcode == 0
-    study = albacore.load_study(study_name="bf-procs", storage=JournalStorage(JournalFileBackend(path)))
-    values = [t.params["x"] for t in study.get_trials(states=(TrialState.COMPLETE,))]
-    assert set(values) == set(range(20))
-    assert len(values) <= 21
+    with open(log) as f:
+        evaluated = f.read().splitlines()
+    assert len(evaluated) == len(set(evaluated)) == CONDITIONAL_POINTS  # each point once, nothing else
+    study = albacore.load_study(study_name="bf-procs", storage=_storage(url))
+    assert len(study.trials) == CONDITIONAL_POINTS
+    assert all(t.state == TrialState.COMPLETE for t in study.trials)
+    assert len(set(_keys(study))) == CONDITIONAL_POINTS
 
 
 def test_failed_trials_are_ignored_and_retried() -> None:
@@ -132,20 +160,39 @@ def test_failed_trials_are_ignored_and_retried() -> None:
         assert states == {TrialState.COMPLETE: 4, TrialState.FAIL: 1}
 
 
-def test_running_trials_count_as_taken_unless_avoiding_premature_stop() -> None:
-    def objective(trial: albacore.Trial) -> float:
-        return float(trial.suggest_int("x", 0, 1))
+def test_another_workers_running_trial_holds_its_point() -> None:
+    study = albacore.create_study(sampler=BruteForceSampler(seed=0))
+    running = study.ask()  # another worker's trial, still running
+    running_x = running.suggest_int("x", 0, 1)
+    study.optimize(lambda t: float(t.suggest_int("x", 0, 1)), n_trials=5)
+    # The free value is evaluated; the other one is left to the worker running it.
+    assert [t.params["x"] for t in study.trials[1:]] == [1 - running_x]
 
-    for avoid in (False, True):
-        study = albacore.create_study(sampler=BruteForceSampler(seed=0, avoid_premature_stop=avoid))
-        running = study.ask()  # another worker's trial, still running
-        running_x = running.suggest_int("x", 0, 1)
-        study.optimize(objective, n_trials=5)
-        values = [t.params["x"] for t in study.trials[1:]]
-        # The free value comes first; by default the running trial covers the other one and the
-        # study stops, while avoid_premature_stop evaluates it as well before stopping.
-        assert values[0] != running_x
-        assert values == ([1 - running_x, running_x] if avoid else [1 - running_x])
+
+def test_avoid_premature_stop_waits_and_takes_over_the_point_of_a_failed_trial() -> None:
+    study = albacore.create_study(sampler=BruteForceSampler(seed=0, avoid_premature_stop=True))
+    running = study.ask()  # another worker's trial, which will fail
+    running_x = running.suggest_int("x", 0, 1)
+    timer = threading.Timer(0.3, lambda: study.tell(running, state=TrialState.FAIL))
+    timer.start()
+    study.optimize(lambda t: float(t.suggest_int("x", 0, 1)), n_trials=5)
+    timer.join()
+    assert [t.params["x"] for t in study.trials[1:]] == [1 - running_x, running_x]
+    assert [t.state for t in study.trials[1:]] == [TrialState.COMPLETE, TrialState.COMPLETE]
+
+
+def test_can_start_trial_reserves_a_point_and_says_no_when_nothing_is_left() -> None:
+    sampler = BruteForceSampler(seed=0)
+    study = albacore.create_study(sampler=sampler)
+    study.optimize(lambda t: float(t.suggest_int("x", 0, 2)), n_trials=2)
+    assert sampler.can_start_trial(study)
+    reserved = [v for k, v in study.system_attrs.items() if k.startswith("brute_force:reserved:")]
+    assert [list(entries.values())[0][0] for entries in reserved if entries] == [
+        [["x", float(({0, 1, 2} - {t.params["x"] for t in study.trials}).pop()), mock.ANY]]
+    ]
+    study.optimize(lambda t: float(t.suggest_int("x", 0, 2)))
+    assert sorted(t.params["x"] for t in study.trials) == [0, 1, 2]
+    assert not sampler.can_start_trial(study)
 
 
 def test_no_parameters_stops_after_one_trial() -> None:

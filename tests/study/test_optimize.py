@@ -482,3 +482,65 @@ def test_no_progress_bar_by_default(capsys) -> None:
     finally:
         albacore.logging.set_verbosity(albacore.logging.INFO)
     assert capsys.readouterr().err == ""
+
+
+class _Budget(albacore.samplers.RandomSampler):
+    """Lets ``optimize`` start trials while a shared budget lasts (a stand-in for a grid)."""
+
+    def __init__(self, budget: int) -> None:
+        super().__init__(seed=0)
+        self.budget = budget
+        self.lock = threading.Lock()
+
+    def can_start_trial(self, study: albacore.Study) -> bool:
+        with self.lock:
+            if self.budget <= 0:
+                return False
+            self.budget -= 1
+            return True
+
+
+@pytest.mark.parametrize("n_jobs", [1, 4])
+def test_optimize_stops_when_the_sampler_has_nothing_to_start(n_jobs: int) -> None:
+    study = albacore.create_study(sampler=_Budget(6))
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=100, n_jobs=n_jobs)
+    assert len(study.trials) == 6
+
+
+def test_threads_look_again_when_a_running_trial_finishes() -> None:
+    """A worker told "nothing now" does not end the loop while other trials run."""
+    sampler = _Budget(1)
+    released = threading.Event()
+
+    def objective(trial: albacore.Trial) -> float:
+        if trial.number == 0:
+            released.wait(timeout=5)  # the other workers find nothing meanwhile
+            with sampler.lock:
+                sampler.budget += 2  # e.g. a failed trial freed grid points
+        return trial.suggest_float("x", 0, 1)
+
+    def refuse_then_release(study: albacore.Study) -> bool:
+        granted = _Budget.can_start_trial(sampler, study)
+        if not granted:
+            released.set()
+        return granted
+
+    sampler.can_start_trial = refuse_then_release  # type: ignore[method-assign]
+    study = albacore.create_study(sampler=sampler)
+    study.optimize(objective, n_trials=100, n_jobs=3)
+    assert len(study.trials) == 3
+
+
+def test_a_trial_whose_sampler_finds_nothing_left_is_failed_quietly(albacore_logs) -> None:
+    from albacore.samplers._base import SearchSpaceExhausted
+
+    class Raising(albacore.samplers.RandomSampler):
+        def sample_independent(self, study, trial, name, distribution):  # type: ignore[no-untyped-def]
+            if trial.number == 2:
+                raise SearchSpaceExhausted("another worker took the last point")
+            return super().sample_independent(study, trial, name, distribution)
+
+    study = albacore.create_study(sampler=Raising(seed=0))
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=10)
+    assert [t.state for t in study.trials] == [TrialState.COMPLETE] * 2 + [TrialState.FAIL]
+    assert not [r for r in albacore_logs.records if r.levelname == "WARNING"]
