@@ -1,38 +1,57 @@
-"""Acquisition functions on GP posteriors, batched over candidates (torch, differentiable).
+"""Acquisition functions on GP posteriors, batched over candidates, with analytic gradients.
 
 All objectives are minimized in standardized units. The acquisition is a log quantity:
-``log EI`` (single objective) or ``log EHVI`` (several objectives), plus ``log P(feasible)``
-per constraint.
+``log EI`` (one objective) or ``log EHVI`` (several objectives), plus ``log P(feasible)``
+per constraint. Every log is computed without underflow, so candidates far from any
+improvement still have a finite value and a useful gradient.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from typing import Sequence
 
 import numpy as np
+from scipy import special
 
-from albacore.samplers._gp._model import GaussianProcess, torch
+from albacore.samplers._gp._model import GaussianProcess
 
 _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 _SQRT_HALF_PI = math.sqrt(math.pi / 2)
 _INV_SQRT2 = 1.0 / math.sqrt(2.0)
+_TAIL = -30.0  # below this z, h(z)/phi(z) is taken from its asymptotic series
 
 
-def log_h(z: Any) -> Any:
-    """``log(z * Phi(z) + phi(z))``, accurate for very negative ``z`` too."""
-    th = torch()
+def log_h(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``log h(z)`` with ``h(z) = z Phi(z) + phi(z)``, and the ratios ``Phi/h`` and ``phi/h``.
+
+    ``d log h / dz = Phi/h``. For ``z < 0``, ``h = phi * (1 + z q)`` with
+    ``q = Phi/phi = sqrt(pi/2) erfcx(-z/sqrt 2)``, which neither underflows nor cancels
+    until far in the tail, where ``1 + z q = z^-2 (1 - 3 z^-2 + 15 z^-4 - 105 z^-6 + ...)``.
+    """
+    z = np.asarray(z, dtype=float)
     log_phi = -0.5 * z * z - _LOG_SQRT_2PI
-    # For z <= 0: h = phi(z) * (1 + z * sqrt(pi/2) * erfcx(-z / sqrt 2)), no underflow.
-    z_neg = z.clamp_max(0.0)
-    inner = 1.0 + z_neg * _SQRT_HALF_PI * th.special.erfcx(-z_neg * _INV_SQRT2)
-    small = log_phi + th.log(inner.clamp_min(1e-300))
-    # Far in the tail the bracket loses precision; its asymptote is 1 / z^2.
-    tail = log_phi - 2.0 * th.log((-z).clamp_min(1.0))
-    neg = th.where(z < -25.0, tail, small)
-    z_pos = z.clamp_min(0.0)
-    pos = th.log(z_pos * th.special.ndtr(z_pos) + th.exp(-0.5 * z_pos * z_pos - _LOG_SQRT_2PI))
-    return th.where(z > 0, pos, neg)
+    zn = np.minimum(z, 0.0)
+    q = _SQRT_HALF_PI * special.erfcx(-zn * _INV_SQRT2)
+    inv2 = 1.0 / np.maximum(zn * zn, 1.0)
+    series = inv2 * (1.0 + inv2 * (-3.0 + inv2 * (15.0 + inv2 * (-105.0 + inv2 * 945.0))))
+    bracket = np.where(zn < _TAIL, series, 1.0 + zn * q)  # h / phi for z <= 0
+    bracket = np.maximum(bracket, 1e-300)
+    zp = np.maximum(z, 0.0)
+    cdf_p = special.ndtr(zp)
+    h_p = zp * cdf_p + np.exp(-0.5 * zp * zp - _LOG_SQRT_2PI)
+    pos = z > 0
+    value = np.where(pos, np.log(h_p), log_phi + np.log(bracket))
+    r_cdf = np.where(pos, cdf_p / h_p, q / bracket)
+    r_pdf = np.where(pos, np.exp(-0.5 * zp * zp - _LOG_SQRT_2PI) / h_p, 1.0 / bracket)
+    return value, r_cdf, r_pdf
+
+
+def _log_cdf(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``log Phi(u)`` and its derivative ``phi(u)/Phi(u)``."""
+    with np.errstate(over="ignore"):  # erfcx overflows to inf for large u, where the ratio is 0
+        ratio = 1.0 / (_SQRT_HALF_PI * special.erfcx(-u * _INV_SQRT2))
+    return special.log_ndtr(u), ratio
 
 
 class Acquisition:
@@ -40,10 +59,11 @@ class Acquisition:
 
     Args:
         objectives: One fitted GP per objective (standardized, minimized).
-        best: Incumbent (single objective) of the feasible trials, or None when no trial is
-            feasible yet.
-        pareto: Feasible Pareto front ``(k, m)`` in standardized units (several objectives).
-        ref_point: Reference point ``(m,)`` of the hypervolume (several objectives).
+        best: Incumbent of the feasible trials (one objective), or None when no trial is
+            feasible yet (then only the feasibility terms count).
+        boxes: ``(lower, upper)`` bounds ``(k, m)`` of disjoint boxes covering the region a
+            new point can add to the hypervolume (several objectives; see
+            :func:`box_decomposition`).
         constraints: GPs of the standardized constraint values, with the standardized
             threshold (0 in original units) of each.
     """
@@ -52,62 +72,92 @@ class Acquisition:
         self,
         objectives: Sequence[GaussianProcess],
         best: float | None,
-        pareto: np.ndarray | None = None,
-        ref_point: np.ndarray | None = None,
+        boxes: tuple[np.ndarray, np.ndarray] | None = None,
         constraints: Sequence[tuple[GaussianProcess, float]] = (),
     ) -> None:
-        self._objectives = list(objectives)
-        self._best = best
-        self._constraints = list(constraints)
-        self._boxes: tuple[Any, Any] | None = None
-        if len(self._objectives) > 1 and pareto is not None and ref_point is not None:
-            lower, upper = box_decomposition(pareto, ref_point)
-            th = torch()
-            self._boxes = (th.as_tensor(lower, dtype=th.float64), th.as_tensor(upper, dtype=th.float64))
+        self.objectives = list(objectives)
+        self.best = best
+        self.boxes = boxes
+        self.constraints = list(constraints)
 
-    def __call__(self, x: Any) -> Any:
-        """Acquisition values at ``x`` (float64 tensor ``(n, d)``) -> ``(n,)``."""
-        th = torch()
-        value = th.zeros(x.shape[0], dtype=th.float64)
-        if self._best is not None and len(self._objectives) == 1:
-            mean, var = self._objectives[0].posterior(x)
-            sd = var.sqrt()
-            value = value + log_h((self._best - mean) / sd) + th.log(sd)
-        elif self._boxes is not None:
-            value = value + self._log_ehvi(x)
-        for gp, threshold in self._constraints:
+    def _uses_objectives(self) -> bool:
+        return (len(self.objectives) == 1 and self.best is not None) or (
+            len(self.objectives) > 1 and self.boxes is not None
+        )
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        """Acquisition values at encoded points ``x (n, d)`` -> ``(n,)``."""
+        value = np.zeros(len(x))
+        if self._uses_objectives():
+            stats = [gp.posterior(x) for gp in self.objectives]
+            means = np.stack([s[0] for s in stats], -1)
+            sds = np.sqrt(np.stack([s[1] for s in stats], -1))
+            value += self._objective_terms(means, sds)[0]
+        for gp, threshold in self.constraints:
             mean, var = gp.posterior(x)
-            value = value + th.special.log_ndtr((threshold - mean) / var.sqrt())
+            value += _log_cdf((threshold - mean) / np.sqrt(var))[0]
         return value
 
-    def _log_ehvi(self, x: Any) -> Any:
-        """Exact expected hypervolume improvement for independent Gaussian objectives.
+    def value_and_grad(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Values ``(n,)`` and gradients ``(n, d)`` with respect to the numeric coordinates."""
+        value = np.zeros(len(x))
+        grad = np.zeros(x.shape)
+        if self._uses_objectives():
+            stats = [gp.posterior_grad(x) for gp in self.objectives]
+            means = np.stack([s[0] for s in stats], -1)
+            sds = np.sqrt(np.stack([s[1] for s in stats], -1))
+            v, d_mean, d_sd = self._objective_terms(means, sds)
+            value += v
+            for j, (_, _, g_mean, g_var) in enumerate(stats):
+                grad += d_mean[:, j, None] * g_mean + (d_sd[:, j] / (2.0 * sds[:, j]))[:, None] * g_var
+        for gp, threshold in self.constraints:
+            mean, var, g_mean, g_var = gp.posterior_grad(x)
+            sd = np.sqrt(var)
+            u = (threshold - mean) / sd
+            v, ratio = _log_cdf(u)
+            value += v
+            grad += (-ratio / sd)[:, None] * g_mean + (-ratio * u / sd / (2.0 * sd))[:, None] * g_var
+        return value, grad
 
-        The region a new point can add is a union of disjoint boxes ``[l, u]``; the volume
-        it adds inside a box is ``prod_j (u_j - max(l_j, y_j))_+``, whose expectation
-        factorizes over independent objectives, each factor in closed form.
-        """
-        th = torch()
-        assert self._boxes is not None
-        lower, upper = self._boxes  # (B, m), lower may be -inf
-        means, sds = [], []
-        for gp in self._objectives:
-            mean, var = gp.posterior(x)
-            means.append(mean)
-            sds.append(var.sqrt())
-        mu = th.stack(means, -1).unsqueeze(-2)  # (n, 1, m)
-        sd = th.stack(sds, -1).unsqueeze(-2)
-        b = (upper - mu) / sd
-        a = (lower - mu) / sd
-        cdf_b, pdf_b = th.special.ndtr(b), th.exp(-0.5 * b * b - _LOG_SQRT_2PI)
-        finite = th.isfinite(lower)
-        a = th.where(finite, a, th.full_like(a, -40.0))
-        cdf_a, pdf_a = th.special.ndtr(a), th.exp(-0.5 * a * a - _LOG_SQRT_2PI)
-        width = th.where(finite, upper - lower, th.zeros_like(upper))
-        # E[(u - max(l, Y))_+] = (u-l) P(Y<=l) + E[(u-Y) 1{l<Y<u}]
-        factor = width * cdf_a + (upper - mu) * (cdf_b - cdf_a) + sd * (pdf_b - pdf_a)
-        ehvi = factor.clamp_min(0.0).prod(-1).sum(-1)
-        return th.log(ehvi.clamp_min(1e-300))
+    def _objective_terms(self, means: np.ndarray, sds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Log EI / log EHVI and its derivatives with respect to the means and sds ``(n, m)``."""
+        if len(self.objectives) == 1:
+            mean, sd = means[:, 0], sds[:, 0]
+            z = (self.best - mean) / sd
+            lh, r_cdf, r_pdf = log_h(z)
+            return lh + np.log(sd), (-r_cdf / sd)[:, None], (r_pdf / sd)[:, None]
+        assert self.boxes is not None
+        return log_ehvi(means, sds, *self.boxes)
+
+
+def log_ehvi(means: np.ndarray, sds: np.ndarray, lower: np.ndarray,
+             upper: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Exact log expected hypervolume improvement for independent Gaussian objectives.
+
+    Inside a box ``[l, u]`` a point ``y`` adds ``prod_j (u_j - max(l_j, y_j))_+``, whose
+    expectation factorizes over objectives; each factor is
+    ``E[(u - max(l, Y))_+] = sd * (h(b) - h(a))`` with ``a, b = (l - mu)/sd, (u - mu)/sd``,
+    computed in log space. Returns values ``(n,)`` and derivatives by mean and sd ``(n, m)``.
+    """
+    mu, sd = means[:, None, :], sds[:, None, :]  # (n, 1, m) against boxes (k, m)
+    b = (upper - mu) / sd
+    finite = np.isfinite(lower)
+    a = np.where(finite, (np.where(finite, lower, 0.0) - mu) / sd, -np.inf)
+    lh_b, rc_b, rp_b = log_h(b)
+    a_safe = np.where(finite, a, 0.0)
+    lh_a, rc_a, rp_a = log_h(a_safe)
+    rho = np.where(finite, np.exp(np.minimum(lh_a - lh_b, 0.0)), 0.0)
+    one_minus = np.maximum(1.0 - rho, 1e-300)
+    log_factor = np.log(sd) + lh_b + np.log(one_minus)
+    d_mu = -(rc_b - np.where(finite, rc_a, 0.0) * rho) / (sd * one_minus)
+    d_sd = (rp_b - np.where(finite, rp_a, 0.0) * rho) / (sd * one_minus)
+    log_box = log_factor.sum(-1)  # (n, k)
+    top = log_box.max(axis=1, keepdims=True)
+    weights = np.exp(log_box - top)
+    total = weights.sum(axis=1, keepdims=True)
+    value = (top + np.log(total))[:, 0]
+    weights /= total
+    return value, np.einsum("nk,nkm->nm", weights, d_mu), np.einsum("nk,nkm->nm", weights, d_sd)
 
 
 def box_decomposition(pareto: np.ndarray, ref_point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -116,7 +166,7 @@ def box_decomposition(pareto: np.ndarray, ref_point: np.ndarray) -> tuple[np.nda
     Cells of the grid spanned by the front's coordinates are grouped along the last
     objective: with the other coordinates fixed, the non-dominated cells form one interval
     from ``-inf`` up to the lowest last coordinate of a front point that dominates the
-    cell's corner. Gives ``(k+1)^(m-1)`` boxes for ``k`` points and ``m`` objectives.
+    cell's corner. Gives at most ``(k+1)^(m-1)`` boxes for ``k`` points and ``m`` objectives.
     """
     pareto = pareto[np.all(pareto < ref_point, axis=1)]
     m = len(ref_point)

@@ -1,52 +1,39 @@
-"""A Gaussian process with a Matérn-5/2 ARD kernel, MAP hyperparameters and a cached Cholesky.
+"""A Gaussian process with MAP hyperparameters and a cached Cholesky factorization (numpy/scipy).
 
-Inputs are the encoded vectors of :mod:`._space` (numeric coordinates in ``[0, 1]``,
-categorical ones compared for equality); outputs are standardized by the caller.
-Hyperparameters ``theta = [log lengthscales (d), log signal variance, log noise variance]``
-are fitted by maximizing the log marginal likelihood plus log priors with scipy's L-BFGS-B,
-gradients by torch autograd, warm-started from the previous fit of the same study.
+Inputs are encoded points (:mod:`._space`), compared by the kernel of :mod:`._kernel`;
+outputs are standardized by the caller. Hyperparameters
+``theta = [log lengthscales (d), log signal variance, log noise variance]`` maximize the
+log marginal likelihood plus log priors (scipy's L-BFGS-B, analytic gradients). The
+matrices are small (a few hundred trials), so plain numpy on one thread beats a framework
+with autograd by a wide margin.
 """
 
 from __future__ import annotations
 
 import contextlib
 import math
-from typing import Any, Iterator
 
 import numpy as np
+from scipy import linalg, optimize
 
-from albacore._imports import require
+from albacore.samplers._gp._kernel import Features, cross_r2, matern52, sq_dist_stack
+from albacore.samplers._gp._space import EncodedSpace
 
-_SQRT5 = math.sqrt(5.0)
-MIN_NOISE = 1e-6
-_DETERMINISTIC_NOISE = 1e-6
-
-
-def torch() -> Any:
-    """The torch module, imported on first use."""
-    return require("torch", extra="torch", feature="GPSampler")
-
-
-@contextlib.contextmanager
-def few_threads(n: int = 1) -> Iterator[None]:
-    """Run torch on ``n`` threads inside the block (small matrices: threads cost more than they gain)."""
-    th = torch()
-    previous = th.get_num_threads()
-    if previous != n:
-        th.set_num_threads(n)
-    try:
-        with _blas_limit(n):
-            yield
-    finally:
-        if previous != n:
-            th.set_num_threads(previous)
+#: Variance added to the diagonal of every kernel matrix (standardized units).
+MIN_NOISE = 1e-8
+#: Noise variance of a deterministic objective.
+DETERMINISTIC_NOISE = 1e-8
+_LS_BOUNDS = (math.log(5e-3), math.log(50.0))
+_SIGNAL_BOUNDS = (math.log(5e-2), math.log(20.0))
+_NOISE_BOUNDS = (math.log(1e-9), math.log(2.0))
 
 
-_CONTROLLER: list[Any] = []
+_CONTROLLER: list = []
 
 
-def _blas_limit(n: int) -> contextlib.AbstractContextManager:
-    """Limit the BLAS threads scipy's L-BFGS-B uses, when threadpoolctl is installed."""
+def one_blas_thread() -> contextlib.AbstractContextManager:
+    """Limit BLAS to one thread inside the block (threads cost more than they gain on small
+    matrices), when threadpoolctl is installed."""
     if not _CONTROLLER:
         try:
             from threadpoolctl import ThreadpoolController
@@ -54,184 +41,174 @@ def _blas_limit(n: int) -> contextlib.AbstractContextManager:
             _CONTROLLER.append(None)
         else:
             _CONTROLLER.append(ThreadpoolController())
-    controller = _CONTROLLER[0]
-    if controller is None:
+    if _CONTROLLER[0] is None:
         return contextlib.nullcontext()
-    return controller.limit(limits=n, user_api="blas")
+    return _CONTROLLER[0].limit(limits=1, user_api="blas")
 
 
-def _matern52(r2: Any) -> Any:
-    """Matérn-5/2 correlation of squared scaled distances, with a gradient finite at 0."""
-    th = torch()
-    r = th.sqrt(r2.clamp_min(1e-30))
-    return (1.0 + _SQRT5 * r + (5.0 / 3.0) * r2) * th.exp(-_SQRT5 * r)
+def _prior_ls_mu(d: int) -> float:
+    return math.log(0.5) + 0.5 * math.log(max(d, 1)) * 0.5
 
 
-def scaled_sq_dist(a: Any, b: Any, inv_ls2: Any, categorical: Any) -> Any:
-    """Squared distances ``sum_k w_k (a_k - b_k)^2`` (equality test for categorical dims).
-
-    Shapes: ``a (..., n, d)``, ``b (m, d)`` -> ``(..., n, m)``. Numeric dimensions use the
-    Gram-matrix identity (one matrix product); categorical ones a broadcast comparison.
-    """
-    th = torch()
-    numeric = ~categorical
-    w = th.where(numeric, inv_ls2, th.zeros_like(inv_ls2)).sqrt()
-    sa, sb = a * w, b * w
-    r2 = (sa * sa).sum(-1).unsqueeze(-1) + (sb * sb).sum(-1) - 2.0 * sa @ sb.T
-    r2 = r2.clamp_min(0.0)
-    if bool(categorical.any()):
-        idx = th.nonzero(categorical).squeeze(-1)
-        differ = (a[..., idx].unsqueeze(-2) != b[:, idx]).to(r2.dtype)
-        r2 = r2 + (differ * inv_ls2[idx]).sum(-1)
-    return r2
-
-
-class GaussianProcess:
-    """A fitted GP: posterior mean and variance at new points, batched.
-
-    Args:
-        x: Encoded training inputs, shape ``(n, d)``.
-        y: Standardized training outputs, shape ``(n,)``.
-        categorical: Boolean mask of categorical dimensions, shape ``(d,)``.
-        theta: Hyperparameters (see the module docstring).
-    """
-
-    def __init__(self, x: np.ndarray, y: np.ndarray, categorical: np.ndarray, theta: np.ndarray) -> None:
-        th = torch()
-        self.theta = np.asarray(theta, dtype=float)
-        self._x = th.as_tensor(x, dtype=th.float64)
-        self._cat = th.as_tensor(categorical, dtype=th.bool)
-        d = x.shape[1]
-        self._inv_ls2 = th.exp(-2.0 * th.as_tensor(self.theta[:d], dtype=th.float64))
-        self._signal = float(np.exp(self.theta[d]))
-        noise = float(np.exp(self.theta[d + 1]))
-        k = self._signal * _matern52(scaled_sq_dist(self._x, self._x, self._inv_ls2, self._cat))
-        k = k + (noise + MIN_NOISE) * th.eye(len(x), dtype=th.float64)
-        self._chol = _robust_cholesky(k)
-        y_t = th.as_tensor(y, dtype=th.float64).unsqueeze(-1)
-        self._alpha = th.cholesky_solve(y_t, self._chol).squeeze(-1)
-        self._k_inv = th.cholesky_inverse(self._chol)
-
-    def posterior(self, x: Any) -> tuple[Any, Any]:
-        """Mean and variance at ``x`` (a float64 tensor ``(..., d)``), differentiable."""
-        kx = self._signal * _matern52(scaled_sq_dist(x, self._x, self._inv_ls2, self._cat))
-        mean = kx @ self._alpha
-        var = self._signal - ((kx @ self._k_inv) * kx).sum(-1)
-        return mean, var.clamp_min(1e-12)
-
-
-def _robust_cholesky(k: Any) -> Any:
-    th = torch()
-    jitter = 0.0
-    for _ in range(6):
-        chol, info = th.linalg.cholesky_ex(k + jitter * th.eye(k.shape[0], dtype=k.dtype))
-        if int(info) == 0:
-            return chol
-        jitter = 1e-8 if jitter == 0.0 else jitter * 10.0
-    return th.linalg.cholesky(k + 1e-3 * th.eye(k.shape[0], dtype=k.dtype))
+_PRIOR_LS_SIGMA = 1.0
+_PRIOR_SIGNAL_SIGMA = 1.0
+_PRIOR_NOISE_MU, _PRIOR_NOISE_SIGMA = math.log(1e-4), 3.0
 
 
 def default_theta(d: int) -> np.ndarray:
-    """The prior mode-ish starting point of the hyperparameter fit."""
-    return np.concatenate([np.full(d, math.log(0.5) + 0.5 * math.log(max(d, 1)) * 0.5), [0.0, math.log(1e-2)]])
+    """The prior's mode: the starting point of the first hyperparameter fit."""
+    return np.concatenate([np.full(d, _prior_ls_mu(d)), [0.0, _PRIOR_NOISE_MU]])
 
 
-def _log_prior_and_grad(theta: np.ndarray, d: int, deterministic: bool) -> tuple[float, np.ndarray]:
-    """Log prior of the hyperparameters and its gradient.
+def _log_prior(theta: np.ndarray, d: int, deterministic: bool) -> tuple[float, np.ndarray]:
+    """Log density (up to a constant) of the hyperparameter priors and its gradient.
 
-    Log-normal lengthscales whose median grows with sqrt(d) (robust in high dimension), a
-    log-normal signal variance around 1 and a log-normal noise variance favouring small noise.
+    Log-normal lengthscales whose median grows slowly with ``d`` (more dimensions spread the
+    same number of points thinner), a log-normal signal variance around 1 (the outputs are
+    standardized) and a broad log-normal noise variance centred on small noise.
     """
-    mu_ls = math.sqrt(2.0) * 0.5 + 0.5 * math.log(d)
-    log_ls, log_signal, log_noise = theta[:d], theta[d], theta[d + 1]
-    value = -0.5 * float(np.sum((log_ls - mu_ls) ** 2)) / 3.0 - 0.5 * log_signal**2
+    mu = _prior_ls_mu(d)
     grad = np.zeros_like(theta)
-    grad[:d] = -(log_ls - mu_ls) / 3.0
-    grad[d] = -log_signal
+    z_ls = (theta[:d] - mu) / _PRIOR_LS_SIGMA
+    value = -0.5 * float(z_ls @ z_ls)
+    grad[:d] = -z_ls / _PRIOR_LS_SIGMA
+    z_s = theta[d] / _PRIOR_SIGNAL_SIGMA
+    value -= 0.5 * z_s * z_s
+    grad[d] = -z_s / _PRIOR_SIGNAL_SIGMA
     if not deterministic:
-        value -= 0.5 * ((log_noise + 6.0) / 2.0) ** 2
-        grad[d + 1] = -(log_noise + 6.0) / 4.0
+        z_n = (theta[d + 1] - _PRIOR_NOISE_MU) / _PRIOR_NOISE_SIGMA
+        value -= 0.5 * z_n * z_n
+        grad[d + 1] = -z_n / _PRIOR_NOISE_SIGMA
     return value, grad
 
 
-def _neg_log_posterior(
-    theta: np.ndarray, x: np.ndarray, y: np.ndarray, onehots: list[np.ndarray], categorical: np.ndarray,
-    deterministic: bool,
-) -> tuple[float, np.ndarray]:
-    """Negative (log marginal likelihood + log prior) and its analytic gradient (numpy).
+def _cholesky(k: np.ndarray) -> np.ndarray:
+    """Lower Cholesky factor, adding jitter to the diagonal if ``k`` is numerically singular."""
+    jitter = 0.0
+    scale = float(np.mean(np.diag(k)))
+    for _ in range(8):
+        try:
+            if jitter:
+                k = k + jitter * np.eye(len(k))
+            return linalg.cholesky(k, lower=True, check_finite=False)
+        except linalg.LinAlgError:
+            jitter = 1e-9 * scale if jitter == 0.0 else jitter * 10.0
+    return linalg.cholesky(k + 1e-2 * scale * np.eye(len(k)), lower=True, check_finite=False)
 
-    With ``A = alpha alpha^T - K^-1``, ``d(-log ML)/d theta = -tr(A dK/d theta) / 2``; the
-    lengthscale terms reduce to matrix products, so no ``(n, n, d)`` tensor is formed.
+
+def _inverse(chol: np.ndarray) -> np.ndarray:
+    """``K^-1`` from the lower Cholesky factor of ``K``."""
+    inv, info = linalg.lapack.dpotri(chol, lower=1)
+    if info != 0:
+        return linalg.cho_solve((chol, True), np.eye(len(chol)), check_finite=False)
+    return np.tril(inv) + np.tril(inv, -1).T
+
+
+def _neg_log_posterior(theta: np.ndarray, stack: np.ndarray, y: np.ndarray,
+                       deterministic: bool) -> tuple[float, np.ndarray]:
+    """Negative (log marginal likelihood + log prior) and its gradient.
+
+    With ``A = alpha alpha^T - K^-1``, ``d(log ML)/d theta = tr(A dK/d theta) / 2``; for a
+    lengthscale, ``dK/dlog l_j = -2 w_j s k'(r2) D_j``, one contraction with the stack.
     """
-    scipy_linalg = require("scipy.linalg", extra="gp", feature="GPSampler")
-    n, d = x.shape
+    d, n = stack.shape[0], len(y)
     w = np.exp(-2.0 * theta[:d])
     signal = math.exp(theta[d])
-    noise = (_DETERMINISTIC_NOISE if deterministic else math.exp(theta[d + 1])) + MIN_NOISE
-    numeric = ~categorical
-    xs = x[:, numeric] * np.sqrt(w[numeric])
-    sq = np.sum(xs * xs, axis=1)
-    r2 = np.maximum(sq[:, None] + sq[None, :] - 2.0 * xs @ xs.T, 0.0)
-    for j, onehot in zip(np.flatnonzero(categorical), onehots):
-        r2 += w[j] * (1.0 - onehot @ onehot.T)
-    r = np.sqrt(r2)
-    e = np.exp(-_SQRT5 * r)
-    m = (1.0 + _SQRT5 * r + (5.0 / 3.0) * r2) * e
+    noise = (DETERMINISTIC_NOISE if deterministic else math.exp(theta[d + 1])) + MIN_NOISE
+    r2 = np.tensordot(w, stack, axes=1)
+    m, slope = matern52(r2)
     k = signal * m
     k[np.diag_indices(n)] += noise
-    try:
-        chol = scipy_linalg.cholesky(k, lower=True, check_finite=False)
-    except np.linalg.LinAlgError:
-        k[np.diag_indices(n)] += 1e-6
-        chol = scipy_linalg.cholesky(k, lower=True, check_finite=False)
-    alpha = scipy_linalg.cho_solve((chol, True), y, check_finite=False)
-    k_inv, info = scipy_linalg.lapack.dpotri(chol, lower=1)
-    if info != 0:
-        k_inv = scipy_linalg.cho_solve((chol, True), np.eye(n), check_finite=False)
-    else:
-        k_inv = np.tril(k_inv) + np.tril(k_inv, -1).T
-    nll = 0.5 * float(y @ alpha) + float(np.sum(np.log(np.diag(chol)))) + 0.5 * n * math.log(2 * math.pi)
-    a = np.outer(alpha, alpha) - k_inv
+    chol = _cholesky(k)
+    alpha = linalg.cho_solve((chol, True), y, check_finite=False)
+    a = np.outer(alpha, alpha) - _inverse(chol)
+    log_ml = -0.5 * float(y @ alpha) - float(np.sum(np.log(np.diag(chol)))) - 0.5 * n * math.log(2 * math.pi)
     grad = np.zeros(d + 2)
-    grad[d] = -0.5 * signal * float(np.sum(a * m))
+    b = a * slope
+    grad[:d] = -w * signal * (stack.reshape(d, -1) @ b.ravel())
+    grad[d] = 0.5 * signal * float(np.sum(a * m))
     if not deterministic:
-        grad[d + 1] = -0.5 * (noise - MIN_NOISE) * float(np.trace(a))
-    # dK/dlog l_j = signal * m'(r2) * (-2 w_j D_j), m'(r2) = -5/6 (1 + sqrt5 r) e^{-sqrt5 r}
-    b = a * (signal * (-5.0 / 6.0) * (1.0 + _SQRT5 * r) * e)
-    row = b.sum(axis=1)
-    xn = x[:, numeric]
-    grad_num = 2.0 * (xn * xn).T @ row - 2.0 * np.sum(xn * (b @ xn), axis=0)
-    grad[np.flatnonzero(numeric)] = w[numeric] * grad_num
-    for j, onehot in zip(np.flatnonzero(categorical), onehots):
-        grad[j] = w[j] * (float(row.sum()) - float(np.sum(onehot * (b @ onehot))))
-    log_prior, prior_grad = _log_prior_and_grad(theta, d, deterministic)
-    return nll - log_prior, grad - prior_grad
+        grad[d + 1] = 0.5 * (noise - MIN_NOISE) * float(np.trace(a))
+    log_prior, prior_grad = _log_prior(theta, d, deterministic)
+    return -(log_ml + log_prior), -(grad + prior_grad)
 
 
-def fit_theta(
-    x: np.ndarray, y: np.ndarray, categorical: np.ndarray, theta0: np.ndarray, deterministic: bool, maxiter: int
-) -> np.ndarray:
-    """MAP hyperparameters by L-BFGS-B from ``theta0``; falls back to ``theta0`` on failure."""
-    scipy_optimize = require("scipy.optimize", extra="gp", feature="GPSampler")
-    d = x.shape[1]
-    categorical = np.asarray(categorical, dtype=bool)
-    onehots = [
-        (x[:, j][:, None] == np.unique(x[:, j])[None, :]).astype(float) for j in np.flatnonzero(categorical)
-    ]
-
-    def fun(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        return _neg_log_posterior(theta, x, y, onehots, categorical, deterministic)
-
-    bounds = [(math.log(1e-3), math.log(1e3))] * d + [(math.log(1e-2), math.log(1e2)), (math.log(1e-8), math.log(1.0))]
-    theta0 = np.clip(theta0, [b[0] for b in bounds], [b[1] for b in bounds])
-    try:
-        result = scipy_optimize.minimize(
-            fun, theta0, jac=True, method="L-BFGS-B", bounds=bounds, options={"maxiter": maxiter, "ftol": 1e-7}
-        )
-    except (RuntimeError, ValueError, FloatingPointError, np.linalg.LinAlgError):
-        return theta0
-    theta = result.x if np.all(np.isfinite(result.x)) else theta0
+def fit_theta(space: EncodedSpace, x: np.ndarray, y: np.ndarray, theta0: np.ndarray, deterministic: bool,
+              maxiter: int = 200) -> np.ndarray:
+    """MAP hyperparameters by L-BFGS-B from ``theta0`` (``theta0`` itself if the fit fails)."""
+    d = space.dim
+    stack = sq_dist_stack(Features(space, x))
+    bounds = [_LS_BOUNDS] * d + [_SIGNAL_BOUNDS, _NOISE_BOUNDS]
+    lo, hi = np.array(bounds).T
+    theta0 = np.clip(theta0, lo, hi)
     if deterministic:
-        theta = theta.copy()
-        theta[d + 1] = math.log(_DETERMINISTIC_NOISE)
-    return theta
+        theta0[d + 1] = math.log(DETERMINISTIC_NOISE)
+    try:
+        with np.errstate(all="ignore"):
+            result = optimize.minimize(
+                _neg_log_posterior, theta0, args=(stack, y, deterministic), jac=True, method="L-BFGS-B",
+                bounds=bounds, options={"maxiter": maxiter},
+            )
+    except (ValueError, FloatingPointError, linalg.LinAlgError):
+        return theta0
+    return result.x if np.all(np.isfinite(result.x)) else theta0
+
+
+class GaussianProcess:
+    """A fitted GP: posterior mean and variance of the latent function at new points, batched.
+
+    Args:
+        space: The encoded space.
+        x: Encoded training inputs ``(n, d)``.
+        y: Standardized training outputs ``(n,)``.
+        theta: Hyperparameters (see the module docstring).
+        deterministic: Use the fixed tiny noise of a deterministic objective.
+    """
+
+    def __init__(self, space: EncodedSpace, x: np.ndarray, y: np.ndarray, theta: np.ndarray,
+                 deterministic: bool = False) -> None:
+        d = space.dim
+        self.space = space
+        self.theta = np.asarray(theta, dtype=float)
+        self.y = y
+        self._train = Features(space, x)
+        self._w = np.exp(-2.0 * self.theta[:d])
+        self.signal = math.exp(self.theta[d])
+        self.noise = (DETERMINISTIC_NOISE if deterministic else math.exp(self.theta[d + 1])) + MIN_NOISE
+        r2 = np.tensordot(self._w, sq_dist_stack(self._train), axes=1)
+        k = self.signal * matern52(r2)[0]
+        k[np.diag_indices(len(x))] += self.noise
+        chol = _cholesky(k)
+        self._alpha = linalg.cho_solve((chol, True), y, check_finite=False)
+        self._k_inv = _inverse(chol)
+
+    def posterior(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Mean and variance ``(m,)`` at encoded points ``x (m, d)``."""
+        q = Features(self.space, x)
+        k = self.signal * matern52(cross_r2(q, self._train, self._w, exact=False))[0]
+        mean = k @ self._alpha
+        var = self.signal - np.sum((k @ self._k_inv) * k, axis=1)
+        return mean, np.maximum(var, 1e-20)
+
+    def posterior_grad(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Mean, variance and their gradients ``(m, d)`` with respect to the numeric coordinates.
+
+        Gradients of absent and categorical coordinates are zero.
+        """
+        q = Features(self.space, x)
+        m, slope = matern52(cross_r2(q, self._train, self._w, exact=True))
+        k = self.signal * m
+        kk = k @ self._k_inv
+        mean = k @ self._alpha
+        var = self.signal - np.sum(kk * k, axis=1)
+        g = self.signal * slope  # dk/dr2
+        wn = self._w[q.numeric_dims]
+        coeff = np.stack([g * self._alpha, -2.0 * g * kk])  # (2, m, n): d mean/dk, d var/dk times dk/dr2
+        xt = self._train.values
+        grads = 2.0 * wn * (coeff.sum(-1)[..., None] * q.values - coeff @ xt)  # (2, m, p)
+        grads = np.where(q.absent, 0.0, grads)
+        full = np.zeros((2, len(x), self.space.dim))
+        full[:, :, q.numeric_dims] = grads
+        clamped = var <= 1e-20
+        full[1][clamped] = 0.0
+        return mean, np.maximum(var, 1e-20), full[0], full[1]

@@ -1,4 +1,4 @@
-"""GPSampler: Bayesian optimization with a Gaussian process, on torch and scipy."""
+"""GPSampler: Bayesian optimization with a Gaussian process, on numpy and scipy."""
 
 from __future__ import annotations
 
@@ -13,12 +13,11 @@ from albacore._rng import SeededRNG
 from albacore._warnings import warn
 from albacore.distributions import BaseDistribution
 from albacore.samplers._base import BaseSampler
-from albacore.samplers._gp._acquisition import Acquisition
-from albacore.samplers._gp._model import GaussianProcess, default_theta, few_threads, fit_theta
-from albacore.samplers._gp._optim import maximize
-from albacore.samplers._gp._space import EncodedSpace
+from albacore.samplers._gp._acquisition import Acquisition, box_decomposition
+from albacore.samplers._gp._model import GaussianProcess, default_theta, fit_theta, one_blas_thread
+from albacore.samplers._gp._optim import Branch, maximize
+from albacore.samplers._gp._space import EncodedSpace, UnionSearchSpace
 from albacore.samplers._random import RandomSampler
-from albacore.search_space import IntersectionSearchSpace
 from albacore.trial._constraints import CONSTRAINTS_KEY, constraint_values, constraints_from_sequence
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
@@ -50,14 +49,16 @@ def _standardize(values: np.ndarray) -> tuple[np.ndarray, float, float]:
 class GPSampler(BaseSampler):
     """Bayesian optimization with a Gaussian process (Matérn-5/2 ARD kernel).
 
-    The parameters present in every finished trial are modelled jointly by a GP per
-    objective (and per constraint) with hyperparameters fitted by MAP; the next point
-    maximizes ``log EI`` (one objective) or the exact ``log EHVI`` (several objectives),
-    times the probability of satisfying the constraints. Numeric inputs are scaled to
-    ``[0, 1]`` (log parameters in log space); int, stepped and categorical parameters are
-    optimized by a discrete local search. Conditional parameters, outside the shared space,
-    are sampled by ``independent_sampler`` (univariate TPE by default), so conditional
-    spaces are still optimized rather than sampled at random.
+    The parameters of the finished trials are modelled jointly by a GP per objective (and
+    per constraint) with hyperparameters fitted by MAP; the next point maximizes ``log EI``
+    (one objective) or the exact ``log EHVI`` (several objectives), plus the log probability
+    of satisfying the constraints. Numeric inputs are scaled to ``[0, 1]`` (log parameters
+    in log space); int, stepped and categorical parameters are optimized by a discrete
+    coordinate search. Conditional spaces are modelled too: a parameter that some trials
+    lack is "absent" there, a state the kernel places at a fitted distance from every value,
+    and each branch of the space (each set of parameters the trials had) is searched.
+    Parameters whose distribution changed between trials, and new ones, are sampled by
+    ``independent_sampler``.
 
     Args:
         seed: Seed of the random generator.
@@ -102,9 +103,8 @@ class GPSampler(BaseSampler):
         self._deterministic = bool(deterministic_objective)
         self._constraints_func = constraints_func
         self._warn_independent_sampling = warn_independent_sampling
-        self._search_space = IntersectionSearchSpace()
         self._lock = threading.Lock()
-        # Per study object: fitted hyperparameters and encoded finished trials.
+        # Per study object: its union search space, encoded finished trials, fitted hyperparameters.
         self._caches: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self._warned: set[str] = set()
 
@@ -127,7 +127,10 @@ class GPSampler(BaseSampler):
         self._independent_sampler.reseed_rng()
 
     def infer_relative_search_space(self, study: Study, trial: FrozenTrial) -> dict[str, BaseDistribution]:
-        space = self._search_space.calculate(study)
+        trials = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+        union = self._cache(study, ("union",), UnionSearchSpace())
+        with self._lock:
+            space = union.update(trials)
         return {name: dist for name, dist in space.items() if not dist.single()}
 
     def sample_relative(
@@ -138,12 +141,14 @@ class GPSampler(BaseSampler):
         trials = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
         if len(trials) < max(self._n_startup_trials, 1):
             return {}
-        space = EncodedSpace(search_space)
+        conditional = [n for n in search_space if any(n not in t.params for t in trials)]
+        space = EncodedSpace(search_space, conditional)
         x = self._encode_trials(study, space, trials)
         y = to_minimization(np.array([t.values for t in trials], dtype=float), study.directions)
-        with few_threads(1):
-            acq, incumbents = self._build_acquisition(study, space, trials, x, y)
-            best = maximize(acq, space, self._rng.rng, incumbents)
+        with one_blas_thread():
+            acq, incumbents, priority = self._build_acquisition(study, space, trials, x, y)
+            branches, owner = _branches(space, x, priority)
+            best = maximize(acq, space, self._rng.rng, branches, x[incumbents], owner[incumbents])
         return space.decode(best)
 
     def _encode_trials(self, study: Study, space: EncodedSpace, trials: list[FrozenTrial]) -> np.ndarray:
@@ -159,27 +164,21 @@ class GPSampler(BaseSampler):
 
     def _fit(self, study: Study, space: EncodedSpace, x: np.ndarray, y: np.ndarray, output: str,
              deterministic: bool) -> GaussianProcess:
-        """Fit one GP, warm-starting the hyperparameters from the previous fit of ``output``.
+        """Fit one GP, warm-starting the hyperparameters from this process's previous fit of ``output``.
 
-        Hyperparameters barely move once the history is long, so they are refitted only
-        when it has grown by 2% since the last fit (every trial below 100 trials).
+        The previous fit only sets the starting point, so workers that do not share it reach
+        the same optimum; a fit from the prior's mode is the first one's start.
         """
         slot = self._cache(study, ("theta", space.key, output), [])
-        n = len(x)
-        cached = slot[0] if slot else None
-        if cached is None:
-            theta = fit_theta(x, y, space.is_categorical, default_theta(space.dim), deterministic, maxiter=200)
-        elif n - cached[1] < max(1, n // 50):
-            theta, n = cached
-        else:
-            theta = fit_theta(x, y, space.is_categorical, cached[0], deterministic, maxiter=15)
-        slot[:] = [(theta, n)]
-        return GaussianProcess(x, y, space.is_categorical, theta)
+        theta0 = slot[0] if slot else default_theta(space.dim)
+        theta = fit_theta(space, x, y, theta0, deterministic, maxiter=200 if not slot else 50)
+        slot[:] = [theta]
+        return GaussianProcess(space, x, y, theta, deterministic)
 
     def _build_acquisition(
         self, study: Study, space: EncodedSpace, trials: list[FrozenTrial], x: np.ndarray, y: np.ndarray
-    ) -> tuple[Acquisition, np.ndarray]:
-        """Fit the GPs and return the acquisition and the encoded incumbents to search around."""
+    ) -> tuple[Acquisition, np.ndarray, np.ndarray]:
+        """Fit the GPs; return the acquisition, the trials to search around and all trials, best first."""
         constraints = self._constraint_matrix(trials)
         feasible = np.ones(len(trials), dtype=bool) if constraints is None else np.all(constraints <= 0, axis=1)
         objective_gps, scaled = [], []
@@ -195,20 +194,21 @@ class GPSampler(BaseSampler):
                 gp = self._fit(study, space, x, cs, f"constraint{k}", False)
                 constraint_gps.append((gp, (0.0 - mean) / std))
         if not feasible.any():
-            order = np.argsort(constraints.max(axis=1))[:5] if constraints is not None else np.arange(0)
-            return Acquisition(objective_gps, None, constraints=constraint_gps), x[order]
+            assert constraints is not None
+            order = np.argsort(constraints.max(axis=1), kind="stable")
+            return Acquisition(objective_gps, None, constraints=constraint_gps), order[:5], order
         if y.shape[1] == 1:
-            best_idx = np.flatnonzero(feasible)[np.argsort(y_std[feasible, 0], kind="stable")[:5]]
-            return (
-                Acquisition(objective_gps, float(y_std[best_idx[0], 0]), constraints=constraint_gps),
-                x[best_idx],
-            )
+            order = np.lexsort((y_std[:, 0], ~feasible))
+            best = float(y_std[order[0], 0])
+            return Acquisition(objective_gps, best, constraints=constraint_gps), order[:5], order
         front_idx = np.flatnonzero(feasible)[pareto_front_mask(y_std[feasible])]
         span = y_std.max(axis=0) - y_std.min(axis=0)
         ref = y_std.max(axis=0) + 0.1 * np.where(span > 0, span, 1.0)
-        acq = Acquisition(objective_gps, None, pareto=y_std[front_idx], ref_point=ref, constraints=constraint_gps)
-        chosen = self._rng.rng.permutation(front_idx)[:5]
-        return acq, x[chosen]
+        boxes = box_decomposition(y_std[front_idx], ref)
+        acq = Acquisition(objective_gps, None, boxes=boxes, constraints=constraint_gps)
+        chosen = self._rng.rng.permutation(front_idx)
+        order = np.concatenate([chosen, np.setdiff1d(np.arange(len(trials)), chosen)])
+        return acq, chosen[:5], order
 
     def _constraint_matrix(self, trials: list[FrozenTrial]) -> np.ndarray | None:
         """Constraint values ``(n, c)`` when every trial has the same number of them."""
@@ -222,13 +222,15 @@ class GPSampler(BaseSampler):
     def sample_independent(
         self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
     ) -> Any:
-        if self._warn_independent_sampling and param_name not in self._warned:
+        if self._warn_independent_sampling and param_name not in self._warned and param_name not in (
+            self.infer_relative_search_space(study, trial)
+        ):
             n_finished = len(study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)))
             if n_finished >= max(self._n_startup_trials, 1):
                 self._warned.add(param_name)
                 warn(
-                    f"GPSampler: parameter {param_name!r} is not in every finished trial, so it is "
-                    f"sampled by {type(self._independent_sampler).__name__}. Pass "
+                    f"GPSampler: parameter {param_name!r} is not in the GP's search space (it is new, or "
+                    f"its distribution changed between trials), so it is sampled by {type(self._independent_sampler).__name__}. Pass "
                     f"warn_independent_sampling=False to silence this warning."
                 )
         return self._independent_sampler.sample_independent(study, trial, param_name, param_distribution)
@@ -243,6 +245,35 @@ class GPSampler(BaseSampler):
             constraints = constraints_from_sequence(self._constraints_func(trial))
             study.set_trial_system_attr(trial, CONSTRAINTS_KEY, constraints)
         self._independent_sampler.after_trial(study, trial, state, values)
+
+
+_MAX_BRANCHES = 16
+
+
+def _branches(space: EncodedSpace, x: np.ndarray, priority: np.ndarray) -> tuple[list[Branch], np.ndarray]:
+    """The branches of the space the trials ``x`` cover, and the branch of each trial (-1: none).
+
+    In a conditional space a branch only takes the categorical choices seen in it (a choice
+    that leads elsewhere would be modelled as a combination no trial can have). At most
+    ``_MAX_BRANCHES`` branches are searched: those of the trials listed first in ``priority``.
+    """
+    absent = space.absent(x)
+    patterns, owner = np.unique(absent, axis=0, return_inverse=True)
+    owner = owner.reshape(-1)
+    kept = list(dict.fromkeys(owner[priority].tolist()))[:_MAX_BRANCHES]
+    remap = np.full(len(patterns), -1)
+    remap[kept] = np.arange(len(kept))
+    branches = []
+    for b in kept:
+        pattern = patterns[b]
+        template = np.where(pattern, np.where(space.is_categorical, space.n_grid, np.nan), 0.5)
+        choices: list[np.ndarray | None] = [None] * space.dim
+        if len(patterns) > 1:
+            rows = x[owner == b]
+            for i in np.flatnonzero(space.is_categorical & ~pattern):
+                choices[i] = np.unique(rows[:, i]).astype(int)
+        branches.append(Branch(template, choices))
+    return branches, remap[owner]
 
 
 __all__ = ["GPSampler"]

@@ -4,13 +4,18 @@ Float and int parameters map to ``[0, 1]`` (log parameters in log space; an int 
 parameter covers ``[low - step/2, high + step/2]`` so that every grid point owns an equal
 share of the interval). A categorical parameter is stored as its choice index; the kernel
 compares indices for equality only.
+
+Conditional parameters (absent from some trials) are encoded too: an absent numeric
+parameter is ``NaN`` and an absent categorical one the extra index ``len(choices)``. The
+kernel (:mod:`._kernel`) gives absence its own place in the input space, so trials of
+different branches of a conditional space are modelled by one GP.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-from typing import Any
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 
@@ -22,6 +27,7 @@ from albacore.distributions import (
     distribution_to_json,
 )
 from albacore.samplers._transform import nearest_in_distribution
+from albacore.trial._frozen import FrozenTrial
 
 CONTINUOUS, DISCRETE, CATEGORICAL = 0, 1, 2
 
@@ -31,9 +37,10 @@ class EncodedSpace:
 
     Args:
         space: Name-sorted mapping from parameter name to distribution.
+        conditional: Names of the parameters that some trials lack.
     """
 
-    def __init__(self, space: dict[str, BaseDistribution]) -> None:
+    def __init__(self, space: dict[str, BaseDistribution], conditional: Sequence[str] = ()) -> None:
         self.names = list(space)
         self.dists = [space[n] for n in self.names]
         d = len(self.names)
@@ -41,91 +48,152 @@ class EncodedSpace:
         self.low, self.high = np.zeros(d), np.ones(d)
         self.n_grid = np.zeros(d, dtype=int)  # grid points of discrete dims, choices of categorical
         for i, dist in enumerate(self.dists):
-            if isinstance(dist, CategoricalDistribution):
-                self.kinds[i] = CATEGORICAL
-                self.n_grid[i] = len(dist.choices)
-                continue
-            assert isinstance(dist, (FloatDistribution, IntDistribution))
-            step = dist.step
-            if dist.log:
-                half = 0.5 if isinstance(dist, IntDistribution) else 0.0
-                self.low[i], self.high[i] = math.log(dist.low - half), math.log(dist.high + half)
-                self.kinds[i] = DISCRETE if isinstance(dist, IntDistribution) else CONTINUOUS
-                if isinstance(dist, IntDistribution):
-                    self.n_grid[i] = dist.high - dist.low + 1
-            elif step is None:
-                self.low[i], self.high[i] = dist.low, dist.high
-            else:
-                self.low[i], self.high[i] = dist.low - step / 2, dist.high + step / 2
-                self.kinds[i] = DISCRETE
-                self.n_grid[i] = int(round((dist.high - dist.low) / step)) + 1
+            self._add(i, dist)
         self.is_categorical = self.kinds == CATEGORICAL
         self.is_discrete = self.kinds == DISCRETE
         self.is_numeric = ~self.is_categorical
+        self.is_conditional = np.array([n in set(conditional) for n in self.names], dtype=bool)
         self.key = hashlib.sha1(
-            ";".join(f"{n}={distribution_to_json(dist)}" for n, dist in zip(self.names, self.dists)).encode()
+            (";".join(f"{n}={distribution_to_json(dist)}" for n, dist in zip(self.names, self.dists))
+             + "|" + ",".join(sorted(conditional))).encode()
         ).hexdigest()[:16]
+
+    def _add(self, i: int, dist: BaseDistribution) -> None:
+        if isinstance(dist, CategoricalDistribution):
+            self.kinds[i] = CATEGORICAL
+            self.n_grid[i] = len(dist.choices)
+            return
+        assert isinstance(dist, (FloatDistribution, IntDistribution))
+        step = dist.step
+        if dist.log:
+            half = 0.5 if isinstance(dist, IntDistribution) else 0.0
+            self.low[i], self.high[i] = math.log(dist.low - half), math.log(dist.high + half)
+            if isinstance(dist, IntDistribution):
+                self.kinds[i] = DISCRETE
+                self.n_grid[i] = dist.high - dist.low + 1
+        elif step is None:
+            self.low[i], self.high[i] = dist.low, dist.high
+        else:
+            self.low[i], self.high[i] = dist.low - step / 2, dist.high + step / 2
+            self.kinds[i] = DISCRETE
+            self.n_grid[i] = int(round((dist.high - dist.low) / step)) + 1
 
     @property
     def dim(self) -> int:
         return len(self.names)
 
     def encode(self, params: dict[str, Any]) -> np.ndarray:
-        """External parameter values -> encoded vector."""
+        """External parameter values -> encoded vector (absent parameters as described above)."""
         x = np.zeros(self.dim)
         for i, (name, dist) in enumerate(zip(self.names, self.dists)):
-            if self.kinds[i] == CATEGORICAL:
+            if name not in params:
+                x[i] = self.n_grid[i] if self.kinds[i] == CATEGORICAL else np.nan
+            elif self.kinds[i] == CATEGORICAL:
                 x[i] = dist.to_internal_repr(params[name])
-                continue
-            value = float(params[name])
-            if dist.log:
-                value = math.log(value)
-            x[i] = (value - self.low[i]) / (self.high[i] - self.low[i])
-        return np.where(self.is_categorical, x, np.clip(x, 0.0, 1.0))
-
-    def round(self, x: np.ndarray) -> np.ndarray:
-        """Snap the discrete coordinates of ``x`` (shape ``(..., d)``) onto their grids."""
-        x = np.array(x, dtype=float, copy=True)
-        for i in np.flatnonzero(self.is_discrete):
-            x[..., i] = self.snap(i, x[..., i])
-        for i in np.flatnonzero(self.is_categorical):
-            x[..., i] = np.clip(np.round(x[..., i]), 0, self.n_grid[i] - 1)
+            else:
+                value = float(params[name])
+                if dist.log:
+                    value = math.log(value)
+                x[i] = min(max((value - self.low[i]) / (self.high[i] - self.low[i]), 0.0), 1.0)
         return x
 
-    def snap(self, i: int, u: np.ndarray) -> np.ndarray:
-        """Encoded coordinate of the grid point nearest to ``u`` in dimension ``i``."""
+    def grid(self, i: int) -> np.ndarray:
+        """Encoded coordinates of every value of discrete dimension ``i`` (choices if categorical)."""
+        if self.kinds[i] == CATEGORICAL:
+            return np.arange(self.n_grid[i], dtype=float)
         dist = self.dists[i]
-        t = self.low[i] + np.clip(u, 0.0, 1.0) * (self.high[i] - self.low[i])
         if dist.log:
-            values = np.clip(np.round(np.exp(t)), dist.low, dist.high)
+            values = np.arange(dist.low, dist.high + 1, dtype=float)
             return (np.log(values) - self.low[i]) / (self.high[i] - self.low[i])
-        k = np.clip(np.round((t - dist.low) / dist.step), 0, self.n_grid[i] - 1)
-        return (dist.low + k * dist.step - self.low[i]) / (self.high[i] - self.low[i])
+        values = dist.low + dist.step * np.arange(self.n_grid[i])
+        return (values - self.low[i]) / (self.high[i] - self.low[i])
 
-    def grid_step(self, i: int, u: np.ndarray, direction: int) -> np.ndarray:
-        """Encoded coordinate one grid point above (+1) or below (-1) ``u`` in dimension ``i``."""
+    def snap(self, i: int, u: np.ndarray) -> np.ndarray:
+        """Encoded coordinate of the grid point nearest to ``u`` in discrete dimension ``i``."""
+        return self.grid(i)[self.grid_index(i, u)]
+
+    def grid_index(self, i: int, u: np.ndarray) -> np.ndarray:
+        """Index of the grid point nearest to ``u`` in discrete dimension ``i``."""
         dist = self.dists[i]
         t = self.low[i] + np.clip(u, 0.0, 1.0) * (self.high[i] - self.low[i])
         if dist.log:
-            values = np.clip(np.round(np.exp(t)) + direction, dist.low, dist.high)
-            return (np.log(values) - self.low[i]) / (self.high[i] - self.low[i])
-        k = np.clip(np.round((t - dist.low) / dist.step) + direction, 0, self.n_grid[i] - 1)
-        return (dist.low + k * dist.step - self.low[i]) / (self.high[i] - self.low[i])
+            k = np.round(np.exp(t)) - dist.low
+        else:
+            k = np.round((t - dist.low) / dist.step)
+        return np.clip(np.nan_to_num(k), 0, self.n_grid[i] - 1).astype(int)
+
+    def round(self, x: np.ndarray) -> np.ndarray:
+        """Snap the discrete coordinates of ``x`` (shape ``(..., d)``) onto their grids (NaN kept)."""
+        x = np.array(x, dtype=float, copy=True)
+        for i in np.flatnonzero(self.is_discrete):
+            col = x[..., i]
+            x[..., i] = np.where(np.isnan(col), np.nan, self.snap(i, col))
+        return x
 
     def decode(self, x: np.ndarray) -> dict[str, Any]:
-        """Encoded vector -> external parameter values, in range and on their grids."""
+        """Encoded vector -> external values of the parameters present in it, in range and on grids."""
         out: dict[str, Any] = {}
         for i, (name, dist) in enumerate(zip(self.names, self.dists)):
             if self.kinds[i] == CATEGORICAL:
-                out[name] = dist.to_external_repr(int(np.clip(round(x[i]), 0, self.n_grid[i] - 1)))
+                index = int(round(x[i]))
+                if index < self.n_grid[i]:
+                    out[name] = dist.to_external_repr(max(index, 0))
+                continue
+            if np.isnan(x[i]):
                 continue
             t = self.low[i] + float(np.clip(x[i], 0.0, 1.0)) * (self.high[i] - self.low[i])
             out[name] = nearest_in_distribution(math.exp(t) if dist.log else t, dist)
         return out
 
-    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        """``n`` uniform random encoded points, discrete coordinates on their grids."""
-        x = rng.uniform(0.0, 1.0, (n, self.dim))
+    def sample(self, rng: np.random.Generator, n: int, template: np.ndarray | None = None,
+               choices: list[np.ndarray] | None = None) -> np.ndarray:
+        """``n`` quasi-random encoded points, discrete coordinates on their grids.
+
+        Args:
+            rng: Random generator (seeds the scrambled Sobol sequence).
+            n: Number of points.
+            template: Encoded row whose absent coordinates the points keep absent.
+            choices: Per dimension, the categorical indices allowed (None: all).
+        """
+        from scipy.stats import qmc
+
+        d = self.dim
+        u = qmc.Sobol(d, scramble=True, seed=rng).random(n) if d <= 1000 else rng.uniform(size=(n, d))
+        x = u.copy()
         for i in np.flatnonzero(self.is_categorical):
-            x[:, i] = rng.integers(self.n_grid[i], size=n)
+            allowed = np.arange(self.n_grid[i]) if choices is None or choices[i] is None else choices[i]
+            x[:, i] = allowed[np.minimum((u[:, i] * len(allowed)).astype(int), len(allowed) - 1)]
+        if template is not None:
+            absent = self.absent(template)
+            x[:, absent] = template[absent]
         return self.round(x)
+
+    def absent(self, x: np.ndarray) -> np.ndarray:
+        """Boolean mask of the absent coordinates of ``x`` (shape ``(..., d)``)."""
+        return np.where(self.is_categorical, x >= self.n_grid, np.isnan(x))
+
+
+class UnionSearchSpace:
+    """The parameters of a study's finished trials, incrementally maintained.
+
+    A parameter belongs to the union when every trial that has it had the same
+    distribution; one whose distribution changed is left to the independent sampler.
+    Finished trials never change, so each update only reads trials it has not seen.
+    """
+
+    def __init__(self) -> None:
+        self._seen: set[int] = set()
+        self._dists: dict[str, BaseDistribution] = {}
+        self._conflicting: set[str] = set()
+
+    def update(self, trials: Iterable[FrozenTrial]) -> dict[str, BaseDistribution]:
+        """Add the unseen ``trials``; return the name-sorted union."""
+        for t in trials:
+            if t.number in self._seen:
+                continue
+            self._seen.add(t.number)
+            for name, dist in t.distributions.items():
+                known = self._dists.setdefault(name, dist)
+                if known != dist:
+                    self._conflicting.add(name)
+        return {n: self._dists[n] for n in sorted(self._dists) if n not in self._conflicting}
