@@ -9,8 +9,11 @@ trials (a flat sampler has both close). Times are CPU time of this process
 Other samplers join the table by adding a row to ``ROWS`` (name, framework, factory,
 trials): e.g. a GP sampler at 300 trials.
 
+``--threads 1`` pins torch and BLAS to one thread in every row (Optuna's GP otherwise runs
+torch on all cores, so its CPU time counts every thread; albacore's GP pins itself).
+
 Usage:
-    nice -n 10 python benchmarks/overhead_samplers.py [--samplers tpe,optuna-tpe] [--trials 1000]
+    nice -n 10 python benchmarks/overhead_samplers.py [--samplers tpe,optuna-tpe] [--trials 1000] [--threads 1]
 """
 
 from __future__ import annotations
@@ -98,11 +101,22 @@ def measure(row: Row, n_trials: int) -> tuple[float, float]:
     return 1000 * sum(durations) / len(durations), 1000 * sum(last) / len(last)
 
 
+def _pin_threads(n: int) -> None:
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    torch.set_num_threads(n)
+    threadpool_limits(limits=n)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--samplers", default=",".join(ROWS), help="comma-separated row names")
     parser.add_argument("--trials", type=int, default=None, help="override every row's number of trials")
+    parser.add_argument("--threads", type=int, default=None, help="pin torch and BLAS to this many threads")
     args = parser.parse_args()
+    if args.threads:
+        _pin_threads(args.threads)
     names = args.samplers.split(",")
     unknown = [n for n in names if n not in ROWS]
     if unknown:
@@ -111,7 +125,8 @@ def main() -> None:
 
     results = {}
     lines = [
-        f"sampler overhead (CPU ms per trial), 10 float params, in-memory storage; optuna {optuna.__version__}",
+        f"sampler overhead (CPU ms per trial), 10 float params, in-memory storage; optuna {optuna.__version__}"
+        + (f"; torch/BLAS threads: {args.threads}" if args.threads else ""),
         "",
     ]
     lines.append(f"{'sampler':<22}{'trials':>8}{'avg ms/trial':>15}{'last 100 ms/trial':>20}{'ratio avg':>12}{'ratio last100':>15}")

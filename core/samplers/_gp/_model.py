@@ -96,12 +96,18 @@ def _cholesky(k: np.ndarray) -> np.ndarray:
     return linalg.cholesky(k + 1e-2 * scale * np.eye(len(k)), lower=True, check_finite=False)
 
 
-def _inverse(chol: np.ndarray) -> np.ndarray:
-    """``K^-1`` from the lower Cholesky factor of ``K``."""
+def _inverse_lower(chol: np.ndarray) -> np.ndarray:
+    """Lower triangle of ``K^-1`` (zeros above) from the lower Cholesky factor of ``K``."""
     inv, info = linalg.lapack.dpotri(chol, lower=1)
     if info != 0:
-        return linalg.cho_solve((chol, True), np.eye(len(chol)), check_finite=False)
-    return np.tril(inv) + np.tril(inv, -1).T
+        return np.tril(linalg.cho_solve((chol, True), np.eye(len(chol)), check_finite=False))
+    return inv
+
+
+def _inverse(chol: np.ndarray) -> np.ndarray:
+    """``K^-1`` from the lower Cholesky factor of ``K``."""
+    inv = _inverse_lower(chol)
+    return inv + np.tril(inv, -1).T
 
 
 def _neg_log_posterior(theta: np.ndarray, stack: np.ndarray, y: np.ndarray,
@@ -109,7 +115,8 @@ def _neg_log_posterior(theta: np.ndarray, stack: np.ndarray, y: np.ndarray,
     """Negative (log marginal likelihood + log prior) and its gradient.
 
     With ``A = alpha alpha^T - K^-1``, ``d(log ML)/d theta = tr(A dK/d theta) / 2``; for a
-    lengthscale, ``dK/dlog l_j = -2 w_j s k'(r2) D_j``, one contraction with the stack.
+    lengthscale, ``dK/dlog l_j = -2 w_j s k'(r2) D_j``, one contraction with the stack. Every
+    ``dK`` is symmetric, so ``K^-1`` enters as its lower triangle with doubled off-diagonal.
     """
     d, n = stack.shape[0], len(y)
     w = np.exp(-2.0 * theta[:d])
@@ -121,7 +128,10 @@ def _neg_log_posterior(theta: np.ndarray, stack: np.ndarray, y: np.ndarray,
     k[np.diag_indices(n)] += noise
     chol = _cholesky(k)
     alpha = linalg.cho_solve((chol, True), y, check_finite=False)
-    a = np.outer(alpha, alpha) - _inverse(chol)
+    inv = _inverse_lower(chol)
+    inv *= 2.0
+    inv[np.diag_indices(n)] *= 0.5
+    a = np.outer(alpha, alpha) - inv
     log_ml = -0.5 * float(y @ alpha) - float(np.sum(np.log(np.diag(chol)))) - 0.5 * n * math.log(2 * math.pi)
     grad = np.zeros(d + 2)
     b = a * slope

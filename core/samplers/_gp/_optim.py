@@ -126,10 +126,9 @@ def _candidates(space: EncodedSpace, branches: list[Branch], incumbents: np.ndar
                 n_random: int) -> tuple[np.ndarray, np.ndarray]:
     """Quasi-random points of every branch plus perturbations of the incumbents, and their branch."""
     per_branch = max(64, n_random // len(branches))
-    size = 1 << int(np.ceil(np.log2(per_branch)))
     parts, owner = [], []
     for b, branch in enumerate(branches):
-        parts.append(space.sample(rng, size, branch.template, branch.choices)[:per_branch])
+        parts.append(space.sample(rng, per_branch, branch.template, branch.choices))
         owner.append(np.full(per_branch, b))
     if len(incumbents):
         reps = max(1, n_random // (2 * len(incumbents)))

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from albacore.study.study import Study
 
 
+_REFIT_ALWAYS = 100
+_REFIT_GROWTH = 0.03
+
+
 def _default_independent_sampler(seed: int | None) -> BaseSampler:
     """Univariate TPE for the parameters outside the GP's space (random if TPE is absent)."""
     try:
@@ -166,13 +170,20 @@ class GPSampler(BaseSampler):
              deterministic: bool) -> GaussianProcess:
         """Fit one GP, warm-starting the hyperparameters from this process's previous fit of ``output``.
 
-        The previous fit only sets the starting point, so workers that do not share it reach
-        the same optimum; a fit from the prior's mode is the first one's start.
+        The previous fit only sets the starting point (a fit from the prior's mode is the
+        first one's), so workers that do not share it reach the same optimum. Beyond
+        ``_REFIT_ALWAYS`` trials the hyperparameters barely move between trials and are
+        refitted when the history has grown by ``_REFIT_GROWTH`` since the last fit.
         """
         slot = self._cache(study, ("theta", space.key, output), [])
-        theta0 = slot[0] if slot else default_theta(space.dim)
-        theta = fit_theta(space, x, y, theta0, deterministic, maxiter=200 if not slot else 50)
-        slot[:] = [theta]
+        n = len(x)
+        if not slot:
+            theta = fit_theta(space, x, y, default_theta(space.dim), deterministic, maxiter=200)
+        elif n <= _REFIT_ALWAYS or n - slot[1] >= _REFIT_GROWTH * slot[1]:
+            theta = fit_theta(space, x, y, slot[0], deterministic, maxiter=50)
+        else:
+            theta, n = slot
+        slot[:] = [theta, n]
         return GaussianProcess(space, x, y, theta, deterministic)
 
     def _build_acquisition(

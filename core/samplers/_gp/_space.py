@@ -13,6 +13,7 @@ different branches of a conditional space are modelled by one GP.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from typing import Any, Iterable, Sequence
@@ -30,6 +31,18 @@ from albacore.samplers._transform import nearest_in_distribution
 from albacore.trial._frozen import FrozenTrial
 
 CONTINUOUS, DISCRETE, CATEGORICAL = 0, 1, 2
+
+
+@functools.lru_cache(maxsize=32)
+def _sobol(d: int, n: int) -> np.ndarray:
+    """The first ``n`` points of the unscrambled ``d``-dimensional Sobol sequence (read-only)."""
+    from scipy.stats import qmc
+
+    m = max(int(math.ceil(math.log2(max(n, 2)))), 1)
+    points = qmc.Sobol(d, scramble=False).random_base2(m)[:n] if d <= 21201 else np.random.default_rng(0).uniform(
+        size=(n, d))
+    points.setflags(write=False)
+    return points
 
 
 class EncodedSpace:
@@ -150,15 +163,12 @@ class EncodedSpace:
         """``n`` quasi-random encoded points, discrete coordinates on their grids.
 
         Args:
-            rng: Random generator (seeds the scrambled Sobol sequence).
+            rng: Random generator (draws the shift of the Sobol points).
             n: Number of points.
             template: Encoded row whose absent coordinates the points keep absent.
             choices: Per dimension, the categorical indices allowed (None: all).
         """
-        from scipy.stats import qmc
-
-        d = self.dim
-        u = qmc.Sobol(d, scramble=True, seed=rng).random(n) if d <= 1000 else rng.uniform(size=(n, d))
+        u = (_sobol(self.dim, n) + rng.uniform(size=self.dim)) % 1.0  # a randomly shifted Sobol set
         x = u.copy()
         for i in np.flatnonzero(self.is_categorical):
             allowed = np.arange(self.n_grid[i]) if choices is None or choices[i] is None else choices[i]
