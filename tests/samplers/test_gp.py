@@ -136,17 +136,31 @@ def test_log_h_is_accurate_and_finite():
     np.testing.assert_allclose(r_pdf[4:], norm.pdf(z[4:]) / h, rtol=1e-8)
 
 
-def test_box_decomposition_covers_the_non_dominated_region():
-    front = np.array([[0.0, 2.0], [1.0, 1.0], [2.0, 0.0]])
-    ref = np.array([3.0, 3.0])
+def _sphere_front(rng, k, m):
+    points = np.abs(rng.normal(size=(k, m)))
+    return np.round(points / np.linalg.norm(points, axis=1, keepdims=True), 1)  # rounding makes ties
+
+
+@pytest.mark.parametrize("front", [
+    np.array([[0.0, 2.0], [1.0, 1.0], [2.0, 0.0]]),
+    _sphere_front(np.random.default_rng(0), 40, 3),
+    _sphere_front(np.random.default_rng(1), 20, 4),
+])
+def test_box_decomposition_covers_the_non_dominated_region(front):
+    m = front.shape[1]
+    ref = np.full(m, front.max() + 0.5)
     lower, upper = box_decomposition(front, ref)
     # Monte Carlo: a point below ref is in exactly one box iff no front point dominates it.
     rng = np.random.default_rng(0)
-    pts = rng.uniform(-1, 3, (4000, 2))
+    pts = rng.uniform(-1, ref[0], (4000, m))
     inside = np.all((pts[:, None, :] > lower) & (pts[:, None, :] <= upper), axis=-1).sum(1)
     dominated = np.any(np.all(front[None] <= pts[:, None], axis=-1), axis=1)
     assert np.all(inside <= 1)
-    np.testing.assert_array_equal(inside == 1, ~dominated)
+    if m <= 3:
+        np.testing.assert_array_equal(inside == 1, ~dominated)
+        assert len(lower) <= 2 * len(front) + 1  # one opened and one closed box per point
+    else:  # more objectives: a subset of the front, so the boxes cover a superset of the region
+        assert np.all(inside[~dominated] == 1)
 
 
 def test_ehvi_matches_monte_carlo():
@@ -297,3 +311,21 @@ def test_categorical_kernel_treats_choices_as_unordered():
     space = EncodedSpace({"c": CategoricalDistribution(["a", "b", "c"]), "x": FloatDistribution(0, 1)})
     assert list(space.is_categorical) == [True, False]
     assert space.decode(space.encode({"c": "c", "x": 0.25})) == {"c": "c", "x": 0.25}
+
+
+def test_running_trials_of_other_workers_are_avoided():
+    from albacore.trial import TrialState
+
+    def point(trial):
+        return np.array([trial.suggest_float("x", -3, 3), trial.suggest_float("y", -3, 3)])
+
+    study = albacore.create_study(sampler=GPSampler(seed=0, n_startup_trials=5))
+    study.optimize(lambda t: float(np.sum((point(t) - [1.0, 0.0]) ** 2)), n_trials=12)
+    first = study.ask()
+    a = point(first)
+    second = study.ask()  # `first` is still running
+    b = point(second)
+    study.tell(first, state=TrialState.FAIL)
+    study.tell(second, state=TrialState.FAIL)
+    c = point(study.ask())  # the same history without a running trial
+    assert np.linalg.norm(c - a) < 1e-3 < 1e-2 < np.linalg.norm(b - a)

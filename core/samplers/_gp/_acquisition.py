@@ -161,17 +161,75 @@ def log_ehvi(means: np.ndarray, sds: np.ndarray, lower: np.ndarray,
 
 
 def box_decomposition(pareto: np.ndarray, ref_point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Disjoint boxes covering the region below ``ref_point`` not dominated by ``pareto``.
+    """Disjoint boxes ``(lower, upper)`` covering the region below ``ref_point`` not dominated by ``pareto``.
 
-    Cells of the grid spanned by the front's coordinates are grouped along the last
-    objective: with the other coordinates fixed, the non-dominated cells form one interval
-    from ``-inf`` up to the lowest last coordinate of a front point that dominates the
-    cell's corner. Gives at most ``(k+1)^(m-1)`` boxes for ``k`` points and ``m`` objectives.
+    Two objectives: one box per gap of the staircase. Three: a sweep along the third
+    objective (:func:`_sweep_boxes_3d`), ``O(k)`` boxes for ``k`` points. More: the grid
+    of the front's coordinates (:func:`_grid_boxes`) on at most ``_MAX_GRID_POINTS`` points
+    of the front (the others are ignored, which only enlarges the improvement region).
     """
     pareto = pareto[np.all(pareto < ref_point, axis=1)]
     m = len(ref_point)
     if len(pareto) == 0:
         return np.full((1, m), -np.inf), ref_point[None, :].astype(float)
+    if m == 3:
+        return _sweep_boxes_3d(pareto, ref_point)
+    if m > 3 and len(pareto) > _MAX_GRID_POINTS:
+        pareto = pareto[np.argsort(pareto.sum(axis=1))[:_MAX_GRID_POINTS]]
+    return _grid_boxes(pareto, ref_point)
+
+
+_MAX_GRID_POINTS = 12
+
+
+def _staircase_boxes(front: list[tuple[float, float]], ref: np.ndarray) -> set[tuple[float, float, float]]:
+    """2-D boxes ``(x_low, x_high, y_high)`` (y from -inf) not dominated by a sorted staircase."""
+    boxes, x_low, y_high = set(), -np.inf, float(ref[1])
+    for x, y in front:
+        boxes.add((x_low, x, y_high))
+        x_low, y_high = x, y
+    boxes.add((x_low, float(ref[0]), y_high))
+    return boxes
+
+
+def _sweep_boxes_3d(pareto: np.ndarray, ref: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sweep the front by the third objective, keeping the 2-D staircase of the points passed.
+
+    Between consecutive third coordinates, the region not dominated is the 2-D region not
+    dominated by the staircase, extruded; a 2-D box that survives an insertion is extended
+    instead of split, so each point opens and closes O(1) boxes amortized.
+    """
+    order = np.argsort(pareto[:, 2], kind="stable")
+    stair: list[tuple[float, float]] = []  # x ascending, y descending
+    open_boxes = {box: -np.inf for box in _staircase_boxes(stair, ref)}
+    lower, upper = [], []
+    for i in order:
+        x, y, z = (float(v) for v in pareto[i])
+        if any(px <= x and py <= y for px, py in stair):
+            continue  # dominated in the projection: changes nothing
+        stair = sorted([(px, py) for px, py in stair if not (x <= px and y <= py)] + [(x, y)])
+        boxes = _staircase_boxes(stair, ref)
+        for box in [b for b in open_boxes if b not in boxes]:
+            z_low = open_boxes.pop(box)
+            if z_low < z:
+                lower.append((box[0], -np.inf, z_low))
+                upper.append((box[1], box[2], z))
+        for box in boxes:
+            open_boxes.setdefault(box, z)
+    for box, z_low in open_boxes.items():
+        lower.append((box[0], -np.inf, z_low))
+        upper.append((box[1], box[2], float(ref[2])))
+    return np.array(lower, dtype=float), np.array(upper, dtype=float)
+
+
+def _grid_boxes(pareto: np.ndarray, ref_point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cells of the grid spanned by the front's coordinates, grouped along the last objective.
+
+    With the other coordinates fixed, the non-dominated cells form one interval from
+    ``-inf`` up to the lowest last coordinate of a front point that dominates the cell's
+    corner: ``(k+1)^(m-1)`` boxes for ``k`` points and ``m`` objectives.
+    """
+    m = len(ref_point)
     edges = [np.concatenate([[-np.inf], np.unique(pareto[:, j]), [ref_point[j]]]) for j in range(m - 1)]
     grids = np.meshgrid(*[np.arange(len(e) - 1) for e in edges], indexing="ij")
     idx = np.stack([g.ravel() for g in grids], -1)  # (cells, m-1)

@@ -47,7 +47,7 @@ def one_blas_thread() -> contextlib.AbstractContextManager:
 
 
 def _prior_ls_mu(d: int) -> float:
-    return math.log(0.5) + 0.5 * math.log(max(d, 1)) * 0.5
+    return math.log(0.5) + 0.25 * math.log(max(d, 1))
 
 
 _PRIOR_LS_SIGMA = 1.0
@@ -102,12 +102,6 @@ def _inverse_lower(chol: np.ndarray) -> np.ndarray:
     if info != 0:
         return np.tril(linalg.cho_solve((chol, True), np.eye(len(chol)), check_finite=False))
     return inv
-
-
-def _inverse(chol: np.ndarray) -> np.ndarray:
-    """``K^-1`` from the lower Cholesky factor of ``K``."""
-    inv = _inverse_lower(chol)
-    return inv + np.tril(inv, -1).T
 
 
 def _neg_log_posterior(theta: np.ndarray, stack: np.ndarray, y: np.ndarray,
@@ -180,7 +174,8 @@ class GaussianProcess:
         d = space.dim
         self.space = space
         self.theta = np.asarray(theta, dtype=float)
-        self.y = y
+        self.x, self.y = x, y
+        self.deterministic = deterministic
         self._train = Features(space, x)
         self._w = np.exp(-2.0 * self.theta[:d])
         self.signal = math.exp(self.theta[d])
@@ -188,29 +183,40 @@ class GaussianProcess:
         r2 = np.tensordot(self._w, sq_dist_stack(self._train), axes=1)
         k = self.signal * matern52(r2)[0]
         k[np.diag_indices(len(x))] += self.noise
-        chol = _cholesky(k)
-        self._alpha = linalg.cho_solve((chol, True), y, check_finite=False)
-        self._k_inv = _inverse(chol)
+        self._chol = _cholesky(k)
+        self._alpha = linalg.cho_solve((self._chol, True), y, check_finite=False)
+
+    def believe(self, x: np.ndarray) -> GaussianProcess:
+        """This GP with observations at ``x`` equal to its posterior mean there (itself if ``x`` is empty)."""
+        if not len(x):
+            return self
+        mean, _ = self.posterior(x)
+        return GaussianProcess(self.space, np.concatenate([self.x, x]), np.concatenate([self.y, mean]), self.theta,
+                               self.deterministic)
 
     def posterior(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Mean and variance ``(m,)`` at encoded points ``x (m, d)``."""
         q = Features(self.space, x)
         k = self.signal * matern52(cross_r2(q, self._train, self._w, exact=False))[0]
         mean = k @ self._alpha
-        var = self.signal - np.sum((k @ self._k_inv) * k, axis=1)
+        v = linalg.solve_triangular(self._chol, k.T, lower=True, check_finite=False)
+        var = self.signal - np.sum(v * v, axis=0)
         return mean, np.maximum(var, 1e-20)
 
     def posterior_grad(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Mean, variance and their gradients ``(m, d)`` with respect to the numeric coordinates.
 
-        Gradients of absent and categorical coordinates are zero.
+        Gradients of absent and categorical coordinates are zero. The variance goes through
+        triangular solves, not ``K^-1``: near the data it is a small difference of large
+        numbers, which an explicit inverse of an ill-conditioned ``K`` would swamp.
         """
         q = Features(self.space, x)
         m, slope = matern52(cross_r2(q, self._train, self._w, exact=True))
         k = self.signal * m
-        kk = k @ self._k_inv
+        v = linalg.solve_triangular(self._chol, k.T, lower=True, check_finite=False)
+        kk = linalg.solve_triangular(self._chol, v, lower=True, trans="T", check_finite=False).T  # K^-1 k
         mean = k @ self._alpha
-        var = self.signal - np.sum(kk * k, axis=1)
+        var = self.signal - np.sum(v * v, axis=0)
         g = self.signal * slope  # dk/dr2
         wn = self._w[q.numeric_dims]
         coeff = np.stack([g * self._alpha, -2.0 * g * kk])  # (2, m, n): d mean/dk, d var/dk times dk/dr2

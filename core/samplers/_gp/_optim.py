@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 import numpy as np
 from scipy import optimize
 
@@ -148,6 +149,13 @@ def _candidates(space: EncodedSpace, branches: list[Branch], incumbents: np.ndar
     return np.concatenate(parts), np.concatenate(owner)
 
 
+def _top_distinct(x: np.ndarray, scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` best-scoring distinct rows of ``x``."""
+    order = np.argsort(-scores, kind="stable")
+    _, first = np.unique(np.round(x[order], 12), axis=0, return_index=True)
+    return order[np.sort(first)[:k]]
+
+
 def maximize(
     acq: Acquisition,
     space: EncodedSpace,
@@ -175,9 +183,7 @@ def maximize(
     x, owner = _candidates(space, branches, incumbents, incumbent_branch, rng, n_random)
     scores = acq(x)
     scores = np.where(np.isfinite(scores), scores, -np.inf)
-    order = np.argsort(-scores, kind="stable")
-    _, first = np.unique(np.round(x[order], 12), axis=0, return_index=True)
-    picked = order[np.sort(first)[:n_starts]]
+    picked = _top_distinct(x, scores, n_starts)
     x, values, owner = x[picked].copy(), scores[picked].copy(), owner[picked]
     for _ in range(3):
         x, values = _polish(acq, space, x, values, maxiter)

@@ -149,8 +149,9 @@ class GPSampler(BaseSampler):
         space = EncodedSpace(search_space, conditional)
         x = self._encode_trials(study, space, trials)
         y = to_minimization(np.array([t.values for t in trials], dtype=float), study.directions)
+        pending = _pending(study, trial, space, set(search_space) - set(conditional))
         with one_blas_thread():
-            acq, incumbents, priority = self._build_acquisition(study, space, trials, x, y)
+            acq, incumbents, priority = self._build_acquisition(study, space, trials, x, y, pending)
             branches, owner = _branches(space, x, priority)
             best = maximize(acq, space, self._rng.rng, branches, x[incumbents], owner[incumbents])
         return space.decode(best)
@@ -187,22 +188,28 @@ class GPSampler(BaseSampler):
         return GaussianProcess(space, x, y, theta, deterministic)
 
     def _build_acquisition(
-        self, study: Study, space: EncodedSpace, trials: list[FrozenTrial], x: np.ndarray, y: np.ndarray
+        self, study: Study, space: EncodedSpace, trials: list[FrozenTrial], x: np.ndarray, y: np.ndarray,
+        pending: np.ndarray,
     ) -> tuple[Acquisition, np.ndarray, np.ndarray]:
-        """Fit the GPs; return the acquisition, the trials to search around and all trials, best first."""
+        """Fit the GPs; return the acquisition, the trials to search around and all trials, best first.
+
+        Running trials of other workers (``pending``) enter every GP as observations at its
+        own posterior mean ("kriging believer"): the variance there collapses, so parallel
+        workers do not all propose the same point.
+        """
         constraints = self._constraint_matrix(trials)
         feasible = np.ones(len(trials), dtype=bool) if constraints is None else np.all(constraints <= 0, axis=1)
         objective_gps, scaled = [], []
         for j in range(y.shape[1]):
             ys, _, _ = _standardize(y[:, j])
             scaled.append(ys)
-            objective_gps.append(self._fit(study, space, x, ys, f"objective{j}", self._deterministic))
+            objective_gps.append(self._fit(study, space, x, ys, f"objective{j}", self._deterministic).believe(pending))
         y_std = np.stack(scaled, 1)
         constraint_gps = []
         if constraints is not None:
             for k in range(constraints.shape[1]):
                 cs, mean, std = _standardize(constraints[:, k])
-                gp = self._fit(study, space, x, cs, f"constraint{k}", False)
+                gp = self._fit(study, space, x, cs, f"constraint{k}", False).believe(pending)
                 constraint_gps.append((gp, (0.0 - mean) / std))
         if not feasible.any():
             assert constraints is not None
@@ -213,8 +220,11 @@ class GPSampler(BaseSampler):
             best = float(y_std[order[0], 0])
             return Acquisition(objective_gps, best, constraints=constraint_gps), order[:5], order
         front_idx = np.flatnonzero(feasible)[pareto_front_mask(y_std[feasible])]
-        span = y_std.max(axis=0) - y_std.min(axis=0)
-        ref = y_std.max(axis=0) + 0.1 * np.where(span > 0, span, 1.0)
+        # The reference point lies 10% of the front's extent beyond its worst corner, so the
+        # expected improvement rewards filling and widening the front, not far-off points.
+        front = y_std[front_idx]
+        span = front.max(axis=0) - front.min(axis=0)
+        ref = front.max(axis=0) + 0.1 * np.where(span > 0, span, 1.0)
         boxes = box_decomposition(y_std[front_idx], ref)
         acq = Acquisition(objective_gps, None, boxes=boxes, constraints=constraint_gps)
         chosen = self._rng.rng.permutation(front_idx)
@@ -259,6 +269,13 @@ class GPSampler(BaseSampler):
 
 
 _MAX_BRANCHES = 16
+
+
+def _pending(study: Study, trial: FrozenTrial, space: EncodedSpace, required: set[str]) -> np.ndarray:
+    """Encoded params of the other running trials that already have every ``required`` parameter."""
+    running = study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
+    rows = [space.encode(t.params) for t in running if t.number != trial.number and required <= t.params.keys()]
+    return np.array(rows) if rows else np.zeros((0, space.dim))
 
 
 def _branches(space: EncodedSpace, x: np.ndarray, priority: np.ndarray) -> tuple[list[Branch], np.ndarray]:
