@@ -14,9 +14,8 @@ import numpy as np
 import pytest
 
 import albacore
-from albacore.distributions import FloatDistribution
 from albacore.samplers import RandomSampler, TPESampler
-from albacore.trial import TrialState, create_trial
+from albacore.trial import TrialState
 
 
 def _quadratic(trial) -> float:
@@ -92,26 +91,6 @@ def test_same_seed_same_sequence_and_different_seeds_differ() -> None:
 
     assert run(3) == run(3)
     assert run(3) != run(4)
-
-
-def test_pruned_trials_inform_the_model_by_how_far_they_got() -> None:
-    # No trial completed: pruned trials that got further (near x=4) count as the good ones,
-    # even though those pruned early (near x=-4) reported smaller values.
-    study = albacore.create_study(sampler=TPESampler(seed=0, n_startup_trials=5))
-    dist = {"x": FloatDistribution(-5.0, 5.0)}
-    for i in range(12):
-        far = {0: 10.0, 5: 1.0 + 0.01 * i}
-        early = {0: 0.1 * i}
-        for x, values in ((4.0 + 0.05 * i, far), (-4.0 + 0.05 * i, early)):
-            study.add_trial(
-                create_trial(state=TrialState.PRUNED, params={"x": x}, distributions=dist, intermediate_values=values)
-            )
-    new = []
-    for _ in range(10):
-        trial = study.ask()
-        new.append(trial.suggest_float("x", -5.0, 5.0))
-        study.tell(trial, state=TrialState.FAIL)
-    assert np.median(new) > 2.0, new
 
 
 def test_infeasible_trials_count_as_bad() -> None:

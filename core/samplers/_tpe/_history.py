@@ -1,7 +1,8 @@
 """Columnar cache of a study's finished trials, grown incrementally.
 
 Finished trials never change, so each trial is converted once into a row: its state,
-objective values, pruning information, constraint violation, and one column entry per
+objective values, pruning information (a PRUNED trial's last step and value), the number
+of intermediate values it reported, constraint violation, and one column entry per
 parameter (internal representation, NaN where the trial lacks the parameter). Reading the
 history for a new trial then only walks the trials finished since the previous read.
 """
@@ -66,6 +67,7 @@ class History:
         self._states = _Growable(None, -1, int)
         self._values = _Growable(n_objectives, np.nan)
         self._last_step = _Growable(None, -1.0)
+        self._reports = _Growable(None, 0, int)
         self._violation = _Growable(None, 0.0)
         self._columns: dict[str, _Growable] = {}
         self._dist_ids: dict[str, _Growable] = {}
@@ -110,11 +112,13 @@ class History:
     def _add(self, trial: FrozenTrial) -> None:
         row = self.n
         self.n += 1
-        for column in (self._numbers, self._states, self._values, self._last_step, self._violation):
+        columns = (self._numbers, self._states, self._values, self._last_step, self._reports, self._violation)
+        for column in columns:
             column.ensure(self.n)
         self.row_of[trial.number] = row
         self._starts[trial.number] = trial.datetime_start
         self._numbers.data[row] = trial.number
+        self._reports.data[row] = len(trial.intermediate_values)
         if trial.state == TrialState.COMPLETE:
             self._states.data[row] = COMPLETE
             self._values.data[row] = trial.values
@@ -172,6 +176,7 @@ class Snapshot:
         self.states = history._states.data[:n].copy()
         self.values = history._values.data[:n].copy()
         self.last_step = history._last_step.data[:n].copy()
+        self.reports = history._reports.data[:n].copy()
         self.violation = history._violation.data[:n].copy()
         for grown in (*history._columns.values(), *history._dist_ids.values()):
             grown.ensure(n)  # columns of parameters missing from the latest trials lag behind

@@ -19,7 +19,7 @@ from albacore.samplers._random import sample_uniform
 from albacore.samplers._tpe._history import History, Snapshot, compatible
 from albacore.samplers._tpe._parzen import ParzenEstimator
 from albacore.samplers._tpe._space import SpaceCodec
-from albacore.samplers._tpe._split import hypervolume_weights, split_below
+from albacore.samplers._tpe._split import hypervolume_weights, split_below, training_share
 from albacore.trial._constraints import CONSTRAINTS_KEY, constraints_from_sequence
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
@@ -283,6 +283,7 @@ class TPESampler(BaseSampler):
         z_a, c_a = codec.encode({k: v[above_rows] for k, v in columns.items()})
         w_b = self._below_weights(study, snapshot, below_rows)
         w_a = np.asarray(self._weights(len(above_rows)), dtype=float)
+        w_a = w_a * training_share(snapshot, above_rows)  # pruned trials: by the training they used
         liars = _running_rows(context.running, space)
         if liars:
             z_l, c_l = codec.encode(liars)

@@ -7,6 +7,9 @@ Order of preference, best first:
    (multi-objective);
 2. feasible PRUNED trials: those that got further first, then by their last reported value;
 3. infeasible trials, by total constraint violation.
+
+In the bad group, PRUNED trials weigh by the share of a full run they trained
+(:func:`training_share`).
 """
 
 from __future__ import annotations
@@ -57,6 +60,29 @@ def _rest_order(
     infeasible = np.flatnonzero(~feasible & considered)
     infeasible = infeasible[np.argsort(snapshot.violation[infeasible], kind="stable")]
     return np.concatenate([pruned, infeasible]).astype(int)
+
+
+def training_share(snapshot: Snapshot, rows: np.ndarray) -> np.ndarray:
+    """The share of a full run each of ``rows`` trained, as its weight in the bad model.
+
+    A COMPLETE trial counts 1. A PRUNED trial counts its number of reported intermediate
+    values over the median number the COMPLETE trials reported (the most any trial
+    reported when no COMPLETE trial reported), at most 1; one that never reported counts
+    as one report. So the bad model measures where training was spent without reaching
+    the good group: a trial stopped after 1 of 30 epochs is weak evidence against its
+    region, cheap to be wrong about, while one pruned near the end, or a mediocre finished
+    one, is strong evidence. The good/bad density ratio then ranks candidates by expected
+    improvement per unit of training rather than per trial, which is what pruning is for.
+    """
+    share = np.ones(len(rows))
+    pruned = snapshot.states[rows] == PRUNED
+    reports = snapshot.reports
+    if not pruned.any() or reports.max(initial=0) == 0:
+        return share
+    finished = reports[(snapshot.states == COMPLETE) & (reports > 0)]
+    full = float(np.median(finished)) if len(finished) else float(reports.max())
+    share[pruned] = np.minimum(np.maximum(reports[rows[pruned]], 1) / full, 1.0)
+    return share
 
 
 def _best_multi_objective(points: np.ndarray, n_below: int) -> np.ndarray:
