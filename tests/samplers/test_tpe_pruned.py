@@ -132,3 +132,29 @@ def test_regions_of_cheap_failures_are_preferred_to_regions_of_costly_ones(
             study.add_trial(_pruned(side * 2.0 + 0.25 * (i - 4.5), reported))
     new = np.array(_asked_x(study, sampler, 40))
     assert np.mean(np.sign(new) == cheap_side) >= 0.8, new
+
+
+@pytest.mark.parametrize("multivariate", [True, False])
+@pytest.mark.parametrize("finished_side", [1.0, -1.0])
+def test_good_trials_that_finished_count_more_than_good_ones_stopped_early(
+    multivariate: bool, finished_side: float
+) -> None:
+    # Mirror-image history where only two trials finished (x=+-2 on one side), so the good
+    # group is filled with the two pruned trials that got furthest (10 of 20 steps, on the
+    # other side); the bad group, trials pruned after 5 steps, is the same on both sides.
+    # Counted alike the sides would tie; a trial that ran half of the way says less about a
+    # full run, so TPE searches near the finished ones.
+    sampler = TPESampler(seed=2, n_startup_trials=5, multivariate=multivariate, gamma=lambda n: 4)
+    study = albacore.create_study(sampler=sampler)
+    for side in (-1.0, 1.0):
+        for dx in (-0.1, 0.1):
+            if side == finished_side:
+                study.add_trial(_complete(side * 2.0 + dx, 0.0, last_step=19))
+            else:
+                study.add_trial(_pruned(side * 2.0 + dx, _curve(range(10))))
+        for i in range(10):
+            study.add_trial(_pruned(side * 2.0 + 0.25 * (i - 4.5), _curve(range(5))))
+    for x in (-4.6, 0.0, 4.6):
+        study.add_trial(_pruned(x, _curve(range(5))))
+    new = np.array(_asked_x(study, sampler, 40))
+    assert np.mean(np.sign(new) == finished_side) >= 0.8, new

@@ -281,9 +281,10 @@ class TPESampler(BaseSampler):
         above_rows = by_number[(has_all & ~below)[by_number]]
         z_b, c_b = codec.encode({k: v[below_rows] for k, v in columns.items()})
         z_a, c_a = codec.encode({k: v[above_rows] for k, v in columns.items()})
-        w_b = self._below_weights(study, snapshot, below_rows)
+        # Pruned trials count in both models by the share of a full run they trained.
+        w_b = self._below_weights(study, snapshot, below_rows) * training_share(snapshot, below_rows)
         w_a = np.asarray(self._weights(len(above_rows)), dtype=float)
-        w_a = w_a * training_share(snapshot, above_rows)  # pruned trials: by the training they used
+        w_a = w_a * training_share(snapshot, above_rows)
         liars = _running_rows(context.running, space)
         if liars:
             z_l, c_l = codec.encode(liars)

@@ -8,7 +8,7 @@ Order of preference, best first:
 2. feasible PRUNED trials: those that got further first, then by their last reported value;
 3. infeasible trials, by total constraint violation.
 
-In the bad group, PRUNED trials weigh by the share of a full run they trained
+In both groups, PRUNED trials weigh by the share of a full run they trained
 (:func:`training_share`).
 """
 
@@ -63,16 +63,19 @@ def _rest_order(
 
 
 def training_share(snapshot: Snapshot, rows: np.ndarray) -> np.ndarray:
-    """The share of a full run each of ``rows`` trained, as its weight in the bad model.
+    """The share of a full run each of ``rows`` trained: its weight in the good or bad model.
 
     A COMPLETE trial counts 1. A PRUNED trial counts its number of reported intermediate
     values over the median number the COMPLETE trials reported (the most any trial
     reported when no COMPLETE trial reported), at most 1; one that never reported counts
-    as one report. So the bad model measures where training was spent without reaching
-    the good group: a trial stopped after 1 of 30 epochs is weak evidence against its
-    region, cheap to be wrong about, while one pruned near the end, or a mediocre finished
-    one, is strong evidence. The good/bad density ratio then ranks candidates by expected
+    as one report. What a pruned trial says about a full run grows with how much of it
+    ran. In the bad model this makes the density measure where training was spent without
+    reaching the good group: a trial stopped after 1 of 30 epochs is weak evidence against
+    its region, cheap to be wrong about, while one pruned near the end, or a mediocre
+    finished one, is strong evidence; the good/bad ratio then ranks candidates by expected
     improvement per unit of training rather than per trial, which is what pruning is for.
+    In the good model (pruned trials fill it when few trials completed) a trial stopped
+    half-way counts half as much as a finished one.
     """
     share = np.ones(len(rows))
     pruned = snapshot.states[rows] == PRUNED
