@@ -14,8 +14,9 @@ import numpy as np
 import pytest
 
 import albacore
+from albacore.distributions import CategoricalDistribution
 from albacore.samplers import RandomSampler, TPESampler
-from albacore.trial import TrialState
+from albacore.trial import TrialState, create_trial
 
 
 def _quadratic(trial) -> float:
@@ -61,6 +62,24 @@ def test_log_int_and_categorical_parameters_are_learned() -> None:
     kinds = [t.params["kind"] for t in study.trials[-20:]]
     assert kinds.count("good") >= 15, kinds
     assert study.best_value < 1.5
+
+
+def test_categorical_choices_that_were_rarely_tried_keep_a_chance() -> None:
+    # "a" won every good trial; "b" failed twice, "c" thirty times. The model mostly picks
+    # "a", still tries "b" now and then (little is known about it), and "c" less often.
+    study = albacore.create_study(sampler=TPESampler(seed=0))
+    dist = {"k": CategoricalDistribution(["a", "b", "c"])}
+    for k, values in (("a", np.linspace(0.0, 1.0, 12)), ("b", [10.0, 10.0]), ("c", [10.0] * 30)):
+        for value in values:
+            study.add_trial(create_trial(params={"k": k}, distributions=dist, value=float(value)))
+    picks = []
+    for _ in range(300):
+        trial = study.ask()
+        picks.append(trial.suggest_categorical("k", ["a", "b", "c"]))
+        study.tell(trial, state=TrialState.FAIL)  # keeps the history as it is
+    assert picks.count("a") > 0.8 * len(picks), picks
+    assert picks.count("b") >= 3, picks  # argmax of l/g alone would never pick it
+    assert picks.count("c") < picks.count("b"), picks
 
 
 def test_first_trials_are_random_then_the_model_takes_over() -> None:

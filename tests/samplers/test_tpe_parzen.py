@@ -11,7 +11,7 @@ from albacore.distributions import CategoricalDistribution, FloatDistribution, I
 from albacore.samplers._tpe._history import History
 from albacore.samplers._tpe._parzen import ParzenEstimator
 from albacore.samplers._tpe._space import SpaceCodec
-from albacore.samplers._tpe._split import greedy_hypervolume_subset, split_below
+from albacore.samplers._tpe._split import greedy_hypervolume_subset, rank_below, rank_weights, split_below
 
 
 @pytest.mark.parametrize("bandwidth", ["scott", "neighbor"])
@@ -68,6 +68,31 @@ def test_samples_stay_in_the_unit_cube_and_follow_the_kernels() -> None:
     assert (drawn_cats[:, 0] == 1).mean() > 0.8
 
 
+def test_sampling_conditioned_on_choices_draws_from_the_kernels_of_those_choices() -> None:
+    codec = SpaceCodec({"x": FloatDistribution(0.0, 1.0), "c": CategoricalDistribution(["a", "b"])})
+    # Observations of choice "a" sit near 0.1, those of "b" near 0.9.
+    z = np.concatenate([np.linspace(0.05, 0.15, 50), np.linspace(0.85, 0.95, 50)])[:, None]
+    cats = np.repeat([[0], [1]], 50, axis=0)
+    pe = ParzenEstimator(z, cats, np.ones(100), codec, prior_weight=None, bandwidth="neighbor")
+    rng = np.random.default_rng(0)
+    for choice, side in ((1, 1.0), (0, -1.0)):
+        draws, drawn = pe.sample(rng, 2000, np.array([choice]))
+        assert (drawn[:, 0] == choice).all()
+        assert (np.sign(draws[:, 0] - 0.5) == side).mean() > 0.9
+    free, _ = pe.sample(rng, 2000)
+    assert 0.4 < (free[:, 0] > 0.5).mean() < 0.6
+
+
+def test_choice_counts_are_weighted_observations_plus_a_share_of_the_prior() -> None:
+    codec = SpaceCodec({"c": CategoricalDistribution(["a", "b", "c"])})
+    cats = np.array([[0], [0], [2]])
+    pe = ParzenEstimator(np.empty((3, 0)), cats, np.array([2.0, 2.0, 2.0]), codec, prior_weight=1.5, bandwidth="scott")
+    assert pe.choice_counts(0) == pytest.approx([2.5, 0.5, 1.5])
+    weighted = ParzenEstimator(np.empty((3, 0)), cats, np.array([1.0, 2.0, 3.0]), codec, prior_weight=None,
+                               bandwidth="scott")
+    assert weighted.choice_counts(0) == pytest.approx([1.5, 0.0, 1.5])  # weights are scaled to average one
+
+
 def test_codec_snaps_to_the_grid_and_round_trips() -> None:
     space = {"n": IntDistribution(0, 10, step=2), "f": FloatDistribution(1e-3, 1.0, log=True)}
     codec = SpaceCodec(space)
@@ -101,6 +126,16 @@ def test_split_orders_complete_then_pruned_by_progress() -> None:
     # Pruned trial 4 got further (step 4) than trial 3 (step 3): it comes first.
     assert by_number(split_below(snap, directions, 4, rows)) == [0, 1, 2, 4]
     assert by_number(split_below(snap, [StudyDirection.MAXIMIZE], 1, rows)) == [0]
+
+
+def test_good_trials_come_best_first_and_are_weighted_by_rank() -> None:
+    snap = _history([5.0, 1.0, 3.0, 0.0, 2.0])
+    ranked = rank_below(snap, [StudyDirection.MINIMIZE], 3, np.arange(snap.n))
+    assert snap.numbers[ranked].tolist() == [3, 1, 4]
+    assert snap.numbers[rank_below(snap, [StudyDirection.MAXIMIZE], 2, np.arange(snap.n))].tolist() == [0, 2]
+    assert rank_below(snap, [StudyDirection.MINIMIZE], 0, np.arange(snap.n)).size == 0
+    weights = rank_weights(np.arange(4), 4)
+    assert weights[0] == 1.0 and np.all(np.diff(weights) < 0) and weights[-1] == pytest.approx(0.625)
 
 
 def test_multi_objective_split_takes_fronts_then_hypervolume() -> None:

@@ -77,7 +77,7 @@ class ParzenEstimator:
         # Kernel centres lie in [0, 1], so the truncation mass is at least one half: the
         # plain difference of normal CDFs is accurate.
         self.log_norm = np.log(ndtr((1.0 - self.mu) / self.sigma) - ndtr(-self.mu / self.sigma))
-        self.cat_log_p = self._categorical_kernels(cats, n, use_prior)
+        self.cat_log_p, self._counts = self._categorical_kernels(cats, w, pw)
 
     # --- construction ------------------------------------------------------------------------
     def _numeric_kernels(
@@ -101,10 +101,16 @@ class ParzenEstimator:
             sigma = np.vstack([sigma, np.ones((1, d))])
         return mu, sigma
 
-    def _categorical_kernels(self, cats: np.ndarray, n: int, use_prior: bool) -> list[np.ndarray]:
+    def _categorical_kernels(
+        self, cats: np.ndarray, w: np.ndarray, prior_weight: float
+    ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Per categorical dimension, the kernels' log probabilities of each choice and the
+        weighted number of observations of each choice (prior included; no smoothing, and no
+        sharing between choices at a small distance)."""
+        n = len(cats)
         h = max(n, 1) ** (-1.0 / (self.codec.n_dims + 4))
         alpha = 0.5 * h * h
-        result = []
+        result, counts = [], []
         for j, k in enumerate(self.codec.n_choices):
             dist = self.codec.distances[j]
             if dist is None:
@@ -114,11 +120,13 @@ class ParzenEstimator:
                 logits = -0.5 * (dist[cats[:, j]] / (0.25 * scale)) ** 2
                 base = np.exp(logits - logits.max(axis=1, keepdims=True))
                 base /= base.sum(axis=1, keepdims=True)
+            # Observation weights average one; the prior counts as prior_weight observations.
+            counts.append(np.bincount(cats[:, j], weights=w, minlength=k) + prior_weight / k)
             probs = (1.0 - alpha) * base + alpha / k
-            if use_prior:
+            if prior_weight > 0:
                 probs = np.vstack([probs, np.full((1, k), 1.0 / k)])
             result.append(np.log(probs))
-        return result
+        return result, counts
 
     # --- evaluation ------------------------------------------------------------------------
     def log_pdf(self, z: np.ndarray, cats: np.ndarray, edges: list) -> np.ndarray:
@@ -153,9 +161,26 @@ class ParzenEstimator:
         top = np.where(np.isfinite(top), top, 0.0)
         return np.log(np.sum(np.exp(total - top), axis=1)) + top[:, 0]
 
-    def sample(self, rng: np.random.Generator, size: int) -> tuple[np.ndarray, np.ndarray]:
-        """Draw ``size`` points: ``(z, cats)`` arrays."""
-        kernels = rng.choice(len(self.log_w), size=size, p=np.exp(self.log_w))
+    def choice_counts(self, j: int) -> np.ndarray:
+        """Weighted number of observations of each choice of categorical dimension ``j``
+        (weights average one), the prior's weight shared equally among the choices."""
+        return self._counts[j]
+
+    def sample(
+        self, rng: np.random.Generator, size: int, choices: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Draw ``size`` points: ``(z, cats)`` arrays.
+
+        With ``choices`` (one index per categorical dimension), every point takes those
+        choices and its numeric coordinates are drawn from the density conditioned on them:
+        kernels are picked in proportion to their weight times their probability of the
+        choices.
+        """
+        log_w = self.log_w
+        if choices is not None and len(choices):
+            log_w = log_w + sum(log_p[:, c] for log_p, c in zip(self.cat_log_p, choices))
+            log_w = log_w - np.logaddexp.reduce(log_w)
+        kernels = rng.choice(len(log_w), size=size, p=np.exp(log_w))
         mu, sigma = self.mu[kernels], self.sigma[kernels]
         a, b = -mu / sigma, (1.0 - mu) / sigma
         flip = a > 0  # sample the mirrored tail for accuracy
@@ -165,6 +190,9 @@ class ParzenEstimator:
         x = ndtri(np.clip(u, 1e-300, 1.0 - 1e-16))
         z = np.clip(mu + np.where(flip, -x, x) * sigma, 0.0, 1.0)
         cats = np.empty((size, len(self.cat_log_p)), dtype=int)
+        if choices is not None:
+            cats[:] = choices
+            return z, cats
         for j, log_p in enumerate(self.cat_log_p):
             cdf = np.cumsum(np.exp(log_p[kernels]), axis=1)
             draws = rng.random((size, 1)) * cdf[:, -1:]

@@ -29,9 +29,17 @@ def split_below(
 ) -> np.ndarray:
     """Return a boolean mask over the snapshot's rows marking the ``n_below`` best of ``rows``."""
     below = np.zeros(snapshot.n, dtype=bool)
+    below[rank_below(snapshot, directions, n_below, rows)] = True
+    return below
+
+
+def rank_below(
+    snapshot: Snapshot, directions: Sequence[StudyDirection], n_below: int, rows: np.ndarray
+) -> np.ndarray:
+    """The snapshot rows of the ``n_below`` best of ``rows``, best first."""
     n_below = min(n_below, len(rows))
     if n_below <= 0:
-        return below
+        return np.zeros(0, dtype=int)
     considered = np.zeros(snapshot.n, dtype=bool)
     considered[rows] = True
     feasible = snapshot.violation <= 0.0
@@ -42,11 +50,10 @@ def split_below(
     else:
         chosen = _best_multi_objective(to_minimization(snapshot.values[complete], directions), n_below)
         chosen = complete[chosen]
-    below[chosen] = True
     missing = n_below - len(chosen)
     if missing > 0:
-        below[_rest_order(snapshot, directions, feasible, considered)[:missing]] = True
-    return below
+        chosen = np.concatenate([chosen, _rest_order(snapshot, directions, feasible, considered)[:missing]])
+    return np.asarray(chosen, dtype=int)
 
 
 def _rest_order(
@@ -138,6 +145,18 @@ def greedy_hypervolume_subset(points: np.ndarray, k: int) -> np.ndarray:
         others = [i for i in range(len(points)) if i not in set(rows)]
         rows.extend(others[: k - len(rows)])
     return np.array(rows, dtype=int)
+
+
+def rank_weights(ranks: np.ndarray, n: int) -> np.ndarray:
+    """Weights of good single-objective trials by rank (0 = best of ``n``): 1 for the best,
+    falling linearly to about 0.5 for the worst.
+
+    Expected improvement integrates the improvement ``y* - y`` over the good group, so a
+    good trial far below the threshold ``y*`` says more about where to sample than one just
+    below it; ranks stand in for the improvement so that the objective's scale and outliers
+    do not matter.
+    """
+    return 1.0 - 0.5 * np.asarray(ranks, dtype=float) / n
 
 
 def hypervolume_weights(points: np.ndarray) -> np.ndarray:
