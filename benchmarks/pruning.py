@@ -25,7 +25,7 @@ Optuna's, judged as: albacore's epoch share <= Optuna's, and albacore's mean bes
 (``sqrt(sd_a**2 / n + sd_o**2 / n)`` over the ``n`` seeds).
 
 Usage:
-    nice -n 10 python benchmarks/pruning.py --seeds 10      # 100 trials x 30 epochs, both tasks
+    nice -n 10 python benchmarks/pruning.py --seeds 10 --jobs 2   # 100 trials x 30 epochs, both tasks
     python benchmarks/pruning.py --quick                    # 30 trials x 2 seeds, a smoke run
     python benchmarks/pruning.py --sampler random           # the pruners alone, without TPE
     python benchmarks/pruning.py --replay --trials 60       # same configurations through both pruners
@@ -38,6 +38,7 @@ Committed results come from runs without it; the latest is benchmarks/results/pr
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import json
 import logging
 import math
@@ -211,8 +212,8 @@ class Stats:
         self.share = 100 * sum(r["epochs"] for r in runs) / sum(r["epochs"] for r in nop)
         self.best = 100 * statistics.mean(r["best"] for r in runs)
         self.sd = 100 * statistics.stdev(r["best"] for r in runs) if len(runs) > 1 else 0.0
-        self.delta = self.best - 100 * statistics.mean(r["best"] for r in nop)
-        self.gap = -self.delta
+        self.delta = round(self.best - 100 * statistics.mean(r["best"] for r in nop), 6) + 0.0
+        self.gap = -self.delta + 0.0
         self.wall = statistics.mean(r["wall"] for r in runs)
         self.cpu = statistics.mean(r["cpu"] for r in runs)
         self.complete = statistics.mean(r["complete"] for r in runs)
@@ -265,6 +266,15 @@ def _load_cache(path: str | None) -> dict:
         return {row["key"]: row["run"] for row in map(json.loads, f)}
 
 
+def _quiet() -> None:
+    """Silence both libraries' per-trial logging and the frameworks' warnings (also in workers)."""
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    logging.getLogger("albacore").setLevel(logging.WARNING)
+    warnings.filterwarnings("ignore")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=100)
@@ -277,6 +287,7 @@ def main() -> None:
         help="random isolates the pruners: both libraries then draw from the same distribution",
     )
     parser.add_argument("--replay", action="store_true", help="only the fixed-configuration replay (SGD task)")
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes, one study each (wall times then overlap)")
     parser.add_argument("--optuna-cache", default=None, metavar="FILE",
                         help="reuse and save Optuna outcomes in this JSON-lines file (for tuning runs only)")
     args = parser.parse_args()
@@ -291,39 +302,39 @@ def main() -> None:
     import optuna
     import sklearn
 
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-    logging.getLogger("albacore").setLevel(logging.WARNING)
-    warnings.filterwarnings("ignore")
+    _quiet()
     data = load_data()
     if args.replay:
         print("\n".join(replay(args, data)))
         return
     cache = _load_cache(args.optuna_cache)
-    reused = 0
+    cells = [(task, seed, name, lib) for task in tasks for seed in range(args.seeds) for name in PRUNERS for lib in LIBS]
+    cached = {c: cache[_cache_key(c[0], c[2], c[1], args)] for c in cells if c[3] == "optuna"
+              and _cache_key(c[0], c[2], c[1], args) in cache}
+    todo = [c for c in cells if c not in cached]
+    with concurrent.futures.ProcessPoolExecutor(args.jobs, initializer=_quiet) as pool:
+        futures = {c: pool.submit(run_one, c[3], c[0], c[2], c[1], args, data) for c in todo}
+        runs = dict(cached)
+        for cell, future in futures.items():
+            task, seed, name, lib = cell
+            runs[cell] = run = future.result()
+            if lib == "optuna" and args.optuna_cache:
+                with open(args.optuna_cache, "a") as f:
+                    f.write(json.dumps({"key": _cache_key(task, name, seed, args), "run": run}) + "\n")
+            print(
+                f"# {task} seed {seed} {name} {lib}: {run['epochs']} epochs, {run['complete']} complete, "
+                f"{run['wall']:.1f} s, best {run['best']:.4f}",
+                file=sys.stderr, flush=True,
+            )
+    reused = len(cached)
     results: dict = {}
-    for task in tasks:
-        for seed in range(args.seeds):
-            for name in PRUNERS:
-                for lib in LIBS:
-                    key = _cache_key(task, name, seed, args)
-                    if lib == "optuna" and key in cache:
-                        run, reused = cache[key], reused + 1
-                    else:
-                        run = run_one(lib, task, name, seed, args, data)
-                        if lib == "optuna" and args.optuna_cache:
-                            with open(args.optuna_cache, "a") as f:
-                                f.write(json.dumps({"key": key, "run": run}) + "\n")
-                    results.setdefault((task, lib, name), []).append(run)
-                    print(
-                        f"# {task} seed {seed} {name} {lib}: {run['epochs']} epochs, {run['complete']} complete, "
-                        f"{run['wall']:.1f} s, best {run['best']:.4f}",
-                        file=sys.stderr, flush=True,
-                    )
+    for task, seed, name, lib in cells:
+        results.setdefault((task, lib, name), []).append(runs[(task, seed, name, lib)])
 
     sampler = "TPESampler" if args.sampler == "tpe" else "RandomSampler (--sampler random)"
     out = [
         f"{args.trials} trials x up to {args.epochs} epochs, seeds 0..{args.seeds - 1}, sampler: {sampler} "
-        "(default arguments), default pruner arguments, n_jobs=1",
+        f"(default arguments), default pruner arguments, n_jobs=1 per study, {args.jobs} studies at a time",
         f"albacore {albacore.__version__}, optuna {optuna.__version__}, scikit-learn {sklearn.__version__}, "
         f"lightgbm {lightgbm.__version__}, Python {platform.python_version()}, {platform.machine()}"
         + (f"; {reused} Optuna runs reused from {args.optuna_cache}" if reused else ""),
