@@ -142,19 +142,24 @@ def lgbm_objective(data: tuple, epochs: int, pruned_exc: type[Exception], counte
 OBJECTIVES = {"sgd": sgd_objective, "lgbm": lgbm_objective}
 
 
-def make_study(lib: str, pruner_name: str, seed: int, use_tpe: bool) -> Any:
+def make_study(lib: str, task: str, pruner_name: str, seed: int, use_tpe: bool) -> Any:
+    """A maximizing study named after the task and seed: Hyperband assigns trials to brackets
+    by a hash of the study name, so a fixed name makes a seeded run repeatable (and the same
+    name is used by both libraries)."""
     module = albacore if lib == "albacore" else __import__("optuna")
     samplers = module.samplers
     sampler = samplers.TPESampler(seed=seed) if use_tpe else samplers.RandomSampler(seed=seed)
     pruner = getattr(module.pruners, pruner_name)()
-    return module.create_study(direction="maximize", sampler=sampler, pruner=pruner)
+    return module.create_study(
+        direction="maximize", sampler=sampler, pruner=pruner, study_name=f"pruning-{task}-seed{seed}"
+    )
 
 
 def run_one(lib: str, task: str, pruner_name: str, seed: int, args: argparse.Namespace, data: tuple) -> dict:
     """One study: epochs trained, wall and CPU seconds, best value, completed trials."""
     module = albacore if lib == "albacore" else __import__("optuna")
     counter = [0]
-    study = make_study(lib, pruner_name, seed, args.sampler == "tpe")
+    study = make_study(lib, task, pruner_name, seed, args.sampler == "tpe")
     objective = OBJECTIVES[task](data, args.epochs, module.TrialPruned, counter)
     wall, cpu = time.perf_counter(), time.process_time()
     study.optimize(objective, n_trials=args.trials)
@@ -256,7 +261,7 @@ def summarize(task: str, results: dict) -> list[str]:
 
 
 def _cache_key(task: str, name: str, seed: int, args: argparse.Namespace) -> str:
-    return f"{task}|{name}|{seed}|{args.trials}|{args.epochs}|{args.sampler}"
+    return f"{task}|{name}|{seed}|{args.trials}|{args.epochs}|{args.sampler}|named"
 
 
 def _load_cache(path: str | None) -> dict:
