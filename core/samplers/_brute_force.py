@@ -356,8 +356,7 @@ class BruteForceSampler(BaseSampler):
             time.sleep(pause)
             with self._claim_lock:
                 self._hooked.pop(me, None)
-                self._reservations.release(study)
-                if study.get_trials(deepcopy=False, states=(TrialState.WAITING,)):
+                if self._reservations.restart(study):
                     self._hooked[me] = None  # ask will pick the enqueued trial up
                     return True
                 root, held = self._snapshot(study, None)

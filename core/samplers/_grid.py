@@ -225,8 +225,7 @@ class GridSampler(BaseSampler):
             time.sleep(pause)
             with self._claim_lock:
                 self._hooked.pop(me, None)
-                self._reservations.release(study)
-                if study.get_trials(deepcopy=False, states=(TrialState.WAITING,)):
+                if self._reservations.restart(study):
                     self._hooked[me] = None  # ask will pick the enqueued trial up
                     return True
                 taken = self._taken_mask(study, -1)

@@ -19,6 +19,8 @@ import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from albacore.trial._state import TrialState
+
 if TYPE_CHECKING:
     from albacore.study.study import Study
 
@@ -68,6 +70,12 @@ class Reservations:
             mine = self._mine.get(study.study_name, {})
             if mine.pop(str(threading.get_ident()), None) is not None:
                 study.set_system_attr(key, dict(mine))
+
+    def restart(self, study: Study) -> bool:
+        """Drop the calling thread's reservation; True if an enqueued trial is waiting, which
+        the thread's next trial takes instead of a reserved point."""
+        self.release(study)
+        return bool(study.get_trials(deepcopy=False, states=(TrialState.WAITING,)))
 
     def others(self, study: Study) -> list[Any]:
         """The points reserved by other threads and processes, not expired."""

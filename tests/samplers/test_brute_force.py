@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import collections
-import multiprocessing
-import os
 import threading
 import time
 from unittest import mock
@@ -15,6 +13,8 @@ import pytest
 import albacore
 from albacore.samplers import BruteForceSampler
 from albacore.trial import TrialState
+
+from _processes import run_workers, shared_storage
 
 
 def _conditional(trial: albacore.Trial) -> float:
@@ -102,7 +102,7 @@ def _slow_conditional(trial: albacore.Trial) -> float:
 
 
 def _process_worker(url: str, seed: int, log: str) -> None:
-    study = albacore.load_study(study_name="bf-procs", storage=_storage(url), sampler=BruteForceSampler(seed=seed))
+    study = albacore.load_study(study_name="bf-procs", storage=shared_storage(url), sampler=BruteForceSampler(seed=seed))
 
     def objective(trial: albacore.Trial) -> float:
         value = _slow_conditional(trial)
@@ -113,30 +113,11 @@ def _process_worker(url: str, seed: int, log: str) -> None:
     study.optimize(objective, n_trials=100)
 
 
-def _storage(url: str) -> Any:
-    if url.startswith("sqlite"):
-        return url
-    from albacore.storages import JournalFileBackend, JournalStorage
-
-    return JournalStorage(JournalFileBackend(url))
-
-
 @pytest.mark.parametrize("kind", ["journal", "sqlite"])
 def test_four_processes_sharing_a_storage_evaluate_every_point_exactly_once(tmp_path: Any, kind: str) -> None:
-    url = f"sqlite:///{tmp_path / 'bf.db'}" if kind == "sqlite" else os.fspath(tmp_path / "journal.log")
-    log = os.fspath(tmp_path / "evaluated.txt")
-    albacore.create_study(study_name="bf-procs", storage=_storage(url))
-    ctx = multiprocessing.get_context("fork")
-    procs = [ctx.Process(target=_process_worker, args=(url, seed, log)) for seed in range(4)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(timeout=120)
-        assert p.exitcode == 0
-    with open(log) as f:
-        evaluated = f.read().splitlines()
-    assert len(evaluated) == len(set(evaluated)) == CONDITIONAL_POINTS  # each point once, nothing else
-    study = albacore.load_study(study_name="bf-procs", storage=_storage(url))
+    url, lines = run_workers(tmp_path, kind, "bf-procs", _process_worker)
+    assert len(lines) == len(set(lines)) == CONDITIONAL_POINTS  # each point once, nothing else
+    study = albacore.load_study(study_name="bf-procs", storage=shared_storage(url))
     assert len(study.trials) == CONDITIONAL_POINTS
     assert all(t.state == TrialState.COMPLETE for t in study.trials)
     assert len(set(_keys(study))) == CONDITIONAL_POINTS

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import collections
-import multiprocessing
-import os
 import threading
 import time
 import warnings
@@ -15,6 +13,8 @@ import pytest
 import albacore
 from albacore.samplers import GridSampler
 from albacore.trial import TrialState
+
+from _processes import run_workers, shared_storage
 
 SPACE = {"x": [-1, 0, 1, 2], "y": [0.5, 1.5, 2.5], "c": ["a", None, True]}
 
@@ -120,7 +120,7 @@ def test_threads_retry_a_point_whose_trial_failed_while_the_others_wait() -> Non
 
 
 def _process_worker(url: str, seed: int, log: str) -> None:
-    storage = _storage(url)
+    storage = shared_storage(url)
     study = albacore.load_study(study_name="grid-procs", storage=storage, sampler=GridSampler({"x": list(range(30))}, seed=seed))
 
     def objective(trial: albacore.Trial) -> float:
@@ -135,30 +135,12 @@ def _process_worker(url: str, seed: int, log: str) -> None:
         study.optimize(objective, n_trials=100)
 
 
-def _storage(url: str) -> Any:
-    if url.startswith("sqlite"):
-        return url
-    from albacore.storages import JournalFileBackend, JournalStorage
-
-    return JournalStorage(JournalFileBackend(url))
-
-
 @pytest.mark.parametrize("kind", ["journal", "sqlite"])
 def test_four_processes_sharing_a_storage_evaluate_every_point_exactly_once(tmp_path: Any, kind: str) -> None:
-    url = f"sqlite:///{tmp_path / 'grid.db'}" if kind == "sqlite" else os.fspath(tmp_path / "journal.log")
-    log = os.fspath(tmp_path / "evaluated.txt")
-    albacore.create_study(study_name="grid-procs", storage=_storage(url))
-    ctx = multiprocessing.get_context("fork")
-    procs = [ctx.Process(target=_process_worker, args=(url, seed, log)) for seed in range(4)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(timeout=120)
-        assert p.exitcode == 0
-    with open(log) as f:
-        evaluated = sorted(int(line) for line in f)
+    url, lines = run_workers(tmp_path, kind, "grid-procs", _process_worker)
+    evaluated = sorted(int(line) for line in lines)
     assert evaluated == list(range(30))  # each point evaluated once, nothing else
-    study = albacore.load_study(study_name="grid-procs", storage=_storage(url))
+    study = albacore.load_study(study_name="grid-procs", storage=shared_storage(url))
     assert sorted(t.params["x"] for t in study.trials) == list(range(30))
     assert all(t.state == TrialState.COMPLETE for t in study.trials)  # no extra trial either
 
