@@ -21,7 +21,8 @@ Usage:
 
 While tuning a sampler, ``--optuna-cache FILE`` keeps Optuna's outcomes (a seeded Optuna run is
 deterministic and does not depend on albacore's code) in a JSON-lines file and reuses them, so
-only albacore's rows are re-run. Committed results come from runs without it.
+only albacore's rows are re-run. A committed result made with it says so, and which earlier runs of
+the same day computed the reused rows; a tuning run's results are not committed.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class SamplerSpec:
     factory: Callable[[int, Problem], Any]
     multi_objective: bool = True
     single_objective: bool = True
-    compare_to: list[str] = field(default_factory=list)  # optuna counterparts for win rates
+    compare_to: list[str] = field(default_factory=list)  # samplers to report paired win rates against
     default: bool = True  # part of the default run
 
 
@@ -141,7 +142,7 @@ register(SamplerSpec("cmaes", "albacore", _albacore_sampler("CmaEsSampler"), mul
                      compare_to=["optuna-cmaes"], default=False))
 register(SamplerSpec("optuna-cmaes", "optuna", _optuna_sampler("CmaEsSampler"), multi_objective=False, default=False))
 register(SamplerSpec("auto", "albacore", _albacore_sampler("AutoSampler"),
-                     compare_to=["optuna-tpe", "optuna-gp", "optuna-cmaes"], default=False))
+                     compare_to=["tpe", "optuna-tpe", "optuna-gp", "optuna-cmaes"], default=False))
 
 # --- running ----------------------------------------------------------------------------------
 

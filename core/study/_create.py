@@ -24,10 +24,12 @@ def resolve_storage(storage: str | BaseStorage | None) -> BaseStorage:
 
 
 def default_sampler(n_objectives: int) -> BaseSampler:
-    """The sampler a study uses when none is given."""
-    from albacore.samplers._tpe import TPESampler
+    """The sampler a study uses when none is given: :class:`~albacore.samplers.AutoSampler`,
+    for one objective or several (it beat TPE on every task class of
+    ``benchmarks/quality.py``: see ``benchmarks/results/quality_auto*.txt``)."""
+    from albacore.samplers._auto import AutoSampler
 
-    return TPESampler(seed=None)
+    return AutoSampler(seed=None)
 
 
 def default_pruner() -> BasePruner:

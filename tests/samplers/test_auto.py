@@ -41,23 +41,42 @@ def _obj2(t):
     return t.suggest_float("x", 0, 1) ** 2 + t.suggest_float("y", 0, 1) ** 2
 
 
+def test_is_the_default_sampler():
+    assert isinstance(albacore.create_study().sampler, AutoSampler)
+    assert isinstance(albacore.create_study(direction="maximize").sampler, AutoSampler)
+    assert isinstance(albacore.create_study(directions=["minimize", "maximize"]).sampler, AutoSampler)
+
+
 def test_small_continuous_study_uses_the_gp():
     study = albacore.create_study(sampler=AutoSampler(seed=0))
     study.optimize(_obj2, n_trials=12)
     assert set(_choices(study)) == {"gp"}
 
 
-def test_conditional_space_uses_tpe():
-    def objective(t):
-        if t.suggest_categorical("branch", ["a", "b"]) == "a":
-            return t.suggest_float("a", 0, 1)
-        return t.suggest_float("b", 0, 1) + 0.5
+def _branches(t):
+    if t.suggest_categorical("branch", ["a", "b"]) == "a":
+        return t.suggest_float("a", 0, 1)
+    return t.suggest_float("b", 0, 1) + 0.5
 
+
+def _branch_params(i):
+    if i % 2:
+        return {"branch": "a", "a": (i % 7) / 7}, {"branch": CategoricalDistribution(["a", "b"]), "a": FloatDistribution(0, 1)}
+    return {"branch": "b", "b": (i % 5) / 5}, {"branch": CategoricalDistribution(["a", "b"]), "b": FloatDistribution(0, 1)}
+
+
+def test_small_conditional_space_uses_the_gp():
     study = albacore.create_study(sampler=AutoSampler(seed=0))
-    study.optimize(objective, n_trials=15)
-    choices = _choices(study)
-    assert choices[-1] == "tpe"
-    assert "tpe" in choices[:5]  # as soon as both branches were seen
+    study.optimize(_branches, n_trials=15)
+    assert set(_choices(study)) == {"gp"}
+    assert {t.params["branch"] for t in study.trials} == {"a", "b"}
+
+
+def test_long_conditional_run_uses_tpe():
+    study = albacore.create_study(sampler=AutoSampler(seed=0))
+    _add(study, _auto.GP_MAX_TRIALS, _branch_params, lambda i: float(i % 7))
+    study.optimize(_branches, n_trials=2)
+    assert _choices(study)[-2:] == ["tpe", "tpe"]
 
 
 def test_high_dimensional_space_uses_tpe():

@@ -286,11 +286,6 @@ def test_pickles_without_its_caches_and_keeps_working() -> None:
     assert len(study.trials) == 20
 
 
-def test_is_the_default_sampler() -> None:
-    assert isinstance(albacore.create_study().sampler, TPESampler)
-    assert isinstance(albacore.create_study(directions=["minimize", "maximize"]).sampler, TPESampler)
-
-
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [

@@ -22,7 +22,7 @@ def test_create_study_defaults() -> None:
     assert study.direction == StudyDirection.MINIMIZE
     assert study.directions == [StudyDirection.MINIMIZE]
     assert isinstance(study.study_name, str) and study.study_name
-    assert type(study.sampler) is albacore.samplers.TPESampler
+    assert type(study.sampler) is albacore.samplers.AutoSampler
     assert type(study.pruner) is albacore.pruners.MedianPruner
     assert study.trials == []
     assert repr(study).startswith("Study(study_name=")
