@@ -23,10 +23,10 @@ def resolve_storage(storage: str | BaseStorage | None) -> BaseStorage:
     return get_storage(storage)
 
 
-def default_sampler(n_objectives: int) -> BaseSampler:
+def default_sampler() -> BaseSampler:
     """The sampler a study uses when none is given: :class:`~albacore.samplers.AutoSampler`,
-    for one objective or several (it beat TPE on every task class of
-    ``benchmarks/quality.py``: see ``benchmarks/results/quality_auto*.txt``)."""
+    for one objective or several (on ``benchmarks/quality.py`` it beat TPE on the suite score
+    and on each task class: see ``benchmarks/results/quality_auto*.txt``)."""
     from albacore.samplers._auto import AutoSampler
 
     return AutoSampler(seed=None)
@@ -77,7 +77,7 @@ def create_study(
     Args:
         storage: Where the study lives: None for this process's memory, a URL such as
             ``"sqlite:///albacore.db"``, or a storage object.
-        sampler: Sampler choosing parameters; the default sampler when None.
+        sampler: Sampler choosing parameters; :class:`~albacore.samplers.AutoSampler` when None.
         pruner: Pruner stopping unpromising trials; the default pruner when None.
         study_name: Unique name in the storage; generated when None.
         direction: ``"minimize"`` (default) or ``"maximize"`` for one objective.

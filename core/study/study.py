@@ -69,7 +69,7 @@ class Study:
         self._study_id = self._storage.get_study_id_from_name(study_name)
         self.study_name = study_name
         self._directions = self._storage.get_study_directions(self._study_id)
-        self.sampler = sampler if sampler is not None else default_sampler(len(self._directions))
+        self.sampler = sampler if sampler is not None else default_sampler()
         self.pruner = pruner if pruner is not None else default_pruner()
         if not isinstance(self.sampler, BaseSampler):
             raise TypeError(f"sampler must be a BaseSampler, got sampler={self.sampler!r}")
