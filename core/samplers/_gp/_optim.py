@@ -21,6 +21,10 @@ from albacore.samplers._gp._acquisition import Acquisition
 from albacore.samplers._gp._space import EncodedSpace
 
 _MAX_GRID = 48  # values tried per discrete coordinate and round (long grids are subsampled)
+# Relative improvement of the summed log acquisition below which L-BFGS-B stops polishing:
+# the next point does not need the acquisition's maximizer to nine digits (scipy's default
+# ftol), and stopping at six saves about a third of the GP's time per trial.
+_POLISH_FTOL = 1e-6
 
 
 @dataclass
@@ -59,7 +63,7 @@ def _polish(acq: Acquisition, space: EncodedSpace, x: np.ndarray, values: np.nda
     with np.errstate(all="ignore"):
         try:
             result = optimize.minimize(fun, x[rows, cols], jac=True, method="L-BFGS-B",
-                                       bounds=[(0.0, 1.0)] * rows.size, options={"maxiter": maxiter})
+                                       bounds=[(0.0, 1.0)] * rows.size, options={"maxiter": maxiter, "ftol": _POLISH_FTOL})
         except (ValueError, FloatingPointError, np.linalg.LinAlgError):
             return x, values
     polished = x.copy()
