@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 
 import albacore
@@ -155,3 +157,17 @@ def test_failed_trials_do_not_count_toward_the_budget():
         study.tell(study.ask(), state=TrialState.FAIL)
     study.optimize(_obj2, n_trials=2)
     assert _choices(study)[-2:] == ["gp", "gp"]
+
+
+def test_a_parameter_new_to_the_gp_gives_no_warning():
+    def objective(t):
+        value = t.suggest_float("x", 0, 1)
+        if t.number >= 12:  # a parameter the GP's finished trials never had
+            value += t.suggest_float("late", 0, 1)
+        return value
+
+    study = albacore.create_study()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        study.optimize(objective, n_trials=14)
+    assert set(_choices(study)) == {"gp"}
