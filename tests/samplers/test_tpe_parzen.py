@@ -11,7 +11,7 @@ from albacore.distributions import CategoricalDistribution, FloatDistribution, I
 from albacore.samplers._tpe._history import History
 from albacore.samplers._tpe._parzen import ParzenEstimator
 from albacore.samplers._tpe._space import SpaceCodec
-from albacore.samplers._tpe._split import greedy_hypervolume_subset, rank_below, rank_weights, split_below
+from albacore.samplers._tpe._split import greedy_hypervolume_subset, rank_below, rank_weights
 
 
 @pytest.mark.parametrize("bandwidth", ["scott", "neighbor"])
@@ -121,11 +121,11 @@ def test_split_orders_complete_then_pruned_by_progress() -> None:
     snap = _history([5.0, 1.0, 3.0, 0.0, 0.5], states={3: pruned, 4: pruned})
     rows = np.arange(snap.n)
     directions = [StudyDirection.MINIMIZE]
-    by_number = lambda mask: sorted(snap.numbers[mask].tolist())  # noqa: E731
-    assert by_number(split_below(snap, directions, 2, rows)) == [1, 2]
+    by_number = lambda rows: sorted(snap.numbers[rows].tolist())  # noqa: E731
+    assert by_number(rank_below(snap, directions, 2, rows)) == [1, 2]
     # Pruned trial 4 got further (step 4) than trial 3 (step 3): it comes first.
-    assert by_number(split_below(snap, directions, 4, rows)) == [0, 1, 2, 4]
-    assert by_number(split_below(snap, [StudyDirection.MAXIMIZE], 1, rows)) == [0]
+    assert by_number(rank_below(snap, directions, 4, rows)) == [0, 1, 2, 4]
+    assert by_number(rank_below(snap, [StudyDirection.MAXIMIZE], 1, rows)) == [0]
 
 
 def test_good_trials_come_best_first_and_are_weighted_by_rank() -> None:
@@ -141,7 +141,7 @@ def test_good_trials_come_best_first_and_are_weighted_by_rank() -> None:
 def test_multi_objective_split_takes_fronts_then_hypervolume() -> None:
     values = [(0.0, 1.0), (1.0, 0.0), (0.5, 0.5), (0.9, 0.9), (0.2, 0.95), (2.0, 2.0)]
     snap = _history(values, directions=("minimize", "minimize"))
-    below = split_below(snap, [StudyDirection.MINIMIZE] * 2, 3, np.arange(snap.n))
+    below = rank_below(snap, [StudyDirection.MINIMIZE] * 2, 3, np.arange(snap.n))
     chosen = sorted(snap.numbers[below].tolist())
     # Four points form the first front; the three extremes and the middle give the most volume.
     assert len(chosen) == 3 and 5 not in chosen and 3 not in chosen

@@ -13,7 +13,7 @@ from albacore._study_types import StudyDirection
 from albacore.distributions import FloatDistribution
 from albacore.samplers import TPESampler
 from albacore.samplers._tpe._history import History
-from albacore.samplers._tpe._split import split_below, training_share
+from albacore.samplers._tpe._split import rank_below, training_share
 from albacore.trial import TrialState, create_trial
 
 DIST = {"x": FloatDistribution(-5.0, 5.0)}
@@ -81,10 +81,10 @@ def test_split_ranks_pruned_by_progress_and_nan_endings_last() -> None:
     ])
     rows = np.arange(snap.n)
     for n_below, expected in ((1, [0]), (2, [0, 4]), (3, [0, 3, 4]), (4, [0, 2, 3, 4]), (5, [0, 1, 2, 3, 4])):
-        below = split_below(snap, [StudyDirection.MINIMIZE], n_below, rows)
+        below = rank_below(snap, [StudyDirection.MINIMIZE], n_below, rows)
         assert sorted(snap.numbers[below].tolist()) == expected, n_below
     # Maximizing flips the order of values at the same step, not the order of steps.
-    below = split_below(snap, [StudyDirection.MAXIMIZE], 2, rows)
+    below = rank_below(snap, [StudyDirection.MAXIMIZE], 2, rows)
     assert sorted(snap.numbers[below].tolist()) == [0, 3]
 
 

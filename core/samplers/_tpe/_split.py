@@ -24,15 +24,6 @@ from albacore.hypervolume._compute import exclusive_hypervolume, hypervolume_con
 from albacore.samplers._tpe._history import COMPLETE, PRUNED, Snapshot
 
 
-def split_below(
-    snapshot: Snapshot, directions: Sequence[StudyDirection], n_below: int, rows: np.ndarray
-) -> np.ndarray:
-    """Return a boolean mask over the snapshot's rows marking the ``n_below`` best of ``rows``."""
-    below = np.zeros(snapshot.n, dtype=bool)
-    below[rank_below(snapshot, directions, n_below, rows)] = True
-    return below
-
-
 def rank_below(
     snapshot: Snapshot, directions: Sequence[StudyDirection], n_below: int, rows: np.ndarray
 ) -> np.ndarray:
