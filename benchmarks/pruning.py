@@ -246,6 +246,28 @@ class Stats:
         self.complete = statistics.mean(r["complete"] for r in runs)
 
 
+def equal_epochs(task: str, results: dict) -> list[str]:
+    """Each pruner's best accuracy in both libraries within the smaller of their epoch totals."""
+    lines = ["", "at equal epochs: the best accuracy each library had found when the library that trained fewer",
+             "epochs had trained all of its own (per seed, then averaged; margin as above)"]
+    for name in PRUNERS[1:]:
+        runs_a, runs_o = results[(task, "albacore", name)], results[(task, "optuna", name)]
+        budget = min(statistics.mean(r["epochs"] for r in runs_a), statistics.mean(r["epochs"] for r in runs_o))
+        at_a = [best_within(r, budget) for r in runs_a]
+        at_o = [best_within(r, budget) for r in runs_o]
+        if None in at_a or None in at_o or len(at_a) < 2:
+            lines.append(f"  {name}: some seed had no completed trial within {budget:.0f} epochs")
+            continue
+        mean_a, mean_o = 100 * statistics.mean(at_a), 100 * statistics.mean(at_o)
+        margin = 100 * math.sqrt(statistics.variance(at_a) / len(at_a) + statistics.variance(at_o) / len(at_o))
+        verdict = "albacore ahead" if mean_a > mean_o + margin else "optuna ahead" if mean_o > mean_a + margin else "level"
+        lines.append(
+            f"  {name} within {budget:.0f} epochs: albacore {mean_a:.2f} vs optuna {mean_o:.2f} "
+            f"({mean_a - mean_o:+.2f} pp, margin {margin:.2f}): {verdict}"
+        )
+    return lines
+
+
 def summarize(task: str, results: dict) -> list[str]:
     """The table, the targets and the comparisons with Optuna for ``task``."""
     stats = {(lib, name): Stats(results[(task, lib, name)], results[(task, lib, "NopPruner")])
@@ -270,23 +292,7 @@ def summarize(task: str, results: dict) -> list[str]:
             f"  {name}: {s.share:.1f}% of Nop epochs (target <= {limit:.0f}%), best acc {s.gap:.2f} pp below "
             f"Nop (target <= 0.5): {'MET' if ok else 'MISSED'}"
         )
-    lines += ["", "at equal epochs: the best accuracy each library had found when the library that trained fewer",
-              "epochs had trained all of its own (per seed, then averaged; margin as above)"]
-    for name in PRUNERS[1:]:
-        runs_a, runs_o = results[(task, "albacore", name)], results[(task, "optuna", name)]
-        budget = min(statistics.mean(r["epochs"] for r in runs_a), statistics.mean(r["epochs"] for r in runs_o))
-        at_a = [best_within(r, budget) for r in runs_a]
-        at_o = [best_within(r, budget) for r in runs_o]
-        if None in at_a or None in at_o or len(at_a) < 2:
-            lines.append(f"  {name}: some seed had no completed trial within {budget:.0f} epochs")
-            continue
-        mean_a, mean_o = 100 * statistics.mean(at_a), 100 * statistics.mean(at_o)
-        margin = 100 * math.sqrt(statistics.variance(at_a) / len(at_a) + statistics.variance(at_o) / len(at_o))
-        verdict = "albacore ahead" if mean_a > mean_o + margin else "optuna ahead" if mean_o > mean_a + margin else "level"
-        lines.append(
-            f"  {name} within {budget:.0f} epochs: albacore {mean_a:.2f} vs optuna {mean_o:.2f} "
-            f"({mean_a - mean_o:+.2f} pp, margin {margin:.2f}): {verdict}"
-        )
+    lines += equal_epochs(task, results)
     lines += ["", "vs Optuna (whole runs)"]
     for name in PRUNERS[1:]:
         a, o = stats[("albacore", name)], stats[("optuna", name)]
