@@ -166,13 +166,13 @@ def run_one(lib: str, task: str, pruner_name: str, seed: int, args: argparse.Nam
     counter = [0]
     study = make_study(lib, task, pruner_name, seed, args.sampler == "tpe")
     objective = OBJECTIVES[task](data, args.epochs, module.TrialPruned, counter)
-    curve: list[tuple[int, float | None]] = []
-    best: list[float] = []
+    curve: list[tuple[int, float | None]] = []  # (epochs trained so far, best completed value so far)
 
     def record(study: Any, trial: Any) -> None:
+        best = curve[-1][1] if curve else None
         if trial.state.name == "COMPLETE":
-            best.append(max(best[-1], trial.value) if best else trial.value)
-        curve.append((counter[0], best[-1] if best else None))
+            best = trial.value if best is None else max(best, trial.value)
+        curve.append((counter[0], best))
 
     wall, cpu = time.perf_counter(), time.process_time()
     study.optimize(objective, n_trials=args.trials, callbacks=[record])
@@ -246,6 +246,11 @@ class Stats:
         self.complete = statistics.mean(r["complete"] for r in runs)
 
 
+def noise_margin(sd_a: float, n_a: int, sd_o: float, n_o: int) -> float:
+    """One standard error of the difference of two means, from their samples' sd and size."""
+    return math.sqrt(sd_a**2 / n_a + sd_o**2 / n_o)
+
+
 def equal_epochs(task: str, results: dict) -> list[str]:
     """Each pruner's best accuracy in both libraries within the smaller of their epoch totals."""
     lines = ["", "at equal epochs: the best accuracy each library had found when the library that trained fewer",
@@ -259,7 +264,7 @@ def equal_epochs(task: str, results: dict) -> list[str]:
             lines.append(f"  {name}: some seed had no completed trial within {budget:.0f} epochs")
             continue
         mean_a, mean_o = 100 * statistics.mean(at_a), 100 * statistics.mean(at_o)
-        margin = 100 * math.sqrt(statistics.variance(at_a) / len(at_a) + statistics.variance(at_o) / len(at_o))
+        margin = 100 * noise_margin(statistics.stdev(at_a), len(at_a), statistics.stdev(at_o), len(at_o))
         verdict = "albacore ahead" if mean_a > mean_o + margin else "optuna ahead" if mean_o > mean_a + margin else "level"
         lines.append(
             f"  {name} within {budget:.0f} epochs: albacore {mean_a:.2f} vs optuna {mean_o:.2f} "
@@ -296,7 +301,7 @@ def summarize(task: str, results: dict) -> list[str]:
     lines += ["", "vs Optuna (whole runs)"]
     for name in PRUNERS[1:]:
         a, o = stats[("albacore", name)], stats[("optuna", name)]
-        margin = math.sqrt(a.sd**2 / a.n + o.sd**2 / o.n)
+        margin = noise_margin(a.sd, a.n, o.sd, o.n)
         fewer = a.share <= o.share
         as_good = a.best >= o.best - margin
         verdict = "at least as good" if fewer and as_good else "mixed" if fewer or as_good else "worse"
