@@ -142,7 +142,7 @@ register(SamplerSpec("cmaes", "albacore", _albacore_sampler("CmaEsSampler"), mul
                      compare_to=["optuna-cmaes"], default=False))
 register(SamplerSpec("optuna-cmaes", "optuna", _optuna_sampler("CmaEsSampler"), multi_objective=False, default=False))
 register(SamplerSpec("auto", "albacore", _albacore_sampler("AutoSampler"),
-                     compare_to=["tpe", "optuna-tpe", "optuna-gp", "optuna-cmaes"], default=False))
+                     compare_to=["gp", "tpe", "optuna-tpe", "optuna-gp", "optuna-cmaes"], default=False))
 
 # --- running ----------------------------------------------------------------------------------
 
@@ -235,7 +235,7 @@ def report(results: dict, samplers: list[str], problems: list[Problem], seeds: l
         out.append("")
         out.append("Suite score (geometric mean of median regret / random's; lower is better):")
         for s in samplers:
-            out.append(f"  {s:<28}{math.exp(np.mean(np.log(ratios[s]))):.4f}")
+            out.append(f"  {s:<28}{math.exp(np.mean(np.log(ratios[s]))):.4g}")
     if single and pairs:
         out.append("")
         out.append("Paired comparisons over single-objective problems and seeds:")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import weakref
 from typing import TYPE_CHECKING, Any, Callable, Sequence
@@ -11,6 +12,7 @@ import numpy as np
 from albacore.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution, IntDistribution
 from albacore.logging import get_logger
 from albacore.samplers._base import BaseSampler
+from albacore.samplers._partial_fixed import PartialFixedSampler
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
@@ -21,6 +23,8 @@ _logger = get_logger(__name__)
 
 CHOICE_KEY = "auto:sampler"
 CMAES_X0_KEY = "auto:cmaes_x0"
+#: System attribute of the trial that repeats the parameters of trial N (its value: N).
+REPEAT_KEY = "auto:repeat_of"
 
 #: Largest number of parameters the GP is used for.
 GP_MAX_PARAMS = 12
@@ -29,6 +33,11 @@ GP_MAX_PARAMS = 12
 GP_MAX_TRIALS = 200
 #: Number of finished trials after which a multi-objective study moves from the GP to NSGA-II.
 GP_MAX_TRIALS_MULTI = 200
+#: Completed trials from which the GP's fit is checked for a rugged landscape.
+RUGGED_MIN_TRIALS = 30
+#: Share of the (standardized) objective's variance that the GP explains as noise above which
+#: a deterministic objective's landscape is too rugged for the GP.
+RUGGED_NOISE = 5e-3
 
 
 class _SpaceSummary:
@@ -67,7 +76,16 @@ class AutoSampler(BaseSampler):
     number of completed trials:
 
     * **Single objective, d <= 12, n < 200:** :class:`GPSampler` (Bayesian optimization
-      is the most sample-efficient on small budgets; it models conditional spaces too).
+      is the most sample-efficient on small budgets; it models conditional spaces too),
+      with one exception for rugged landscapes, below.
+    * **Single objective, numerical parameters only, no conditional parameters, d >= 2, no
+      constraints, n >= 30, and the GP explains more than 0.5% of the objective's variance
+      as noise:** the next trial repeats the best trial's parameters (recorded as
+      ``"repeat"``, with the repeated trial's number in the system attribute
+      ``"auto:repeat_of"``). A different value means a noisy objective, which the GP models
+      well: the GP goes on, and no trial is repeated again. The same value means a
+      deterministic objective whose ripples the GP cannot follow: :class:`CmaEsSampler`
+      with IPOP restarts takes over for the rest of the study, started from the best trial.
     * **Single objective, numerical parameters only, no conditional parameters, d >= 2,
       n >= 200, no constraints:** :class:`CmaEsSampler` with IPOP restarts, started from
       the best trial so far (long continuous runs; its cost per trial does not grow with
@@ -79,6 +97,8 @@ class AutoSampler(BaseSampler):
       conditional parameters): :class:`TPESampler` with ``multivariate=True, group=True``
       (its cost per trial stays nearly flat as the history grows).
 
+    While it runs the GP, it proposes exactly what ``GPSampler(seed=seed)`` proposes (the
+    GP gets ``seed`` itself, the other samplers seeds derived from it).
     ``benchmarks/results/quality_auto.txt`` compares it with every other sampler.
 
     The sampler chosen for a trial is recorded in its system attribute ``"auto:sampler"``.
@@ -115,11 +135,16 @@ class AutoSampler(BaseSampler):
 
     @staticmethod
     def _child_seeds(seed: int | None) -> dict[str, int | None]:
-        names = ("tpe", "gp", "cmaes", "nsga2")
+        """Seeds of the delegates: the GP gets ``seed`` itself, the others seeds derived from it.
+
+        So ``AutoSampler(seed=s)`` proposes exactly what ``GPSampler(seed=s)`` proposes for as
+        long as it runs the GP, and a comparison of the two shows what Auto's rules add.
+        """
+        names = ("tpe", "cmaes", "nsga2")
         if seed is None:
-            return dict.fromkeys(names)
+            return dict.fromkeys(("gp", *names))
         children = np.random.SeedSequence(int(seed)).generate_state(len(names))
-        return {name: int(s) for name, s in zip(names, children)}
+        return {"gp": int(seed), **{name: int(s) for name, s in zip(names, children)}}
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
@@ -176,8 +201,7 @@ class AutoSampler(BaseSampler):
             return sampler
         x0 = study.system_attrs.get(CMAES_X0_KEY)
         if x0 is None:
-            best = min(trials, key=lambda t: (t.value if study.direction.name == "MINIMIZE" else -t.value))
-            x0 = {n: v for n, v in best.params.items() if n in (summary.intersection or {})}
+            x0 = {n: v for n, v in _best(study, trials).params.items() if n in (summary.intersection or {})}
             study.set_system_attr(CMAES_X0_KEY, x0)
         discrete = any(
             isinstance(d, IntDistribution) or (isinstance(d, FloatDistribution) and d.step is not None)
@@ -192,25 +216,60 @@ class AutoSampler(BaseSampler):
         return sampler
 
     def _choose(self, study: Study) -> tuple[str, BaseSampler]:
-        trials = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+        every_trial = study.get_trials(deepcopy=False)
+        trials = [t for t in every_trial if t.state == TrialState.COMPLETE]
         with self._lock:
             summary = self._state(study)["summary"]
             summary.update(trials)
         n, d = summary.n_complete, len(summary.union)
-        has_categorical = any(isinstance(dist, CategoricalDistribution) for dist in summary.union.values())
         small_space = d <= GP_MAX_PARAMS
         if len(study.directions) > 1:
             if n >= GP_MAX_TRIALS_MULTI:
                 return "nsga2", self._sampler("nsga2")
             return ("gp", self._sampler("gp")) if small_space else ("tpe", self._sampler("tpe"))
+        cmaes_fits = self._cmaes_fits(summary)
         if small_space and n < GP_MAX_TRIALS:
+            choice = self._gp_or_cmaes(study, trials, every_trial) if cmaes_fits else "gp"
+            if choice == "cmaes":
+                return "cmaes", self._cmaes_sampler(study, summary, trials)
+            if choice == "repeat":
+                return "repeat", _Repeat(_best(study, trials), self._sampler("gp"))
             return "gp", self._sampler("gp")
-        if (
-            n >= GP_MAX_TRIALS and not summary.conditional and not has_categorical and d >= 2
-            and self._constraints_func is None
-        ):
+        if n >= GP_MAX_TRIALS and cmaes_fits:
             return "cmaes", self._cmaes_sampler(study, summary, trials)
         return "tpe", self._sampler("tpe")
+
+    def _cmaes_fits(self, summary: _SpaceSummary) -> bool:
+        """Whether CMA-ES can take the whole space: numbers only, no branches, no constraints."""
+        return (
+            len(summary.union) >= 2 and not summary.conditional and self._constraints_func is None
+            and not any(isinstance(dist, CategoricalDistribution) for dist in summary.union.values())
+        )
+
+    def _gp_or_cmaes(self, study: Study, trials: list[FrozenTrial], every_trial: list[FrozenTrial]) -> str:
+        """``"gp"``, ``"cmaes"`` or ``"repeat"``: whether the GP suits the landscape of a small study.
+
+        A GP that explains more than ``RUGGED_NOISE`` of the objective's variance as noise
+        after ``RUGGED_MIN_TRIALS`` trials faces either a noisy objective (which it models
+        well) or a deterministic but rugged one (whose ripples it cannot follow). One trial
+        that repeats the best trial's parameters tells them apart (``"repeat"`` asks for
+        it): the same value means deterministic, hence rugged, and CMA-ES takes over. The
+        verdict is read back from the storage, so every worker and a resumed study reach the
+        same one; a repeat that did not complete leaves the GP in charge.
+        """
+        repeats = [t for t in every_trial if REPEAT_KEY in t.system_attrs]
+        if repeats:
+            values = {t.number: t.value for t in trials}
+            for t in repeats:
+                original = values.get(t.system_attrs[REPEAT_KEY])
+                if t.state == TrialState.COMPLETE and original is not None:
+                    same = math.isclose(t.value, original, rel_tol=1e-9, abs_tol=0.0)
+                    return "cmaes" if same else "gp"
+            return "gp"
+        if len(trials) < RUGGED_MIN_TRIALS:
+            return "gp"
+        noise = self._sampler("gp")._fitted_noise(study)  # type: ignore[attr-defined]
+        return "repeat" if noise is not None and noise > RUGGED_NOISE else "gp"
 
     def _chosen(self, study: Study, trial: FrozenTrial) -> BaseSampler:
         with self._lock:
@@ -225,6 +284,8 @@ class AutoSampler(BaseSampler):
         with self._lock:
             self._state(study)["choices"][trial.number] = sampler
         study.set_trial_system_attr(trial, CHOICE_KEY, name)
+        if isinstance(sampler, _Repeat):
+            study.set_trial_system_attr(trial, REPEAT_KEY, sampler.original)
         sampler.before_trial(study, trial)
 
     def infer_relative_search_space(self, study: Study, trial: FrozenTrial) -> dict[str, BaseDistribution]:
@@ -248,3 +309,17 @@ class AutoSampler(BaseSampler):
             self._state(study)["choices"].pop(trial.number, None)
         # The constraints of a trial are computed whoever sampled it, so later choices see them.
         sampler.after_trial(study, trial, state, values)
+
+
+class _Repeat(PartialFixedSampler):
+    """Samples the parameters of trial number ``original`` again (other parameters: ``base``)."""
+
+    def __init__(self, original: FrozenTrial, base: BaseSampler) -> None:
+        super().__init__(original.params, base)
+        self.original = original.number
+
+
+def _best(study: Study, trials: list[FrozenTrial]) -> FrozenTrial:
+    """The best of ``trials``, completed trials of a single-objective ``study``."""
+    sign = 1.0 if study.direction.name == "MINIMIZE" else -1.0
+    return min(trials, key=lambda t: sign * t.value)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import warnings
+
+import numpy as np
 
 import pytest
 
@@ -55,6 +58,14 @@ def test_small_continuous_study_uses_the_gp():
     assert set(_choices(study)) == {"gp"}
 
 
+def test_gp_phase_proposes_what_the_gp_with_the_same_seed_proposes():
+    auto = albacore.create_study(sampler=AutoSampler(seed=3))
+    gp = albacore.create_study(sampler=albacore.samplers.GPSampler(seed=3))
+    auto.optimize(_obj2, n_trials=14)
+    gp.optimize(_obj2, n_trials=14)
+    assert [t.params for t in auto.trials] == [t.params for t in gp.trials]
+
+
 def _branches(t):
     if t.suggest_categorical("branch", ["a", "b"]) == "a":
         return t.suggest_float("a", 0, 1)
@@ -98,6 +109,70 @@ def test_long_continuous_run_moves_to_cmaes_from_the_best_trial():
     x0 = study.system_attrs[_auto.CMAES_X0_KEY]
     assert x0 == pytest.approx({"x": 3 / 7, "y": 0.4})
     assert all("cmaes:generation" in t.system_attrs for t in study.trials[-6:])
+
+
+def _hashed(x, y):
+    """Deterministic, but noise to any smooth model."""
+    return math.sin(12.9898 * x + 78.233 * y) * 43758.5453 % 1.0
+
+
+def _hashed_params(i):
+    return {"x": (0.618 * i) % 1, "y": (0.382 * i + 0.1) % 1}, {"x": FloatDistribution(0, 1), "y": FloatDistribution(0, 1)}
+
+
+def _rugged(t):
+    return _hashed(t.suggest_float("x", 0, 1), t.suggest_float("y", 0, 1))
+
+
+def _rugged_study(sampler):
+    study = albacore.create_study(sampler=sampler)
+    _add(study, _auto.RUGGED_MIN_TRIALS, _hashed_params, lambda i: _hashed(*_hashed_params(i)[0].values()))
+    return study
+
+
+def test_rugged_deterministic_objective_moves_to_cmaes_after_one_repeat():
+    study = _rugged_study(AutoSampler(seed=0))
+    study.optimize(_rugged, n_trials=4)
+    assert _choices(study)[-4:] == ["gp", "repeat", "cmaes", "cmaes"]
+    repeat = study.trials[-3]
+    best = min(study.trials[:-3], key=lambda t: t.value)
+    assert repeat.system_attrs[_auto.REPEAT_KEY] == best.number
+    assert repeat.params == best.params and repeat.value == best.value
+    assert study.system_attrs[_auto.CMAES_X0_KEY] == best.params
+    # A worker that joins later reads the verdict from the storage.
+    other = albacore.load_study(study_name=study.study_name, storage=study._storage, sampler=AutoSampler(seed=1))
+    other.optimize(_rugged, n_trials=1)
+    assert _choices(study)[-1] == "cmaes"
+
+
+def test_noisy_objective_stays_with_the_gp_after_one_repeat():
+    rng = np.random.default_rng(0)
+    study = _rugged_study(AutoSampler(seed=0))
+    study.optimize(lambda t: t.suggest_float("x", 0, 1) + t.suggest_float("y", 0, 1) + rng.normal(), n_trials=5)
+    assert _choices(study)[-5:] == ["gp", "repeat", "gp", "gp", "gp"]
+
+
+def test_a_repeat_that_did_not_complete_leaves_the_gp_in_charge():
+    study = _rugged_study(AutoSampler(seed=0))
+    study.optimize(_rugged, n_trials=1)
+    repeat = study.ask()
+    study.tell(repeat, state=TrialState.FAIL)
+    study.optimize(_rugged, n_trials=2)
+    assert _choices(study)[-4:] == ["gp", "repeat", "gp", "gp"]
+
+
+def test_no_repeat_where_cmaes_cannot_take_the_space():
+    def objective(t):
+        return _rugged(t) + (t.suggest_categorical("c", ["a", "b"]) == "a")
+
+    def params(i):
+        p, d = _hashed_params(i)
+        return {**p, "c": "ab"[i % 2]}, {**d, "c": CategoricalDistribution(["a", "b"])}
+
+    study = albacore.create_study(sampler=AutoSampler(seed=0))
+    _add(study, _auto.RUGGED_MIN_TRIALS, params, lambda i: _hashed(*_hashed_params(i)[0].values()) + i % 2)
+    study.optimize(objective, n_trials=3)
+    assert _choices(study)[-3:] == ["gp"] * 3
 
 
 def test_long_run_with_categorical_params_uses_tpe():

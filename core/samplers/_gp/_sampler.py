@@ -185,7 +185,18 @@ class GPSampler(BaseSampler):
         else:
             theta, n = slot
         slot[:] = [theta, n]
-        return GaussianProcess(space, x, y, theta, deterministic)
+        gp = GaussianProcess(space, x, y, theta, deterministic)
+        if output == "objective0":
+            self._cache(study, ("noise",), [None])[0] = gp.noise
+        return gp
+
+    def _fitted_noise(self, study: Study) -> float | None:
+        """Noise variance of the last GP this process fitted to the first objective of ``study``.
+
+        The objective is standardized before the fit, so this is the share of its variance
+        the GP explains as noise; None before the first fit.
+        """
+        return self._cache(study, ("noise",), [None])[0]
 
     def _build_acquisition(
         self, study: Study, space: EncodedSpace, trials: list[FrozenTrial], x: np.ndarray, y: np.ndarray,
