@@ -333,11 +333,16 @@ class BruteForceSampler(BaseSampler):
         return root
 
     def _snapshot(self, study: Study, number: int | None) -> tuple[_Node, list[list[_Step]]]:
-        """The finished tree and the paths held by other trials (running or reserved) than ``number``."""
+        """The finished tree and the paths held by other trials (running or reserved) than ``number``.
+
+        Reservations are read before trials: a worker writes its trial's claim before it
+        drops the reservation, so a path handed from one to the other in between the two
+        reads is seen at least once (read the other way round, it could be missed by both).
+        """
+        reserved = [_steps(r) for r in self._reservations.others(study)]
         trials = study.get_trials(deepcopy=False, states=(*_FINISHED, TrialState.RUNNING))
         held = [_running_path(t) for t in trials if t.state == TrialState.RUNNING and t.number != number]
-        held.extend(_steps(r) for r in self._reservations.others(study))
-        return self._finished_tree(study, trials), held
+        return self._finished_tree(study, trials), held + reserved
 
     # --- starting a trial ----------------------------------------------------------------------
     def can_start_trial(self, study: Study) -> bool:

@@ -176,6 +176,42 @@ def test_can_start_trial_reserves_a_point_and_says_no_when_nothing_is_left() -> 
     assert not sampler.can_start_trial(study)
 
 
+def test_a_point_handed_from_reservation_to_claim_during_a_rivals_check_stays_taken() -> None:
+    # Worker A reserves the last point just after worker B chose it, and turns its
+    # reservation into its trial's claim while B checks its own reservation: B must see one.
+    storage = albacore.storages.InMemoryStorage()
+    a, b = BruteForceSampler(seed=0), BruteForceSampler(seed=0)
+    study_a = albacore.create_study(study_name="race", storage=storage, sampler=a)
+    study_a.optimize(lambda t: float(t.suggest_int("x", 0, 1)), n_trials=1)
+    study_b = albacore.load_study(study_name="race", storage=storage, sampler=b)
+    events: list[str] = []
+
+    def hand_off_once() -> None:
+        if events == ["b reserved"]:
+            events.append("a claimed")
+            study_a.ask().suggest_int("x", 0, 1)
+
+    def b_reserve(study: Any, point: Any, real=b._reservations.reserve) -> None:
+        assert a.can_start_trial(study_a)  # A reserves the point B chose, sees no rival yet
+        real(study, point)
+        events.append("b reserved")
+
+    def b_others(study: Any, real=b._reservations.others) -> list:
+        points = real(study)
+        hand_off_once()
+        return points
+
+    def b_get_trials(*args: Any, real=study_b.get_trials, **kwargs: Any) -> list:
+        trials = real(*args, **kwargs)
+        hand_off_once()
+        return trials
+
+    b._reservations.reserve, b._reservations.others, study_b.get_trials = b_reserve, b_others, b_get_trials
+    assert not b.can_start_trial(study_b)
+    assert events == ["b reserved", "a claimed"]
+    assert study_a.trials[1].params["x"] == 1 - study_a.trials[0].params["x"]  # A holds the last point
+
+
 def test_no_parameters_stops_after_one_trial() -> None:
     study = albacore.create_study(sampler=BruteForceSampler())
     study.optimize(lambda t: 1.0, n_trials=10)
