@@ -144,6 +144,17 @@ register(SamplerSpec("optuna-cmaes", "optuna", _optuna_sampler("CmaEsSampler"), 
 register(SamplerSpec("auto", "albacore", _albacore_sampler("AutoSampler"),
                      compare_to=["gp", "tpe", "optuna-tpe", "optuna-gp", "optuna-cmaes"], default=False))
 
+# The other samplers of both libraries that take these spaces, so that quality_auto.txt ranks
+# AutoSampler against all of them (not in the default run): QMC (Sobol), Optuna's random
+# search, and NSGA-II on one objective under names of its own.
+register(SamplerSpec("qmc", "albacore", _albacore_sampler("QMCSampler"), multi_objective=False,
+                     compare_to=["optuna-qmc"], default=False))
+register(SamplerSpec("optuna-qmc", "optuna", _optuna_sampler("QMCSampler"), multi_objective=False, default=False))
+register(SamplerSpec("optuna-random", "optuna", _optuna_sampler("RandomSampler"), multi_objective=False, default=False))
+register(SamplerSpec("nsga2-single", "albacore", _albacore_nsga2, multi_objective=False,
+                     compare_to=["optuna-nsga2-single"], default=False))
+register(SamplerSpec("optuna-nsga2-single", "optuna", _optuna_nsga2, multi_objective=False, default=False))
+
 # --- running ----------------------------------------------------------------------------------
 
 
