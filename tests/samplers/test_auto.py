@@ -6,7 +6,6 @@ import math
 import warnings
 
 import numpy as np
-
 import pytest
 
 import albacore
