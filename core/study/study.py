@@ -378,9 +378,17 @@ class Study:
         return trial
 
     def _pop_waiting_trial_id(self) -> int | None:
+        """Claim the first queued trial; None when every one is taken.
+
+        The list is a snapshot: a rival (a thread or another process) may claim a listed trial,
+        and even finish it, before this claim, so a trial no longer WAITING is skipped.
+        """
         for trial in self._storage.get_all_trials(self._study_id, deepcopy=False, states=(TrialState.WAITING,)):
-            if self._storage.set_trial_state_values(trial._trial_id, TrialState.RUNNING):
-                return trial._trial_id
+            try:
+                if self._storage.set_trial_state_values(trial._trial_id, TrialState.RUNNING):
+                    return trial._trial_id
+            except UpdateFinishedTrialError:
+                continue
         return None
 
     def tell(

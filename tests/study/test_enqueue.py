@@ -10,7 +10,8 @@ import albacore
 from albacore._warnings import AlbacoreWarning
 from albacore.distributions import FloatDistribution, IntDistribution
 from albacore.samplers import RandomSampler
-from albacore.trial import TrialState, create_trial
+from albacore.storages import InMemoryStorage
+from albacore.trial import FrozenTrial, TrialState, create_trial
 
 
 def _study(**kwargs: Any) -> albacore.Study:
@@ -94,6 +95,31 @@ def test_enqueued_trials_with_threads_run_once_each() -> None:
         study.enqueue_trial({"x": float(i), "n": 0})
     study.optimize(_objective, n_trials=8, n_jobs=2)
     assert sorted(t.params["x"] for t in study.trials) == [float(i) for i in range(8)]
+
+
+class _RivalFinishesFirstListed(InMemoryStorage):
+    """On the first read of the queue, a rival claims and finishes the first listed trial."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rival_done = False
+
+    def get_all_trials(self, study_id: int, deepcopy: bool = True, states: Any = None) -> list[FrozenTrial]:
+        listed = super().get_all_trials(study_id, deepcopy, states)
+        if states == (TrialState.WAITING,) and listed and not self.rival_done:
+            self.rival_done = True
+            self.set_trial_state_values(listed[0]._trial_id, TrialState.RUNNING)
+            self.set_trial_state_values(listed[0]._trial_id, TrialState.COMPLETE, [0.0])
+        return listed
+
+
+def test_a_queued_trial_finished_by_a_rival_after_the_queue_was_read_is_skipped() -> None:
+    study = _study(storage=_RivalFinishesFirstListed())
+    study.enqueue_trial({"x": 1.0, "n": 0})
+    study.enqueue_trial({"x": 2.0, "n": 0})
+    trial = study.ask()
+    assert study._storage.rival_done  # type: ignore[attr-defined]
+    assert trial.number == 1 and trial.suggest_float("x", -10, 10) == 2.0
 
 
 def test_add_trial_and_add_trials() -> None:
