@@ -25,7 +25,8 @@ class SuccessiveHalvingPruner(BasePruner):
     When a trial reports a step at or past a rung it has not passed yet, its value there is
     recorded in the trial's system attribute ``"asha:completed_rung_<k>"`` and compared with
     the values every other trial recorded at that rung. It goes on if it is among the best
-    ``max(1, n // reduction_factor)`` of the ``n`` trials in the rung (itself included);
+    ``max(1, n // reduction_factor)`` of the ``n`` trials in the rung (itself included),
+    where a trial tied with others counts half of them as ahead of it (its mid-rank);
     otherwise it is pruned. No worker waits for another: the rungs are whatever the storage
     holds when the trial gets there. A NaN value ranks below every number.
 
@@ -126,12 +127,20 @@ class Rungs:
         return rung
 
     def promotable(self, value: float | None, others: list[Any], direction: StudyDirection) -> bool:
-        """Whether ``value`` is in the top fraction of the rung made of it and ``others``."""
+        """Whether ``value`` is in the top fraction of the rung made of it and ``others``.
+
+        Its rank is the number of others better than it plus half the number equal to it
+        (tied values share the mean of their positions), and the top ``max(1, size //
+        reduction_factor)`` ranks are promoted. Counting ties as half keeps a metric with
+        few distinct values (accuracy on a small validation set) from promoting every trial
+        that merely equals the rung's cut-off.
+        """
         size = len(others) + 1
         if size < self.bootstrap_count or value is None:
             return False
         better = sum(1 for other in others if other is not None and is_better(other, value, direction))
-        return better < max(1, size // self.reduction_factor)
+        tied = sum(1 for other in others if other == value)
+        return better + 0.5 * tied < max(1, size // self.reduction_factor)
 
 
 def prune_at_rungs(

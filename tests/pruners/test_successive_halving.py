@@ -33,6 +33,18 @@ def test_trials_worse_than_the_rung_top_fraction_are_pruned_at_the_rung(
     assert first_pruned_step(study, [sign * 0.0, sign * 0.7, sign * 0.7]) is None
 
 
+@pytest.mark.parametrize(("direction", "sign"), [("minimize", 1.0), ("maximize", -1.0)])
+def test_a_tie_counts_half_of_the_tied_trials_as_ahead(make_study, first_pruned_step, direction, sign):
+    # Rung 0 (step 1), one promotion while it holds fewer than 4 trials: a trial tied with
+    # the best ranks 0.5 and goes on; tied with two, it ranks 1.0 and is pruned.
+    study = make_study(direction, halving())
+    assert first_pruned_step(study, [sign * 1.0] * 9) is None
+    assert first_pruned_step(study, [sign * 9.0, sign * 1.0, sign * 1.0]) is None
+    assert first_pruned_step(study, [sign * 9.0, sign * 1.0]) == 1
+    # Four in the rung, two promotions: three ties ahead count 1.5 < 2.
+    assert first_pruned_step(study, [sign * 9.0, sign * 1.0, sign * 0.0]) is None
+
+
 def test_rung_values_are_stored_as_trial_system_attrs(make_study):
     study = make_study("minimize", halving())
     trial = study.ask()
