@@ -20,9 +20,13 @@ from albacore.trial import TrialState, create_trial
 DIST = {"x": FloatDistribution(-5.0, 5.0)}
 
 
-def _complete(x: float, value: float, last_step: int | None = None) -> albacore.trial.FrozenTrial:
-    steps = {} if last_step is None else {s: value for s in range(last_step + 1)}
-    return create_trial(value=value, params={"x": x}, distributions=DIST, intermediate_values=steps)
+def _complete(
+    x: float, value: float, last_step: int | None = None, curve: dict[int, float] | None = None
+) -> albacore.trial.FrozenTrial:
+    """A COMPLETE trial reporting ``curve``, or ``value`` at steps 0..``last_step``."""
+    if curve is None:
+        curve = {} if last_step is None else {s: value for s in range(last_step + 1)}
+    return create_trial(value=value, params={"x": x}, distributions=DIST, intermediate_values=curve)
 
 
 def _pruned(x: float, steps: dict[int, float]) -> albacore.trial.FrozenTrial:
@@ -90,18 +94,14 @@ def test_without_complete_trials_pruned_ones_rank_by_progress_and_nan_endings_la
 
 def _curves_history() -> object:
     return _snapshot([
-        _complete_curve(1.0, {0: 4.0, 5: 2.0, 9: 1.0}),
-        _complete_curve(5.0, {0: 6.0, 5: 5.0, 9: 5.0}),  # finished, but behind all along
+        _complete(0.0, 1.0, curve={0: 4.0, 5: 2.0, 9: 1.0}),
+        _complete(0.0, 5.0, curve={0: 6.0, 5: 5.0, 9: 5.0}),  # finished, but behind all along
         _pruned(0.0, {0: 3.0, 5: 1.5}),
         _pruned(0.0, {0: 5.5}),
         _pruned(0.0, {0: 9.0}),
         _pruned(0.0, {3: 2.0}),
         _pruned(0.0, {0: 1.0, 4: math.nan}),  # its last report is NaN: nothing to estimate
     ])
-
-
-def _complete_curve(value: float, steps: dict[int, float]) -> albacore.trial.FrozenTrial:
-    return create_trial(value=value, params={"x": 0.0}, distributions=DIST, intermediate_values=steps)
 
 
 def test_values_at_a_step_are_the_latest_reports_at_or_before_it() -> None:
