@@ -1,6 +1,5 @@
-"""How TPESampler learns from PRUNED trials: their rank in the good/bad split (by an
-estimate of their final value) and their weight in the models (the share of a full run
-they trained)."""
+"""How TPESampler learns from PRUNED trials: their rank in the good/bad split and their
+weight in the bad model (the share of a full run they trained)."""
 
 from __future__ import annotations
 
@@ -14,19 +13,15 @@ from albacore._study_types import StudyDirection
 from albacore.distributions import FloatDistribution
 from albacore.samplers import TPESampler
 from albacore.samplers._tpe._history import History
-from albacore.samplers._tpe._split import estimated_finals, rank_below, training_share
+from albacore.samplers._tpe._split import rank_below, training_share
 from albacore.trial import TrialState, create_trial
 
 DIST = {"x": FloatDistribution(-5.0, 5.0)}
 
 
-def _complete(
-    x: float, value: float, last_step: int | None = None, curve: dict[int, float] | None = None
-) -> albacore.trial.FrozenTrial:
-    """A COMPLETE trial reporting ``curve``, or ``value`` at steps 0..``last_step``."""
-    if curve is None:
-        curve = {} if last_step is None else {s: value for s in range(last_step + 1)}
-    return create_trial(value=value, params={"x": x}, distributions=DIST, intermediate_values=curve)
+def _complete(x: float, value: float, last_step: int | None = None) -> albacore.trial.FrozenTrial:
+    steps = {} if last_step is None else {s: value for s in range(last_step + 1)}
+    return create_trial(value=value, params={"x": x}, distributions=DIST, intermediate_values=steps)
 
 
 def _pruned(x: float, steps: dict[int, float]) -> albacore.trial.FrozenTrial:
@@ -76,74 +71,21 @@ def test_training_share_is_one_when_nothing_was_reported() -> None:
     assert training_share(snap, np.arange(snap.n)).tolist() == [1.0, 1.0, 1.0]
 
 
-def test_without_complete_trials_pruned_ones_rank_by_progress_and_nan_endings_last() -> None:
+def test_split_ranks_pruned_by_progress_and_nan_endings_last() -> None:
     snap = _snapshot([
+        _complete(0.0, 5.0, last_step=9),
         _pruned(0.0, {0: 0.5, 7: math.nan}),  # got far, but its last report is NaN
         _pruned(0.0, {0: 0.1}),
         _pruned(0.0, {0: 3.0, 2: 0.9}),
         _pruned(0.0, {0: 3.0, 2: 0.7}),
     ])
     rows = np.arange(snap.n)
-    for n_below, expected in ((1, [3]), (2, [2, 3]), (3, [1, 2, 3]), (4, [0, 1, 2, 3])):
+    for n_below, expected in ((1, [0]), (2, [0, 4]), (3, [0, 3, 4]), (4, [0, 2, 3, 4]), (5, [0, 1, 2, 3, 4])):
         below = rank_below(snap, [StudyDirection.MINIMIZE], n_below, rows)
         assert sorted(snap.numbers[below].tolist()) == expected, n_below
     # Maximizing flips the order of values at the same step, not the order of steps.
     below = rank_below(snap, [StudyDirection.MAXIMIZE], 2, rows)
-    assert snap.numbers[below].tolist() == [2, 3]
-
-
-def _curves_history() -> object:
-    return _snapshot([
-        _complete(0.0, 1.0, curve={0: 4.0, 5: 2.0, 9: 1.0}),
-        _complete(0.0, 5.0, curve={0: 6.0, 5: 5.0, 9: 5.0}),  # finished, but behind all along
-        _pruned(0.0, {0: 3.0, 5: 1.5}),
-        _pruned(0.0, {0: 5.5}),
-        _pruned(0.0, {0: 9.0}),
-        _pruned(0.0, {3: 2.0}),
-        _pruned(0.0, {0: 1.0, 4: math.nan}),  # its last report is NaN: nothing to estimate
-    ])
-
-
-def test_values_at_a_step_are_the_latest_reports_at_or_before_it() -> None:
-    snap = _curves_history()
-    order = np.argsort(snap.numbers)
-    assert snap.values_at(3)[order].tolist() == [4.0, 6.0, 3.0, 5.5, 9.0, 2.0, 1.0]
-    assert np.isnan(snap.values_at(2)[order][5])  # trial 5 first reported at step 3
-    assert snap.values_at(7)[order][:3].tolist() == [2.0, 5.0, 1.5]
-
-
-def test_a_pruned_trial_is_estimated_from_the_complete_trials_gains_after_its_last_step() -> None:
-    snap = _curves_history()
-    estimate = estimated_finals(snap)[np.argsort(snap.numbers)]
-    # Gains from step 5: 1 - 2 and 5 - 5 (median -0.5); from step 0: -3 and -1 (median -2);
-    # from step 3 the completes' latest reports are those of step 0.
-    assert estimate[:6].tolist() == pytest.approx([1.0, 5.0, 1.0, 3.5, 7.0, 0.0])
-    assert np.isnan(estimate[6])
-
-
-def test_pruned_trials_ahead_at_their_last_step_rank_above_complete_trials_behind_there() -> None:
-    snap = _curves_history()
-    rows = np.arange(snap.n)
-    # Ties (trials 0 and 2 at 1.0) go to the trial that trained longer; trial 6 (no
-    # estimate) comes after every trial with a value or an estimate.
-    assert snap.numbers[rank_below(snap, [StudyDirection.MINIMIZE], 7, rows)].tolist() == [5, 0, 2, 3, 1, 4, 6]
-    assert snap.numbers[rank_below(snap, [StudyDirection.MAXIMIZE], 7, rows)].tolist() == [4, 1, 3, 0, 2, 5, 6]
-
-
-def test_trials_pruned_near_the_end_outrank_poor_trials_that_completed() -> None:
-    # Two trials near x=-4 completed early with poor values (nothing competed with them
-    # yet); trials near x=+3 were better all along but were pruned at step 18 of 20;
-    # the rest were pruned at step 0, well behind. TPE searches near x=+3.
-    sampler = TPESampler(seed=3, n_startup_trials=5, gamma=lambda n: 4)
-    study = albacore.create_study(sampler=sampler)
-    for x, value in ((-4.0, 5.0), (-3.9, 4.8)):
-        study.add_trial(_complete(x, value, last_step=19))
-    for i in range(5):
-        study.add_trial(_pruned(3.0 + 0.1 * i, {s: 0.5 for s in range(19)}))
-    for x in np.linspace(-4.5, 4.5, 12):
-        study.add_trial(_pruned(float(x), {0: 10.0}))
-    new = _asked_x(study, sampler, 20)
-    assert np.median(new) > 2.0, new
+    assert sorted(snap.numbers[below].tolist()) == [0, 3]
 
 
 def _asked_x(study: albacore.Study, sampler: TPESampler, n: int) -> list[float]:

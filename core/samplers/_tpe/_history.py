@@ -9,7 +9,6 @@ history for a new trial then only walks the trials finished since the previous r
 
 from __future__ import annotations
 
-import bisect
 import math
 import threading
 from typing import TYPE_CHECKING
@@ -52,43 +51,6 @@ def compatible(old: BaseDistribution, new: BaseDistribution) -> bool:
     return old.log == new.log  # type: ignore[attr-defined]
 
 
-class Curves:
-    """The intermediate values of the rows of a :class:`History`, and their values at given steps.
-
-    Rows only ever get appended, so the value of a row at a step never changes: each step's
-    column is computed once per row and extended as rows arrive.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._steps: list[list[int]] = []
-        self._values: list[list[float]] = []
-        self._at: dict[int, _Growable] = {}
-        self._at_rows: dict[int, int] = {}
-
-    def append(self, intermediate_values: dict[int, float]) -> None:
-        steps = sorted(intermediate_values)
-        with self._lock:
-            self._steps.append(steps)
-            self._values.append([intermediate_values[step] for step in steps])
-
-    def at(self, step: int, n: int) -> np.ndarray:
-        """Per row among the first ``n``, its value at its latest report at or before ``step``
-        (NaN if it reported nothing by then)."""
-        with self._lock:
-            column = self._at.get(step)
-            if column is None:
-                column = self._at[step] = _Growable(None, np.nan)
-            filled = self._at_rows.get(step, 0)
-            if filled < n:
-                column.ensure(n)
-                for row in range(filled, n):
-                    i = bisect.bisect_right(self._steps[row], step) - 1
-                    column.data[row] = self._values[row][i] if i >= 0 else np.nan
-                self._at_rows[step] = n
-            return column.data[:n].copy()
-
-
 class History:
     """The finished trials of one study as arrays (rows in the order they were first seen)."""
 
@@ -107,7 +69,6 @@ class History:
         self._last_step = _Growable(None, -1.0)
         self._reports = _Growable(None, 0, int)
         self._violation = _Growable(None, 0.0)
-        self.curves = Curves()
         self._columns: dict[str, _Growable] = {}
         self._dist_ids: dict[str, _Growable] = {}
         self.dists: dict[str, list[BaseDistribution]] = {}
@@ -158,7 +119,6 @@ class History:
         self._starts[trial.number] = trial.datetime_start
         self._numbers.data[row] = trial.number
         self._reports.data[row] = len(trial.intermediate_values)
-        self.curves.append(trial.intermediate_values)
         if trial.state == TrialState.COMPLETE:
             self._states.data[row] = COMPLETE
             self._values.data[row] = trial.values
@@ -218,7 +178,6 @@ class Snapshot:
         self.last_step = history._last_step.data[:n].copy()
         self.reports = history._reports.data[:n].copy()
         self.violation = history._violation.data[:n].copy()
-        self._curves = history.curves
         for grown in (*history._columns.values(), *history._dist_ids.values()):
             grown.ensure(n)  # columns of parameters missing from the latest trials lag behind
         self._columns = {k: c.data[:n] for k, c in history._columns.items()}
@@ -227,10 +186,6 @@ class Snapshot:
         self.latest = dict(history.latest)
         self.intersection = dict(history.intersection or {})
         self.param_sets = list(history.param_sets)
-
-    def values_at(self, step: int) -> np.ndarray:
-        """Per row, the value of its latest intermediate report at or before ``step``; NaN if none."""
-        return self._curves.at(step, self.n)
 
     def column(self, name: str, dist: BaseDistribution) -> np.ndarray:
         """Internal values of ``name`` per row; NaN where absent or not usable under ``dist``."""

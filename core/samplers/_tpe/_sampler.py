@@ -73,10 +73,8 @@ class TPESampler(BaseSampler):
       model conditioned on those choices. Clear winners are exploited as by ``l / g``, but a
       choice tried a few times with unlucky results (often a branch of a conditional space
       whose own parameters were still untuned) keeps a chance to be revisited.
-    * PRUNED trials enter the split at an estimate of their final value (their last report
-      plus the median gain the COMPLETE trials made from that step to the end), among the
-      COMPLETE trials rather than below all of them, and weigh in both models by the share
-      of a full run they trained.
+    * PRUNED trials rank below the COMPLETE ones (those that got further first) and weigh
+      in both models by the share of a full run they trained.
     * Multivariate kernels share one width per dimension, Scott's rule on the weighted
       spread of the group's trials; univariate kernels are as wide as the larger gap to
       their neighbours. Both are at least ``1 / min(100, n + 1)`` of the range for a group

@@ -2,12 +2,10 @@
 
 Order of preference, best first:
 
-1. single objective: feasible COMPLETE trials by objective value, merged with the feasible
-   PRUNED trials by an estimate of the value they would have ended with
-   (:func:`estimated_finals`); multi-objective: feasible COMPLETE trials by non-domination
-   rank, the last front that only partly fits filled greedily by hypervolume contribution;
-2. the other feasible PRUNED trials (nothing to estimate from): those that got further
-   first, then by their last reported value;
+1. feasible COMPLETE trials, by objective value (single objective) or by non-domination
+   rank, the last front that only partly fits filled greedily by hypervolume contribution
+   (multi-objective);
+2. feasible PRUNED trials: those that got further first, then by their last reported value;
 3. infeasible trials, by total constraint violation.
 
 In both groups, PRUNED trials weigh by the share of a full run they trained
@@ -36,27 +34,17 @@ def rank_below(
     considered = np.zeros(snapshot.n, dtype=bool)
     considered[rows] = True
     feasible = snapshot.violation <= 0.0
+    complete = np.flatnonzero((snapshot.states == COMPLETE) & feasible & considered)
     if len(directions) == 1:
-        chosen = _by_estimate(snapshot, directions[0], feasible & considered)[:n_below]
+        sign = -1.0 if directions[0] == StudyDirection.MAXIMIZE else 1.0
+        chosen = complete[np.argsort(sign * snapshot.values[complete, 0], kind="stable")][:n_below]
     else:
-        complete = np.flatnonzero((snapshot.states == COMPLETE) & feasible & considered)
         chosen = _best_multi_objective(to_minimization(snapshot.values[complete], directions), n_below)
         chosen = complete[chosen]
     missing = n_below - len(chosen)
     if missing > 0:
-        rest = _rest_order(snapshot, directions, feasible, considered)
-        chosen = np.concatenate([chosen, rest[~np.isin(rest, chosen)][:missing]])
+        chosen = np.concatenate([chosen, _rest_order(snapshot, directions, feasible, considered)[:missing]])
     return np.asarray(chosen, dtype=int)
-
-
-def _by_estimate(snapshot: Snapshot, direction: StudyDirection, eligible: np.ndarray) -> np.ndarray:
-    """Eligible rows with a value or an estimate of it, best first; on a tie, the trial
-    that trained longer first (COMPLETE ones count as the longest)."""
-    estimate = estimated_finals(snapshot)
-    pool = np.flatnonzero(eligible & ~np.isnan(estimate))
-    sign = -1.0 if direction == StudyDirection.MAXIMIZE else 1.0
-    depth = np.where(snapshot.states[pool] == COMPLETE, np.inf, snapshot.last_step[pool])
-    return pool[np.lexsort((-depth, sign * estimate[pool]))]
 
 
 def _rest_order(
@@ -70,33 +58,6 @@ def _rest_order(
     infeasible = np.flatnonzero(~feasible & considered)
     infeasible = infeasible[np.argsort(snapshot.violation[infeasible], kind="stable")]
     return np.concatenate([pruned, infeasible]).astype(int)
-
-
-def estimated_finals(snapshot: Snapshot) -> np.ndarray:
-    """Per row, its objective value if COMPLETE, and an estimate of it if PRUNED; NaN when
-    there is nothing to estimate from.
-
-    A PRUNED trial whose last report was ``v`` at step ``s`` is estimated at ``v`` plus the
-    median gain of the COMPLETE trials from their report at step ``s`` (their latest at or
-    before it) to their objective value. The estimate compares the pruned trial with each
-    finished one where both were measured, at step ``s``, so a trial stopped just short of
-    the end ranks by how well it was doing rather than below every trial that completed
-    (some completed only because no rival had reached their rungs yet).
-    """
-    estimate = np.full(snapshot.n, np.nan)
-    complete = np.flatnonzero(snapshot.states == COMPLETE)
-    estimate[complete] = snapshot.values[complete, 0]
-    pruned = np.flatnonzero((snapshot.states == PRUNED) & (snapshot.last_step >= 0))
-    if not len(complete) or not len(pruned):
-        return estimate
-    final = snapshot.values[complete, 0]
-    for step in np.unique(snapshot.last_step[pruned]):
-        gains = final - snapshot.values_at(int(step))[complete]
-        gains = gains[~np.isnan(gains)]
-        if len(gains):
-            at_step = pruned[snapshot.last_step[pruned] == step]
-            estimate[at_step] = snapshot.values[at_step, 0] + float(np.median(gains))
-    return estimate
 
 
 def training_share(snapshot: Snapshot, rows: np.ndarray) -> np.ndarray:
