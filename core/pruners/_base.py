@@ -30,9 +30,9 @@ class BasePruner(abc.ABC):
     ``sample_relative`` and ``sample_independent`` calls for that trial receive the study it
     returns instead of ``study``. The default returns ``study`` itself. A pruner that runs
     separate experiments inside one study overrides it to return a read-only view whose
-    ``get_trials`` holds the trials the sampler can compare (``HyperbandPruner`` shows each
-    trial the trials of its bracket and the COMPLETE trials of the others).
-    ``after_trial`` always receives the real study.
+    ``get_trials`` holds only the trials of the same experiment (``HyperbandPruner`` shows
+    each trial only the trials of its bracket). ``after_trial`` always receives the real
+    study.
     """
 
     @abc.abstractmethod
