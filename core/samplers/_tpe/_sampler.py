@@ -67,14 +67,12 @@ class TPESampler(BaseSampler):
       (the best counts 1, the worst of the good group about 0.5), as expected improvement
       weights them by how far they beat the split; multi-objective good trials are weighted
       by their hypervolume contribution.
-    * In a conditional space (finished trials with different sets of parameters),
-      categorical choices are drawn by Thompson sampling: each choice's chance of being
+    * Categorical choices are drawn by Thompson sampling: each choice's chance of being
       good gets a Beta posterior from the weighted counts of good and bad trials that took
       it, and the largest draw wins; the numeric candidates are then drawn from the good
       model conditioned on those choices. Clear winners are exploited as by ``l / g``, but a
-      branch tried a few times while its own parameters were still untuned keeps a chance
-      to be revisited. In a flat space a choice has no parameters of its own, so its early
-      results are as good evidence as any, and choices are drawn and ranked with the rest.
+      choice tried a few times with unlucky results (often a branch of a conditional space
+      whose own parameters were still untuned) keeps a chance to be revisited.
     * PRUNED trials rank below the COMPLETE ones (those that got further first) and weigh
       in both models by the share of a full run they trained.
     * Multivariate kernels share one width per dimension, Scott's rule on the weighted
@@ -320,9 +318,7 @@ class TPESampler(BaseSampler):
         options = dict(prior_weight=self._prior_weight, bandwidth=bandwidth, consider_endpoints=self._consider_endpoints)
         good = ParzenEstimator(z_b, c_b, w_b, codec, **options)
         bad = ParzenEstimator(z_a, c_a, w_a, codec, **options)
-        # Thompson sampling of the choices protects branches with parameters of their own.
-        conditional = len(snapshot.param_sets) > 1
-        choices = self._draw_choices(good, bad) if codec.n_choices and conditional else None
+        choices = self._draw_choices(good, bad) if codec.n_choices else None
         z, cats = good.sample(self._rng.rng, self._n_ei_candidates, choices)
         values, z = codec.snap(z)
         edges = codec.bin_edges(values)
@@ -339,7 +335,7 @@ class TPESampler(BaseSampler):
         choices end up ranked as ``l(c) / g(c)`` ranks them, while rarely tried ones keep a
         chance that shrinks as evidence against them accumulates, so an option whose early
         trials were unlucky (say, a branch whose own parameters were still untuned) is not
-        abandoned for good. Used in conditional spaces only.
+        abandoned for good.
         """
         rng = self._rng.rng
         return np.array([
