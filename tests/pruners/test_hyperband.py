@@ -228,3 +228,16 @@ def test_tpe_runs_on_bracket_views():
     study.optimize(_objective, n_trials=25)
     assert len(study.trials) == 25
     assert {pruner.bracket_of(study, n) for n in range(25)} == {0, 1, 2}
+
+
+def test_tpe_models_only_the_trials_of_the_same_bracket():
+    # Optuna 5.0's TPE reads every trial of the study under Hyperband; albacore's must not.
+    sampler, pruner = albacore.samplers.TPESampler(seed=0, n_startup_trials=2), hyperband()
+    study = albacore.create_study(sampler=sampler, pruner=pruner)
+    study.optimize(_objective, n_trials=40)
+    modelled = [set(history.row_of) for history in sampler._histories.values()]
+    assert len(modelled) >= 2  # one history per bracket view (and one for the whole study)
+    for numbers in modelled:
+        brackets = {pruner.bracket_of(study, n) for n in numbers}
+        # The whole study is modelled only before the brackets are known (trial 0 running).
+        assert len(brackets) == 1 or numbers <= {0}
