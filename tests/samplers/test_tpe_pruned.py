@@ -1,5 +1,5 @@
 """How TPESampler learns from PRUNED trials: their rank in the good/bad split and their
-weight in the bad model (the share of a full run they trained)."""
+weight in both models (the share of a full run they trained)."""
 
 from __future__ import annotations
 
