@@ -1,9 +1,13 @@
 """Pruning on real learning curves: albacore vs Optuna 5.0, side by side.
 
-Two tasks on scikit-learn's bundled ``load_digits`` data (standardized, 2/3 train, 1/3
+Three tasks on scikit-learn's bundled ``load_digits`` data (standardized, 2/3 train, 1/3
 validation, fixed split), each reporting the validation accuracy after every unit of work
 and asking the pruner:
 
+* ``mlp``: ``MLPClassifier`` with one hidden layer, trained by Adam one pass over the data
+  per step (``partial_fit``), up to ``--epochs`` epochs; the space is the hidden layer's
+  width, the activation, ``alpha``, the initial learning rate and the batch size. This is
+  the task issue 6 measured Optuna 5.0 on.
 * ``sgd``: ``SGDClassifier`` trained epoch by epoch (``partial_fit``), up to ``--epochs``
   epochs; the space is the loss, the penalty, ``alpha``, the learning-rate schedule and
   ``eta0``.
@@ -50,7 +54,7 @@ reads ``_get_trials`` (not filtered), so Optuna's TPE models every bracket's tri
 Hyperband rows compare albacore's bracket-only sampler with that.
 
 Usage:
-    nice -n 10 python benchmarks/pruning.py --seeds 20 --jobs 2   # 100 trials x 30 epochs, both tasks
+    nice -n 10 python benchmarks/pruning.py --seeds 20 --jobs 2   # 100 trials x 30 epochs, all three tasks
     python benchmarks/pruning.py --quick                    # 30 trials x 2 seeds, a smoke run
     python benchmarks/pruning.py --sampler random           # the pruners alone, without TPE
     python benchmarks/pruning.py --replay --trials 60       # same configurations through both pruners
@@ -80,8 +84,9 @@ import numpy as np
 import albacore
 
 PRUNERS = ("NopPruner", "MedianPruner", "SuccessiveHalvingPruner", "HyperbandPruner")
-TASKS = ("sgd", "lgbm")
+TASKS = ("mlp", "sgd", "lgbm")
 TASK_TITLES = {
+    "mlp": "MLPClassifier.partial_fit on load_digits, validation accuracy per epoch",
     "sgd": "SGDClassifier.partial_fit on load_digits, validation accuracy per epoch",
     "lgbm": "LightGBM multiclass Booster.update on load_digits, validation accuracy per round",
 }
@@ -102,6 +107,13 @@ def load_data() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 
 # Search spaces as (kind, *arguments): "cat" choices, "float"/"int" low, high, log.
 SPACES: dict[str, dict[str, tuple]] = {
+    "mlp": {
+        "hidden_units": ("int", 8, 256, True),
+        "activation": ("cat", ["relu", "tanh", "logistic"]),
+        "alpha": ("float", 1e-6, 1e-1, True),
+        "learning_rate_init": ("float", 1e-4, 1e-1, True),
+        "batch_size": ("int", 16, 512, True),
+    },
     "sgd": {
         "loss": ("cat", ["hinge", "log_loss", "modified_huber"]),
         "penalty": ("cat", ["l2", "l1"]),
@@ -151,6 +163,29 @@ def random_configs(task: str, seed: int, n: int) -> list[dict[str, Any]]:
             config[name] = int(np.clip(round(value), spec[0], spec[1])) if kind == "int" else value
         configs.append(config)
     return configs
+
+
+def mlp_objective(data: tuple, epochs: int, pruned_exc: type[Exception], counter: list[int]) -> Callable:
+    """The MLP objective: one hidden layer trained by Adam, one pass over the data per step."""
+    from sklearn.neural_network import MLPClassifier
+
+    x_train, x_valid, y_train, y_valid = data
+    classes = np.unique(y_train)
+
+    def objective(trial: Any) -> float:
+        params = suggest(trial, "mlp")
+        model = MLPClassifier(hidden_layer_sizes=(params.pop("hidden_units"),), **params, random_state=0)
+        accuracy = 0.0
+        for epoch in range(1, epochs + 1):
+            model.partial_fit(x_train, y_train, classes=classes)
+            counter[0] += 1
+            accuracy = float(model.score(x_valid, y_valid))
+            trial.report(accuracy, epoch)
+            if trial.should_prune():
+                raise pruned_exc()
+        return accuracy
+
+    return objective
 
 
 def sgd_objective(data: tuple, epochs: int, pruned_exc: type[Exception], counter: list[int]) -> Callable:
@@ -207,7 +242,7 @@ def lgbm_objective(data: tuple, epochs: int, pruned_exc: type[Exception], counte
     return objective
 
 
-OBJECTIVES = {"sgd": sgd_objective, "lgbm": lgbm_objective}
+OBJECTIVES = {"mlp": mlp_objective, "sgd": sgd_objective, "lgbm": lgbm_objective}
 
 
 def make_study(lib: str, task: str, pruner_name: str, seed: int, use_tpe: bool) -> Any:
@@ -411,6 +446,15 @@ def _quiet() -> None:
     warnings.filterwarnings("ignore")
 
 
+def _init_worker() -> None:
+    """Quiet logging, and one BLAS thread per study: the MLP's matrix products would otherwise
+    use every core, and studies running side by side (``--jobs``) would contend for them."""
+    from threadpoolctl import threadpool_limits
+
+    _quiet()
+    threadpool_limits(1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=100)
@@ -442,7 +486,7 @@ def main() -> None:
     import optuna
     import sklearn
 
-    _quiet()
+    _init_worker()
     data = load_data()
     if args.replay:
         print("\n".join(replay(args, data)))
@@ -452,7 +496,7 @@ def main() -> None:
     cached = {c: cache[_cache_key(c[0], c[2], c[1], args)] for c in cells if c[3] == "optuna"
               and _cache_key(c[0], c[2], c[1], args) in cache}
     todo = [c for c in cells if c not in cached]
-    with concurrent.futures.ProcessPoolExecutor(args.jobs, initializer=_quiet) as pool:
+    with concurrent.futures.ProcessPoolExecutor(args.jobs, initializer=_init_worker) as pool:
         futures = {c: pool.submit(run_one, c[3], c[0], c[2], c[1], args, data) for c in todo}
         runs = dict(cached)
         for cell, future in futures.items():
