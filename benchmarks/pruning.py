@@ -165,49 +165,44 @@ def random_configs(task: str, seed: int, n: int) -> list[dict[str, Any]]:
     return configs
 
 
-def mlp_objective(data: tuple, epochs: int, pruned_exc: type[Exception], counter: list[int]) -> Callable:
-    """The MLP objective: one hidden layer trained by Adam, one pass over the data per step."""
+def make_mlp(params: dict[str, Any]) -> Any:
+    """One hidden layer of ``hidden_units``, trained by Adam (sklearn's default solver)."""
     from sklearn.neural_network import MLPClassifier
 
-    x_train, x_valid, y_train, y_valid = data
-    classes = np.unique(y_train)
-
-    def objective(trial: Any) -> float:
-        params = suggest(trial, "mlp")
-        model = MLPClassifier(hidden_layer_sizes=(params.pop("hidden_units"),), **params, random_state=0)
-        accuracy = 0.0
-        for epoch in range(1, epochs + 1):
-            model.partial_fit(x_train, y_train, classes=classes)
-            counter[0] += 1
-            accuracy = float(model.score(x_valid, y_valid))
-            trial.report(accuracy, epoch)
-            if trial.should_prune():
-                raise pruned_exc()
-        return accuracy
-
-    return objective
+    params = dict(params)
+    return MLPClassifier(hidden_layer_sizes=(params.pop("hidden_units"),), **params, random_state=0)
 
 
-def sgd_objective(data: tuple, epochs: int, pruned_exc: type[Exception], counter: list[int]) -> Callable:
-    """The SGD objective, written against the API both libraries share."""
+def make_sgd(params: dict[str, Any]) -> Any:
+    """A linear classifier trained by stochastic gradient descent."""
     from sklearn.linear_model import SGDClassifier
 
-    x_train, x_valid, y_train, y_valid = data
-    classes = np.unique(y_train)
+    return SGDClassifier(**params, random_state=0)
 
-    def objective(trial: Any) -> float:
-        model = SGDClassifier(**suggest(trial, "sgd"), random_state=0)
-        accuracy = 0.0
-        for epoch in range(1, epochs + 1):
-            model.partial_fit(x_train, y_train, classes=classes)
-            counter[0] += 1
-            accuracy = float(model.score(x_valid, y_valid))
-            trial.report(accuracy, epoch)
-            if trial.should_prune():
-                raise pruned_exc()
-        return accuracy
 
-    return objective
+def partial_fit_objective(task: str, make_model: Callable[[dict[str, Any]], Any]) -> Callable:
+    """An objective factory for a scikit-learn model trained one pass over the data per step
+    (``partial_fit``), written against the API both libraries share."""
+
+    def factory(data: tuple, epochs: int, pruned_exc: type[Exception], counter: list[int]) -> Callable:
+        x_train, x_valid, y_train, y_valid = data
+        classes = np.unique(y_train)
+
+        def objective(trial: Any) -> float:
+            model = make_model(suggest(trial, task))
+            accuracy = 0.0
+            for epoch in range(1, epochs + 1):
+                model.partial_fit(x_train, y_train, classes=classes)
+                counter[0] += 1
+                accuracy = float(model.score(x_valid, y_valid))
+                trial.report(accuracy, epoch)
+                if trial.should_prune():
+                    raise pruned_exc()
+            return accuracy
+
+        return objective
+
+    return factory
 
 
 def lgbm_objective(data: tuple, epochs: int, pruned_exc: type[Exception], counter: list[int]) -> Callable:
@@ -242,7 +237,11 @@ def lgbm_objective(data: tuple, epochs: int, pruned_exc: type[Exception], counte
     return objective
 
 
-OBJECTIVES = {"mlp": mlp_objective, "sgd": sgd_objective, "lgbm": lgbm_objective}
+OBJECTIVES = {
+    "mlp": partial_fit_objective("mlp", make_mlp),
+    "sgd": partial_fit_objective("sgd", make_sgd),
+    "lgbm": lgbm_objective,
+}
 
 
 def make_study(lib: str, task: str, pruner_name: str, seed: int, use_tpe: bool) -> Any:
@@ -311,7 +310,7 @@ def replay(args: argparse.Namespace, data: tuple) -> list[str]:
             for config in configs:
                 study.enqueue_trial(config)
             counter = [0]
-            study.optimize(sgd_objective(data, args.epochs, lib.TrialPruned, counter), n_trials=len(configs))
+            study.optimize(OBJECTIVES["sgd"](data, args.epochs, lib.TrialPruned, counter), n_trials=len(configs))
             stops[lib.__name__] = [t.last_step for t in study.trials]
         same = sum(a == o for a, o in zip(stops["albacore"], stops["optuna"]))
         lines.append(
