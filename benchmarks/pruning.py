@@ -68,6 +68,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import functools
 import json
 import logging
 import math
@@ -180,29 +181,28 @@ def make_sgd(params: dict[str, Any]) -> Any:
     return SGDClassifier(**params, random_state=0)
 
 
-def partial_fit_objective(task: str, make_model: Callable[[dict[str, Any]], Any]) -> Callable:
-    """An objective factory for a scikit-learn model trained one pass over the data per step
-    (``partial_fit``), written against the API both libraries share."""
+def partial_fit_objective(
+    task: str, make_model: Callable[[dict[str, Any]], Any],
+    data: tuple, epochs: int, pruned_exc: type[Exception], counter: list[int],
+) -> Callable:
+    """The objective for a scikit-learn model of ``task`` trained one pass over the data per
+    step (``partial_fit``), written against the API both libraries share."""
+    x_train, x_valid, y_train, y_valid = data
+    classes = np.unique(y_train)
 
-    def factory(data: tuple, epochs: int, pruned_exc: type[Exception], counter: list[int]) -> Callable:
-        x_train, x_valid, y_train, y_valid = data
-        classes = np.unique(y_train)
+    def objective(trial: Any) -> float:
+        model = make_model(suggest(trial, task))
+        accuracy = 0.0
+        for epoch in range(1, epochs + 1):
+            model.partial_fit(x_train, y_train, classes=classes)
+            counter[0] += 1
+            accuracy = float(model.score(x_valid, y_valid))
+            trial.report(accuracy, epoch)
+            if trial.should_prune():
+                raise pruned_exc()
+        return accuracy
 
-        def objective(trial: Any) -> float:
-            model = make_model(suggest(trial, task))
-            accuracy = 0.0
-            for epoch in range(1, epochs + 1):
-                model.partial_fit(x_train, y_train, classes=classes)
-                counter[0] += 1
-                accuracy = float(model.score(x_valid, y_valid))
-                trial.report(accuracy, epoch)
-                if trial.should_prune():
-                    raise pruned_exc()
-            return accuracy
-
-        return objective
-
-    return factory
+    return objective
 
 
 def lgbm_objective(data: tuple, epochs: int, pruned_exc: type[Exception], counter: list[int]) -> Callable:
@@ -238,8 +238,8 @@ def lgbm_objective(data: tuple, epochs: int, pruned_exc: type[Exception], counte
 
 
 OBJECTIVES = {
-    "mlp": partial_fit_objective("mlp", make_mlp),
-    "sgd": partial_fit_objective("sgd", make_sgd),
+    "mlp": functools.partial(partial_fit_objective, "mlp", make_mlp),
+    "sgd": functools.partial(partial_fit_objective, "sgd", make_sgd),
     "lgbm": lgbm_objective,
 }
 
@@ -436,21 +436,17 @@ def _load_cache(path: str | None) -> dict:
         return {row["key"]: row["run"] for row in map(json.loads, f)}
 
 
-def _quiet() -> None:
-    """Silence both libraries' per-trial logging and the frameworks' warnings (also in workers)."""
+def _prepare_process() -> None:
+    """Run in the main process and in every worker: silence both libraries' per-trial logging
+    and the frameworks' warnings, and hold the process to one BLAS thread (the MLP's matrix
+    products would otherwise use every core, and studies running side by side with ``--jobs``
+    would contend for them)."""
     import optuna
+    from threadpoolctl import threadpool_limits
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     logging.getLogger("albacore").setLevel(logging.WARNING)
     warnings.filterwarnings("ignore")
-
-
-def _init_worker() -> None:
-    """Quiet logging, and one BLAS thread per study: the MLP's matrix products would otherwise
-    use every core, and studies running side by side (``--jobs``) would contend for them."""
-    from threadpoolctl import threadpool_limits
-
-    _quiet()
     threadpool_limits(1)
 
 
@@ -485,7 +481,7 @@ def main() -> None:
     import optuna
     import sklearn
 
-    _init_worker()
+    _prepare_process()
     data = load_data()
     if args.replay:
         print("\n".join(replay(args, data)))
@@ -495,7 +491,7 @@ def main() -> None:
     cached = {c: cache[_cache_key(c[0], c[2], c[1], args)] for c in cells if c[3] == "optuna"
               and _cache_key(c[0], c[2], c[1], args) in cache}
     todo = [c for c in cells if c not in cached]
-    with concurrent.futures.ProcessPoolExecutor(args.jobs, initializer=_init_worker) as pool:
+    with concurrent.futures.ProcessPoolExecutor(args.jobs, initializer=_prepare_process) as pool:
         futures = {c: pool.submit(run_one, c[3], c[0], c[2], c[1], args, data) for c in todo}
         runs = dict(cached)
         for cell, future in futures.items():
