@@ -128,6 +128,28 @@ def test_split_orders_complete_then_pruned_by_progress() -> None:
     assert by_number(rank_below(snap, [StudyDirection.MAXIMIZE], 1, rows)) == [0]
 
 
+def test_ties_rank_by_trial_number_whatever_order_the_cache_saw_the_trials() -> None:
+    # Accuracy on a small validation set ties often; workers whose caches saw trials finish in
+    # a different order must still split the history alike.
+    pruned = albacore.trial.TrialState.PRUNED
+    values = [1.0, 0.0, 1.0, 0.0, 1.0, 2.0, 2.0]
+    study = albacore.create_study()
+    dist = {"x": FloatDistribution(0.0, 1.0)}
+    at_once, one_by_one = History(1), History(1)
+    for i, v in enumerate(values):
+        state = pruned if i >= 5 else albacore.trial.TrialState.COMPLETE
+        kwargs = {"intermediate_values": {3: v}} if state == pruned else {"value": v}
+        study.add_trial(albacore.trial.create_trial(state=state, params={"x": 0.5}, distributions=dist, **kwargs))
+        one_by_one.update(study)
+    at_once.update(study)
+    rankings = []
+    for history in (at_once, one_by_one):
+        snap = history.snapshot()
+        rankings.append(snap.numbers[rank_below(snap, [StudyDirection.MINIMIZE], 7, np.arange(snap.n))].tolist())
+    assert at_once.snapshot().numbers.tolist() != one_by_one.snapshot().numbers.tolist()  # rows differ
+    assert rankings == [[1, 3, 0, 2, 4, 5, 6]] * 2
+
+
 def test_good_trials_come_best_first_and_are_weighted_by_rank() -> None:
     snap = _history([5.0, 1.0, 3.0, 0.0, 2.0])
     ranked = rank_below(snap, [StudyDirection.MINIMIZE], 3, np.arange(snap.n))

@@ -27,14 +27,18 @@ from albacore.samplers._tpe._history import COMPLETE, PRUNED, Snapshot
 def rank_below(
     snapshot: Snapshot, directions: Sequence[StudyDirection], n_below: int, rows: np.ndarray
 ) -> np.ndarray:
-    """The snapshot rows of the ``n_below`` best of ``rows``, best first."""
+    """The snapshot rows of the ``n_below`` best of ``rows``, best first.
+
+    Equal values rank by trial number (the older trial first), never by row: rows follow the
+    order in which a cache happened to see trials finish, which differs between processes.
+    """
     n_below = min(n_below, len(rows))
     if n_below <= 0:
         return np.zeros(0, dtype=int)
     considered = np.zeros(snapshot.n, dtype=bool)
     considered[rows] = True
     feasible = snapshot.violation <= 0.0
-    complete = np.flatnonzero((snapshot.states == COMPLETE) & feasible & considered)
+    complete = _by_number(snapshot, (snapshot.states == COMPLETE) & feasible & considered)
     if len(directions) == 1:
         sign = -1.0 if directions[0] == StudyDirection.MAXIMIZE else 1.0
         chosen = complete[np.argsort(sign * snapshot.values[complete, 0], kind="stable")][:n_below]
@@ -51,13 +55,19 @@ def _rest_order(
     snapshot: Snapshot, directions: Sequence[StudyDirection], feasible: np.ndarray, considered: np.ndarray
 ) -> np.ndarray:
     """Considered rows other than feasible COMPLETE ones, best first."""
-    pruned = np.flatnonzero((snapshot.states == PRUNED) & feasible & considered)
+    pruned = _by_number(snapshot, (snapshot.states == PRUNED) & feasible & considered)
     sign = -1.0 if directions[0] == StudyDirection.MAXIMIZE else 1.0
     value = np.where(np.isnan(snapshot.values[pruned, 0]), np.inf, sign * snapshot.values[pruned, 0])
     pruned = pruned[np.lexsort((value, -snapshot.last_step[pruned]))]
-    infeasible = np.flatnonzero(~feasible & considered)
+    infeasible = _by_number(snapshot, ~feasible & considered)
     infeasible = infeasible[np.argsort(snapshot.violation[infeasible], kind="stable")]
     return np.concatenate([pruned, infeasible]).astype(int)
+
+
+def _by_number(snapshot: Snapshot, mask: np.ndarray) -> np.ndarray:
+    """The rows where ``mask`` holds, in trial-number order (stable sorts then break ties by it)."""
+    rows = np.flatnonzero(mask)
+    return rows[np.argsort(snapshot.numbers[rows], kind="stable")]
 
 
 def training_share(snapshot: Snapshot, rows: np.ndarray) -> np.ndarray:
