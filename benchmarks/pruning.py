@@ -48,10 +48,12 @@ epochs within 0.5 points of NopPruner" asks pruning to beat that baseline by the
 NopPruner's best at 20% of its epochs and at 100%; where pruning gains nothing on a task (its
 early values do not rank configurations as their final values do), no pruner meets it.
 
-Hyperband and the sampler: albacore's samplers see only the trials of the trial's bracket.
-Optuna 5.0 documents the same, but its bracket view filters ``get_trials`` while its TPE
-reads ``_get_trials`` (not filtered), so Optuna's TPE models every bracket's trials; the
-Hyperband rows compare albacore's bracket-only sampler with that.
+Hyperband and the sampler: albacore's sampler sees only the trials of the trial's bracket once
+that bracket holds the sampler's ``n_startup_trials`` finished trials, and the whole study
+before that (else the small brackets, whose trials train longest, would be drawn at random).
+Optuna 5.0 documents a bracket-only view, but its bracket view filters ``get_trials`` while its
+TPE reads ``_get_trials`` (not filtered), so Optuna's TPE models every bracket's trials
+throughout.
 
 Usage:
     nice -n 10 python benchmarks/pruning.py --seeds 20 --jobs 2   # 100 trials x 30 epochs, all three tasks

@@ -31,8 +31,8 @@ class BasePruner(abc.ABC):
     returns instead of ``study``. The default returns ``study`` itself. A pruner that runs
     separate experiments inside one study overrides it to return a read-only view whose
     ``get_trials`` holds only the trials of the same experiment (``HyperbandPruner`` shows
-    each trial only the trials of its bracket). ``after_trial`` always receives the real
-    study.
+    each trial only the trials of its bracket, once the bracket holds the sampler's
+    ``n_startup_trials`` finished trials). ``after_trial`` always receives the real study.
     """
 
     @abc.abstractmethod

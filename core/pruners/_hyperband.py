@@ -33,9 +33,10 @@ class HyperbandPruner(BasePruner):
     trials the earliest, the last bracket hardly stops any. Each trial belongs to one
     bracket, drawn from a hash of the study name and the trial number (the same in every
     process), with probabilities proportional to Hyperband's number of configurations per
-    bracket. Trials compete only with trials of their bracket, and the sampler sees only
-    the trials of the bracket (see :meth:`study_for_sampler`). Rung values are stored in
-    trial system attributes ``"hyperband:completed_rung_<k>"``.
+    bracket. Trials compete only with trials of their bracket, and once a bracket holds the
+    sampler's ``n_startup_trials`` finished trials the sampler sees only the trials of the
+    bracket; before that it sees the whole study (see :meth:`study_for_sampler`). Rung
+    values are stored in trial system attributes ``"hyperband:completed_rung_<k>"``.
 
     Args:
         min_resource: Steps before the first rung of bracket 0.
@@ -96,13 +97,20 @@ class HyperbandPruner(BasePruner):
     def study_for_sampler(self, study: Study, trial: FrozenTrial) -> Study:
         """Return a view of ``study`` holding only the trials of ``trial``'s bracket.
 
-        Until the brackets are known (``max_resource="auto"`` and no trial completed yet)
-        the sampler sees the whole study.
+        The sampler sees the whole study instead while the brackets are unknown
+        (``max_resource="auto"`` and no trial completed yet), and while ``trial``'s bracket
+        holds fewer finished (complete or pruned) trials than ``study.sampler.n_startup_trials``:
+        the sampler would draw such a bracket's trials at random, and the small brackets,
+        whose trials train the longest, would hardly ever be modelled.
         """
         brackets = self._brackets(study)
         if brackets is None:
             return study
-        bracket = brackets.of(study.study_name, trial.number)
+        name = study.study_name
+        bracket = brackets.of(name, trial.number)
+        finished = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.PRUNED))
+        if sum(brackets.of(name, t.number) == bracket for t in finished) < study.sampler.n_startup_trials:
+            return study
         # One view per (study, bracket) for the study's lifetime, so that samplers' caches,
         # keyed by the study object they are given, survive from trial to trial.
         views = self._views.setdefault(study, {})

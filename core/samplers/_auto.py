@@ -163,6 +163,11 @@ class AutoSampler(BaseSampler):
             state = self._studies[study] = {"summary": _SpaceSummary(), "cmaes": None, "choices": {}}
         return state
 
+    @property
+    def n_startup_trials(self) -> int:
+        """The ``n_startup_trials`` of the GP, the sampler every study starts with."""
+        return self._sampler("gp").n_startup_trials
+
     def reseed_rng(self) -> None:
         cmaes = [state["cmaes"] for state in list(self._studies.values()) if state["cmaes"] is not None]
         for sampler in list(self._samplers.values()) + cmaes:

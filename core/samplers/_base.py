@@ -66,6 +66,17 @@ class BaseSampler(abc.ABC):
     ) -> Any:
         """Return an external value of ``param_name`` drawn from ``param_distribution``."""
 
+    @property
+    def n_startup_trials(self) -> int:
+        """Finished trials a study must hold before this sampler models them; 0 by default.
+
+        Until then the sampler draws at random (or as its ``independent_sampler`` does). 0
+        means it uses whatever history there is from the first trial, or none at all
+        (random, grid, quasi-Monte Carlo). ``HyperbandPruner`` reads it to decide when a
+        bracket holds enough trials of its own to be modelled alone.
+        """
+        return 0
+
     def can_start_trial(self, study: Study) -> bool:
         """Whether ``optimize`` should start a new trial of ``study``; True by default.
 

@@ -238,6 +238,11 @@ class CmaEsSampler(BaseSampler):
         self._lock = threading.Lock()
         self._runs = weakref.WeakKeyDictionary()
 
+    @property
+    def n_startup_trials(self) -> int:
+        """The ``n_startup_trials`` this sampler was created with."""
+        return self._n_startup_trials
+
     def reseed_rng(self) -> None:
         self._rng.reseed()
         self._independent_sampler.reseed_rng()

@@ -54,6 +54,11 @@ class PartialFixedSampler(BaseSampler):
         """The sampler of the other parameters."""
         return self._base_sampler
 
+    @property
+    def n_startup_trials(self) -> int:
+        """The base sampler's ``n_startup_trials``."""
+        return self._base_sampler.n_startup_trials
+
     def reseed_rng(self) -> None:
         self._base_sampler.reseed_rng()
 

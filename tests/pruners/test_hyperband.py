@@ -210,7 +210,7 @@ def test_other_pruners_show_the_sampler_the_whole_study():
 def test_bracket_views_have_their_own_cache_identity():
     # Samplers key caches of finished trials by (study_name, _study_id): brackets must differ.
     pruner = hyperband()
-    study = albacore.create_study(pruner=pruner)
+    study = albacore.create_study(sampler=albacore.samplers.RandomSampler(seed=0), pruner=pruner)
     trials = [study.ask() for _ in range(20)]
     views = {}
     for trial in trials:
@@ -231,13 +231,53 @@ def test_tpe_runs_on_bracket_views():
 
 
 def test_tpe_models_only_the_trials_of_the_same_bracket():
-    # Optuna 5.0's TPE reads every trial of the study under Hyperband; albacore's must not.
+    # Optuna 5.0's TPE reads every trial of the study under Hyperband; albacore's must not
+    # once a bracket holds its n_startup_trials.
     sampler, pruner = albacore.samplers.TPESampler(seed=0, n_startup_trials=2), hyperband()
-    study = albacore.create_study(sampler=sampler, pruner=pruner)
+    study = albacore.create_study(study_name="hyperband-tpe", sampler=sampler, pruner=pruner)
     study.optimize(_objective, n_trials=40)
-    modelled = [set(history.row_of) for history in sampler._histories.values()]
-    assert len(modelled) >= 2  # one history per bracket view (and one for the whole study)
-    for numbers in modelled:
-        brackets = {pruner.bracket_of(study, n) for n in numbers}
-        # The whole study is modelled only before the brackets are known (trial 0 running).
-        assert len(brackets) == 1 or numbers <= {0}
+    bracket_histories = {
+        key[1][1]: set(history.row_of) for key, history in sampler._histories.items() if key[1] != study._study_id
+    }
+    assert set(bracket_histories) == {0, 1, 2}
+    for bracket, numbers in bracket_histories.items():
+        assert {pruner.bracket_of(study, n) for n in numbers} == {bracket}
+
+
+class _StartupSampler(_RecordingSampler):
+    """A recording sampler that declares it models the history after ``n`` finished trials."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        self._n = n
+
+    @property
+    def n_startup_trials(self) -> int:
+        return self._n
+
+
+def test_a_bracket_sees_the_whole_study_until_it_holds_the_samplers_startup_trials():
+    sampler, pruner = _StartupSampler(3), hyperband()
+    study = albacore.create_study(study_name="hyperband-borrow", sampler=sampler, pruner=pruner)
+    study.optimize(_objective, n_trials=40)
+    brackets = [pruner.bracket_of(study, n) for n in range(40)]
+    for n in range(40):
+        before = [m for m in range(n) if brackets[m] == brackets[n]]  # all finished: n_jobs=1
+        expected = list(range(n + 1)) if len(before) < 3 else before + [n]
+        assert sampler.seen[("independent", n)] == expected, n
+    # Every bracket got past its startup in 40 trials, so each had both views.
+    assert all(Counter(brackets)[b] > 3 for b in range(3))
+
+
+def test_failed_trials_do_not_count_towards_a_brackets_startup():
+    pruner = hyperband()
+    study = albacore.create_study(study_name="hyperband-startup", sampler=_StartupSampler(1), pruner=pruner)
+    first = study.ask()
+    bracket = pruner.bracket_of(study, first.number)
+    study.tell(first, state=TrialState.FAIL)
+    trial = _ask_in_bracket(study, pruner, bracket)
+    assert pruner.study_for_sampler(study, trial._frozen()) is study  # only a failed trial there
+    study.tell(trial, 0.5)
+    trial = _ask_in_bracket(study, pruner, bracket)
+    view = pruner.study_for_sampler(study, trial._frozen())
+    assert view is not study and view.bracket == bracket

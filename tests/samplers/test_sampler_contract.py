@@ -145,3 +145,22 @@ def test_every_exported_sampler_runs_the_contract() -> None:
         if isinstance(cls, type) and issubclass(cls, SamplerContract) and cls is not SamplerContract
     }
     assert sorted(exported - covered) == []
+
+
+@pytest.mark.parametrize(
+    ("sampler", "expected"),
+    [
+        (RandomSampler(), 0),
+        (QMCSampler(), 0),
+        (TPESampler(), 10),
+        (TPESampler(n_startup_trials=3), 3),
+        (GPSampler(n_startup_trials=4), 4),
+        (CmaEsSampler(n_startup_trials=5), 5),
+        (PartialFixedSampler({"x": 1.0}, TPESampler(n_startup_trials=6)), 6),
+        (AutoSampler(), 10),
+    ],
+    ids=lambda v: type(v).__name__ if not isinstance(v, int) else str(v),
+)
+def test_n_startup_trials_is_the_history_a_sampler_needs_before_modelling(sampler, expected) -> None:
+    # HyperbandPruner shows a bracket alone to the sampler once it holds this many trials.
+    assert sampler.n_startup_trials == expected

@@ -126,6 +126,11 @@ class GPSampler(BaseSampler):
         with self._lock:
             return self._caches.setdefault(study, {}).setdefault(key, default)
 
+    @property
+    def n_startup_trials(self) -> int:
+        """The ``n_startup_trials`` this sampler was created with."""
+        return self._n_startup_trials
+
     def reseed_rng(self) -> None:
         self._rng.reseed()
         self._independent_sampler.reseed_rng()

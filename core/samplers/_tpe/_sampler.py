@@ -191,6 +191,11 @@ class TPESampler(BaseSampler):
         self.__dict__.update(state)
         self._init_caches()
 
+    @property
+    def n_startup_trials(self) -> int:
+        """The ``n_startup_trials`` this sampler was created with."""
+        return self._n_startup_trials
+
     def reseed_rng(self) -> None:
         self._rng.reseed()
 
