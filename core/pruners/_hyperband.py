@@ -106,17 +106,16 @@ class HyperbandPruner(BasePruner):
         brackets = self._brackets(study)
         if brackets is None:
             return study
-        name = study.study_name
-        bracket = brackets.of(name, trial.number)
-        finished = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.PRUNED))
-        if sum(brackets.of(name, t.number) == bracket for t in finished) < study.sampler.n_startup_trials:
-            return study
+        bracket = brackets.of(study.study_name, trial.number)
         # One view per (study, bracket) for the study's lifetime, so that samplers' caches,
         # keyed by the study object they are given, survive from trial to trial.
         views = self._views.setdefault(study, {})
         view = views.get((brackets, bracket))
         if view is None:
             view = views[(brackets, bracket)] = BracketStudy(study, brackets, bracket)
+        finished = view.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.PRUNED))
+        if len(finished) < study.sampler.n_startup_trials:
+            return study
         return view  # type: ignore[return-value]
 
     def __getstate__(self) -> dict[str, Any]:
