@@ -1,10 +1,10 @@
-"""Database servers for storage tests.
+"""Database and Redis servers for the tests that need them (storages, pruners on shared storages).
 
-URLs come from ALBACORE_TEST_POSTGRES_URL and ALBACORE_TEST_MYSQL_URL. When one is unset or
-its server is unreachable, the tests that need it skip, unless ALBACORE_REQUIRE_SERVICES=1,
-in which case they fail. Each test session works in a database of its own
-(``albacore_test_<random>``, created here and dropped at the end), so parallel runs never
-see each other's tables.
+URLs come from ALBACORE_TEST_POSTGRES_URL, ALBACORE_TEST_MYSQL_URL and
+ALBACORE_TEST_REDIS_URL. When one is unset or its server is unreachable, the tests that need
+it skip, unless ALBACORE_REQUIRE_SERVICES=1, in which case they fail. Each test session works
+in a database of its own (``albacore_test_<random>``, created here and dropped at the end),
+so parallel runs never see each other's tables.
 """
 
 from __future__ import annotations
