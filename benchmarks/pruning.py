@@ -37,6 +37,13 @@ Optuna's, judged as: albacore's epoch share <= Optuna's, and albacore's mean bes
 >= Optuna's minus the noise margin, one standard error of the difference of the two means
 (``sqrt(sd_a**2 / n + sd_o**2 / n)`` over the ``n`` seeds).
 
+The targets are judged on the ``mlp`` task: issue 6 set them from Optuna 5.0's measurement on
+that task. ``sgd`` and ``lgbm`` are extra tasks, put through the same checks and reported as
+measured, met or missed. They show where pruning buys less. On ``lgbm`` a multiclass
+booster's accuracy after its first rounds hardly depends on the learning rate, so early
+rungs rank configurations poorly, and no pruner of either library gains much over
+NopPruner at the same epochs (see "pruning's gain").
+
 That judgement compares whole runs; a sampler that proposes better trials also gets more of
 them promoted, so it can train more epochs for a better score. The comparison at equal epochs
 takes the curve instead: per seed, the best accuracy each library had found (completed trials
@@ -94,6 +101,7 @@ TASK_TITLES = {
     "lgbm": "LightGBM multiclass Booster.update on load_digits, validation accuracy per round",
 }
 LIBS = ("albacore", "optuna")
+JUDGED_TASK = "mlp"  # the task issue 6 calibrated its targets on
 
 
 def load_data() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -528,7 +536,9 @@ def main() -> None:
         "difference of the two means (sqrt(sd_a^2/n + sd_o^2/n)).",
     ]
     for task in tasks:
-        out += ["", f"== {task}: {TASK_TITLES[task]}", *summarize(task, results)]
+        scope = ("issue 6's task: its targets and the comparison with Optuna are judged here" if task == JUDGED_TASK
+                 else f"extra task: the same checks, reported as measured (issue 6 judges its targets on {JUDGED_TASK})")
+        out += ["", f"== {task}: {TASK_TITLES[task]}", scope, *summarize(task, results)]
     print("\n".join(out))
 
 
