@@ -12,7 +12,6 @@ file, journal on Redis) gets the same two checks:
 from __future__ import annotations
 
 import multiprocessing
-import uuid
 from typing import Any, Callable, Iterator
 
 import pytest
@@ -109,12 +108,10 @@ def shared_storage(request: pytest.FixtureRequest, tmp_path) -> Iterator[Any]:
         yield JournalStorage(JournalRedisBackend(request.getfixturevalue("redis_url"), prefix=prefix))
 
 
-def _study_name(label: str) -> str:
-    return f"{label}-{uuid.uuid4().hex[:8]}"  # server databases are shared by the test session
-
-
 def test_a_second_process_prunes_as_one_process_would(shared_storage):
-    names = {pruner: _study_name(pruner) for pruner in PRUNERS}
+    # Fixed names: Hyperband's brackets follow the study name. Each storage here is the test
+    # session's own (a fresh database, file or key prefix), so the names cannot collide.
+    names = {pruner: f"shared-{pruner}" for pruner in PRUNERS}
     for name in names.values():
         albacore.create_study(study_name=name, storage=shared_storage, direction="maximize")
     in_processes(*[(run_trials, (shared_storage, names[p], p, FIRST_WORKER)) for p in PRUNERS])
@@ -138,7 +135,7 @@ def test_a_second_process_prunes_as_one_process_would(shared_storage):
 
 
 def test_concurrent_workers_share_the_rungs(shared_storage):
-    name = _study_name("asha-concurrent")
+    name = "asha-concurrent"
     albacore.create_study(study_name=name, storage=shared_storage, direction="maximize")
     n_workers, n_each = 3, 10
     in_processes(*[(run_random_trials, (shared_storage, name, seed, n_each)) for seed in range(n_workers)])
