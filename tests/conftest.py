@@ -1,4 +1,5 @@
-"""Database and Redis servers for the tests that need them (storages, pruners on shared storages).
+"""Database and Redis servers for the tests that need them (storages, pruners on shared
+storages), and worker processes to run against them.
 
 URLs come from ALBACORE_TEST_POSTGRES_URL, ALBACORE_TEST_MYSQL_URL and
 ALBACORE_TEST_REDIS_URL. When one is unset or its server is unreachable, the tests that need
@@ -9,9 +10,10 @@ so parallel runs never see each other's tables.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import uuid
-from typing import Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 import pytest
 
@@ -90,3 +92,23 @@ def redis_prefix(redis_url: str) -> Iterator[str]:
     if keys:
         client.delete(*keys)
     client.close()
+
+
+@pytest.fixture
+def run_in_processes() -> Callable[..., None]:
+    """``run_in_processes(calls, start_method="spawn", timeout=180)``: start one process per
+    ``(function, args)`` of ``calls``, all at once, wait up to ``timeout`` seconds for each,
+    and fail unless every one exited with status 0."""
+
+    def run(
+        calls: Sequence[tuple[Callable[..., Any], tuple]], start_method: str = "spawn", timeout: float = 180
+    ) -> None:
+        context = multiprocessing.get_context(start_method)
+        workers = [context.Process(target=function, args=args) for function, args in calls]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=timeout)
+        assert [w.exitcode for w in workers] == [0] * len(workers)
+
+    return run

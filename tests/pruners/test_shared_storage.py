@@ -11,7 +11,6 @@ file, journal on Redis) gets the same two checks:
 
 from __future__ import annotations
 
-import multiprocessing
 from typing import Any, Callable, Iterator
 
 import pytest
@@ -74,17 +73,6 @@ def run_random_trials(storage: Any, study_name: str, seed: int, n_trials: int) -
     study.optimize(objective, n_trials=n_trials)
 
 
-def in_processes(*calls: tuple[Callable[..., None], tuple]) -> None:
-    """Run each ``(function, args)`` in a spawned process, all at once, and wait for them."""
-    context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=function, args=args) for function, args in calls]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=180)
-    assert [w.exitcode for w in workers] == [0] * len(workers)
-
-
 def outcomes(storage: Any, study_name: str) -> list[tuple[float, TrialState, int | None]]:
     """Each trial's ``x``, final state and last reported step, in trial order."""
     trials = albacore.load_study(study_name=study_name, storage=storage).trials
@@ -108,13 +96,13 @@ def shared_storage(request: pytest.FixtureRequest, tmp_path) -> Iterator[Any]:
         yield JournalStorage(JournalRedisBackend(request.getfixturevalue("redis_url"), prefix=prefix))
 
 
-def test_a_second_process_prunes_as_one_process_would(shared_storage):
+def test_a_second_process_prunes_as_one_process_would(shared_storage, run_in_processes):
     # Fixed names: Hyperband's brackets follow the study name. Each storage here is the test
     # session's own (a fresh database, file or key prefix), so the names cannot collide.
     names = {pruner: f"shared-{pruner}" for pruner in PRUNERS}
     for name in names.values():
         albacore.create_study(study_name=name, storage=shared_storage, direction="maximize")
-    in_processes(*[(run_trials, (shared_storage, names[p], p, FIRST_WORKER)) for p in PRUNERS])
+    run_in_processes([(run_trials, (shared_storage, names[p], p, FIRST_WORKER)) for p in PRUNERS])
     for pruner, name in names.items():
         run_trials(shared_storage, name, pruner, SECOND_WORKER)  # this process, after the other
 
@@ -134,11 +122,11 @@ def test_a_second_process_prunes_as_one_process_would(shared_storage):
         albacore.delete_study(study_name=name, storage=shared_storage)
 
 
-def test_concurrent_workers_share_the_rungs(shared_storage):
+def test_concurrent_workers_share_the_rungs(shared_storage, run_in_processes):
     name = "asha-concurrent"
     albacore.create_study(study_name=name, storage=shared_storage, direction="maximize")
     n_workers, n_each = 3, 10
-    in_processes(*[(run_random_trials, (shared_storage, name, seed, n_each)) for seed in range(n_workers)])
+    run_in_processes([(run_random_trials, (shared_storage, name, seed, n_each)) for seed in range(n_workers)])
 
     trials = albacore.load_study(study_name=name, storage=shared_storage).trials
     assert [t.number for t in trials] == list(range(n_workers * n_each))

@@ -39,14 +39,8 @@ def _worker(storage: Any, study_name: str, n_trials: int) -> None:
     study.optimize(objective, n_trials=n_trials)
 
 
-def _run_workers(storage: Any, study_name: str) -> None:
-    context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_worker, args=(storage, study_name, N_TRIALS_EACH)) for _ in range(N_WORKERS)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join(timeout=120)
-    assert [w.exitcode for w in workers] == [0] * N_WORKERS
+def _workers(storage: Any, study_name: str) -> list[tuple]:
+    return [(_worker, (storage, study_name, N_TRIALS_EACH))] * N_WORKERS
 
 
 def _check_all_trials(storage: Any, study_name: str) -> None:
@@ -56,17 +50,17 @@ def _check_all_trials(storage: Any, study_name: str) -> None:
     assert all(t.value == value_of(t.params["x"], t.params["k"]) for t in trials)
 
 
-def test_four_processes_on_a_journal_file(tmp_path) -> None:
+def test_four_processes_on_a_journal_file(tmp_path, run_in_processes) -> None:
     storage = JournalStorage(JournalFileBackend(tmp_path / "j.log"))
     albacore.create_study(study_name="dist-file", storage=storage)
-    _run_workers(storage, "dist-file")
+    run_in_processes(_workers(storage, "dist-file"), timeout=120)
     _check_all_trials(JournalStorage(JournalFileBackend(tmp_path / "j.log")), "dist-file")
 
 
-def test_four_processes_on_journal_redis(redis_url, redis_prefix) -> None:
+def test_four_processes_on_journal_redis(redis_url, redis_prefix, run_in_processes) -> None:
     storage = JournalStorage(JournalRedisBackend(redis_url, prefix=redis_prefix))
     albacore.create_study(study_name="dist-redis", storage=storage)
-    _run_workers(storage, "dist-redis")
+    run_in_processes(_workers(storage, "dist-redis"), timeout=120)
     _check_all_trials(JournalStorage(JournalRedisBackend(redis_url, prefix=redis_prefix)), "dist-redis")
 
 

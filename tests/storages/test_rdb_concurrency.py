@@ -7,6 +7,7 @@ import os
 import signal
 import time
 import uuid
+from typing import Callable
 
 import pytest
 import sqlalchemy
@@ -27,15 +28,9 @@ def _worker(url: str, study_name: str, n_trials: int) -> None:
     study.optimize(lambda t: t.suggest_float("x", -10, 10) ** 2, n_trials=n_trials)
 
 
-def _run_workers(url: str, n_workers: int = 4, n_trials: int = 50) -> None:
+def _run_workers(run_in_processes: Callable[..., None], url: str, n_workers: int = 4, n_trials: int = 50) -> None:
     study_name = f"concurrent-{uuid.uuid4().hex[:8]}"
-    context = multiprocessing.get_context("fork")
-    workers = [context.Process(target=_worker, args=(url, study_name, n_trials)) for _ in range(n_workers)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join(timeout=300)
-    assert [w.exitcode for w in workers] == [0] * n_workers
+    run_in_processes([(_worker, (url, study_name, n_trials))] * n_workers, start_method="fork", timeout=300)
     study = albacore.load_study(study_name=study_name, storage=RDBStorage(url))
     trials = study.get_trials()
     assert sorted(t.number for t in trials) == list(range(n_workers * n_trials))
@@ -43,17 +38,17 @@ def _run_workers(url: str, n_workers: int = 4, n_trials: int = 50) -> None:
     assert all(t.value == pytest.approx(t.params["x"] ** 2) for t in trials)
 
 
-def test_four_processes_share_a_new_sqlite_file(tmp_path) -> None:
+def test_four_processes_share_a_new_sqlite_file(tmp_path, run_in_processes) -> None:
     # The workers also race to create the schema and the study.
-    _run_workers(f"sqlite:///{tmp_path / 'shared.db'}")
+    _run_workers(run_in_processes, f"sqlite:///{tmp_path / 'shared.db'}")
 
 
-def test_four_processes_share_postgresql(postgres_url: str) -> None:
-    _run_workers(postgres_url)
+def test_four_processes_share_postgresql(postgres_url: str, run_in_processes) -> None:
+    _run_workers(run_in_processes, postgres_url)
 
 
-def test_four_processes_share_mariadb(mysql_url: str) -> None:
-    _run_workers(mysql_url)
+def test_four_processes_share_mariadb(mysql_url: str, run_in_processes) -> None:
+    _run_workers(run_in_processes, mysql_url)
 
 
 def test_unreachable_mysql_server_names_host_and_port() -> None:
