@@ -1,7 +1,7 @@
 """HyperbandPruner: stable brackets, one successive halving per bracket, bracket views for samplers.
 
-Brackets follow the study name, so every study here has a fixed one: under a random name a short
-run can leave a bracket empty (about 1 run in 100 for 25 trials).
+Brackets follow the study name, so every Hyperband study here has a fixed one: under a random
+name a short run can leave a bracket empty (about 1 run in 100 for 25 trials).
 """
 
 from __future__ import annotations

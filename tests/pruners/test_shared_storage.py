@@ -67,8 +67,7 @@ def run_random_trials(storage: Any, study_name: str, seed: int, n_trials: int) -
     """A worker drawing its own ``x`` values, pruned by ASHA (the concurrent worker body)."""
     albacore.logging.set_verbosity(albacore.logging.WARNING)
     study = albacore.load_study(
-        study_name=study_name, storage=storage, pruner=PRUNERS["successive_halving"](),
-        sampler=RandomSampler(seed=seed),
+        study_name=study_name, storage=storage, pruner=PRUNERS["successive_halving"](), sampler=RandomSampler(seed=seed)
     )
     study.optimize(objective, n_trials=n_trials)
 
