@@ -116,6 +116,10 @@ def disable_propagation() -> None:
 
 
 def enable_propagation() -> None:
-    """Let albacore's records reach the root logger's handlers (e.g. pytest's caplog)."""
+    """Let albacore's records reach the root logger's handlers.
+
+    pytest 9.1 and later capture non-propagating loggers in ``caplog`` on their own; turning
+    propagation on in such a test makes ``caplog`` see each record twice.
+    """
     _configure_library_logger()
     _library_logger().propagate = True

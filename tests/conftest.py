@@ -10,6 +10,7 @@ so parallel runs never see each other's tables.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import uuid
@@ -112,3 +113,49 @@ def run_in_processes() -> Callable[..., None]:
         assert [w.exitcode for w in workers] == [0] * len(workers)
 
     return run
+
+
+class ListHandler(logging.Handler):
+    """A logging handler that keeps every record it gets."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def messages(self, level: int | None = None) -> list[str]:
+        return [r.getMessage() for r in self.records if level is None or r.levelno == level]
+
+
+@pytest.fixture
+def albacore_logs() -> Iterator[ListHandler]:
+    """Records of the ``albacore`` logger, each captured once, at its default INFO level.
+
+    Tests use this rather than pytest's ``caplog``, whose capture of a non-propagating logger
+    changed in pytest 9.1 (it now attaches itself to such loggers, so it sees their records
+    without propagation and twice with it).
+    """
+    handler = ListHandler()
+    logger = logging.getLogger("albacore")
+    level = logger.level
+    logger.setLevel(logging.INFO)  # the default, whatever other tests left behind
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+@pytest.fixture
+def root_logs() -> Iterator[ListHandler]:
+    """Records that reach a handler on the root logger (what propagation controls)."""
+    handler = ListHandler()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        root.removeHandler(handler)

@@ -50,14 +50,12 @@ def test_set_verbosity_rejects_unknown_levels() -> None:
         albacore.logging.set_verbosity(15)
 
 
-def test_one_info_line_per_finished_trial_with_value_params_and_best(caplog) -> None:
-    albacore.logging.enable_propagation()
+def test_one_info_line_per_finished_trial_with_value_params_and_best(albacore_logs) -> None:
     albacore.logging.set_verbosity(albacore.logging.INFO)
     study = albacore.create_study(sampler=RandomSampler(seed=0))
-    caplog.clear()
-    with caplog.at_level(logging.INFO, logger="albacore"):
-        study.optimize(lambda t: (t.suggest_float("x", -10, 10) - 2) ** 2, n_trials=4)
-    lines = [r for r in caplog.records if r.getMessage().startswith("Trial ")]
+    albacore_logs.records.clear()
+    study.optimize(lambda t: (t.suggest_float("x", -10, 10) - 2) ** 2, n_trials=4)
+    lines = [r for r in albacore_logs.records if r.getMessage().startswith("Trial ")]
     assert len(lines) == 4
     assert all(r.levelno == logging.INFO for r in lines)
     for record, trial in zip(lines, study.trials):
@@ -67,37 +65,35 @@ def test_one_info_line_per_finished_trial_with_value_params_and_best(caplog) -> 
     assert f"Best so far: trial {study.best_trial.number}, value={study.best_value}." in lines[-1].getMessage()
 
 
-def test_multi_objective_and_pruned_trials_log_one_line_each(caplog) -> None:
-    albacore.logging.enable_propagation()
+def test_multi_objective_and_pruned_trials_log_one_line_each(albacore_logs) -> None:
     albacore.logging.set_verbosity(albacore.logging.INFO)
     study = albacore.create_study(directions=["minimize", "maximize"], sampler=RandomSampler(seed=0))
-    caplog.clear()
-    with caplog.at_level(logging.INFO, logger="albacore"):
-        study.optimize(lambda t: (t.suggest_float("x", 0, 1), 2.0), n_trials=2)
-    messages = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Trial ")]
+    albacore_logs.records.clear()
+    study.optimize(lambda t: (t.suggest_float("x", 0, 1), 2.0), n_trials=2)
+    messages = [r.getMessage() for r in albacore_logs.records if r.getMessage().startswith("Trial ")]
     assert messages == [
         f"Trial {t.number} finished: values={t.values}, params={t.params}." for t in study.trials
     ]
 
 
-def test_set_verbosity_warning_silences_per_trial_lines(caplog) -> None:
-    albacore.logging.enable_propagation()
+def test_set_verbosity_warning_silences_per_trial_lines(albacore_logs) -> None:
     albacore.logging.set_verbosity(albacore.logging.WARNING)
-    with caplog.at_level(logging.DEBUG):
-        albacore.create_study().optimize(lambda t: 0.0, n_trials=3)
-    assert [r for r in caplog.records if r.name.startswith("albacore")] == []
+    albacore.create_study().optimize(lambda t: 0.0, n_trials=3)
+    assert albacore_logs.records == []
 
 
-def test_propagation_is_off_by_default_and_can_be_toggled(caplog) -> None:
+def test_propagation_is_off_by_default_and_can_be_toggled(root_logs) -> None:
+    code = "import logging, albacore; print(albacore.logging.get_logger('albacore.x').parent.propagate)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.strip() == "False"
     albacore.logging.set_verbosity(albacore.logging.INFO)
     albacore.logging.disable_propagation()
-    with caplog.at_level(logging.INFO):
-        albacore.create_study().optimize(lambda t: 0.0, n_trials=1)
-    assert not [r for r in caplog.records if r.name.startswith("albacore")]
+    albacore.create_study().optimize(lambda t: 0.0, n_trials=1)
+    assert not [r for r in root_logs.records if r.name.startswith("albacore")]
     albacore.logging.enable_propagation()
-    with caplog.at_level(logging.INFO):
-        albacore.create_study().optimize(lambda t: 0.0, n_trials=1)
-    assert [r for r in caplog.records if r.name.startswith("albacore") and "Trial 0 finished" in r.getMessage()]
+    albacore.create_study().optimize(lambda t: 0.0, n_trials=1)
+    finished = [r for r in root_logs.records if r.name.startswith("albacore") and "Trial 0 finished" in r.getMessage()]
+    assert len(finished) == 1
 
 
 def test_default_handler_writes_to_stderr_and_can_be_disabled() -> None:
