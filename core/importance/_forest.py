@@ -1,0 +1,72 @@
+"""What the forest-based evaluators share: argument checks, the data, the forest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable
+
+import numpy as np
+
+from albacore._imports import require
+from albacore.importance._base import (
+    check_params,
+    check_target,
+    completed_trials,
+    finite_rows,
+    resolve_distributions,
+    target_values,
+)
+from albacore.importance._encoding import Encoded, encode
+from albacore.trial._frozen import FrozenTrial
+
+if TYPE_CHECKING:
+    from albacore.study.study import Study
+
+
+@dataclass
+class ForestData:
+    """The parameters to assess and, when there is anything to fit, the encoded trials.
+
+    Attributes:
+        names: Every parameter to report, in name order.
+        encoded: Encoded trials over the non-constant parameters (None: nothing to fit).
+        y: Target values of the encoded trials.
+    """
+
+    names: list[str]
+    encoded: Encoded | None
+    y: np.ndarray
+
+
+def check_forest_args(where: str, n_trees: Any, max_depth: Any) -> None:
+    for name, value in (("n_trees", n_trees), ("max_depth", max_depth)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{where}: {name} must be an int >= 1, got {name}={value!r}")
+
+
+def forest_data(
+    where: str, study: Study, params: list[str] | None, target: Callable[[FrozenTrial], float] | None
+) -> ForestData:
+    """Validate the arguments and encode the completed trials that have every parameter."""
+    check_params(where, params)
+    check_target(where, study, target)
+    trials = completed_trials(where, study)
+    space = resolve_distributions(where, trials, params)
+    names = list(space)
+    varying = {n: d for n, d in space.items() if not d.single()}
+    if not varying:
+        return ForestData(names, None, np.zeros(0))
+    trials = [t for t in trials if varying.keys() <= t.params.keys()]
+    trials, y = finite_rows(trials, target_values(trials, target))
+    if len(trials) < 2:
+        return ForestData(names, None, np.zeros(0))
+    return ForestData(names, encode(trials, varying), y)
+
+
+def fit_forest(x: np.ndarray, y: np.ndarray, n_trees: int, max_depth: int, seed: int | None, feature: str) -> Any:
+    """A scikit-learn random forest regressor fitted to ``(x, y)``."""
+    ensemble = require("sklearn.ensemble", extra="importance", feature=feature)
+    forest = ensemble.RandomForestRegressor(
+        n_estimators=n_trees, max_depth=max_depth, min_samples_split=2, min_samples_leaf=1, random_state=seed,
+    )
+    return forest.fit(x, y)
