@@ -26,6 +26,7 @@ RUNS = {
     "pytorch_loop.py": (["--n-trials", "2", "--epochs", "2"], "trials: 2"),
     "pytorch_lightning_pruning.py": (["--n-trials", "2", "--epochs", "2"], "trials: 2"),
     "keras_pruning.py": (["--n-trials", "2", "--epochs", "2"], "trials: 2"),
+    "catboost_pruning.py": (["--n-trials", "3", "--iterations", "20"], "trials: 3"),
 }
 SUBPROCESS_RUNS = {"pytorch_distributed_gloo.py": (["--n-trials", "2"], "trials: 2")}
 
@@ -51,6 +52,7 @@ def test_example_runs_in_a_subprocess(name) -> None:
 
 def test_every_integration_has_an_example() -> None:
     names = set(RUNS) | set(SUBPROCESS_RUNS)
-    for framework in ("lightgbm", "xgboost", "sklearn", "pytorch_loop", "pytorch_lightning", "pytorch_distributed", "keras"):
+    for framework in ("lightgbm", "xgboost", "sklearn", "pytorch_loop", "pytorch_lightning", "pytorch_distributed", "keras",
+                      "catboost"):
         assert any(name.startswith(framework) for name in names), framework
     assert all((EXAMPLES / name).exists() for name in names)

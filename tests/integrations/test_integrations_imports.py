@@ -45,6 +45,7 @@ def test_importing_the_lazy_modules_imports_no_framework() -> None:
         ("xgboost", "import albacore.integrations.xgboost", "xgboost"),
         ("sklearn", "import albacore.integrations.sklearn", "sklearn"),
         ("keras", "import albacore.integrations.keras", "keras"),
+        ("catboost", "import albacore.integrations.catboost", "catboost"),
         ("pytorch_lightning", "import albacore.integrations.pytorch_lightning", "lightning"),
         ("lightgbm", "from albacore.integrations.lightgbm import LightGBMPruningCallback as C; C(None, 'auc')", "lightgbm"),
         ("torch", "from albacore.integrations.pytorch_distributed import TorchDistributedTrial as T; T(None)", "torch"),
@@ -76,6 +77,7 @@ def test_integrations_use_the_public_surface_only() -> None:
         ("albacore.integrations.pytorch_lightning", ["PyTorchLightningPruningCallback"]),
         ("albacore.integrations.pytorch_distributed", ["TorchDistributedTrial"]),
         ("albacore.integrations.keras", ["KerasPruningCallback"]),
+        ("albacore.integrations.catboost", ["CatBoostPruningCallback"]),
     ],
 )
 def test_public_names(module, names) -> None:
