@@ -39,12 +39,14 @@ __version__ = "0.1.0"
 _LAZY_SUBMODULES = (
     "cli",
     "hypervolume",
+    "importance",
     "integrations",
     "pruners",
     "samplers",
     "search_space",
     "storages",
     "study",
+    "terminator",
     "testing",
 )
 
