@@ -1,0 +1,61 @@
+"""Data of the hypervolume history plot: the front's hypervolume after each trial."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Sequence
+
+import numpy as np
+
+from albacore._moo import to_minimization
+from albacore.hypervolume import compute_hypervolume
+from albacore.trial._constraints import is_feasible
+from albacore.trial._state import TrialState
+from albacore.visualization._data._trials import check_study
+
+if TYPE_CHECKING:
+    from albacore.study import Study
+
+WHERE = "plot_hypervolume_history"
+
+
+@dataclass
+class HypervolumeHistoryData:
+    numbers: np.ndarray  # the COMPLETE trials, by number
+    hypervolumes: np.ndarray  # of the feasible trials up to and including each
+
+
+def hypervolume_history_data(study: Study, reference_point: Sequence[float]) -> HypervolumeHistoryData:
+    """Hypervolume of the feasible COMPLETE trials so far, against ``reference_point``.
+
+    Only a trial that joins the front changes the value, so the hypervolume is recomputed on
+    the current front at those trials alone.
+    """
+    check_study(WHERE, study)
+    directions = study.directions
+    if len(directions) < 2:
+        raise ValueError(f"{WHERE}: the study has one objective; a hypervolume history needs several")
+    ref = np.asarray(reference_point, dtype=float)
+    if ref.shape != (len(directions),) or not np.all(np.isfinite(ref)):
+        raise ValueError(
+            f"{WHERE}: reference_point must hold {len(directions)} finite numbers, one per objective, "
+            f"got reference_point={reference_point!r}"
+        )
+    trials = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+    if not trials:
+        state = "trials" if not study.get_trials(deepcopy=False) else "COMPLETE trials"
+        raise ValueError(f"{WHERE}: study {study.study_name!r} has no {state} to plot")
+    points = to_minimization(np.array([t.values for t in trials], dtype=float), directions)
+    ref_min = to_minimization(ref[None, :], directions)[0]
+    useful = np.array([is_feasible(t.system_attrs) for t in trials]) & np.all(points < ref_min, axis=1)
+    volumes = np.zeros(len(trials))
+    front = np.empty((0, len(directions)))
+    volume = 0.0
+    for i in range(len(trials)):
+        if useful[i]:
+            p = points[i]
+            if not np.any(np.all(front <= p, axis=1)):
+                front = np.vstack((front[~np.all(p <= front, axis=1)], p))
+                volume = compute_hypervolume(front, ref_min, assume_pareto=True)
+        volumes[i] = volume
+    return HypervolumeHistoryData(np.array([t.number for t in trials], dtype=int), volumes)

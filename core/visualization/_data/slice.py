@@ -1,0 +1,56 @@
+"""Data of the slice plot: the objective against each parameter, one panel per parameter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from albacore.visualization._data._trials import Target, check_study, completed_trials, param_column, select_params
+
+if TYPE_CHECKING:
+    from albacore.study import Study
+
+WHERE = "plot_slice"
+
+
+@dataclass
+class SlicePanel:
+    """The trials that have parameter ``name``: ``x`` on the axis's scale (numbers, or the
+    choice index of a categorical parameter), their values and trial numbers."""
+
+    name: str
+    scale: str
+    choices: tuple[str, ...]
+    x: np.ndarray
+    y: np.ndarray
+    numbers: np.ndarray
+    feasible: np.ndarray
+
+
+@dataclass
+class SliceData:
+    panels: list[SlicePanel]
+    target_name: str
+    max_number: int  # colour scales of all panels span trial numbers 0..max_number
+
+
+def slice_data(
+    study: Study, params: list[str] | None = None, target: Target | None = None, target_name: str = "Objective Value"
+) -> SliceData:
+    """One panel per chosen parameter (default: all, sorted) over the COMPLETE trials."""
+    check_study(WHERE, study)
+    done = completed_trials(WHERE, study, target)
+    names = select_params(WHERE, done.trials, params)
+    panels = []
+    for name in names:
+        column = param_column(done.trials, name)
+        rows = column.present
+        panels.append(
+            SlicePanel(
+                name, column.scale, column.choices, column.values(rows), done.values[rows],
+                done.numbers[rows], done.feasible[rows],
+            )
+        )
+    return SliceData(panels, target_name, int(done.numbers.max()))

@@ -1,0 +1,52 @@
+"""plot_edf (plotly)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+from albacore.visualization._data._trials import Target
+from albacore.visualization._data.edf import edf_data
+from albacore.visualization._plotly import go, title
+
+if TYPE_CHECKING:
+    import plotly.graph_objects
+
+    from albacore.study import Study
+
+
+def plot_edf(
+    study: Study | Sequence[Study], *, target: Target | None = None, target_name: str = "Objective Value"
+) -> plotly.graph_objects.Figure:
+    """Plot the empirical distribution function of the objective values of one or more studies.
+
+    Each curve gives, for a value ``x``, the fraction of the study's feasible COMPLETE
+    trials whose value is at most ``x``; all curves share one x grid.
+
+    Args:
+        study: A study or several studies (one curve each, named by study).
+        target: Value to plot, ``FrozenTrial -> float``; needed for multi-objective studies.
+        target_name: Label of the x axis.
+
+    Returns:
+        A ``plotly.graph_objects.Figure``.
+
+    Raises:
+        ValueError: If a study has no feasible COMPLETE trial, or a multi-objective study
+            is given without ``target``.
+        ImportError: If plotly is not installed.
+
+    Example:
+        .. code-block:: python
+
+            from albacore.visualization import plot_edf
+
+            plot_edf([study_tpe, study_random]).show()
+    """
+    go_ = go("plot_edf")
+    data = edf_data(study, target, target_name)
+    fig = go_.Figure([go_.Scatter(x=data.x, y=y, mode="lines", name=name) for name, y in data.curves])
+    fig.update_layout(
+        title=title("Empirical Distribution Function Plot"), xaxis_title=data.target_name,
+        yaxis={"title": {"text": "Cumulative Probability"}, "range": [0, 1]},
+    )
+    return fig
