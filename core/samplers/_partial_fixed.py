@@ -9,6 +9,7 @@ from albacore.distributions import BaseDistribution
 from albacore.samplers._base import BaseSampler
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
+from albacore.trial._trial import unusable_reason
 
 if TYPE_CHECKING:
     from albacore.study.study import Study
@@ -22,7 +23,9 @@ class PartialFixedSampler(BaseSampler):
 
     Args:
         fixed_params: Parameter name to the value it always takes. A value outside the
-            distribution the objective suggests is used as given, with a warning.
+            bounds the objective suggests is used as given, with a warning; one that the
+            distribution cannot hold (not a choice, not finite, <= 0 on a log scale) raises
+            ValueError when suggested, so it never reaches the base sampler's model.
         base_sampler: The sampler for the other parameters.
 
     Raises:
@@ -77,6 +80,12 @@ class PartialFixedSampler(BaseSampler):
         if param_name not in self._fixed_params:
             return self._base_sampler.sample_independent(study, trial, param_name, param_distribution)
         value = self._fixed_params[param_name]
+        reason = unusable_reason(param_distribution, value)
+        if reason is not None:
+            raise ValueError(
+                f"PartialFixedSampler: fixed value {value!r} of parameter {param_name!r} cannot be used "
+                f"with {param_distribution!r}: {reason}"
+            )
         try:
             inside = param_distribution.contains(param_distribution.to_internal_repr(value))
         except ValueError:

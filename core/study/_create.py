@@ -39,6 +39,13 @@ def default_pruner() -> BasePruner:
     return MedianPruner()
 
 
+def _check_name(call: str, argument: str, value: object, optional: bool) -> None:
+    if (value is None and optional) or isinstance(value, str):
+        return
+    kind = "a str or None" if optional else "a str"
+    raise TypeError(f"{call}: {argument} must be {kind}, got {argument}={value!r}")
+
+
 def _parse_direction(direction: str | StudyDirection, argument: str) -> StudyDirection:
     if isinstance(direction, StudyDirection) and direction != StudyDirection.NOT_SET:
         return direction
@@ -89,6 +96,7 @@ def create_study(
 
     Raises:
         DuplicatedStudyError: If ``study_name`` exists and ``load_if_exists`` is False.
+        TypeError: If ``study_name`` is neither a str nor None.
         ValueError: On a bad direction, or both ``direction`` and ``directions``.
 
     Example:
@@ -96,6 +104,7 @@ def create_study(
 
             study = albacore.create_study(direction="maximize", study_name="accuracy")
     """
+    _check_name("create_study", "study_name", study_name, optional=True)
     parsed = _parse_directions(direction, directions)
     backend = resolve_storage(storage)
     try:
@@ -134,9 +143,11 @@ def load_study(
 
     Raises:
         KeyError: If no study has that name.
+        TypeError: If ``study_name`` is neither a str nor None.
         ValueError: If ``study_name`` is None and the storage does not hold exactly one study.
     """
     backend = resolve_storage(storage)
+    _check_name("load_study", "study_name", study_name, optional=True)
     if study_name is None:
         names = [s.study_name for s in backend.get_all_studies()]
         if len(names) != 1:
@@ -155,6 +166,7 @@ def delete_study(*, study_name: str, storage: str | BaseStorage) -> None:
         KeyError: If no study has that name.
     """
     backend = resolve_storage(storage)
+    _check_name("delete_study", "study_name", study_name, optional=False)
     backend.delete_study(backend.get_study_id_from_name(study_name))
 
 

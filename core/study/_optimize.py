@@ -16,7 +16,7 @@ from albacore.study._progress import ProgressBar
 from albacore.study._tell import tell
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
-from albacore.trial._trial import Trial
+from albacore.trial._trial import Trial, UnusableEnqueuedValueError
 
 if TYPE_CHECKING:
     from albacore.study.study import Study
@@ -187,7 +187,8 @@ class _TrialRunner:
             self._progress.update(study, frozen)
         for callback in self._callbacks:
             callback(study, frozen)
-        if error is not None and not isinstance(error, self._catch):
+        # A bad enqueued value fails its own trial only (the warning above names it).
+        if error is not None and not isinstance(error, (*self._catch, UnusableEnqueuedValueError)):
             raise error
         return True
 
@@ -196,7 +197,8 @@ def _log_finished(study: Study, trial: FrozenTrial, error: BaseException | None)
     if trial.state == TrialState.FAIL:
         if error is not None:
             _logger.warning(
-                "Trial %d failed: %s: %s", trial.number, type(error).__name__, error, exc_info=error
+                "Trial %d failed: %s: %s", trial.number, type(error).__name__, error,
+                exc_info=None if isinstance(error, UnusableEnqueuedValueError) else error,
             )
         return
     if not _logger.isEnabledFor(20):  # INFO

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import numbers
 import threading
 from typing import TYPE_CHECKING, Any, Container, Iterable, Iterator, Sequence
 
@@ -435,22 +436,29 @@ class Study:
         """Queue a trial with given parameters; the next trials take queued ones first, in order.
 
         Parameters the objective never suggests are ignored; a value outside the range the
-        objective later suggests is used anyway, with a warning.
+        objective later suggests is used anyway, with a warning. A value that the suggested
+        distribution cannot hold at all (a categorical value that is not a choice, a number
+        <= 0 on a log scale, an infinite number) fails its trial at that ``suggest`` call, so
+        it never reaches a sampler's model; ``optimize`` logs why and goes on.
 
         Args:
-            params: Parameter values, name to value.
-            user_attrs: User attributes of the queued trial.
+            params: Parameter values, name to value: None, bool, int, float or str.
+            user_attrs: User attributes of the queued trial (JSON-serializable).
             skip_if_exists: Do nothing if a trial with the same parameters already exists
                 (queued, running or finished).
+
+        Raises:
+            TypeError: If ``params`` is not a dict with str keys and values of the types above.
         """
         if not isinstance(params, dict):
             raise TypeError(f"enqueue_trial: params must be a dict, got params={params!r}")
+        params = {name: _enqueued_value(name, value, params) for name, value in params.items()}
         if skip_if_exists and self._params_exist(params):
             return
         self.add_trial(
             create_trial(
                 state=TrialState.WAITING,
-                system_attrs={FIXED_PARAMS_KEY: dict(params)},
+                system_attrs={FIXED_PARAMS_KEY: params},
                 user_attrs=user_attrs,
             )
         )
@@ -507,3 +515,16 @@ class Study:
 
     def __repr__(self) -> str:
         return f"Study(study_name={self.study_name!r}, directions={[d.name for d in self._directions]})"
+
+
+def _enqueued_value(name: Any, value: Any, params: dict[str, Any]) -> Any:
+    """``value`` as a plain JSON scalar (numpy numbers become int/float), or TypeError."""
+    if not isinstance(name, str):
+        raise TypeError(f"enqueue_trial: parameter names must be str, got {name!r} in params={params!r}")
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    raise TypeError(f"enqueue_trial: parameter {name!r} must be None, bool, int, float or str, got {value!r}")

@@ -45,6 +45,7 @@ from typing import Any, Callable
 import pytest
 
 import albacore
+from albacore._warnings import AlbacoreWarning
 from albacore.distributions import (
     BaseDistribution,
     CategoricalDistribution,
@@ -326,6 +327,34 @@ class SamplerContract:
             assert trial.params == params
         assert all(t.state == TrialState.COMPLETE for t in trials)
         for trial in trials:
+            _check_in_space(trial, self.space)
+
+    def test_unusable_enqueued_values_fail_their_trial_and_never_reach_the_sampler(
+        self, sampler_factory: SamplerFactory
+    ) -> None:
+        study = _new_study(sampler_factory)
+        first, second = ENQUEUED_PARAMS
+        log_lr = getattr(self.space["lr"], "log", False)
+        unusable = [
+            ({**first, "lr": -1.0 if log_lr else float("nan")}, "lr"),  # a log scale needs values > 0
+            ({**first, "units": 0}, "units"),
+            ({**second, "kind": "zzz"}, "kind"),  # not a choice
+            ({**second, "x": float("inf")}, "x"),
+        ]
+        for params, _ in unusable:
+            study.enqueue_trial(params)
+        study.enqueue_trial({**first, "x": 50.0})  # outside the range only: used as given
+        with pytest.warns(AlbacoreWarning, match=r"enqueued value 50.0 of parameter 'x' is outside FloatDistribution"):
+            study.optimize(full_objective(self.space), n_trials=len(unusable) + 1 + self.n_trials)
+        trials = study.trials
+        assert len(trials) == len(unusable) + 1 + self.n_trials, "optimize stopped at a bad enqueued value"
+        for trial, (params, name) in zip(trials, unusable):
+            assert trial.state == TrialState.FAIL, f"trial {trial.number} used {name}={params[name]!r}"
+            assert name not in trial.params
+        assert trials[len(unusable)].state == TrialState.COMPLETE
+        assert trials[len(unusable)].params["x"] == 50.0
+        for trial in trials[len(unusable) + 1 :]:
+            assert trial.state == TrialState.COMPLETE
             _check_in_space(trial, self.space)
 
     def test_failed_and_pruned_trials_are_ignored(self, sampler_factory: SamplerFactory) -> None:

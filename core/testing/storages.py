@@ -67,6 +67,30 @@ class StorageContract:
         assert storage.get_study_name_from_id(study_id) == name
         assert storage.get_study_id_from_name(name) == study_id
 
+    def test_study_name_must_be_a_str(self, storage: BaseStorage) -> None:
+        with pytest.raises(TypeError, match=r"study_name must be a str, got study_name=123"):
+            storage.create_new_study(MIN, 123)  # type: ignore[arg-type]
+        assert storage.get_all_studies() == []
+
+    def test_attrs_that_are_not_json_raise_type_error(self, storage: BaseStorage) -> None:
+        study_id = _new_study(storage)
+        trial_id = storage.create_new_trial(study_id)
+        bad = {"when": datetime.date(2024, 1, 2)}
+        calls = [
+            lambda: storage.set_study_user_attr(study_id, "u", bad),
+            lambda: storage.set_study_system_attr(study_id, "s", bad),
+            lambda: storage.set_trial_user_attr(trial_id, "u", bad),
+            lambda: storage.set_trial_system_attr(trial_id, "s", bad),
+            lambda: storage.create_new_trial(study_id, create_trial(state=TrialState.WAITING, system_attrs=bad)),
+        ]
+        for call in calls:
+            with pytest.raises(TypeError, match=r"must be JSON-serializable, got .*datetime.date\(2024, 1, 2\)"):
+                call()
+        assert storage.get_study_user_attrs(study_id) == {} and storage.get_study_system_attrs(study_id) == {}
+        assert [t.number for t in storage.get_all_trials(study_id)] == [0]
+        trial = storage.get_trial(trial_id)
+        assert trial.user_attrs == {} and trial.system_attrs == {}
+
     def test_study_attrs(self, storage: BaseStorage) -> None:
         study_id = _new_study(storage)
         storage.set_study_user_attr(study_id, "u", {"nested": [1, 2]})

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import copy
 import datetime
+import math
 from typing import TYPE_CHECKING, Any
 
 from albacore._warnings import warn
-from albacore.distributions import BaseDistribution, check_distribution_compatibility
+from albacore.distributions import (
+    BaseDistribution,
+    CategoricalDistribution,
+    check_distribution_compatibility,
+)
 from albacore.trial._base import BaseTrial
 from albacore.trial._constraints import CONSTRAINTS_KEY, validate_constraint
 from albacore.trial._frozen import FrozenTrial
@@ -16,6 +21,34 @@ if TYPE_CHECKING:
     from albacore.study.study import Study
 
 FIXED_PARAMS_KEY = "fixed_params"
+
+
+class UnusableEnqueuedValueError(ValueError):
+    """An enqueued value that the parameter's distribution cannot hold at all.
+
+    ``study.optimize`` fails the trial and goes on with the next one: the value never reaches
+    the storage, so no sampler's model sees it.
+    """
+
+
+def unusable_reason(distribution: BaseDistribution, value: Any) -> str | None:
+    """Why ``value`` cannot be a value of ``distribution``, or None when it can.
+
+    A value merely outside the bounds (5.0 for ``[0, 1]``) can be: samplers take it as given.
+    What cannot is a value of the wrong kind, a categorical value that is not a choice, a
+    non-finite number, or a number <= 0 for a log distribution, whose models work on logs.
+    """
+    try:
+        internal = distribution.to_internal_repr(value)
+    except ValueError as exc:
+        return str(exc)
+    if isinstance(distribution, CategoricalDistribution):
+        return None
+    if not math.isfinite(internal):
+        return "the value is not finite"
+    if getattr(distribution, "log", False) and internal <= 0:
+        return "log=True needs a value > 0"
+    return None
 
 
 class Trial(BaseTrial):
@@ -62,6 +95,12 @@ class Trial(BaseTrial):
         fixed = cached.system_attrs.get(FIXED_PARAMS_KEY)
         if fixed is not None and name in fixed:
             value = fixed[name]
+            reason = unusable_reason(distribution, value)
+            if reason is not None:
+                raise UnusableEnqueuedValueError(
+                    f"suggest {name!r}: the value {value!r} given to enqueue_trial cannot be used with "
+                    f"{distribution!r}: {reason}; trial {cached.number} fails"
+                )
             internal = distribution.to_internal_repr(value)
             if not distribution.contains(internal):
                 warn(

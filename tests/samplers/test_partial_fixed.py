@@ -89,3 +89,15 @@ def test_invalid_arguments_raise() -> None:
         PartialFixedSampler({}, None)  # type: ignore[arg-type]
     sampler = PartialFixedSampler({"x": 1}, RandomSampler())
     assert sampler.fixed_params == {"x": 1} and isinstance(sampler.base_sampler, RandomSampler)
+
+
+def test_a_fixed_value_the_distribution_cannot_hold_raises_naming_it() -> None:
+    sampler = PartialFixedSampler({"lr": 0.0}, RandomSampler(seed=0))
+    study = albacore.create_study(sampler=sampler)
+    with pytest.raises(
+        ValueError,
+        match=r"PartialFixedSampler: fixed value 0.0 of parameter 'lr' cannot be used with "
+        r"FloatDistribution\(low=1e-05, high=1.0, log=True, step=None\): log=True needs a value > 0",
+    ):
+        study.optimize(lambda t: t.suggest_float("lr", 1e-5, 1.0, log=True), n_trials=1)
+    assert study.trials[0].state == TrialState.FAIL and study.trials[0].params == {}

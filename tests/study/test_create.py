@@ -195,3 +195,16 @@ def test_get_all_study_names_and_summaries() -> None:
 
     without = {s.study_name: s for s in albacore.get_all_study_summaries(storage, include_best_trial=False)}
     assert without["single"].best_trial is None and without["single"].n_trials == 5
+
+
+@pytest.mark.parametrize("storage", [None, "sqlite:///:memory:"])
+def test_study_names_must_be_str(storage) -> None:
+    with pytest.raises(TypeError, match=r"create_study: study_name must be a str or None, got study_name=123"):
+        albacore.create_study(study_name=123, storage=storage)
+    backend = albacore.storages.InMemoryStorage()
+    albacore.create_study(study_name="123", storage=backend)
+    with pytest.raises(TypeError, match=r"load_study: study_name must be a str or None, got study_name=123"):
+        albacore.load_study(study_name=123, storage=backend)
+    with pytest.raises(TypeError, match=r"delete_study: study_name must be a str, got study_name=123"):
+        albacore.delete_study(study_name=123, storage=backend)
+    assert albacore.load_study(study_name="123", storage=backend).study_name == "123"

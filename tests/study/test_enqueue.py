@@ -160,3 +160,72 @@ def test_add_trial_validates_the_trial() -> None:
     trial.params = {"x": 5.0}  # made inconsistent after creation
     with pytest.raises(ValueError, match=r"parameter 'x'=5.0 is outside"):
         _study().add_trial(trial)
+
+
+def test_unusable_enqueued_value_fails_its_trial_and_the_default_sampler_keeps_working(albacore_logs) -> None:
+    # A value <= 0 on a log scale used to reach GPSampler's model and break every later ask.
+    study = albacore.create_study(sampler=albacore.samplers.AutoSampler(seed=0))
+    study.enqueue_trial({"x": -1.0})
+
+    def objective(trial: albacore.Trial) -> float:
+        return trial.suggest_float("x", 1e-3, 1, log=True)
+
+    study.optimize(objective, n_trials=14)
+    study.optimize(objective, n_trials=2)
+    states = [t.state for t in study.trials]
+    assert states == [TrialState.FAIL] + [TrialState.COMPLETE] * 15
+    assert study.trials[0].params == {}
+    warnings = albacore_logs.messages(level=30)
+    assert warnings == [
+        "Trial 0 failed: UnusableEnqueuedValueError: suggest 'x': the value -1.0 given to enqueue_trial cannot be "
+        "used with FloatDistribution(low=0.001, high=1.0, log=True, step=None): log=True needs a value > 0; "
+        "trial 0 fails"
+    ]
+
+
+def test_enqueued_categorical_value_not_among_the_choices_names_parameter_and_enqueue_trial() -> None:
+    study = _study()
+    study.enqueue_trial({"kind": "zzz"})
+    trial = study.ask()
+    with pytest.raises(
+        ValueError,
+        match=r"suggest 'kind': the value 'zzz' given to enqueue_trial cannot be used with "
+        r"CategoricalDistribution\(choices=\('a', 'b'\)\): 'zzz' is not among the choices",
+    ):
+        trial.suggest_categorical("kind", ["a", "b"])
+    study.tell(trial, state=TrialState.FAIL)
+    study.optimize(lambda t: len(t.suggest_categorical("kind", ["a", "b"])), n_trials=2)
+    assert [t.state for t in study.trials] == [TrialState.FAIL, TrialState.COMPLETE, TrialState.COMPLETE]
+
+
+def test_an_error_raised_by_the_objective_itself_still_stops_optimize() -> None:
+    study = _study()
+    with pytest.raises(ValueError, match=r"^bad objective$"):
+        study.optimize(lambda t: (_ for _ in ()).throw(ValueError("bad objective")), n_trials=3)
+    assert len(study.trials) == 1
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"x": [1, 2]}, r"enqueue_trial: parameter 'x' must be None, bool, int, float or str, got \[1, 2\]"),
+        ({"x": object}, r"enqueue_trial: parameter 'x' must be None, bool, int, float or str, got <class 'object'>"),
+        ({3: 1.0}, r"enqueue_trial: parameter names must be str, got 3 in params=\{3: 1.0\}"),
+    ],
+)
+def test_enqueue_trial_rejects_values_no_storage_can_keep(params: dict, message: str) -> None:
+    for storage in (None, "sqlite:///:memory:"):
+        study = _study(storage=storage)
+        with pytest.raises(TypeError, match=message):
+            study.enqueue_trial(params)
+        assert study.trials == []
+
+
+def test_enqueued_numpy_numbers_become_plain_numbers() -> None:
+    import numpy as np
+
+    study = _study(storage="sqlite:///:memory:")
+    study.enqueue_trial({"x": np.float32(1.5), "n": np.int64(2)})
+    study.optimize(_objective, n_trials=1)
+    params = study.trials[0].params
+    assert params == {"x": 1.5, "n": 2} and type(params["n"]) is int

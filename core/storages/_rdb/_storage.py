@@ -49,7 +49,7 @@ from albacore.distributions import BaseDistribution, distribution_to_json
 from albacore.exceptions import DuplicatedStudyError, UpdateFinishedTrialError
 from albacore.storages._base import BaseStorage
 from albacore.storages._heartbeat import BaseHeartbeat, StaleTrialCallback, validate_heartbeat_args
-from albacore.storages._in_memory import generate_study_name
+from albacore.storages._in_memory import check_study_name, generate_study_name
 from albacore.storages._rdb import _engine, _schema
 from albacore.storages._rdb._cache import StudyTrials
 from albacore.storages._rdb._load import TRIAL_COLUMNS, load_trial, load_trials
@@ -229,6 +229,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
 
     # --- studies -------------------------------------------------------------------------------
     def create_new_study(self, directions: Sequence[StudyDirection], study_name: str | None = None) -> int:
+        check_study_name(study_name)
         name = study_name if study_name is not None else generate_study_name()
 
         def work(conn: Connection) -> int:

@@ -30,7 +30,7 @@ from albacore.exceptions import DuplicatedStudyError
 from albacore.logging import get_logger
 from albacore.storages._base import BaseStorage
 from albacore.storages._heartbeat import BaseHeartbeat, StaleTrialCallback, validate_heartbeat_args
-from albacore.storages._in_memory import generate_study_name
+from albacore.storages._in_memory import check_study_name, generate_study_name
 from albacore.storages._resolve import register_url_scheme
 from albacore.storages.journal._base import BaseJournalBackend
 from albacore.storages.journal._state import ReplayState, dist_to_json, trial_to_json
@@ -206,6 +206,7 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
 
     # --- studies -------------------------------------------------------------------------------
     def create_new_study(self, directions: Sequence[StudyDirection], study_name: str | None = None) -> int:
+        check_study_name(study_name)  # before the record is written: a replay must not fail
         name = study_name if study_name is not None else generate_study_name()
         with self._lock:
             self._sync()
