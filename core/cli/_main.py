@@ -131,9 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_study_commands(commands)
     _add_listing_commands(commands)
     _add_ask_and_tell(commands)
-    storage = commands.add_parser("storage", help="Storage commands (upgrade).")
+    storage = commands.add_parser("storage", help="Storage commands (upgrade, repair).")
     storage_commands = storage.add_subparsers(title="commands", metavar="COMMAND")
     _command(storage_commands, "upgrade", _storage_upgrade, "Migrate an RDB storage's schema to this albacore's.",
+             "storage")
+    _command(storage_commands, "repair", _storage_repair,
+             "Set aside the damaged records of a journal storage (file or Redis) and cut a torn last record.",
              "storage")
     return parser
 
@@ -299,6 +302,38 @@ def _storage_upgrade(args: argparse.Namespace) -> None:
         return
     storage.upgrade()
     print(f"Upgraded the schema from revision {before} to {head}.", file=sys.stderr)
+
+
+def _storage_repair(args: argparse.Namespace) -> None:
+    url = args.storage or os.environ.get(STORAGE_ENV)
+    if not url:
+        raise CLIUsageError(f"no storage given: pass --storage URL or set {STORAGE_ENV}")
+    storage_class = args.storage_class
+    if storage_class is None and url.startswith("journal://"):
+        storage_class, url = "JournalFileBackend", url[len("journal://"):]
+    elif storage_class is None and url.startswith(("redis://", "rediss://")):
+        storage_class = "JournalRedisBackend"
+    if storage_class == "JournalFileBackend":
+        from albacore.storages.journal import JournalFileBackend
+
+        file_backend = JournalFileBackend(url, repair=True)
+        where = [f"line {line} (byte offset {offset})" for line, offset in file_backend.quarantined]
+        aside = f"{file_backend.path}.quarantine"
+    elif storage_class == "JournalRedisBackend":
+        from albacore.storages.journal import JournalRedisBackend
+
+        redis_backend = JournalRedisBackend(url, repair=True)
+        where = [f"item {index}" for index in redis_backend.quarantined]
+        aside = "the quarantine list albacore:journal:quarantine"
+    else:
+        raise CLIUsageError(
+            f"only journal storages can be repaired; {url!r} is not one (pass a journal:// or redis:// URL, "
+            f"or --storage-class JournalFileBackend with a journal file path)"
+        )
+    if where:
+        print(f"Set aside {len(where)} damaged record(s) into {aside}: {', '.join(where)}.", file=sys.stderr)
+    else:
+        print("No damaged records found.", file=sys.stderr)
 
 
 def _ask(args: argparse.Namespace) -> None:

@@ -1,4 +1,5 @@
-"""JournalStorage specifics: torn records, lock files, snapshots, several handles, errors."""
+"""JournalStorage specifics: lock files, snapshots, several handles, errors (crash safety and
+file permissions are in test_journal_crash_safety.py)."""
 
 from __future__ import annotations
 
@@ -24,36 +25,6 @@ def _complete_trials(storage: JournalStorage, study_id: int, values: list[float]
     for value in values:
         trial_id = storage.create_new_trial(study_id)
         storage.set_trial_state_values(trial_id, TrialState.COMPLETE, [value])
-
-
-def test_torn_record_is_skipped_and_later_writes_are_read(tmp_path) -> None:
-    path = tmp_path / "j.log"
-    storage = JournalStorage(JournalFileBackend(path))
-    study_id = storage.create_new_study(MIN, "torn")
-    _complete_trials(storage, study_id, [1.0, 2.0])
-    with open(path, "ab") as f:  # a writer killed in the middle of a record
-        f.write(b'{"op":"create_trial","writer":"dead","seq":1,"study_id":0,"tri')
-
-    reopened = JournalStorage(JournalFileBackend(path))
-    assert [t.values for t in reopened.get_all_trials(study_id)] == [[1.0], [2.0]]
-    _complete_trials(reopened, study_id, [3.0])  # the next writer ends the torn line first
-
-    fresh = JournalStorage(JournalFileBackend(path))
-    trials = fresh.get_all_trials(study_id)
-    assert [t.number for t in trials] == [0, 1, 2]
-    assert [t.values for t in trials] == [[1.0], [2.0], [3.0]]
-    assert [t.values for t in storage.get_all_trials(study_id)] == [[1.0], [2.0], [3.0]]
-
-
-def test_garbage_lines_are_ignored(tmp_path) -> None:
-    path = tmp_path / "j.log"
-    storage = JournalStorage(JournalFileBackend(path))
-    study_id = storage.create_new_study(MIN, "garbage")
-    with open(path, "ab") as f:
-        f.write(b"not json at all\n[1, 2]\n{\"no_op\": true}\n")
-    _complete_trials(storage, study_id, [5.0])
-    fresh = JournalStorage(JournalFileBackend(path))
-    assert [t.values for t in fresh.get_all_trials(study_id)] == [[5.0]]
 
 
 def test_two_handles_on_one_file_share_gapless_numbers(tmp_path) -> None:
@@ -95,12 +66,15 @@ def test_snapshot_is_used_when_opening(tmp_path) -> None:
     _complete_trials(storage, study_id, [float(i) for i in range(12)])  # 1 + 1 + 24 records
     assert os.path.exists(f"{path}.snapshot")
 
-    # Damage the start of the log: a reader that replayed it from the beginning would lose
-    # the study; one that starts from the snapshot never reads those bytes.
+    # Damage the record creating the study: a reader that replayed the log from the
+    # beginning would stop there; one that starts from the snapshot never reads those bytes.
     with open(path, "r+b") as f:
-        head = f.read(40)
-        f.seek(0)
-        f.write(b"x" * len(head))
+        f.readline()
+        offset = f.tell()
+        f.seek(offset + 10)
+        f.write(b"x" * 20)
+    with pytest.raises(StorageInternalError, match="line 2 .* is damaged"):
+        JournalFileBackend(path).read_logs(0)
     fresh = JournalStorage(JournalFileBackend(path))
     assert fresh.get_study_user_attrs(study_id) == {"k": [1, 2]}
     assert [t.values[0] for t in fresh.get_all_trials(study_id)] == [float(i) for i in range(12)]

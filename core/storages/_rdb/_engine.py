@@ -137,6 +137,8 @@ def create_engine(url: URL, engine_kwargs: dict[str, Any] | None) -> Engine:
         connect_args.setdefault("timeout", 60)
         if is_memory_sqlite(url):
             kwargs.setdefault("poolclass", StaticPool)
+        else:
+            create_private_sqlite_file(url)
     else:
         connect_args.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
         if backend in ("mysql", "mariadb"):
@@ -153,6 +155,27 @@ def create_engine(url: URL, engine_kwargs: dict[str, Any] | None) -> Engine:
     if backend == "sqlite":
         _configure_sqlite(engine, memory=is_memory_sqlite(url))
     return engine
+
+
+SQLITE_FILE_MODE = 0o600
+
+
+def create_private_sqlite_file(url: URL) -> None:
+    """Create the database file of a SQLite ``url`` readable by its owner only, if missing.
+
+    SQLite would create it with mode 0o644 (under the usual umask), letting every local user
+    read the study; its ``-wal`` and ``-shm`` files take the database file's mode. The umask
+    still applies, so a stricter one wins. A file that exists keeps its mode: create it
+    yourself (or ``chmod`` it) to share a database. URI file names (``?uri=true``) are left
+    to SQLite.
+    """
+    if url.query.get("uri") in ("true", "1") or not url.database or url.database.startswith("file:"):
+        return
+    try:
+        fd = os.open(url.database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, SQLITE_FILE_MODE)
+    except (FileExistsError, FileNotFoundError, IsADirectoryError, PermissionError):
+        return  # an existing file keeps its mode; SQLite reports a path it cannot open
+    os.close(fd)
 
 
 def _configure_sqlite(engine: Engine, memory: bool) -> None:
