@@ -46,6 +46,8 @@ def test_importing_the_lazy_modules_imports_no_framework() -> None:
         ("sklearn", "import albacore.integrations.sklearn", "sklearn"),
         ("keras", "import albacore.integrations.keras", "keras"),
         ("catboost", "import albacore.integrations.catboost", "catboost"),
+        ("ignite", "import albacore.integrations.pytorch_ignite", "ignite"),
+        ("skorch", "import albacore.integrations.skorch", "skorch"),
         ("pytorch_lightning", "import albacore.integrations.pytorch_lightning", "lightning"),
         ("lightgbm", "from albacore.integrations.lightgbm import LightGBMPruningCallback as C; C(None, 'auc')", "lightgbm"),
         ("torch", "from albacore.integrations.pytorch_distributed import TorchDistributedTrial as T; T(None)", "torch"),
@@ -78,6 +80,8 @@ def test_integrations_use_the_public_surface_only() -> None:
         ("albacore.integrations.pytorch_distributed", ["TorchDistributedTrial"]),
         ("albacore.integrations.keras", ["KerasPruningCallback"]),
         ("albacore.integrations.catboost", ["CatBoostPruningCallback"]),
+        ("albacore.integrations.pytorch_ignite", ["PyTorchIgnitePruningHandler"]),
+        ("albacore.integrations.skorch", ["SkorchPruningCallback"]),
     ],
 )
 def test_public_names(module, names) -> None:
