@@ -37,6 +37,7 @@ __version__ = "0.1.0"
 
 # Subpackages imported on first attribute access (PEP 562) to keep `import albacore` light.
 _LAZY_SUBMODULES = (
+    "artifacts",
     "cli",
     "hypervolume",
     "importance",

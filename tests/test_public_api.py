@@ -20,6 +20,8 @@ API_FILE = pathlib.Path(__file__).with_name("public_api.txt")
 # their names are checked by the integration tests, not here.
 PUBLIC_MODULES = (
     "albacore",
+    "albacore.artifacts",
+    "albacore.artifacts.exceptions",
     "albacore.cli",
     "albacore.distributions",
     "albacore.exceptions",
