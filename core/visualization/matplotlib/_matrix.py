@@ -1,0 +1,35 @@
+"""A square grid of Axes for the contour and rank plots, built quickly for many panels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from albacore.visualization.matplotlib._common import plt
+
+
+def axes_grid(feature: str, n: int) -> np.ndarray:
+    """An ``n`` x ``n`` array of Axes (a 1 x 1 one for n == 1), inner tick labels hidden."""
+    pyplot = plt(feature)
+    size = max(4.8, 1.6 * n)
+    fig, axes = pyplot.subplots(n, n, figsize=(size + 1.2, size), squeeze=False)
+    if n > 1:
+        fig.subplots_adjust(wspace=0.08, hspace=0.08)
+        for ax in axes[:-1, :].flat:
+            ax.tick_params(labelbottom=False)
+        for ax in axes[:, 1:].flat:
+            ax.tick_params(labelleft=False)
+    return axes
+
+
+def label_edges(axes: np.ndarray, x_names: list[str], y_names: list[str]) -> None:
+    for j, name in enumerate(x_names):
+        axes[-1, j].set_xlabel(name)
+    for i, name in enumerate(y_names):
+        axes[i, 0].set_ylabel(name)
+
+
+def result(axes: np.ndarray) -> Any:
+    """One Axes for a single panel, else the array (as Optuna returns)."""
+    return axes[0, 0] if axes.size == 1 else axes
