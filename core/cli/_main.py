@@ -48,7 +48,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     verbosity = albacore_logging.get_verbosity()
-    handler = _configure_logging(args)
+    try:
+        handler = _configure_logging(args)
+    except OSError as exc:
+        albacore_logging.set_verbosity(verbosity)
+        command = getattr(args, "command_name", "")
+        print(f"albacore {command}: error: cannot open --log-file {args.log_file!r}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return 2
     try:
         args.handler(args)
     except Exception as exc:  # noqa: BLE001 - one line for the user, traceback with --debug
@@ -388,9 +395,23 @@ def _sampler_names() -> list[str]:
 def _tell(args: argparse.Namespace) -> None:
     state = None if args.state is None else TrialState[args.state.upper()]
     values: Any = args.values
+    study = _study(args)
+    if state in (None, TrialState.COMPLETE):
+        # Checked here, so that a typo exits non-zero and leaves the trial RUNNING to tell again
+        # (Study.tell would fail the trial for good).
+        n_objectives = len(study.directions)
+        if values is None:
+            raise CLIUsageError(f"give --values (or --state pruned/fail) to tell trial {args.trial_number}")
+        if len(values) != n_objectives:
+            raise CLIUsageError(
+                f"--values got {len(values)} value(s) {values} but study {study.study_name!r} has "
+                f"{n_objectives} objective(s); trial {args.trial_number} is left as it was"
+            )
+        if any(v != v for v in values):
+            raise CLIUsageError(f"--values {values} holds NaN; pass --state fail to fail trial {args.trial_number}")
     if values is not None and len(values) == 1:
         values = values[0]
-    frozen = _study(args).tell(args.trial_number, values, state=state, skip_if_finished=args.skip_if_finished)
+    frozen = study.tell(args.trial_number, values, state=state, skip_if_finished=args.skip_if_finished)
     albacore_logging.get_logger(__name__).info(
         "Told trial %d: state %s, values %s.", frozen.number, frozen.state.name, frozen.values
     )

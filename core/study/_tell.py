@@ -98,6 +98,11 @@ def tell(
     n_objectives = len(study.directions)
     stored_values: list[float] | None = None
     if state == TrialState.PRUNED:
+        if values is not None:
+            raise ValueError(
+                f"tell: values must be None when state is PRUNED (the last reported intermediate value "
+                f"is kept), got values={values!r}"
+            )
         last = frozen.last_step
         if last is not None and not math.isnan(frozen.intermediate_values[last]):
             stored_values = [frozen.intermediate_values[last]]

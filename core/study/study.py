@@ -416,8 +416,8 @@ class Study:
             The finished trial.
 
         Raises:
-            ValueError: On invalid values with ``state=COMPLETE``, values with FAIL, or a
-                state that is not final.
+            ValueError: On invalid values with ``state=COMPLETE``, values with FAIL or
+                PRUNED, or a state that is not final.
             UpdateFinishedTrialError: If the trial already finished and not
                 ``skip_if_finished``.
         """

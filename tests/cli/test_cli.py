@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -197,3 +198,34 @@ def test_console_script(tmp_path) -> None:
     assert listed.returncode == 0 and yaml.safe_load(listed.stdout)[0]["name"] == "cs"
     usage = subprocess.run([script, "tell", "--storage", url], capture_output=True, text=True, env=_env(), timeout=120)
     assert usage.returncode == 2 and "--study-name" in usage.stderr
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        (["1", "2"], r"--values got 2 value\(s\) \[1.0, 2.0\] but study 'one' has 1 objective\(s\); trial 0 is left"),
+        ([], r"give --values \(or --state pruned/fail\) to tell trial 0"),
+        (["nan"], r"--values \[nan\] holds NaN; pass --state fail to fail trial 0"),
+    ],
+)
+def test_tell_with_values_that_do_not_fit_exits_non_zero_and_leaves_the_trial_running(
+    capsys, tmp_path, values, message
+) -> None:
+    s = ("--storage", f"sqlite:///{tmp_path / 'tell.db'}")
+    run(capsys, "create-study", *s, "--study-name", "one")
+    run(capsys, "ask", *s, "--study-name", "one")
+    argv = ["tell", *s, "--study-name", "one", "--trial-number", "0"] + (["--values", *values] if values else [])
+    code, out, err = run(capsys, *argv)
+    assert code == 1 and out == "" and len(err.strip().splitlines()) == 1
+    assert re.search(message, err), err
+    study = albacore.load_study(study_name="one", storage=s[1])
+    assert study.trials[0].state == TrialState.RUNNING
+    assert run(capsys, "tell", *s, "--study-name", "one", "--trial-number", "0", "--values", "1.5")[0] == 0
+    assert study.trials[0].state == TrialState.COMPLETE and study.trials[0].value == 1.5
+
+
+def test_log_file_in_a_missing_directory_is_a_one_line_error(capsys, tmp_path) -> None:
+    path = tmp_path / "no" / "such" / "dir" / "cli.log"
+    code, out, err = run(capsys, "studies", "--storage", f"sqlite:///{tmp_path / 'l.db'}", "--log-file", str(path))
+    assert code == 2 and out == ""
+    assert err.strip() == f"albacore studies: error: cannot open --log-file {str(path)!r}: No such file or directory"

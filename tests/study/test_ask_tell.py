@@ -142,6 +142,17 @@ def test_tell_fail_takes_no_values() -> None:
     assert study.tell(trial, state=TrialState.FAIL).state == TrialState.FAIL
 
 
+def test_tell_pruned_takes_no_values() -> None:
+    study = _study()
+    trial = study.ask()
+    trial.report(0.5, step=3)
+    with pytest.raises(ValueError, match=r"tell: values must be None when state is PRUNED .*, got values=1.0"):
+        study.tell(trial, 1.0, state=TrialState.PRUNED)
+    assert study.trials[0].state == TrialState.RUNNING
+    frozen = study.tell(trial, state=TrialState.PRUNED)
+    assert frozen.state == TrialState.PRUNED and frozen.values == [0.5]
+
+
 @pytest.mark.parametrize("state", [TrialState.RUNNING, TrialState.WAITING])
 def test_tell_rejects_unfinished_states(state: TrialState) -> None:
     study = _study()
