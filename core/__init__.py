@@ -49,6 +49,7 @@ _LAZY_SUBMODULES = (
     "study",
     "terminator",
     "testing",
+    "visualization",
 )
 
 __all__ = [

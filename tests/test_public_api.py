@@ -41,6 +41,8 @@ PUBLIC_MODULES = (
     "albacore.testing.samplers",
     "albacore.testing.storages",
     "albacore.trial",
+    "albacore.visualization",
+    "albacore.visualization.matplotlib",
 )
 
 
