@@ -2,18 +2,44 @@
 
 Importing this module imports Keras (the callback subclasses ``keras.callbacks.Callback``);
 without it, the import raises an ImportError naming ``pip install 'albacore[keras]'``. Set
-``KERAS_BACKEND`` before the first Keras import, as usual.
+``KERAS_BACKEND`` before the first Keras import, as usual; when the backend Keras picks is
+not installed, the ImportError says so and names ``KERAS_BACKEND``.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import os
 from typing import Any
 
 from albacore._imports import require
 from albacore.integrations._pruning import lookup_metric, report_and_prune
 from albacore.trial import Trial
 
-keras = require("keras", extra="keras", feature="albacore.integrations.keras")
+
+
+def _import_keras() -> Any:
+    try:
+        return importlib.import_module("keras")
+    except ImportError as exc:
+        backend = getattr(exc, "name", None) or ""
+        if importlib.util.find_spec("keras") is None or backend.split(".")[0] not in _BACKENDS:
+            return require("keras", extra="keras", feature="albacore.integrations.keras")
+        chosen = os.environ.get("KERAS_BACKEND")
+        how = (
+            f"KERAS_BACKEND={chosen!r}" if chosen
+            else "KERAS_BACKEND is not set, so Keras uses ~/.keras/keras.json's backend or TensorFlow"
+        )
+        raise ImportError(
+            f"albacore.integrations.keras: Keras is installed, but its backend {backend.split('.')[0]!r} "
+            f"could not be imported ({how}). Set KERAS_BACKEND to an installed backend before "
+            f"importing Keras, e.g. KERAS_BACKEND=torch (the backend 'albacore[keras]' installs)"
+        ) from exc
+
+
+_BACKENDS = ("tensorflow", "torch", "jax", "openvino")
+keras = _import_keras()
 
 __all__ = ["KerasPruningCallback"]
 

@@ -43,10 +43,14 @@ def validate_optimize_args(
         n_jobs = os.cpu_count() or 1
     if isinstance(catch, type):
         catch = (catch,)
+    if isinstance(catch, (str, bytes)) or not isinstance(catch, Iterable):
+        raise TypeError(
+            f"optimize: catch must be an exception class or an iterable of them, got catch={catch!r}"
+        )
     catch = tuple(catch)
     for exc_type in catch:
         if not (isinstance(exc_type, type) and issubclass(exc_type, BaseException)):
-            raise TypeError(f"optimize: catch must hold exception classes, got {exc_type!r}")
+            raise TypeError(f"optimize: catch must hold exception classes, got {exc_type!r} in catch={catch!r}")
     return n_trials, timeout, n_jobs, catch
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 
 import pytest
 import sqlalchemy
@@ -68,6 +69,13 @@ def test_unreachable_server_names_host_and_port() -> None:
 def test_unopenable_sqlite_file_is_named(tmp_path) -> None:
     with pytest.raises(StorageInternalError, match="cannot open SQLite database .*missing-dir"):
         RDBStorage(f"sqlite:///{tmp_path / 'missing-dir' / 'x.db'}")
+
+
+def test_a_file_that_is_not_a_database_is_named(tmp_path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("not a database, just notes\n" * 100)
+    with pytest.raises(StorageInternalError, match=rf"cannot open SQLite database '{re.escape(str(path))}': file is not a database"):
+        albacore.create_study(storage=f"sqlite:///{path}")
 
 
 def test_missing_study_is_named(sqlite_url: str) -> None:

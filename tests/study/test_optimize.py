@@ -331,7 +331,10 @@ def test_exception_in_a_thread_propagates_and_records_fail() -> None:
         ({"timeout": -1}, ValueError, r"optimize: timeout must be a non-negative number or None, got timeout=-1"),
         ({"n_jobs": 0}, ValueError, r"optimize: n_jobs must be a positive int or -1, got n_jobs=0"),
         ({"n_jobs": -2}, ValueError, r"got n_jobs=-2"),
-        ({"catch": (42,)}, TypeError, r"optimize: catch must hold exception classes, got 42"),
+        ({"catch": (42,)}, TypeError, r"optimize: catch must hold exception classes, got 42 in catch=\(42,\)"),
+        ({"catch": "ValueError"}, TypeError,
+         r"optimize: catch must be an exception class or an iterable of them, got catch='ValueError'"),
+        ({"catch": 42}, TypeError, r"optimize: catch must be an exception class or an iterable of them, got catch=42"),
         ({"callbacks": [42]}, TypeError, r"optimize: callbacks must be callables"),
     ],
 )

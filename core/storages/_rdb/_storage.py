@@ -42,7 +42,7 @@ from typing import Any, Callable, Container, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from albacore._study_types import FrozenStudy, StudyDirection
 from albacore.distributions import BaseDistribution, distribution_to_json
@@ -178,8 +178,11 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
                 _schema.create_if_missing(engine)
             if not self.skip_compatibility_check:
                 _schema.check_version(engine, _engine.describe_url(self._url))
-        except OperationalError as exc:
-            raise _engine.connection_error(self._url, exc) from None
+        except DatabaseError as exc:
+            # An unreachable server, or (SQLite) a file that is not a database: name the place.
+            if isinstance(exc, OperationalError) or self._url.get_backend_name() == "sqlite":
+                raise _engine.connection_error(self._url, exc) from None
+            raise
 
     def __getstate__(self) -> dict[str, Any]:
         keep = ("url", "engine_kwargs", "skip_compatibility_check", "heartbeat_interval", "grace_period",

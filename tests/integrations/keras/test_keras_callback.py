@@ -80,3 +80,29 @@ def test_subclasses_keras_callback_and_validates_interval(study_factory) -> None
     assert isinstance(KerasPruningCallback(trial, "loss"), keras.callbacks.Callback)
     with pytest.raises(ValueError, match="interval must be a positive int, got interval=0"):
         KerasPruningCallback(trial, "loss", interval=0)
+
+
+@pytest.mark.parametrize(
+    ("backend", "expected"),
+    [
+        (None, r"its backend 'tensorflow' could not be imported \(KERAS_BACKEND is not set, so Keras uses "),
+        ("jax", r"its backend 'jax' could not be imported \(KERAS_BACKEND='jax'\)"),
+    ],
+)
+def test_a_missing_keras_backend_names_the_backend_setting(tmp_path, backend, expected) -> None:
+    import importlib.util
+    import re
+    import subprocess
+    import sys
+
+    if importlib.util.find_spec("tensorflow" if backend is None else backend) is not None:
+        pytest.fail(f"this test needs a Keras backend that is not installed; {backend or 'tensorflow'} is")
+    env = {k: v for k, v in os.environ.items() if k != "KERAS_BACKEND"}
+    env["HOME"] = str(tmp_path)  # no ~/.keras/keras.json
+    if backend is not None:
+        env["KERAS_BACKEND"] = backend
+    result = subprocess.run([sys.executable, "-c", "import albacore.integrations.keras"], capture_output=True,
+                            text=True, env=env, timeout=120)
+    last = result.stderr.strip().splitlines()[-1]
+    assert result.returncode == 1 and re.search(expected, last), result.stderr
+    assert "Set KERAS_BACKEND to an installed backend" in last and "pip install" not in last
