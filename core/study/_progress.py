@@ -24,7 +24,8 @@ class ProgressBar:
         from tqdm.auto import tqdm
 
         if self._by_time:
-            self._bar = tqdm(total=timeout, unit="s", bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f}s")
+            # Seconds with a decimal (a 1.5 s timeout is 1.5 s), then the best value as postfix.
+            self._bar = tqdm(total=timeout, unit="s", bar_format="{l_bar}{bar}| {n:.1f}/{total:g}s{postfix}")
         else:
             self._bar = tqdm(total=n_trials, unit="trial")
 

@@ -473,9 +473,11 @@ def test_progress_bar_counts_trials(capsys) -> None:
 
 
 def test_progress_bar_by_time_when_only_a_timeout_is_given(capsys) -> None:
-    _study().optimize(lambda t: time.sleep(0.01) or 0.0, timeout=0.1, show_progress_bar=True)
+    _study().optimize(lambda t: time.sleep(0.05) or 0.25, timeout=1.5, show_progress_bar=True)
     err = capsys.readouterr().err
-    assert "/0s" in err  # seconds elapsed out of the (rounded) timeout, not trials
+    # Seconds elapsed out of the timeout as given (not rounded to 2), and the best value.
+    final = err.replace("\r", "\n").strip().splitlines()[-1]
+    assert re.search(r"\| 1\.[45]/1\.5s, best trial \d+: 0\.25$", final), err
 
 
 def test_no_progress_bar_by_default(capsys) -> None:
