@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -83,7 +84,15 @@ class GCSArtifactStore:
 
     def write(self, artifact_id: str, content_body: BinaryIO) -> None:
         """Upload the rest of ``content_body`` as the blob ``artifact_id``."""
-        self._bucket.blob(artifact_id).upload_from_file(content_body)
+        blob = self._bucket.blob(artifact_id)
+        if _at_start(content_body):
+            blob.upload_from_file(content_body)
+            return
+        # The client's resumable upload needs a stream at position 0: send a copy of the rest.
+        with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as rest:
+            shutil.copyfileobj(content_body, rest)
+            rest.seek(0)
+            blob.upload_from_file(rest)
 
     def remove(self, artifact_id: str) -> None:
         """Delete the blob ``artifact_id``.
@@ -97,3 +106,10 @@ class GCSArtifactStore:
             if self._is_not_found(exc):
                 raise self._missing(artifact_id) from None
             raise
+
+
+def _at_start(body: BinaryIO) -> bool:
+    try:
+        return bool(body.seekable()) and body.tell() == 0
+    except (AttributeError, ValueError, OSError):
+        return False

@@ -11,19 +11,11 @@ Both are started once per test module; every test gets a bucket of its own.
 
 from __future__ import annotations
 
-import socket
 import uuid
 from typing import Any, Iterator
 
 import pytest
-
-ACCESS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": "us-east-1"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from _artifact_servers import free_port, gcs_client, s3_client
 
 
 @pytest.fixture(scope="module")
@@ -36,13 +28,6 @@ def s3_endpoint() -> Iterator[str]:
     host, port = server.get_host_and_port()
     yield f"http://{host}:{port}"
     server.stop()
-
-
-def s3_client(endpoint: str, **config: Any) -> Any:
-    import boto3
-    from botocore.config import Config
-
-    return boto3.client("s3", endpoint_url=endpoint, config=Config(**config), **ACCESS)
 
 
 @pytest.fixture
@@ -64,13 +49,6 @@ def gcs_endpoint() -> Iterator[str]:
     server.start()
     yield f"http://127.0.0.1:{port}"
     server.stop()
-
-
-def gcs_client(endpoint: str) -> Any:
-    from google.auth.credentials import AnonymousCredentials
-    from google.cloud import storage
-
-    return storage.Client(project="albacore-test", credentials=AnonymousCredentials(), client_options={"api_endpoint": endpoint})
 
 
 @pytest.fixture
