@@ -18,8 +18,11 @@ class BaseJournalBackend(abc.ABC):
 
     **Read.** ``read_logs(log_number_from)`` returns the records numbered
     ``log_number_from``, ``log_number_from + 1``, ... up to the current end, in log order.
-    Every reader sees the same records in the same order; a record damaged by a writer that
-    died mid-write is skipped by every reader alike (and never numbered).
+    Every reader sees the same records in the same order. A record torn by a writer that
+    died mid-write is never returned (nor numbered): that write never returned either. A
+    record damaged after it was written is never skipped silently: reading up to it raises
+    :class:`~albacore.exceptions.StorageInternalError` naming where it is, until it is
+    restored or set aside by the backend's repair.
 
     **Snapshots (optional).** ``save_snapshot(log_number, snapshot)`` stores an opaque
     snapshot of the state after the first ``log_number`` records, replacing any earlier
