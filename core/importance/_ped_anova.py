@@ -190,9 +190,11 @@ class PedAnovaImportanceEvaluator(BaseImportanceEvaluator):
             warn(f"{where}: target_quantile and region_quantile select the same trials; every importance is 0")
         region_trials = [t for t, r in zip(trials, region) if r]
         top_in_region = top[region]
+        dists = [t.distributions for t in region_trials]
+        values = [t.params for t in region_trials]
+        scale = (n_top / n_region) ** 2
         result = {
-            name: self._importance(name, region_trials, top_in_region, n_top, n_region) * (n_top / n_region) ** 2
-            for name in names
+            name: self._importance(name, dists, values, top_in_region, n_top, n_region) * scale for name in names
         }
         return sort_by_importance(result)
 
@@ -209,24 +211,18 @@ class PedAnovaImportanceEvaluator(BaseImportanceEvaluator):
         cutoff = np.partition(losses, k - 1)[k - 1]
         return losses <= cutoff
 
-    def _importance(self, name: str, trials: list[FrozenTrial], top: np.ndarray, n_top: int, n_region: int) -> float:
+    def _importance(self, name: str, dists: list[dict[str, BaseDistribution]], params: list[dict[str, Any]],
+                    top: np.ndarray, n_top: int, n_region: int) -> float:
         """Sum over the parameter's active regimes of ``alpha^2 / beta`` times the divergence."""
-        regimes: dict[BaseDistribution | None, list[int]] = {}
-        for i, t in enumerate(trials):
-            regimes.setdefault(t.distributions.get(name), []).append(i)
-        if any(len(rows) < _MIN_REGIME_TRIALS for rows in regimes.values()):
-            warn(f"PedAnovaImportanceEvaluator: some regimes of parameter {name!r} have fewer than "
-                 f"{_MIN_REGIME_TRIALS} trials and are left out; its importance may be inaccurate")
         total = 0.0
-        for dist, rows in regimes.items():
-            if dist is None or dist.single() or len(rows) < _MIN_REGIME_TRIALS:
+        for dist, rows in _regimes(name, dists).items():
+            if dist is None or dist.single():
                 continue
-            index = np.asarray(rows)
-            is_top = top[index]
+            is_top = top[rows]
             n_top_regime = int(is_top.sum())
             if n_top_regime == 0:
                 continue
-            cells, n_cells = grid_indices(dist, [trials[i].params[name] for i in rows])
+            cells, n_cells = grid_indices(dist, [params[i][name] for i in rows])
             categorical = isinstance(dist, CategoricalDistribution)
             divergence = pearson_divergence(
                 cells[is_top], cells if self._evaluate_on_local else None, n_cells, categorical
@@ -234,6 +230,31 @@ class PedAnovaImportanceEvaluator(BaseImportanceEvaluator):
             alpha, beta = n_top_regime / n_top, len(rows) / n_region
             total += alpha * alpha / beta * divergence
         return total
+
+
+def _regime_key(dist: BaseDistribution | None) -> Any:
+    """A cheap hashable stand-in for a distribution (a distribution's own hash formats JSON)."""
+    if dist is None:
+        return None
+    cls = type(dist)
+    if cls is CategoricalDistribution:
+        return (cls, dist.choices)  # type: ignore[attr-defined]
+    return (cls, dist.low, dist.high, dist.log, dist.step)  # type: ignore[attr-defined]
+
+
+def _regimes(name: str, dists: list[dict[str, BaseDistribution]]) -> dict[BaseDistribution | None, np.ndarray]:
+    """Rows of each regime of parameter ``name`` (None: absent) with enough trials to assess."""
+    keys = [_regime_key(d.get(name)) for d in dists]
+    first = keys[0]
+    if keys.count(first) == len(keys):
+        return {dists[0].get(name): np.arange(len(keys))}
+    rows: dict[Any, list[int]] = {}
+    for i, key in enumerate(keys):
+        rows.setdefault(key, []).append(i)
+    if any(len(r) < _MIN_REGIME_TRIALS for r in rows.values()):
+        warn(f"PedAnovaImportanceEvaluator: some regimes of parameter {name!r} have fewer than "
+             f"{_MIN_REGIME_TRIALS} trials and are left out; its importance may be inaccurate")
+    return {dists[r[0]].get(name): np.asarray(r) for r in rows.values() if len(r) >= _MIN_REGIME_TRIALS}
 
 
 def _finite_losses(
