@@ -37,7 +37,10 @@ def timeline_data(study: Study, n_recent_trials: int | None = None) -> TimelineD
         isinstance(n_recent_trials, bool) or not isinstance(n_recent_trials, int) or n_recent_trials <= 0
     ):
         raise ValueError(f"{WHERE}: n_recent_trials must be a positive int, got n_recent_trials={n_recent_trials!r}")
-    trials = [t for t in study.get_trials(deepcopy=False) if t.datetime_start is not None]
+    every = study.get_trials(deepcopy=False)
+    if not every:
+        raise ValueError(f"{WHERE}: study {study.study_name!r} has no trials to plot")
+    trials = [t for t in every if t.datetime_start is not None]
     if not trials:
         raise ValueError(f"{WHERE}: study {study.study_name!r} has no started trial to plot")
     if n_recent_trials is not None:
