@@ -7,6 +7,7 @@ import tempfile
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from albacore._imports import require
+from albacore.artifacts._protocol import check_bucket_name
 from albacore.artifacts.exceptions import ArtifactNotFound
 
 if TYPE_CHECKING:
@@ -47,10 +48,7 @@ class Boto3ArtifactStore:
     """
 
     def __init__(self, bucket_name: str, client: S3Client | None = None, *, avoid_buf_copy: bool = False) -> None:
-        if not isinstance(bucket_name, str):
-            raise TypeError(f"Boto3ArtifactStore: bucket_name must be a string, got bucket_name={bucket_name!r}")
-        if not bucket_name:
-            raise ValueError("Boto3ArtifactStore: bucket_name must not be empty, got bucket_name=''")
+        check_bucket_name(bucket_name, "Boto3ArtifactStore")
         if client is None:
             client = require("boto3", extra="s3", feature="Boto3ArtifactStore").client("s3")
         self.bucket = bucket_name

@@ -7,6 +7,7 @@ import tempfile
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from albacore._imports import require
+from albacore.artifacts._protocol import check_bucket_name
 from albacore.artifacts.exceptions import ArtifactNotFound
 
 if TYPE_CHECKING:
@@ -41,10 +42,7 @@ class GCSArtifactStore:
     """
 
     def __init__(self, bucket_name: str, client: google.cloud.storage.Client | None = None) -> None:
-        if not isinstance(bucket_name, str):
-            raise TypeError(f"GCSArtifactStore: bucket_name must be a string, got bucket_name={bucket_name!r}")
-        if not bucket_name:
-            raise ValueError("GCSArtifactStore: bucket_name must not be empty, got bucket_name=''")
+        check_bucket_name(bucket_name, "GCSArtifactStore")
         if client is None:
             client = require("google.cloud.storage", extra="gcs", feature="GCSArtifactStore").Client()
         self.bucket_name = bucket_name

@@ -59,3 +59,11 @@ def check_store(store: object, argument: str, caller: str) -> None:
             f"{caller}: {argument} must be an artifact store with open_reader, write and remove "
             f"methods (e.g. FileSystemArtifactStore), got {argument}={store!r} (missing: {', '.join(missing)})"
         )
+
+
+def check_bucket_name(bucket_name: object, owner: str) -> None:
+    """Raise TypeError/ValueError unless ``bucket_name`` is a non-empty string."""
+    if not isinstance(bucket_name, str):
+        raise TypeError(f"{owner}: bucket_name must be a string, got bucket_name={bucket_name!r}")
+    if not bucket_name:
+        raise ValueError(f"{owner}: bucket_name must not be empty, got bucket_name=''")

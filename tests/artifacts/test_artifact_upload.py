@@ -323,3 +323,27 @@ def test_importing_artifacts_loads_no_cloud_sdk() -> None:
     assert out.stdout.strip() == "[]"
     assert "artifacts" in dir(albacore)
     assert albacore.artifacts.upload_artifact is upload_artifact
+
+
+def test_every_artifact_can_be_found_from_the_system_attrs(store, tmp_path) -> None:
+    # Optuna's FAQ deletes a study's artifacts by reading the "artifacts:" system attributes
+    # of the study and of its trials; every record here is reachable that way too.
+    storage = InMemoryStorage()
+    study = albacore.create_study(storage=storage)
+    path = make_file(tmp_path, "f.txt", b"f")
+
+    def objective(trial: albacore.Trial) -> float:
+        upload_artifact(artifact_store=store, file_path=path, study_or_trial=trial)
+        return trial.suggest_float("x", 0, 1)
+
+    study.optimize(objective, n_trials=2)
+    upload_artifact(artifact_store=store, file_path=path, study_or_trial=study)
+    upload_artifact(artifact_store=store, file_path=path, study_or_trial=study.trials[0], storage=storage)
+    records = [
+        value
+        for attrs in [study.system_attrs, *(t.system_attrs for t in study.trials)]
+        for key, value in attrs.items() if key.startswith("artifacts:")
+    ]
+    for value in records:
+        store.remove(json.loads(value)["artifact_id"])
+    assert len(records) == 4 and stored_ids(tmp_path) == set()
