@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import pathlib
+import sys
 from typing import Any, BinaryIO
 
 import pytest
@@ -188,3 +189,9 @@ def test_backoff_does_not_retry_a_missing_artifact(s3_bucket) -> None:
     with pytest.raises(ArtifactNotFound, match=r"has no artifact with artifact_id='missing'"):
         store.remove("missing")
     assert waits == []
+
+
+def test_a_missing_boto3_names_the_extra(monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "boto3", None)  # as if it were not installed
+    with pytest.raises(ImportError, match=r"Boto3ArtifactStore requires boto3.*pip install 'albacore\[s3\]'"):
+        Boto3ArtifactStore("bucket")

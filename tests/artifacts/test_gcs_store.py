@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import pathlib
+import sys
 
 import pytest
 
@@ -76,3 +77,9 @@ def test_study_end_to_end(gcs_bucket, tmp_path: pathlib.Path) -> None:
         assert target.read_bytes() == f"trial {trial.number}\n".encode() * (trial.number + 1)
     assert [m.artifact_id for m in get_all_artifact_meta(study)] == [study_artifact]
     assert len(list(client.list_blobs(bucket))) == 4
+
+
+def test_a_missing_google_cloud_storage_names_the_extra(monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "google.cloud.storage", None)  # as if it were not installed
+    with pytest.raises(ImportError, match=r"GCSArtifactStore requires google.*pip install 'albacore\[gcs\]'"):
+        GCSArtifactStore("bucket")
