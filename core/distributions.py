@@ -20,6 +20,7 @@ import abc
 import decimal
 import json
 import math
+import sys
 from typing import Any, Sequence, Union
 
 from albacore._warnings import warn
@@ -97,10 +98,18 @@ def _check_bound(name: str, value: Any) -> float:
 
 
 def _adjusted_high(low: float, high: float, step: float) -> float:
-    """Largest ``low + k * step`` that does not exceed ``high``, computed in decimal."""
+    """Largest ``low + k * step`` that does not exceed ``high``, computed in decimal.
+
+    A ``high`` within rounding error of a grid point counts as that point, so that an
+    adjusted ``high`` is adjusted to itself (a distribution read back from JSON is equal to
+    the one written).
+    """
     d_low, d_high, d_step = (decimal.Decimal(str(v)) for v in (low, high, step))
-    n_steps = (d_high - d_low) // d_step
-    return float(d_low + n_steps * d_step)
+    n_steps = (d_high - d_low) / d_step
+    nearest = n_steps.to_integral_value()
+    if abs(n_steps - nearest) > decimal.Decimal("1e-9"):
+        nearest = (d_high - d_low) // d_step
+    return float(d_low + nearest * d_step)
 
 
 class FloatDistribution(BaseDistribution):
@@ -164,7 +173,10 @@ class FloatDistribution(BaseDistribution):
         if self.step is None:
             return True
         k = (value - self.low) / self.step
-        return math.isclose(k, round(k), abs_tol=1e-8)
+        # The subtraction loses up to an ulp of the operands, which is many steps' worth
+        # of 1e-8 when the values are large and the step is small.
+        rounding = 4 * sys.float_info.epsilon * max(abs(value), abs(self.low)) / self.step
+        return abs(k - round(k)) <= 1e-8 + rounding
 
     def _attributes(self) -> dict[str, Any]:
         return {"low": self.low, "high": self.high, "log": self.log, "step": self.step}
