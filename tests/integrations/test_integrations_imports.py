@@ -51,6 +51,7 @@ def test_importing_the_lazy_modules_imports_no_framework() -> None:
         ("catboost", "import albacore.integrations.catboost", "catboost"),
         ("ignite", "import albacore.integrations.pytorch_ignite", "ignite"),
         ("skorch", "import albacore.integrations.skorch", "skorch"),
+        ("fastai", "import albacore.integrations.fastai", "fastai"),
         ("pytorch_lightning", "import albacore.integrations.pytorch_lightning", "lightning"),
         ("lightgbm", "from albacore.integrations.lightgbm import LightGBMPruningCallback as C; C(None, 'auc')", "lightgbm"),
         ("torch", "from albacore.integrations.pytorch_distributed import TorchDistributedTrial as T; T(None)", "torch"),
