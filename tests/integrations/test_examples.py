@@ -29,6 +29,7 @@ RUNS = {
     "catboost_pruning.py": (["--n-trials", "3", "--iterations", "20"], "trials: 3"),
     "pytorch_ignite_pruning.py": (["--n-trials", "2", "--epochs", "2"], "trials: 2"),
     "skorch_pruning.py": (["--n-trials", "2", "--epochs", "2"], "trials: 2"),
+    "shap_importance.py": (["--n-trials", "10"], "trials: 10"),
     "mlflow_tracking.py": (["--n-trials", "3", "--epochs", "2"], "trials: 3; MLflow runs: 3"),
     "wandb_tracking.py": (["--n-trials", "2", "--epochs", "2"], "trials: 2; W&B runs"),
     "tensorboard_tracking.py": (["--n-trials", "3", "--epochs", "2"], "trials: 3; TensorBoard runs: 3"),
@@ -58,6 +59,6 @@ def test_example_runs_in_a_subprocess(name) -> None:
 def test_every_integration_has_an_example() -> None:
     names = set(RUNS) | set(SUBPROCESS_RUNS)
     for framework in ("lightgbm", "xgboost", "sklearn", "pytorch_loop", "pytorch_lightning", "pytorch_distributed", "keras",
-                      "catboost", "pytorch_ignite", "skorch", "mlflow", "wandb", "tensorboard"):
+                      "catboost", "pytorch_ignite", "skorch", "shap", "mlflow", "wandb", "tensorboard"):
         assert any(name.startswith(framework) for name in names), framework
     assert all((EXAMPLES / name).exists() for name in names)

@@ -12,12 +12,13 @@ import pytest
 INTEGRATIONS = pathlib.Path(__file__).resolve().parents[2] / "integrations"
 FRAMEWORKS = ("lightgbm", "xgboost", "sklearn", "torch", "keras", "pytorch_lightning", "lightning", "tensorflow")
 
-# Python run in a subprocess: make `import <blocked>` fail as if the package were not installed.
+# Python run in a subprocess: make `import <blocked>` fail as if the package were not installed
+# (`blocked` may list several top-level packages, comma-separated).
 BLOCKER = """
 import sys
 class _Block:
     def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] == {blocked!r}:
+        if name.split(".")[0] in {blocked!r}.split(","):
             raise ImportError(f"No module named {{name!r}}")
         return None
 sys.meta_path.insert(0, _Block())
@@ -52,7 +53,8 @@ def test_importing_the_lazy_modules_imports_no_framework() -> None:
         ("ignite", "import albacore.integrations.pytorch_ignite", "ignite"),
         ("skorch", "import albacore.integrations.skorch", "skorch"),
         ("fastai", "import albacore.integrations.fastai", "fastai"),
-        ("pytorch_lightning", "import albacore.integrations.pytorch_lightning", "lightning"),
+        ("shap", "import albacore.integrations.shap", "shap"),
+        ("pytorch_lightning,lightning", "import albacore.integrations.pytorch_lightning", "lightning"),
         ("lightgbm", "from albacore.integrations.lightgbm import LightGBMPruningCallback as C; C(None, 'auc')", "lightgbm"),
         ("torch", "from albacore.integrations.pytorch_distributed import TorchDistributedTrial as T; T(None)", "torch"),
     ],
@@ -89,6 +91,7 @@ def test_integrations_use_the_public_surface_only() -> None:
         ("albacore.integrations.catboost", ["CatBoostPruningCallback"]),
         ("albacore.integrations.pytorch_ignite", ["PyTorchIgnitePruningHandler"]),
         ("albacore.integrations.skorch", ["SkorchPruningCallback"]),
+        ("albacore.integrations.shap", ["ShapleyImportanceEvaluator"]),
     ],
 )
 def test_public_names(module, names) -> None:
