@@ -1,8 +1,9 @@
 """Encoding of trials as a design matrix for the forest-based evaluators.
 
 A float or int parameter becomes one column in ``[0, 1]`` (log parameters in log space,
-the space the samplers draw them from); a categorical parameter becomes one indicator
-column per choice. The forest sees the columns; importances are reported per parameter by
+the space the samplers draw them from; an int or stepped parameter padded by half a step at
+both ends, so that every value owns an equal share); a categorical parameter becomes one
+indicator column per choice. The forest sees the columns; importances are reported per parameter by
 grouping a categorical's columns.
 """
 
@@ -53,7 +54,9 @@ def encode(trials: Sequence[FrozenTrial], space: dict[str, BaseDistribution]) ->
             categorical.append(True)
         else:
             raw = np.array([t.params[name] for t in trials], dtype=float)
-            low, high = float(dist.low), float(dist.high)  # type: ignore[attr-defined]
+            # A grid parameter covers [low - step/2, high + step/2], so that its values weigh alike.
+            half = 0.0 if dist.step is None else dist.step / 2.0  # type: ignore[attr-defined]
+            low, high = float(dist.low) - half, float(dist.high) + half  # type: ignore[attr-defined]
             if dist.log:  # type: ignore[attr-defined]
                 raw, low, high = np.log(raw), math.log(low), math.log(high)
             scaled = (raw - low) / (high - low) if high > low else np.zeros_like(raw)
