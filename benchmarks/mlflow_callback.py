@@ -25,9 +25,11 @@ import statistics
 import tempfile
 import time
 import warnings
-from typing import Any, Callable
+from typing import Any
 
 import albacore
+
+os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")  # the same for both libraries: no usage reports
 
 
 def _objective(trial: Any) -> float:
@@ -40,24 +42,20 @@ def _objective(trial: Any) -> float:
     return x * x + n
 
 
-def _run_albacore(n_trials: int, uri: str | None) -> float:
-    from albacore.integrations.mlflow import MLflowCallback
+def _run(library: str, n_trials: int, uri: str | None) -> float:
+    """Seconds per trial of one study of ``library``, logging to ``uri`` unless it is None."""
+    if library == "albacore":
+        from albacore.integrations.mlflow import MLflowCallback
 
+        engine: Any = albacore
+    else:
+        import optuna
+        from optuna_integration.mlflow import MLflowCallback
+
+        engine = optuna
     callbacks = [] if uri is None else [MLflowCallback(tracking_uri=uri)]
-    study = albacore.create_study(study_name="bench", sampler=albacore.samplers.RandomSampler(seed=0),
-                                  pruner=albacore.pruners.NopPruner())
-    start = time.perf_counter()
-    study.optimize(_objective, n_trials=n_trials, callbacks=callbacks)
-    return (time.perf_counter() - start) / n_trials
-
-
-def _run_optuna(n_trials: int, uri: str | None) -> float:
-    import optuna
-    from optuna_integration.mlflow import MLflowCallback
-
-    callbacks = [] if uri is None else [MLflowCallback(tracking_uri=uri)]
-    study = optuna.create_study(study_name="bench", sampler=optuna.samplers.RandomSampler(seed=0),
-                                pruner=optuna.pruners.NopPruner())
+    study = engine.create_study(study_name="bench", sampler=engine.samplers.RandomSampler(seed=0),
+                                pruner=engine.pruners.NopPruner())
     start = time.perf_counter()
     study.optimize(_objective, n_trials=n_trials, callbacks=callbacks)
     return (time.perf_counter() - start) / n_trials
@@ -79,11 +77,11 @@ def _count_runs(uri: str) -> int:
     return len(mlflow.search_runs(experiment_names=["bench"]))
 
 
-def _measure(run: Callable[[int, str | None], float], n_trials: int, directory: str, label: str) -> tuple[float, float]:
+def _measure(library: str, n_trials: int, directory: str, label: str) -> tuple[float, float]:
     """(seconds per trial without the callback, callback's seconds per trial)."""
-    bare = run(n_trials, None)
+    bare = _run(library, n_trials, None)
     uri = _fresh_store(directory, label)
-    with_callback = run(n_trials, uri)
+    with_callback = _run(library, n_trials, uri)
     runs = _count_runs(uri)
     if runs != n_trials:
         raise RuntimeError(f"{label}: {runs} MLflow runs for {n_trials} trials")
@@ -109,8 +107,8 @@ def main() -> None:
     results: dict[str, list[tuple[float, float]]] = {"albacore": [], "optuna": []}
     with tempfile.TemporaryDirectory() as directory:
         for repeat in range(args.repeats):
-            results["albacore"].append(_measure(_run_albacore, args.trials, directory, f"albacore{repeat}"))
-            results["optuna"].append(_measure(_run_optuna, args.trials, directory, f"optuna{repeat}"))
+            for library in results:
+                results[library].append(_measure(library, args.trials, directory, f"{library}{repeat}"))
 
     def median(library: str, index: int) -> float:
         return statistics.median(row[index] for row in results[library]) * 1000

@@ -8,8 +8,30 @@ objectives (a single objective keeps the plain name).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from albacore.trial import FrozenTrial
+
+
+class ProcessLocal:
+    """Mixin for callbacks that hold what one process opened (a client, a run, a lock).
+
+    ``_init_process_state`` sets those attributes, named in ``_PROCESS_LOCAL``; pickling
+    leaves them out and unpickling calls ``_init_process_state`` again, so a copy sent
+    to a worker process opens its own.
+    """
+
+    _PROCESS_LOCAL: tuple[str, ...] = ()
+
+    def _init_process_state(self) -> None:
+        raise NotImplementedError
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {key: value for key, value in self.__dict__.items() if key not in self._PROCESS_LOCAL}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._init_process_state()
 
 
 def check_metric_name(caller: str, metric_name: object) -> str | tuple[str, ...]:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from albacore._imports import require
-from albacore.integrations._tracking import check_metric_name, metric_names, named_values
+from albacore.integrations._tracking import ProcessLocal, check_metric_name, metric_names, named_values
 from albacore.study import Study
 from albacore.trial import FrozenTrial, Trial, TrialState
 
@@ -43,7 +43,7 @@ def _truncated(value: Any, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-class MLflowCallback:
+class MLflowCallback(ProcessLocal):
     """A study callback that records each finished trial as one MLflow run.
 
     The run is named after the trial number and holds:
@@ -144,21 +144,13 @@ class MLflowCallback:
         self._parent_hint = None if active is None else active.info.run_id
         self._init_process_state()
 
+    _PROCESS_LOCAL = ("_lock", "_client_obj", "_experiments", "_context_tags")
+
     def _init_process_state(self) -> None:
         self._lock = threading.Lock()
         self._client_obj: Any = None
         self._experiments: dict[str, str] = {}
         self._context_tags: dict[str, str] | None = None
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        for key in ("_lock", "_client_obj", "_experiments", "_context_tags"):
-            del state[key]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._init_process_state()
 
     def __call__(self, study: Study, trial: FrozenTrial) -> None:
         """Log ``trial`` as an MLflow run (or into the run ``track_in_mlflow`` opened for it).
@@ -171,15 +163,14 @@ class MLflowCallback:
         names = metric_names(_CALLER, self._metric_name, len(study.directions))
         with self._translated_errors(f"logging trial {trial.number}"):
             client = self._client()
-            run_id = trial.system_attrs.get(RUN_ID_ATTRIBUTE_KEY)
-            if run_id is None:
-                run = client.create_run(
-                    self._experiment_id(study), start_time=_milliseconds(trial.datetime_start),
-                    tags=self._run_tags(self._parent_run_id()), run_name=self._run_name(trial.number),
-                )
-                run_id = run.info.run_id
             metrics, params, tags = self._entities(study, trial, names)
-            client.log_batch(run_id, metrics=metrics, params=params, tags=tags)
+            run_id = trial.system_attrs.get(RUN_ID_ATTRIBUTE_KEY)
+            if run_id is None:  # the tags go in with the new run: one transaction fewer
+                tags = {**self._run_tags(self._parent_run_id()), **tags}
+                run = client.create_run(self._experiment_id(study), start_time=_milliseconds(trial.datetime_start),
+                                        tags=tags, run_name=self._run_name(trial.number))
+                run_id, tags = run.info.run_id, {}
+            client.log_batch(run_id, metrics=metrics, params=params, tags=[RunTag(k, v) for k, v in tags.items()])
             client.set_terminated(run_id, status=_STATUS.get(trial.state, "FINISHED"),
                                   end_time=_milliseconds(trial.datetime_complete))
 
@@ -254,8 +245,8 @@ class MLflowCallback:
         cached = self._experiments.get(name)
         if cached is not None:
             return cached
+        client = self._client()
         with self._lock:
-            client = self._client_obj or mlflow.MlflowClient(self._tracking_uri)
             experiment = client.get_experiment_by_name(name)
             if experiment is None:
                 try:
@@ -297,7 +288,7 @@ class MLflowCallback:
 
     # -- what a trial becomes ----------------------------------------------------------------
 
-    def _entities(self, study: Study, trial: FrozenTrial, names: tuple[str, ...]) -> tuple[list, list, list]:
+    def _entities(self, study: Study, trial: FrozenTrial, names: tuple[str, ...]) -> tuple[list, list, dict[str, str]]:
         when = _milliseconds(trial.datetime_complete) or 0
         metrics = [Metric(name, float(value), when, 0) for name, value in named_values(names, trial).items()]
         if trial.intermediate_values:
@@ -317,8 +308,7 @@ class MLflowCallback:
             tags.update(trial.user_attrs)
         if self._tag_study_user_attrs:
             tags.update(study.user_attrs)
-        run_tags = [RunTag(str(key), _truncated(value, MAX_TAG_VAL_LENGTH)) for key, value in tags.items()]
-        return metrics, params, run_tags
+        return metrics, params, {str(key): _truncated(value, MAX_TAG_VAL_LENGTH) for key, value in tags.items()}
 
     def _translated_errors(self, what: str) -> _TranslatedErrors:
         return _TranslatedErrors(what, self._tracking_uri or mlflow.get_tracking_uri())

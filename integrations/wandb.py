@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from albacore._imports import require
-from albacore.integrations._tracking import check_metric_name, metric_names, named_values
+from albacore.integrations._tracking import ProcessLocal, check_metric_name, metric_names, named_values
 from albacore.study import Study
 from albacore.trial import FrozenTrial, Trial
 
@@ -23,7 +23,7 @@ __all__ = ["WeightsAndBiasesCallback"]
 _CALLER = "WeightsAndBiasesCallback"
 
 
-class WeightsAndBiasesCallback:
+class WeightsAndBiasesCallback(ProcessLocal):
     """A study callback that logs each finished trial to Weights & Biases.
 
     Every trial logs one row holding its parameters, its objective value(s) under
@@ -88,21 +88,13 @@ class WeightsAndBiasesCallback:
         if not self._as_multirun:
             self._run = wandb.init(**self._wandb_kwargs)
 
+    _PROCESS_LOCAL = ("_lock", "_run", "_last_step", "_trial_runs")
+
     def _init_process_state(self) -> None:
         self._lock = threading.Lock()
         self._run: Any = None
         self._last_step: int | None = None
         self._trial_runs: dict[int, Any] = {}
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        for key in ("_lock", "_run", "_last_step", "_trial_runs"):
-            del state[key]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._init_process_state()
 
     def __call__(self, study: Study, trial: FrozenTrial) -> None:
         """Log ``trial``'s row (and, with ``as_multirun``, finish its run).
