@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from albacore.visualization._data._trials import Target
-from albacore.visualization._data.contour import Axis, ContourData, ContourPanel, contour_data
-from albacore.visualization._plotly import INFEASIBLE_COLOR, axis_id, go, grid_layout, param_axis, title
+from albacore.visualization._data.contour import ContourData, ContourPanel, contour_data
+from albacore.visualization._plotly import INFEASIBLE_COLOR, axis_id, go, grid_layout, matrix_axes, title
 
 if TYPE_CHECKING:
-    import numpy as np
     import plotly.graph_objects
 
     from albacore.study import Study
@@ -23,8 +22,8 @@ def plot_contour(
     With two parameters one panel (first on x); with more, a matrix with parameter ``j`` on
     x and ``i`` on y in panel ``(i, j)`` and an empty diagonal. The surface is the mean
     feasible value per grid cell, empty cells interpolated; black markers are feasible
-    trials, grey ones infeasible. Above 2,000 trials the markers are an even random sample
-    (the surface still uses every trial) and the title says so.
+    trials, grey ones infeasible. A large study's markers are an even random sample (the
+    surface still uses every trial) and the title says so.
 
     Args:
         study: The study.
@@ -53,65 +52,43 @@ def plot_contour(
     names = data.params
     if len(names) == 2:
         cells = [(0, names[0], names[1])]
-        layout = grid_layout(1, 1)
     else:
         cells = [(i * len(names) + j, x, y) for i, y in enumerate(names) for j, x in enumerate(names)]
-        layout = grid_layout(len(names), len(names), gap=0.01)
     size = len(names) if len(names) > 2 else 1
-    traces = []
+    layout = grid_layout(size, size, gap=0.01 if size > 1 else 0.03)
+    axes = {name: (a.scale, a.choices, a.range) for name, a in data.axes.items()}
+    matrix_axes(layout, cells, size, axes)
+    traces: list[dict[str, Any]] = []
     has_scale = False
     for k, x, y in cells:
-        suffix = axis_id(k)
-        layout[f"xaxis{suffix}"].update(param_axis(data.axes[x].scale, data.axes[x].choices, data.axes[x].range))
-        layout[f"yaxis{suffix}"].update(param_axis(data.axes[y].scale, data.axes[y].choices, data.axes[y].range))
-        row, col = divmod(k, size)
-        if row == size - 1:
-            layout[f"xaxis{suffix}"]["title"] = {"text": x}
-        else:
-            layout[f"xaxis{suffix}"]["showticklabels"] = False
-        if col == 0:
-            layout[f"yaxis{suffix}"]["title"] = {"text": y}
-        else:
-            layout[f"yaxis{suffix}"]["showticklabels"] = False
         if x != y:
             panel = data.panels[(x, y)]
-            traces.extend(_panel_traces(go_, data, panel, suffix, first=not has_scale))
+            traces.extend(_panel_traces(data, panel, axis_id(k), first=not has_scale))
             has_scale = has_scale or panel.z is not None
-    fig = go_.Figure(traces)
-    fig.update_layout(title=title("Contour Plot", data.notes), showlegend=False, **layout)
+    layout.update(title=title("Contour Plot", data.notes), showlegend=False)
     if size > 1:
-        fig.update_layout(width=max(600, 180 * size), height=max(600, 180 * size))
-    return fig
+        layout.update(width=max(600, 180 * size), height=max(600, 180 * size))
+    return go_.Figure(data=traces, layout=layout)
 
 
-def _coords(axis: Axis, grid: np.ndarray) -> np.ndarray:
-    return 10.0**grid if axis.scale == "log" else grid
-
-
-def _panel_traces(go_: Any, data: ContourData, panel: ContourPanel, suffix: str, first: bool) -> list[Any]:
+def _panel_traces(data: ContourData, panel: ContourPanel, suffix: str, first: bool) -> list[dict[str, Any]]:
     refs = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
     traces = []
     if panel.z is not None:
-        traces.append(
-            go_.Contour(
-                x=_coords(data.axes[panel.x], data.axes[panel.x].grid),
-                y=_coords(data.axes[panel.y], data.axes[panel.y].grid),
-                z=panel.z, colorscale="Blues", reversescale=data.reverse_scale, zmin=data.z_range[0],
-                zmax=data.z_range[1], showscale=first, colorbar={"title": {"text": data.target_name}},
-                contours={"coloring": "heatmap"}, line={"smoothing": 1.3}, hoverinfo="none", **refs,
-            )
-        )
-    traces.append(
-        go_.Scatter(
-            x=panel.feasible_x, y=panel.feasible_y, mode="markers", name="Feasible Trial",
-            marker={"color": "black", "size": 3}, hoverinfo="skip", **refs,
-        )
-    )
+        traces.append({
+            "type": "contour", "x": data.axes[panel.x].positions(), "y": data.axes[panel.y].positions(),
+            "z": panel.z, "colorscale": "Blues", "reversescale": data.reverse_scale, "zmin": data.z_range[0],
+            "zmax": data.z_range[1], "showscale": first, "colorbar": {"title": {"text": data.target_name}},
+            "contours": {"coloring": "heatmap"}, "line": {"smoothing": 1.3}, "hoverinfo": "none", **refs,
+        })
+    traces.append({
+        "type": "scatter", "x": panel.feasible_x, "y": panel.feasible_y, "mode": "markers",
+        "name": "Feasible Trial", "marker": {"color": "black", "size": 3}, "hoverinfo": "skip", **refs,
+    })
     if len(panel.infeasible_x):
-        traces.append(
-            go_.Scatter(
-                x=panel.infeasible_x, y=panel.infeasible_y, mode="markers", name="Infeasible Trial",
-                marker={"color": INFEASIBLE_COLOR, "size": 3}, hoverinfo="skip", **refs,
-            )
-        )
+        traces.append({
+            "type": "scatter", "x": panel.infeasible_x, "y": panel.infeasible_y, "mode": "markers",
+            "name": "Infeasible Trial", "marker": {"color": INFEASIBLE_COLOR, "size": 3}, "hoverinfo": "skip",
+            **refs,
+        })
     return traces

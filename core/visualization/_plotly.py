@@ -5,8 +5,6 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
-import numpy as np
-
 from albacore._imports import require
 from albacore.visualization._data._trials import MAX_POINTS
 
@@ -55,6 +53,11 @@ def scatter(go_module: ModuleType, n_points: int, **kwargs: Any) -> Any:
     return cls(**kwargs)
 
 
+def scatter_type(n_points: int) -> str:
+    """The trace type of a scatter of ``n_points`` (as :func:`scatter`), for dict traces."""
+    return "scattergl" if n_points > MAX_POINTS else "scatter"
+
+
 def title(text: str, notes: list[str] | None = None) -> dict[str, Any]:
     """A title whose smaller second line says what the figure leaves out."""
     if notes:
@@ -95,6 +98,23 @@ def param_axis(scale: str, choices: tuple[str, ...] = (), value_range: tuple[flo
     return axis
 
 
-def as_list(values: np.ndarray) -> list[Any]:
-    """A plain list (plotly encodes numpy arrays fine, but hover text needs Python values)."""
-    return values.tolist()
+def matrix_axes(
+    layout: dict[str, Any], cells: list[tuple[int, str, str | None]], size: int,
+    axes: dict[str, tuple[str, tuple[str, ...], tuple[float, float] | None]], value_name: str = "",
+) -> None:
+    """Set each panel's axes in ``layout``: scale and choices of its parameters (``None`` as y
+    is the value axis, titled ``value_name``), titles on the outer panels only."""
+    for k, x, y in cells:
+        suffix = axis_id(k)
+        row, col = divmod(k, size)
+        layout[f"xaxis{suffix}"].update(param_axis(*axes[x]))
+        if y is not None:
+            layout[f"yaxis{suffix}"].update(param_axis(*axes[y]))
+        if row == size - 1:
+            layout[f"xaxis{suffix}"]["title"] = {"text": x}
+        else:
+            layout[f"xaxis{suffix}"]["showticklabels"] = False
+        if col == 0:
+            layout[f"yaxis{suffix}"]["title"] = {"text": y if y is not None else value_name}
+        else:
+            layout[f"yaxis{suffix}"]["showticklabels"] = False

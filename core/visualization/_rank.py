@@ -9,7 +9,7 @@ import numpy as np
 from albacore.visualization._data._trials import Target
 from albacore.visualization._data.rank import RankData, rank_data
 from albacore.visualization._plotly import (
-    INFEASIBLE_COLOR, RANK_COLORSCALE, axis_id, go, grid_layout, param_axis, scatter, title,
+    INFEASIBLE_COLOR, RANK_COLORSCALE, axis_id, go, grid_layout, matrix_axes, scatter_type, title,
 )
 
 if TYPE_CHECKING:
@@ -64,36 +64,21 @@ def plot_rank(
     cells = rank_cells(data)
     size = len(data.params) if len(data.params) > 2 else 1
     layout = grid_layout(size, size, gap=0.01 if size > 1 else 0.03)
-    traces = []
-    for k, x, y in cells:
-        suffix = axis_id(k)
-        row, col = divmod(k, size)
-        x_axis, y_axis = data.axes[x], data.axes.get(y) if y else None
-        layout[f"xaxis{suffix}"].update(param_axis(x_axis.scale, x_axis.choices))
-        layout[f"yaxis{suffix}"].update(param_axis(y_axis.scale, y_axis.choices) if y_axis else {})
-        if row == size - 1:
-            layout[f"xaxis{suffix}"]["title"] = {"text": x}
-        else:
-            layout[f"xaxis{suffix}"]["showticklabels"] = False
-        if col == 0:
-            layout[f"yaxis{suffix}"]["title"] = {"text": y if y else data.target_name}
-        else:
-            layout[f"yaxis{suffix}"]["showticklabels"] = False
-        traces.extend(_panel(go_, data, x, y, suffix))
-    traces.append(_colorbar(go_, data))
-    fig = go_.Figure(traces)
-    fig.update_layout(title=title(f"Rank ({data.target_name})", data.notes), showlegend=False, **layout)
+    axes = {name: (a.scale, a.choices, None) for name, a in data.axes.items()}
+    matrix_axes(layout, cells, size, axes, value_name=data.target_name)
+    traces = [trace for k, x, y in cells for trace in _panel(data, x, y, axis_id(k))]
+    traces.append(_colorbar(data))
+    layout.update(title=title(f"Rank ({data.target_name})", data.notes), showlegend=False)
     if size > 1:
-        fig.update_layout(width=max(600, 180 * size), height=max(600, 180 * size))
-    return fig
+        layout.update(width=max(600, 180 * size), height=max(600, 180 * size))
+    return go_.Figure(data=traces, layout=layout)
 
 
-def _panel(go_: Any, data: RankData, x: str, y: str | None, suffix: str) -> list[Any]:
+def _panel(data: RankData, x: str, y: str | None, suffix: str) -> list[dict[str, Any]]:
     x_axis = data.axes[x]
     rows = x_axis.present & (data.axes[y].present if y else True)
     xs = x_axis.values
     ys = data.axes[y].values if y else data.values
-    refs = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
     traces = []
     for feasible in (True, False):
         mask = rows & (data.feasible == feasible)
@@ -104,23 +89,21 @@ def _panel(go_: Any, data: RankData, x: str, y: str | None, suffix: str) -> list
             marker.update(color=data.rank[mask], colorscale=RANK_COLORSCALE, cmin=0, cmax=1)
         else:
             marker["color"] = INFEASIBLE_COLOR
-        traces.append(
-            scatter(
-                go_, int(mask.sum()), x=xs[mask], y=ys[mask], mode="markers", marker=marker,
-                customdata=np.stack((data.numbers[mask], data.values[mask]), axis=1),
-                hovertemplate=f"Trial %{{customdata[0]}}<br>{data.target_name}: %{{customdata[1]}}<extra></extra>",
-                **refs,
-            )
-        )
+        traces.append({
+            "type": scatter_type(int(mask.sum())), "x": xs[mask], "y": ys[mask], "mode": "markers",
+            "marker": marker, "customdata": np.stack((data.numbers[mask], data.values[mask]), axis=1),
+            "hovertemplate": f"Trial %{{customdata[0]}}<br>{data.target_name}: %{{customdata[1]}}<extra></extra>",
+            "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
+        })
     return traces
 
 
-def _colorbar(go_: Any, data: RankData) -> Any:
+def _colorbar(data: RankData) -> dict[str, Any]:
     ticks = data.colorbar_ticks
-    return go_.Scatter(
-        x=[None], y=[None], mode="markers", hoverinfo="none", showlegend=False,
-        marker={
+    return {
+        "type": "scatter", "x": [None], "y": [None], "mode": "markers", "hoverinfo": "none", "showlegend": False,
+        "marker": {
             "color": [0, 1], "colorscale": RANK_COLORSCALE, "cmin": 0, "cmax": 1, "showscale": True,
             "colorbar": {"thickness": 10, "tickvals": [t for t, _ in ticks], "ticktext": [s for _, s in ticks]},
         },
-    )
+    }

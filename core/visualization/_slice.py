@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from albacore.visualization._data._trials import Target
 from albacore.visualization._data.slice import slice_data
-from albacore.visualization._plotly import INFEASIBLE_COLOR, axis_id, go, grid_layout, param_axis, scatter, title
+from albacore.visualization._plotly import INFEASIBLE_COLOR, axis_id, go, grid_layout, param_axis, scatter_type, title
 
 if TYPE_CHECKING:
     import plotly.graph_objects
@@ -48,7 +48,7 @@ def plot_slice(
     data = slice_data(study, params, target, target_name)
     n = len(data.panels)
     layout = grid_layout(1, max(n, 1), gap=0.02)
-    traces = []
+    traces: list[dict[str, Any]] = []
     for k, panel in enumerate(data.panels):
         suffix = axis_id(k)
         refs = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
@@ -61,23 +61,19 @@ def plot_slice(
             "showscale": k == n - 1, "colorbar": {"title": {"text": "Trial"}},
             "line": {"color": "grey", "width": 0.5},
         }
-        traces.append(
-            scatter(
-                go_, int(ok.sum()), x=panel.x[ok], y=panel.y[ok], mode="markers", name=panel.name,
-                marker=marker, customdata=panel.numbers[ok], showlegend=False,
-                hovertemplate=f"Trial %{{customdata}}<br>{panel.name}: %{{x}}<br>%{{y}}<extra></extra>", **refs,
-            )
-        )
+        traces.append({
+            "type": scatter_type(int(ok.sum())), "x": panel.x[ok], "y": panel.y[ok], "mode": "markers",
+            "name": panel.name, "marker": marker, "customdata": panel.numbers[ok], "showlegend": False,
+            "hovertemplate": f"Trial %{{customdata}}<br>{panel.name}: %{{x}}<br>%{{y}}<extra></extra>", **refs,
+        })
         if (~ok).any():
-            traces.append(
-                scatter(
-                    go_, int((~ok).sum()), x=panel.x[~ok], y=panel.y[~ok], mode="markers",
-                    name="Infeasible Trial", marker={"color": INFEASIBLE_COLOR, "size": 5}, showlegend=False, **refs,
-                )
-            )
+            traces.append({
+                "type": scatter_type(int((~ok).sum())), "x": panel.x[~ok], "y": panel.y[~ok], "mode": "markers",
+                "name": "Infeasible Trial", "marker": {"color": INFEASIBLE_COLOR, "size": 5}, "showlegend": False,
+                **refs,
+            })
     layout["yaxis"]["title"] = {"text": data.target_name}
-    fig = go_.Figure(traces)
-    fig.update_layout(title=title("Slice Plot"), **layout)
+    layout["title"] = title("Slice Plot")
     if n > 1:
-        fig.update_layout(width=max(600, 300 * n))
-    return fig
+        layout["width"] = max(600, 300 * n)
+    return go_.Figure(data=traces, layout=layout)

@@ -26,6 +26,14 @@ Target = Callable[["FrozenTrial"], float]
 # Plots draw at most this many markers (or lines) per panel; a larger study is shown as an
 # evenly drawn sample, and the figure says so.
 MAX_POINTS = 2000
+# A matrix of panels (contour, rank) shares this many markers between its panels, so a
+# figure of 10 x 10 panels stays light enough for a browser.
+MATRIX_POINTS = 50_000
+
+
+def matrix_points(n_panels: int) -> int:
+    """Markers per panel of a matrix of ``n_panels`` panels."""
+    return max(100, min(MAX_POINTS, MATRIX_POINTS // max(n_panels, 1)))
 
 
 def check_study(where: str, study: Any) -> None:
@@ -159,14 +167,23 @@ class ParamColumn:
 
 def param_column(trials: Sequence[FrozenTrial], name: str) -> ParamColumn:
     """Gather parameter ``name`` over ``trials`` into a :class:`ParamColumn`."""
-    distribution = None
-    raw = []
-    for t in trials:
-        value = t.params.get(name, _MISSING)
-        raw.append(value)
-        if distribution is None and value is not _MISSING:
-            distribution = t.distributions[name]
-    present = np.array([v is not _MISSING for v in raw], dtype=bool)
+    return param_columns(trials, [name])[name]
+
+
+def param_columns(trials: Sequence[FrozenTrial], names: Sequence[str]) -> dict[str, ParamColumn]:
+    """Gather several parameters over ``trials``, reading each trial's params once."""
+    rows = [t.params for t in trials]
+    columns = {}
+    for name in names:
+        raw = [row.get(name, _MISSING) for row in rows]
+        present = np.fromiter((v is not _MISSING for v in raw), dtype=bool, count=len(raw))
+        first = int(np.argmax(present)) if present.any() else None
+        distribution = trials[first].distributions[name] if first is not None else None
+        columns[name] = _column(name, raw, present, distribution)
+    return columns
+
+
+def _column(name: str, raw: list[Any], present: np.ndarray, distribution: Any) -> ParamColumn:
     if isinstance(distribution, CategoricalDistribution):
         choices = distribution.choices
         index = {_key(c): i for i, c in enumerate(choices)}

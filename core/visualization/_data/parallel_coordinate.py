@@ -16,7 +16,7 @@ from albacore.visualization._data._trials import (
     check_study,
     completed_trials,
     nice_number,
-    param_column,
+    param_columns,
     sample_mask,
     select_params,
 )
@@ -61,7 +61,7 @@ def parallel_coordinate_data(
     check_study(WHERE, study)
     done = completed_trials(WHERE, study, target)
     names = select_params(WHERE, done.trials, params)
-    columns = [param_column(done.trials, name) for name in names]
+    columns = list(param_columns(done.trials, names).values())
     keep = done.feasible.copy()
     notes = []
     if (~done.feasible).any():

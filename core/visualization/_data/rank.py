@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from albacore.visualization._data._trials import (
-    MAX_POINTS,
     Target,
     check_study,
     completed_trials,
+    matrix_points,
     nice_number,
-    param_column,
+    param_columns,
     sample_mask,
     select_params,
 )
@@ -53,7 +53,8 @@ class RankData:
 def rank_data(
     study: Study, params: list[str] | None = None, target: Target | None = None, target_name: str = "Objective Value"
 ) -> RankData:
-    """Rank colours of the COMPLETE trials (an even sample above :data:`MAX_POINTS`)."""
+    """Rank colours of the COMPLETE trials (an even sample when a panel's share of markers,
+    :func:`matrix_points`, is fewer than the trials)."""
     check_study(WHERE, study)
     done = completed_trials(WHERE, study, target)
     names = select_params(WHERE, done.trials, params)
@@ -69,11 +70,11 @@ def rank_data(
         quantiles = np.full(5, np.nan)
     labels = ["min.", "25%", "50%", "75%", "max."]
     ticks = [(q, f"{label} ({nice_number(float(v))})") for q, label, v in zip((0, 0.25, 0.5, 0.75, 1), labels, quantiles)]
-    shown = sample_mask(len(done.values), MAX_POINTS)
+    n_panels = 1 if len(names) <= 2 else len(names) ** 2
+    shown = sample_mask(len(done.values), matrix_points(n_panels))
     notes = [f"showing {int(shown.sum()):,} of {len(shown):,} trials (random sample)"] if not shown.all() else []
     axes = {}
-    for name in names:
-        column = param_column(done.trials, name)
+    for name, column in param_columns(done.trials, names).items():
         coords = column.coords[shown]
         values = 10.0**coords if column.scale == "log" else coords
         axes[name] = RankAxis(name, column.scale, column.choices, values, column.present[shown])

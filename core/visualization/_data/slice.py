@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from albacore.visualization._data._trials import Target, check_study, completed_trials, param_column, select_params
+from albacore.visualization._data._trials import Target, check_study, completed_trials, param_columns, select_params
 
 if TYPE_CHECKING:
     from albacore.study import Study
@@ -44,8 +44,7 @@ def slice_data(
     done = completed_trials(WHERE, study, target)
     names = select_params(WHERE, done.trials, params)
     panels = []
-    for name in names:
-        column = param_column(done.trials, name)
+    for name, column in param_columns(done.trials, names).items():
         rows = column.present
         panels.append(
             SlicePanel(
