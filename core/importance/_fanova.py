@@ -18,17 +18,12 @@ product of its numeric widths and, per categorical, the fraction of choices it h
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any
 
 import numpy as np
 
-from albacore.importance._base import BaseImportanceEvaluator, sort_by_importance
 from albacore.importance._encoding import Encoded
-from albacore.importance._forest import check_forest_args, fit_forest, forest_data
-from albacore.trial._frozen import FrozenTrial
-
-if TYPE_CHECKING:
-    from albacore.study.study import Study
+from albacore.importance._forest import ForestImportanceEvaluator
 
 
 def leaf_boxes(tree: Any, n_columns: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -97,7 +92,7 @@ def tree_importances(lo: np.ndarray, hi: np.ndarray, values: np.ndarray, encoded
     return out
 
 
-class FanovaImportanceEvaluator(BaseImportanceEvaluator):
+class FanovaImportanceEvaluator(ForestImportanceEvaluator):
     """fANOVA importance: the share of a random forest's variance due to each parameter.
 
     A scikit-learn ``RandomForestRegressor`` is fitted to the completed trials (numeric
@@ -125,37 +120,10 @@ class FanovaImportanceEvaluator(BaseImportanceEvaluator):
             albacore.importance.get_param_importances(study, evaluator=evaluator)
     """
 
-    def __init__(self, *, n_trees: int = 64, max_depth: int = 64, seed: int | None = None) -> None:
-        check_forest_args("FanovaImportanceEvaluator", n_trees, max_depth)
-        self._n_trees = n_trees
-        self._max_depth = max_depth
-        self._seed = seed
-
-    def evaluate(
-        self,
-        study: Study,
-        params: list[str] | None = None,
-        *,
-        target: Callable[[FrozenTrial], float] | None = None,
-    ) -> dict[str, float]:
-        """Importances of ``params`` (default: the parameters every completed trial has).
-
-        Raises:
-            ValueError: If the study has no completed trial, a name in ``params`` is unknown,
-                or the study is multi-objective and ``target`` is None.
-            TypeError: If ``params`` is not a list of names or ``target`` is not callable.
-        """
-        data = forest_data("FanovaImportanceEvaluator.evaluate", study, params, target)
-        result = dict.fromkeys(data.names, 0.0)
-        if data.encoded is None:
-            return sort_by_importance(result)
-        enc = data.encoded
-        forest = fit_forest(enc.x, data.y, self._n_trees, self._max_depth, self._seed, "FanovaImportanceEvaluator")
-        n_columns = enc.x.shape[1]
-        shares = np.zeros(len(enc.names))
+    def _importances(self, forest: Any, encoded: Encoded) -> np.ndarray:
+        n_columns = encoded.x.shape[1]
+        shares = np.zeros(len(encoded.names))
         for estimator in forest.estimators_:
             lo, hi, values = leaf_boxes(estimator.tree_, n_columns)
-            shares += tree_importances(lo, hi, values, enc)
-        shares /= len(forest.estimators_)
-        result.update(zip(enc.names, shares.tolist()))
-        return sort_by_importance(result)
+            shares += tree_importances(lo, hi, values, encoded)
+        return shares / len(forest.estimators_)
