@@ -1,11 +1,12 @@
-"""Tune a Lightning module on digits with PyTorchLightningPruningCallback.
+"""Tune a Lightning module on digits with PyTorchLightningPruningCallback (lightning.pytorch here;
+the callback works with the pytorch_lightning package's Trainer the same way).
 
 Run: python examples/pytorch_lightning_pruning.py --n-trials 10 --epochs 10
 """
 
 import argparse
 
-import pytorch_lightning as pl
+import lightning.pytorch as pl
 import torch
 from sklearn.datasets import load_digits
 from torch.utils.data import DataLoader, TensorDataset

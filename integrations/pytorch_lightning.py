@@ -1,12 +1,15 @@
 """PyTorch Lightning integration: a pruning callback for ``Trainer.fit``, DDP included.
 
-Importing this module imports ``pytorch_lightning`` (the callback subclasses its
-``Callback``); without it, the import raises an ImportError naming
-``pip install 'albacore[lightning]'``.
+Lightning ships as two packages with the same API, ``lightning`` (``lightning.pytorch``) and
+``pytorch_lightning``; each Trainer accepts only its own ``Callback`` subclasses. Importing
+this module imports whichever of the two is installed, and the callback subclasses the
+``Callback`` of each, so it works with either Trainer. Without either, the import raises
+an ImportError naming ``pip install 'albacore[lightning]'`` (that extra installs both).
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from albacore._imports import require
@@ -14,7 +17,21 @@ from albacore.exceptions import TrialPruned
 from albacore.integrations._pruning import lookup_metric, pruned_message
 from albacore.trial import Trial, TrialState
 
-pl = require("pytorch_lightning", extra="lightning", feature="albacore.integrations.pytorch_lightning")
+_FEATURE = "albacore.integrations.pytorch_lightning"
+
+
+def _callback_bases() -> tuple[type, ...]:
+    """The ``Callback`` class of each installed Lightning package, ``lightning`` first."""
+    bases = []
+    for module in ("lightning.pytorch", "pytorch_lightning"):
+        try:
+            bases.append(importlib.import_module(module).Callback)
+        except ImportError:
+            continue
+    if not bases:
+        require("pytorch_lightning", extra="lightning", feature=_FEATURE)  # raises, naming the extra
+    return tuple(bases)
+
 
 __all__ = ["PyTorchLightningPruningCallback"]
 
@@ -24,8 +41,11 @@ _EPOCH_KEY = "ddp_pl:epoch"
 _VALUE_KEY = "ddp_pl:value"
 
 
-class PyTorchLightningPruningCallback(pl.Callback):
+class PyTorchLightningPruningCallback(*_callback_bases()):
     """A Lightning callback that reports a logged metric after each validation and prunes.
+
+    It is a ``Callback`` of ``lightning.pytorch`` and of ``pytorch_lightning`` (of those
+    installed), so either package's ``Trainer`` takes it, alone or in a list.
 
     The step is the epoch. Without distributed training, a pruned trial raises
     ``TrialPruned`` out of ``trainer.fit``. Under DDP (``trainer.world_size > 1``) an
@@ -49,7 +69,7 @@ class PyTorchLightningPruningCallback(pl.Callback):
         .. code-block:: python
 
             pruning = PyTorchLightningPruningCallback(trial, monitor="val_loss")
-            trainer = pl.Trainer(max_epochs=10, callbacks=[pruning])
+            trainer = lightning.pytorch.Trainer(max_epochs=10, callbacks=pruning)
             trainer.fit(model, datamodule=data)
             pruning.check_pruned()
             return trainer.callback_metrics["val_loss"].item()

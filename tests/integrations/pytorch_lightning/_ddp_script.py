@@ -1,6 +1,7 @@
 """Run by test_lightning_ddp: a 2-process CPU DDP fit ("ddp" strategy re-runs this script).
 
-Usage: python _ddp_script.py OUTPUT_DIR PRUNE_FROM
+Usage: python _ddp_script.py OUTPUT_DIR PRUNE_FROM [PACKAGE]
+PACKAGE (pytorch_lightning, the default, or lightning) says whose Trainer runs the fit.
 Each rank writes OUTPUT_DIR/rank<k>.json with what it observed.
 """
 
@@ -12,8 +13,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import pytorch_lightning as pl  # noqa: E402
-from _lightning_models import TinyRegressor, loaders, trainer  # noqa: E402
+from _lightning_models import MODELS, PACKAGES, loaders, trainer  # noqa: E402
 
 import albacore  # noqa: E402
 from albacore.integrations.pytorch_lightning import PyTorchLightningPruningCallback  # noqa: E402
@@ -22,14 +22,15 @@ from albacore.testing.pruners import StepPruner  # noqa: E402
 
 def main() -> None:
     out_dir, prune_from = sys.argv[1], int(sys.argv[2])
+    package = sys.argv[3] if len(sys.argv) > 3 else "pytorch_lightning"
     albacore.logging.set_verbosity(albacore.logging.WARNING)
     study = albacore.create_study(pruner=StepPruner(prune_from))
     trial = study.ask()
-    pl.seed_everything(0, verbose=False)
+    PACKAGES[package].seed_everything(0, verbose=False)
     callback = PyTorchLightningPruningCallback(trial, monitor="val_loss")
-    fit = trainer([callback], max_epochs=8, strategy="ddp", devices=2)
+    fit = trainer([callback], max_epochs=8, package=package, strategy="ddp", devices=2)
     train, valid = loaders()
-    fit.fit(TinyRegressor(), train, valid)
+    fit.fit(MODELS[package](), train, valid)
     try:
         callback.check_pruned()
         pruned_message = None
