@@ -14,6 +14,7 @@ import pytest
 pytest.importorskip("fastai", reason="fastai is not installed: pip install 'albacore[fastai]'")
 
 import torch  # noqa: E402
+import fastai.callback.schedule  # noqa: E402,F401  (adds Learner.fit_one_cycle)
 from fastai.basics import CrossEntropyLossFlat, DataLoaders, Learner, accuracy, set_seed  # noqa: E402
 from sklearn.datasets import load_breast_cancer  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
@@ -65,6 +66,15 @@ def test_pruned_at_the_pruning_epoch(study_factory, datasets) -> None:
     assert sorted(study.get_trials(deepcopy=False)[0].intermediate_values) == [0, 1, 2]
     assert len(learn.recorder.values) == 3  # the fit was cancelled after epoch 2
     assert not any(isinstance(cb, FastAIPruningCallback) for cb in learn.cbs)  # fit's cbs were removed
+
+
+def test_prunes_fit_one_cycle(study_factory, datasets) -> None:
+    study = study_factory("minimize", prune_from=1)
+    learn = _learner(datasets)
+    with learn.no_bar(), learn.no_logging(), pytest.raises(albacore.TrialPruned, match="pruned at epoch 1"):
+        learn.fit_one_cycle(EPOCHS, lr_max=0.05, cbs=FastAIPruningCallback(study.ask()))
+    assert study.get_trials(deepcopy=False)[0].intermediate_values == pytest.approx(
+        dict(enumerate(_column(learn, "valid_loss"))))
 
 
 def test_not_pruned_reports_the_recorded_metric_and_trains_as_without_the_callback(study_factory, datasets) -> None:
