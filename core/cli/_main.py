@@ -138,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_study_commands(commands)
     _add_listing_commands(commands)
     _add_ask_and_tell(commands)
+    _add_dashboard(commands)
     storage = commands.add_parser("storage", help="Storage commands (upgrade, repair).")
     storage_commands = storage.add_subparsers(title="commands", metavar="COMMAND")
     _command(storage_commands, "upgrade", _storage_upgrade, "Migrate an RDB storage's schema to this albacore's.",
@@ -195,6 +196,25 @@ def _add_ask_and_tell(commands: Any) -> None:
     sub.add_argument("--values", type=float, nargs="+", help="Objective value(s).")
     sub.add_argument("--state", choices=("complete", "pruned", "fail"), help="Final state.")
     sub.add_argument("--skip-if-finished", action="store_true", help="Succeed silently if already finished.")
+
+
+def _add_dashboard(commands: Any) -> None:
+    sub = _command(commands, "dashboard", _dashboard,
+                   "Serve the web dashboard of a storage (a database or Redis URL, or a journal file path).")
+    sub.add_argument("--host", default="127.0.0.1", help="Address to bind (default 127.0.0.1).")
+    sub.add_argument("--port", type=int, default=8080, help="Port to bind (default 8080).")
+    sub.add_argument("--token", help="Token every request must carry (generated when binding beyond localhost).")
+    sub.add_argument("--read-only", action="store_true", help="Refuse every change (notes, tell, delete).")
+
+
+def _dashboard(args: argparse.Namespace) -> None:
+    from albacore.dashboard import run_server
+
+    url = args.storage or os.environ.get(STORAGE_ENV)
+    if not url:
+        raise CLIUsageError(f"no storage given: pass --storage URL or set {STORAGE_ENV}")
+    storage = _storage(args) if args.storage_class else url
+    run_server(storage, host=args.host, port=args.port, token=args.token, read_only=args.read_only)
 
 
 # --- storage -----------------------------------------------------------------------------------
