@@ -84,3 +84,24 @@ def test_wheel_installs_into_a_fresh_venv_and_imports(wheel: pathlib.Path, tmp_p
     assert not pathlib.Path(info["albacore"]).resolve().is_relative_to(ROOT), info
     assert info["n"] == 5
     assert wheel.name.startswith(f"albacore-{info['version']}-")
+
+
+def _requires_dist(wheel: pathlib.Path) -> list[str]:
+    with zipfile.ZipFile(wheel) as archive:
+        name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+        metadata = archive.read(name).decode()
+    return [line.split(":", 1)[1].strip() for line in metadata.splitlines() if line.startswith("Requires-Dist:")]
+
+
+def test_every_default_path_runs_on_the_core_install(wheel: pathlib.Path) -> None:
+    # AutoSampler, the default sampler, hands long continuous studies to CmaEsSampler.
+    core = [r for r in _requires_dist(wheel) if "extra ==" not in r]
+    assert any(r.replace(" ", "").startswith("cmaes>=") for r in core), core
+
+
+def test_extras_name_the_packages_users_install(wheel: pathlib.Path) -> None:
+    requires = _requires_dist(wheel)
+    xgboost = [r.split(";")[0].replace(" ", "") for r in requires if 'extra == "xgboost"' in r]
+    assert xgboost == ["xgboost>=2.0"]  # not xgboost-cpu: no macOS wheels, and it clashes with xgboost
+    sklearn = [r.split(";")[0].replace(" ", "") for r in requires if 'extra == "sklearn"' in r]
+    assert sklearn == ["scikit-learn>=1.6"]  # SearchCV uses sklearn.utils.get_tags

@@ -39,7 +39,6 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
-from albacore._imports import require
 from albacore._rng import SeededRNG
 from albacore._warnings import warn
 from albacore.distributions import (
@@ -206,7 +205,6 @@ class CmaEsSampler(BaseSampler):
             x0, sigma0, n_startup_trials, restart_strategy, popsize, inc_popsize,
             use_separable_cma, with_margin, lr_adapt, source_trials,
         )
-        require("cmaes", extra="cmaes", feature="CmaEsSampler")
         self._x0 = dict(x0) if x0 is not None else None
         self._sigma0 = sigma0
         self._n_startup_trials = n_startup_trials
@@ -404,7 +402,7 @@ class CmaEsSampler(BaseSampler):
         return run
 
     def _warm_start(self, encoder: _Encoder, study: Study) -> tuple[np.ndarray, float, np.ndarray]:
-        cmaes = require("cmaes", extra="cmaes", feature="CmaEsSampler")
+        import cmaes  # a core dependency, imported when first needed
         sign = -1.0 if study.direction.name == "MAXIMIZE" else 1.0
         solutions = [
             (encoder.encode(t.params), sign * float(t.value))
@@ -423,7 +421,7 @@ class CmaEsSampler(BaseSampler):
     def _make_optimizer(
         self, encoder: _Encoder, mean: np.ndarray, sigma: float, popsize: int, cov: np.ndarray | None
     ) -> Any:
-        cmaes = require("cmaes", extra="cmaes", feature="CmaEsSampler")
+        import cmaes  # a core dependency, imported when first needed
         d = len(encoder.names)
         bounds = np.tile([0.0, 1.0], (d, 1))
         if self._use_separable_cma:

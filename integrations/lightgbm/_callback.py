@@ -60,7 +60,7 @@ class LightGBMPruningCallback:
     def __call__(self, env: Any) -> None:
         if (env.iteration + 1 - env.begin_iteration) % self._report_interval != 0:
             return
-        entries = env.evaluation_result_list or []
+        entries = [_cv_entry(entry) for entry in env.evaluation_result_list or []]
         is_cv = any(len(entry) > 4 and entry[4] is not None for entry in entries)
         target = "valid" if is_cv else self._valid_name
         for entry in entries:
@@ -79,3 +79,14 @@ class LightGBMPruningCallback:
             raise missing_metric_error(_CALLER, "valid_name", target, data_names)
         metrics = {entry[1] for entry in entries if entry[0] == target}
         raise missing_metric_error(_CALLER, "metric", self._metric, metrics)
+
+
+def _cv_entry(entry: tuple) -> tuple:
+    """``lightgbm.cv``'s entry in the form of lightgbm 4.6+: ``("valid", "auc", mean, ...)``.
+
+    Before 4.6 the data set was ``"cv_agg"`` and the metric ``"valid auc"``.
+    """
+    if entry[0] == "cv_agg" and " " in entry[1]:
+        data_name, metric_name = entry[1].split(" ", 1)
+        return (data_name, metric_name, *entry[2:])
+    return entry

@@ -245,3 +245,12 @@ def test_a_parameter_new_to_the_gp_gives_no_warning():
         warnings.simplefilter("error")
         study.optimize(objective, n_trials=14)
     assert set(_choices(study)) == {"gp"}
+
+
+def test_optimize_runs_past_the_handover_to_cmaes():
+    # CI also runs this file on an install without extras: CMA-ES must be there (a core dependency).
+    study = albacore.create_study(sampler=AutoSampler(seed=0))
+    _add(study, _auto.GP_MAX_TRIALS, _two_floats, lambda i: float(i % 3))
+    study.optimize(_obj2, n_trials=3)
+    assert [t.state for t in study.trials[-3:]] == [TrialState.COMPLETE] * 3
+    assert _choices(study)[-3:] == ["cmaes"] * 3

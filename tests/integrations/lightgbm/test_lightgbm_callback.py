@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import pickle
 
 import lightgbm as lgb
@@ -89,7 +90,11 @@ def test_sklearn_api(study_factory, data) -> None:
     trial = study.ask()
     model = lgb.LGBMClassifier(n_estimators=10, verbosity=-1, num_threads=1)
     with pytest.raises(albacore.TrialPruned, match="boosting round 1"):
-        model.fit(X, y, eval_X=(Xv,), eval_y=(yv,), callbacks=[LightGBMPruningCallback(trial, "binary_logloss")])
+        # eval_X/eval_y from lightgbm 4.7 (which deprecates eval_set); eval_set before
+        evals = {"eval_X": (Xv,), "eval_y": (yv,)} if "eval_X" in inspect.signature(model.fit).parameters else {
+            "eval_set": [(Xv, yv)]
+        }
+        model.fit(X, y, **evals, callbacks=[LightGBMPruningCallback(trial, "binary_logloss")])
 
 
 def test_unknown_metric_lists_the_evaluated_ones(study_factory, data) -> None:
