@@ -104,6 +104,7 @@ def main() -> None:
     albacore.logging.set_verbosity(albacore.logging.WARNING)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
 
+    load_before = os.getloadavg()[0]
     results: dict[str, list[tuple[float, float]]] = {"albacore": [], "optuna": []}
     with tempfile.TemporaryDirectory() as directory:
         for repeat in range(args.repeats):
@@ -118,6 +119,8 @@ def main() -> None:
           f"optuna-integration {optuna_integration.__version__}, mlflow {mlflow.__version__}, "
           f"Python {platform.python_version()}")
     print("every trial became exactly one MLflow run (checked with mlflow.search_runs)")
+    print(f"{os.cpu_count()} CPUs, 1-minute load average {load_before:.1f} before and {os.getloadavg()[0]:.1f} "
+          "after the runs (SQLite commits dominate the callbacks' cost and slow down under load)")
     print()
     print(f"{'':34}{'albacore ms':>12}{'optuna ms':>12}{'ratio':>8}")
     for label, index in (("trial without callback", 0), ("callback (with - without)", 1)):
