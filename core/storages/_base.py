@@ -38,6 +38,12 @@ class BaseStorage(abc.ABC):
     (returning False otherwise), which is how concurrent workers claim enqueued trials
     without running one twice.
 
+    **Claims.** ``set_study_system_attr_if`` is the one other compare-and-set: it writes a
+    study system attribute only if its current value is the expected one (``None``: the key
+    is not set), atomically with respect to every other writer of the storage, in any thread,
+    process or machine. Finite samplers claim grid points with it: of several workers that
+    claim the same point from the same expected value, exactly one gets True.
+
     **Concurrency.** Every method is safe to call from several threads at once. Storages meant
     for several processes or machines (RDB, journal) are also safe across processes.
 
@@ -73,6 +79,25 @@ class BaseStorage(abc.ABC):
     @abc.abstractmethod
     def set_study_system_attr(self, study_id: int, key: str, value: Any) -> None:
         """Set a JSON-serializable system attribute of a study."""
+
+    @abc.abstractmethod
+    def set_study_system_attr_if(self, study_id: int, key: str, expected: Any, value: Any) -> bool:
+        """Set a study system attribute only if it currently holds ``expected``; atomic.
+
+        Args:
+            study_id: The study.
+            key: The attribute.
+            expected: The JSON value the attribute must hold, or None for "the key is not set"
+                (a key set to JSON null does not match None).
+            value: The JSON-serializable value to write.
+
+        Returns:
+            True if the value was written; False if the attribute held something else.
+
+        Raises:
+            KeyError: If there is no such study.
+            TypeError: If ``value`` is not JSON-serializable.
+        """
 
     @abc.abstractmethod
     def get_study_id_from_name(self, study_name: str) -> int:

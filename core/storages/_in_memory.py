@@ -117,6 +117,18 @@ class InMemoryStorage(BaseStorage):
         with self._lock:
             self._study(study_id).system_attrs[key] = value
 
+    def set_study_system_attr_if(self, study_id: int, key: str, expected: Any, value: Any) -> bool:
+        _check_json("set_study_system_attr_if", f"system attribute {key!r}", value)
+        with self._lock:
+            attrs = self._study(study_id).system_attrs
+            if expected is None:
+                if key in attrs:
+                    return False
+            elif key not in attrs or json.dumps(attrs[key]) != json.dumps(expected):
+                return False
+            attrs[key] = value
+            return True
+
     def get_study_id_from_name(self, study_name: str) -> int:
         with self._lock:
             if study_name not in self._name_to_id:

@@ -1,7 +1,9 @@
 """The storage contract as a pytest test kit.
 
 Subclass :class:`StorageContract` in a test module and provide a ``storage`` fixture that
-returns a fresh storage; every ``test_*`` method then runs against it:
+returns a fresh storage; every ``test_*`` method then runs against it. Set the class
+attribute ``shared_by_processes = False`` for a storage that lives in one process (in
+memory): the clauses about several processes then do not apply to it.
 
 .. code-block:: python
 
@@ -18,7 +20,10 @@ returns a fresh storage; every ``test_*`` method then runs against it:
 from __future__ import annotations
 
 import datetime
+import multiprocessing
+import pickle
 import threading
+from typing import Any
 
 import pytest
 
@@ -37,8 +42,19 @@ def _new_study(storage: BaseStorage, directions=MIN, name: str | None = None) ->
     return storage.create_new_study(directions, name)
 
 
+def _claim_in_process(pickled_storage: bytes, study_id: int, keys: list[str], token: str, start: Any) -> None:
+    """Worker of the cross-process claim clause: claim every key, wait for the others first."""
+    storage = pickle.loads(pickled_storage)
+    start.wait()
+    for key in keys:
+        if storage.set_study_system_attr_if(study_id, key, None, token):
+            storage.set_study_system_attr(study_id, f"won:{key}:{token}", True)
+
+
 class StorageContract:
     """Every clause of :class:`albacore.storages.BaseStorage`, as tests."""
+
+    shared_by_processes = True
 
     # --- studies ---------------------------------------------------------------------------------
     def test_create_and_lookup_study(self, storage: BaseStorage) -> None:
@@ -295,3 +311,67 @@ class StorageContract:
         study_id = _new_study(storage)
         storage.create_new_trial(study_id)
         assert all(isinstance(t, FrozenTrial) for t in storage.get_all_trials(study_id))
+
+    # --- claims (compare-and-set on a study system attribute) ------------------------------------
+    def test_claim_writes_only_from_the_expected_value(self, storage: BaseStorage) -> None:
+        study_id = _new_study(storage)
+        assert storage.set_study_system_attr_if(study_id, "point:0", None, 7) is True
+        assert storage.set_study_system_attr_if(study_id, "point:0", None, 8) is False
+        assert storage.set_study_system_attr_if(study_id, "point:0", 3, 8) is False
+        assert storage.get_study_system_attrs(study_id) == {"point:0": 7}
+        assert storage.set_study_system_attr_if(study_id, "point:0", 7, {"trial": [8, "x"]}) is True
+        assert storage.set_study_system_attr_if(study_id, "point:0", {"trial": [8, "x"]}, 9) is True
+        storage.set_study_system_attr(study_id, "null", None)
+        assert storage.set_study_system_attr_if(study_id, "null", None, 1) is False  # set to null: not absent
+        assert storage.get_study_system_attrs(study_id) == {"point:0": 9, "null": None}
+
+    def test_claim_on_an_unknown_study_or_with_a_non_json_value_raises(self, storage: BaseStorage) -> None:
+        with pytest.raises(KeyError, match="987654"):
+            storage.set_study_system_attr_if(987654, "k", None, 1)
+        study_id = _new_study(storage)
+        with pytest.raises(TypeError, match=r"must be JSON-serializable, got .*datetime.date\(2024, 1, 2\)"):
+            storage.set_study_system_attr_if(study_id, "k", None, datetime.date(2024, 1, 2))
+        assert storage.get_study_system_attrs(study_id) == {}
+
+    def test_only_one_thread_wins_a_claim(self, storage: BaseStorage) -> None:
+        study_id = _new_study(storage)
+        storage.set_study_system_attr(study_id, "point", -1)
+        results: list[tuple[str, int, bool]] = []
+        barrier = threading.Barrier(4)
+
+        def claim(me: int) -> None:
+            barrier.wait()
+            results.append(("absent", me, storage.set_study_system_attr_if(study_id, "new", None, me)))
+            results.append(("swap", me, storage.set_study_system_attr_if(study_id, "point", -1, me)))
+
+        threads = [threading.Thread(target=claim, args=(i,)) for i in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        attrs = storage.get_study_system_attrs(study_id)
+        for kind, key in (("absent", "new"), ("swap", "point")):
+            winners = [me for k, me, won in results if k == kind and won]
+            assert winners == [attrs[key]]
+
+    def test_only_one_process_wins_each_claim(self, storage: BaseStorage) -> None:
+        if not self.shared_by_processes:
+            return  # the clause is about storages that several processes share
+        study_id = _new_study(storage)
+        keys = [f"point:{i}" for i in range(6)]
+        context = multiprocessing.get_context("spawn")
+        start = context.Event()
+        pickled = pickle.dumps(storage)
+        workers = [
+            context.Process(target=_claim_in_process, args=(pickled, study_id, keys, f"p{i}", start)) for i in range(3)
+        ]
+        for worker in workers:
+            worker.start()
+        start.set()
+        for worker in workers:
+            worker.join(timeout=120)
+        assert [w.exitcode for w in workers] == [0, 0, 0]
+        attrs = storage.get_study_system_attrs(study_id)
+        for key in keys:
+            winners = [name for name in attrs if name.startswith(f"won:{key}:")]
+            assert winners == [f"won:{key}:{attrs[key]}"]

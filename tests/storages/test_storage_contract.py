@@ -10,6 +10,8 @@ from albacore.testing.storages import StorageContract
 
 
 class TestInMemoryStorage(StorageContract):
+    shared_by_processes = False
+
     @pytest.fixture
     def storage(self):
         return InMemoryStorage()
@@ -58,6 +60,8 @@ class TestRDBStorageSQLiteFile(StorageContract):
 
 
 class TestRDBStorageSQLiteMemory(StorageContract):
+    shared_by_processes = False
+
     @pytest.fixture
     def storage(self):
         yield from _rdb_storage("sqlite://")

@@ -66,6 +66,7 @@ from albacore.storages._rdb._models import (
     trials,
 )
 from albacore.storages._rdb._writes import (
+    conditional_insert,
     insert_template_children,
     value_rows,
     dump_json,
@@ -97,6 +98,20 @@ _BY_STATE = (
     sa.select(*TRIAL_COLUMNS)
     .where(trials.c.study_id == sa.bindparam("study_id"), trials.c.state.in_(sa.bindparam("states", expanding=True)))
     .order_by(trials.c.number)
+)
+
+
+# One conditional UPDATE: the row changes only if it holds the expected JSON text.
+_ATTR_SWAP = (
+    sa.update(study_attrs)
+    .where(
+        study_attrs.c.study_id == sa.bindparam("b_study_id"),
+        study_attrs.c.kind == "s",
+        study_attrs.c.attr_key == sa.bindparam("b_key"),
+        study_attrs.c.value_json == sa.bindparam("b_old"),
+    )
+    .values(value_json=sa.bindparam("b_new"))
+    .execution_options(preserve_rowcount=True)
 )
 
 
@@ -288,6 +303,21 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
 
     def set_study_system_attr(self, study_id: int, key: str, value: Any) -> None:
         self._set_study_attr("set_study_system_attr", study_id, "s", key, value)
+
+    def set_study_system_attr_if(self, study_id: int, key: str, expected: Any, value: Any) -> bool:
+        text = dump_json(value, f"set_study_system_attr_if: value of {key!r}")
+        old = None if expected is None else dump_json(expected, f"set_study_system_attr_if: expected of {key!r}")
+
+        def work(conn: Connection) -> bool:
+            self._require_study(conn, study_id)
+            row = {"study_id": study_id, "kind": "s", "attr_key": key, "value_json": text}
+            if old is None:
+                return conn.execute(conditional_insert(conn, study_attrs), row).rowcount == 1
+            swap = {"b_study_id": study_id, "b_key": key, "b_old": old, "b_new": text}
+            return conn.execute(_ATTR_SWAP, swap).rowcount == 1
+
+        # Not retried after a commit whose outcome is unknown: a second try would see its own write.
+        return self._run("set_study_system_attr_if", work, write=True, idempotent=False)
 
     def get_study_id_from_name(self, study_name: str) -> int:
         def work(conn: Connection) -> int | None:

@@ -58,6 +58,14 @@ def _upsert_statement(dialect: str, table: sa.Table, keys: list[str], values: li
     return _on_conflict_update(dialect, _insert_construct(dialect)(table).values(row), keys, values)
 
 
+def conditional_insert(conn: Connection, table: sa.Table) -> Any:
+    """``INSERT`` of one row that does nothing when its primary key exists (rowcount 0 then)."""
+    dialect = conn.dialect.name
+    insert = _insert_construct(dialect)(table)
+    stmt = insert.on_conflict_do_nothing() if dialect in ("postgresql", "sqlite") else insert.prefix_with("IGNORE")
+    return stmt.execution_options(preserve_rowcount=True)
+
+
 _UNFINISHED_STATES = (int(TrialState.RUNNING), int(TrialState.WAITING))
 _TRIAL_UPSERTS: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], Any] = {}
 

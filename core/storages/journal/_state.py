@@ -114,6 +114,9 @@ class ReplayState(InMemoryStorage):
             "delete_study": lambda r: self.delete_study(r["study_id"]),
             "study_user_attr": lambda r: self.set_study_user_attr(r["study_id"], r["key"], r["value"]),
             "study_system_attr": lambda r: self.set_study_system_attr(r["study_id"], r["key"], r["value"]),
+            "study_system_attr_if": lambda r: self.set_study_system_attr_if(
+                r["study_id"], r["key"], r["expected"], r["value"]
+            ),
             "create_trial": lambda r: self.create_new_trial(r["study_id"], trial_from_json(r["trial"])),
             "param": self._op_param,
             "state": self._op_state,

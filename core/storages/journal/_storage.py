@@ -226,6 +226,13 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
         self._json_value("set_study_system_attr", "system attribute", key, value)
         self._write("study_system_attr", study_id=study_id, key=key, value=value)
 
+    def set_study_system_attr_if(self, study_id: int, key: str, expected: Any, value: Any) -> bool:
+        # One record: every process replays it after the same records, so all agree on who won.
+        self._json_value("set_study_system_attr_if", "system attribute", key, value)
+        self._json_value("set_study_system_attr_if", "expected value of", key, expected)
+        self._read().get_study_name_from_id(study_id)  # KeyError naming it, without a record
+        return self._write("study_system_attr_if", study_id=study_id, key=key, expected=expected, value=value)
+
     def get_study_id_from_name(self, study_name: str) -> int:
         return self._read().get_study_id_from_name(study_name)
 
