@@ -453,7 +453,12 @@ async function trialPage(studyId, number) {
         h("button", { id: "tell-fail", className: "danger", onclick: () => send({ state: "FAIL" }) }, "Mark FAIL"), message)));
   };
   const drawIntermediate = async () => {
-    if (!trial.intermediate_values.length) { plotDiv.replaceChildren(h("div", { className: "plot-message" }, "No intermediate values reported.")); return; }
+    if (!trial.intermediate_values.length) {
+      plotDiv.style.minHeight = "0";
+      plotDiv.replaceChildren(h("div", { className: "plot-message" }, "No intermediate values reported."));
+      return;
+    }
+    plotDiv.style.minHeight = "";
     if (plotDiv.querySelector(".plot-message")) plotDiv.replaceChildren();
     await Plotly.react(plotDiv, [{ x: trial.intermediate_values.map((p) => p[0]), y: trial.intermediate_values.map((p) => p[1]), mode: "lines+markers", type: "scatter", name: "intermediate" }],
       { title: { text: "Intermediate values" }, xaxis: { title: { text: "Step" } }, yaxis: { title: { text: "Value" } }, margin: { t: 40 } }, { responsive: true, displaylogo: false });
