@@ -28,7 +28,7 @@ def plot_terminator_improvement(
     """Plot the terminator's estimate of the room left for improvement after each trial.
 
     The improvement is evaluated on the first ``k`` COMPLETE trials for growing ``k`` (at
-    most 100 evenly spaced ``k``; the title says when), drawn lighter where ``k`` is below
+    most 50 evenly spaced ``k``; the title says when), drawn lighter where ``k`` is below
     ``min_n_trials``. With ``plot_error`` the error estimate is drawn too: the terminator
     stops a study once the improvement falls below it.
 

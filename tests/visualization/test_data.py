@@ -175,3 +175,16 @@ def test_terminator_improvement_evaluates_prefixes(study: albacore.Study) -> Non
     assert data.errors.tolist() == [0.5] * 5
     assert data.before_min.tolist() == [True, True, False, False, False]
     assert len(data.improvements) == 5 and np.all(np.isfinite(data.improvements))
+
+
+@pytest.mark.parametrize("n_objectives", [2, 3])
+def test_hypervolume_history_matches_recomputing_every_prefix(n_objectives: int) -> None:
+    from albacore.hypervolume import compute_hypervolume
+
+    rng = np.random.default_rng(n_objectives)
+    points = rng.random((200, n_objectives))
+    s = albacore.create_study(directions=["minimize"] * n_objectives)
+    s.add_trials([create_trial(values=p.tolist()) for p in points])
+    got = _data.hypervolume_history_data(s, [1.0] * n_objectives).hypervolumes
+    want = [compute_hypervolume(points[: i + 1], np.ones(n_objectives)) for i in range(len(points))]
+    assert got.tolist() == pytest.approx(want)

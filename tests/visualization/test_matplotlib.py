@@ -49,7 +49,7 @@ def test_parallel_coordinate_lines(study: albacore.Study) -> None:
 
 def test_contour_matrix(study: albacore.Study) -> None:
     axes = vis.plot_contour(study)
-    assert axes.shape == (3, 3) and not axes[0, 0].axison
+    assert axes.shape == (3, 3) and not axes[0, 0].collections and axes[0, 0].get_ylabel() == "c"
     assert axes[1, 0].get_yscale() == "log" and axes[2, 1].get_xlabel() == "x"
     assert [t.get_text() for t in axes[2, 0].get_xticklabels()] == ["a", "b"]
     single = vis.plot_contour(study, params=["x", "y"])
@@ -70,7 +70,10 @@ def test_edf_timeline_pareto_hypervolume(study: albacore.Study, mo_study: albaco
     (line,) = ax.get_lines()
     assert line.get_ydata()[-1] == 1.0 and ax.get_ylim() == (0, 1)
     ax = vis.plot_timeline(study)
-    assert {c.get_label() for c in ax.containers} == {"COMPLETE", "INFEASIBLE", "PRUNED", "FAIL"}
+    bars = {c.get_label(): c for c in ax.collections}
+    assert set(bars) == {"COMPLETE", "INFEASIBLE", "PRUNED", "FAIL"}
+    (fail,) = bars["FAIL"].get_paths()
+    assert fail.vertices[:, 1].min() == pytest.approx(2.6) and fail.vertices[:, 1].max() == pytest.approx(3.4)
     ax = vis.plot_pareto_front(mo_study)
     assert _offsets(ax, "Best Trial").tolist() == [[1.0, 1.0], [2.0, 3.0], [3.0, 4.0]]
     assert _offsets(ax, "Infeasible Trial").tolist() == [[0.5, 5.0]]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from albacore._moo import to_minimization
+from albacore._moo import pareto_front_mask, to_minimization
 from albacore.hypervolume import compute_hypervolume
 from albacore.trial._constraints import is_feasible
 from albacore.trial._state import TrialState
@@ -48,14 +48,31 @@ def hypervolume_history_data(study: Study, reference_point: Sequence[float]) -> 
     points = to_minimization(np.array([t.values for t in trials], dtype=float), directions)
     ref_min = to_minimization(ref[None, :], directions)[0]
     useful = np.array([is_feasible(t.system_attrs) for t in trials]) & np.all(points < ref_min, axis=1)
+    rows = np.flatnonzero(useful)
     volumes = np.zeros(len(trials))
     front = np.empty((0, len(directions)))
     volume = 0.0
-    for i in range(len(trials)):
-        if useful[i]:
-            p = points[i]
-            if not np.any(np.all(front <= p, axis=1)):
-                front = np.vstack((front[~np.all(p <= front, axis=1)], p))
-                volume = compute_hypervolume(front, ref_min, assume_pareto=True)
-        volumes[i] = volume
+    changes = []
+    for i in rows[_may_join_front(points[rows])]:
+        p = points[i]
+        if not np.any(np.all(front <= p, axis=1)):
+            front = np.vstack((front[~np.all(p <= front, axis=1)], p))
+            volume = compute_hypervolume(front, ref_min, assume_pareto=True)
+            changes.append((i, volume))
+    for i, volume in changes:  # each change holds until the next one
+        volumes[i:] = volume
     return HypervolumeHistoryData(np.array([t.number for t in trials], dtype=int), volumes)
+
+
+def _may_join_front(points: np.ndarray) -> np.ndarray:
+    """Mask of the points (in trial order) that can change the hypervolume when they arrive:
+    those no earlier point of the final Pareto front weakly dominates. The others never
+    join the front, so the incremental loop skips them."""
+    on_front = np.flatnonzero(pareto_front_mask(points))
+    keep = np.ones(len(points), dtype=bool)
+    for start in range(0, len(points), 1024):
+        block = points[start : start + 1024]
+        covered = np.all(points[on_front][None, :, :] <= block[:, None, :], axis=2)  # (block, front)
+        earlier = on_front[None, :] < np.arange(start, start + len(block))[:, None]
+        keep[start : start + len(block)] = ~np.any(covered & earlier, axis=1)
+    return keep

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 WHERE = "plot_terminator_improvement"
 # Each evaluation fits a model to the trials so far; a longer study is evaluated at this
 # many evenly spaced trial counts (the last one included), and the figure says so.
-MAX_EVALUATIONS = 100
+MAX_EVALUATIONS = 50
 
 
 @dataclass
