@@ -6,7 +6,9 @@ is reproducible and CI never fails on a draw that a local run did not make.
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, settings
+import os
+
+from hypothesis import HealthCheck, Phase, settings
 
 settings.register_profile(
     "albacore",
@@ -17,4 +19,6 @@ settings.register_profile(
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-settings.load_profile("albacore")
+# Investigating a failure: the same examples, reported as drawn (no shrinking).
+settings.register_profile("albacore-debug", settings.get_profile("albacore"), phases=[Phase.explicit, Phase.generate])
+settings.load_profile(os.environ.get("ALBACORE_HYPOTHESIS_PROFILE", "albacore"))
