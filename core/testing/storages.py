@@ -159,6 +159,25 @@ class StorageContract:
         assert isinstance(trial.params["i"], int)
         assert storage.get_trial_param(trial_id, "i") == 4.0
 
+    def test_extreme_values_unicode_attrs_and_datetimes_round_trip(self, storage: BaseStorage) -> None:
+        study_id = _new_study(storage, [StudyDirection.MINIMIZE] * 4)
+        start = datetime.datetime(2001, 2, 3, 4, 5, 6, 789012)
+        template = create_trial(
+            values=[float("inf"), -float("inf"), 5e-324, -1.7976931348623157e308],
+            user_attrs={"ключ \U0001f511": {"nested": [1, "два", None, 1.5e300, 2**53]}, "": "empty key"},
+            system_attrs={"s": [True, False, {"deep": {"er": []}}]},
+            intermediate_values={0: float("nan"), 2**31 - 1: float("-inf"), 7: 1e-300},
+        )
+        template.datetime_start = start
+        template.datetime_complete = start + datetime.timedelta(microseconds=1)
+        trial = storage.get_trial(storage.create_new_trial(study_id, template_trial=template))
+        assert trial.values == template.values
+        assert trial.user_attrs == template.user_attrs and trial.system_attrs == template.system_attrs
+        assert (trial.datetime_start, trial.datetime_complete) == (start, template.datetime_complete)
+        reports = trial.intermediate_values
+        assert sorted(reports) == [0, 7, 2**31 - 1] and reports[0] != reports[0]  # NaN stays NaN
+        assert (reports[7], reports[2**31 - 1]) == (1e-300, float("-inf"))
+
     def test_state_values_and_datetimes(self, storage: BaseStorage) -> None:
         study_id = _new_study(storage, [StudyDirection.MINIMIZE, StudyDirection.MAXIMIZE])
         trial_id = storage.create_new_trial(study_id)
