@@ -143,11 +143,10 @@ def _to_optuna(optuna: Any, dist: Any) -> Any:
     return cls(dist.low, dist.high, log=dist.log, step=dist.step)
 
 
-def live_table(problems: list[Problem], seeds: int, n_trials: int, optuna: Any) -> list[str]:
-    lines = [f"Live: each library's own TPE study with TerminatorCallback, at most {n_trials} trials",
-             f"{'problem':16} {'trials a':>9} {'trials o':>9} {'regret a':>10} {'regret o':>10} "
-             f"{'no later':>9} {'no worse':>9} {'both':>6} {'s a/o':>12}"]
-    print(*lines, sep="\n", flush=True)
+def live_table(problems: list[Problem], seeds: int, n_trials: int, optuna: Any) -> None:
+    print(f"Live: each library's own TPE study with TerminatorCallback, at most {n_trials} trials")
+    print(f"{'problem':16} {'trials a':>9} {'trials o':>9} {'regret a':>10} {'regret o':>10} "
+          f"{'no later':>9} {'no worse':>9} {'both':>6} {'s a/o':>12}", flush=True)
     totals = [0, 0, 0]
     for problem in problems:
         res = {"a": [run(albacore, problem, s, n_trials) for s in range(seeds)],
@@ -160,21 +159,16 @@ def live_table(problems: list[Problem], seeds: int, n_trials: int, optuna: Any) 
         counts = _paired(n["a"], n["o"], reg["a"], reg["o"])
         totals = [t + c for t, c in zip(totals, counts)]
         secs = [statistics.mean(r[2] for r in res[k]) for k in ("a", "o")]
-        lines.append(_row(problem.name, n, reg, counts, seeds) + f" {secs[0]:>5.1f}/{secs[1]:<5.1f}")
-        lines.append(f"{'':16} per seed trials a={n['a']} o={n['o']}")
-        print(lines[-2], lines[-1], sep="\n", flush=True)
-    runs = seeds * len(problems)
-    lines.append(f"all: albacore no later on {totals[0]}/{runs}, no worse regret on {totals[1]}/{runs}, "
-                 f"both on {totals[2]}/{runs}")
-    print(lines[-1], flush=True)
-    return lines
+        print(_row(problem.name, n, reg, counts, seeds) + f" {secs[0]:>5.1f}/{secs[1]:<5.1f}")
+        print(f"{'':16} per seed trials a={n['a']} o={n['o']}", flush=True)
+    _print_totals(totals, seeds * len(problems))
 
 
-def replay_table(problems: list[Problem], seeds: int, n_trials: int, optuna: Any) -> list[str]:
-    lines = [f"Replay: one albacore TPE history of {n_trials} trials per seed, judged after every trial by both "
-             "libraries' terminators", f"{'problem':16} {'stop a':>9} {'stop o':>9} {'regret a':>10} {'regret o':>10} "
-             f"{'no later':>9} {'no worse':>9} {'both':>6}"]
-    print(*lines, sep="\n", flush=True)
+def replay_table(problems: list[Problem], seeds: int, n_trials: int, optuna: Any) -> None:
+    print(f"Replay: one albacore TPE history of {n_trials} trials per seed, judged after every trial by both "
+          "libraries' terminators")
+    print(f"{'problem':16} {'stop a':>9} {'stop o':>9} {'regret a':>10} {'regret o':>10} "
+          f"{'no later':>9} {'no worse':>9} {'both':>6}", flush=True)
     totals = [0, 0, 0]
     for problem in problems:
         stops: dict[str, list[int]] = {"a": [], "o": []}
@@ -188,14 +182,14 @@ def replay_table(problems: list[Problem], seeds: int, n_trials: int, optuna: Any
         reg = {k: [best[i][stops[k][i] - 1] - best_known for i in range(seeds)] for k in stops}
         counts = _paired(stops["a"], stops["o"], reg["a"], reg["o"])
         totals = [t + c for t, c in zip(totals, counts)]
-        lines.append(_row(problem.name, stops, reg, counts, seeds))
-        lines.append(f"{'':16} per seed stop a={stops['a']} o={stops['o']}")
-        print(lines[-2], lines[-1], sep="\n", flush=True)
-    runs = seeds * len(problems)
-    lines.append(f"all: albacore no later on {totals[0]}/{runs}, no worse regret on {totals[1]}/{runs}, "
-                 f"both on {totals[2]}/{runs}")
-    print(lines[-1], flush=True)
-    return lines
+        print(_row(problem.name, stops, reg, counts, seeds))
+        print(f"{'':16} per seed stop a={stops['a']} o={stops['o']}", flush=True)
+    _print_totals(totals, seeds * len(problems))
+
+
+def _print_totals(totals: list[int], runs: int) -> None:
+    print(f"all: albacore no later on {totals[0]}/{runs}, no worse regret on {totals[1]}/{runs}, "
+          f"both on {totals[2]}/{runs}", flush=True)
 
 
 def _paired(n_a: list[int], n_o: list[int], reg_a: list[float], reg_o: list[float]) -> tuple[int, int, int]:
