@@ -6,12 +6,20 @@ maximized objectives by -1 with :func:`to_minimization`).
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Protocol, Sequence, TypeVar
 
 import numpy as np
 
 from albacore._study_types import StudyDirection
-from albacore.trial._frozen import FrozenTrial
+
+
+class _Valued(Protocol):
+    # A finished trial as far as the Pareto front goes (FrozenTrial sits in a higher layer).
+    @property
+    def values(self) -> Sequence[float] | None: ...
+
+
+_T = TypeVar("_T", bound=_Valued)
 
 
 def to_minimization(values: np.ndarray, directions: Sequence[StudyDirection]) -> np.ndarray:
@@ -86,7 +94,7 @@ def pareto_front_mask(points: np.ndarray) -> np.ndarray:
     return mask
 
 
-def pareto_front_trials(trials: Sequence[FrozenTrial], directions: Sequence[StudyDirection]) -> list[FrozenTrial]:
+def pareto_front_trials(trials: Sequence[_T], directions: Sequence[StudyDirection]) -> list[_T]:
     """The trials on the Pareto front of ``trials`` (all must have values)."""
     if not trials:
         return []

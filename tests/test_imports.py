@@ -75,3 +75,51 @@ def test_lazy_subpackages_load_on_attribute_access() -> None:
     assert "samplers" in dir(albacore)
     with pytest.raises(AttributeError, match=r"module 'albacore' has no attribute 'nonexistent'"):
         albacore.nonexistent  # noqa: B018
+
+
+# Implementations `import albacore` must not load: each comes with the first use of its name.
+NOT_ON_IMPORT = (
+    "sqlalchemy", "scipy.optimize", "scipy.stats", "tqdm", "cmaes",
+    "albacore.samplers._auto", "albacore.samplers._cmaes", "albacore.samplers._ga", "albacore.samplers._gp",
+    "albacore.samplers._qmc", "albacore.samplers._random", "albacore.samplers._tpe",
+    "albacore.pruners._median", "albacore.pruners._hyperband", "albacore.pruners._wilcoxon",
+    "albacore.storages._in_memory", "albacore.storages._rdb", "albacore.storages.journal",
+    "albacore.storages._resolve", "albacore.visualization", "albacore.importance", "albacore.terminator",
+)
+MAX_ALBACORE_MODULES_ON_IMPORT = 40
+
+
+def _modules_after(statement: str) -> list[str]:
+    code = f"import json, sys\n{statement}\nprint(json.dumps(sorted(sys.modules)))\n"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_import_albacore_loads_no_sampler_pruner_or_storage_implementation() -> None:
+    loaded = _modules_after("import albacore")
+    own = [name for name in loaded if name == "albacore" or name.startswith("albacore.")]
+    assert len(own) <= MAX_ALBACORE_MODULES_ON_IMPORT, own
+    assert [name for name in NOT_ON_IMPORT if name in loaded] == []
+
+
+def test_first_use_of_a_name_loads_its_implementation() -> None:
+    loaded = _modules_after(
+        "import albacore\n"
+        "from albacore.samplers import TPESampler\n"
+        "albacore.storages.RDBStorage  # noqa: B018\n"
+        "albacore.pruners.WilcoxonPruner  # noqa: B018"
+    )
+    assert {"albacore.samplers._tpe", "albacore.storages._rdb", "sqlalchemy", "albacore.pruners._wilcoxon"} <= set(loaded)
+    assert "albacore.samplers._gp" not in loaded
+
+
+@pytest.mark.parametrize("package", ["albacore.samplers", "albacore.pruners", "albacore.storages"])
+def test_lazy_packages_list_and_cache_their_names(package: str) -> None:
+    import importlib
+
+    module = importlib.import_module(package)
+    assert set(module.__all__) <= set(dir(module))
+    first = module.__all__[0]
+    assert getattr(module, first) is vars(module)[first]  # cached after the first lookup
+    with pytest.raises(AttributeError, match=rf"module '{package}' has no attribute 'Nonexistent'"):
+        module.Nonexistent  # noqa: B018

@@ -1,23 +1,38 @@
-"""Pruners: when to stop unpromising trials early."""
+"""Pruners: when to stop unpromising trials early.
 
-from albacore.pruners._base import BasePruner
-from albacore.pruners._hyperband import HyperbandPruner
-from albacore.pruners._median import MedianPruner
-from albacore.pruners._nop import NopPruner
-from albacore.pruners._patient import PatientPruner
-from albacore.pruners._percentile import PercentilePruner
-from albacore.pruners._successive_halving import SuccessiveHalvingPruner
-from albacore.pruners._threshold import ThresholdPruner
-from albacore.pruners._wilcoxon import WilcoxonPruner
+Each pruner's module is imported on first use of its name, so ``import albacore`` stays
+light.
+"""
 
-__all__ = [
-    "BasePruner",
-    "HyperbandPruner",
-    "MedianPruner",
-    "NopPruner",
-    "PatientPruner",
-    "PercentilePruner",
-    "SuccessiveHalvingPruner",
-    "ThresholdPruner",
-    "WilcoxonPruner",
-]
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from albacore._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from albacore.pruners._base import BasePruner
+    from albacore.pruners._hyperband import HyperbandPruner
+    from albacore.pruners._median import MedianPruner
+    from albacore.pruners._nop import NopPruner
+    from albacore.pruners._patient import PatientPruner
+    from albacore.pruners._percentile import PercentilePruner
+    from albacore.pruners._successive_halving import SuccessiveHalvingPruner
+    from albacore.pruners._threshold import ThresholdPruner
+    from albacore.pruners._wilcoxon import WilcoxonPruner
+
+_EXPORTS = {
+    "BasePruner": "albacore.pruners._base",
+    "HyperbandPruner": "albacore.pruners._hyperband",
+    "MedianPruner": "albacore.pruners._median",
+    "NopPruner": "albacore.pruners._nop",
+    "PatientPruner": "albacore.pruners._patient",
+    "PercentilePruner": "albacore.pruners._percentile",
+    "SuccessiveHalvingPruner": "albacore.pruners._successive_halving",
+    "ThresholdPruner": "albacore.pruners._threshold",
+    "WilcoxonPruner": "albacore.pruners._wilcoxon",
+}
+
+__all__ = sorted(_EXPORTS)
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from albacore.trial._frozen import FrozenTrial
 
 if TYPE_CHECKING:
-    from albacore.study.study import Study
+    from albacore.trial._study_protocol import StudyLike as Study
 
 
 class BasePruner(abc.ABC):

@@ -18,7 +18,7 @@ from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
 if TYPE_CHECKING:
-    from albacore.study.study import Study
+    from albacore.trial._study_protocol import StudyLike as Study
 
 RUNG_KEY = "hyperband:completed_rung_"
 MAX_RESOURCE_KEY = "hyperband:max_resource"

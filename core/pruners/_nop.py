@@ -8,7 +8,7 @@ from albacore.pruners._base import BasePruner
 from albacore.trial._frozen import FrozenTrial
 
 if TYPE_CHECKING:
-    from albacore.study.study import Study
+    from albacore.trial._study_protocol import StudyLike as Study
 
 
 class NopPruner(BasePruner):

@@ -12,7 +12,7 @@ from albacore.pruners._checks import check_int, due_step
 from albacore.trial._frozen import FrozenTrial
 
 if TYPE_CHECKING:
-    from albacore.study.study import Study
+    from albacore.trial._study_protocol import StudyLike as Study
 
 
 class ThresholdPruner(BasePruner):

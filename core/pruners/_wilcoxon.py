@@ -14,7 +14,7 @@ from albacore.pruners._checks import check_float, check_int
 from albacore.trial._frozen import FrozenTrial
 
 if TYPE_CHECKING:
-    from albacore.study.study import Study
+    from albacore.trial._study_protocol import StudyLike as Study
 
 
 class WilcoxonPruner(BasePruner):

@@ -1,30 +1,44 @@
-"""Samplers: how parameter values are chosen."""
+"""Samplers: how parameter values are chosen.
 
-from albacore.samplers._auto import AutoSampler
-from albacore.samplers._base import BaseSampler
-from albacore.samplers._brute_force import BruteForceSampler
-from albacore.samplers._cmaes import CmaEsSampler
-from albacore.samplers._ga import NSGAIIISampler, NSGAIISampler
-from albacore.samplers._gp import GPSampler
-from albacore.samplers._grid import GridSampler
-from albacore.samplers._partial_fixed import PartialFixedSampler
-from albacore.samplers._qmc import QMCSampler
-from albacore.samplers._random import RandomSampler
-from albacore.samplers._tpe import TPESampler
-from albacore.samplers import nsgaii
+Each sampler's module (and what it needs: the GP code, ``scipy.optimize``, ``cmaes``...) is
+imported on first use of its name, so ``import albacore`` stays light.
+"""
 
-__all__ = [
-    "AutoSampler",
-    "BaseSampler",
-    "BruteForceSampler",
-    "CmaEsSampler",
-    "GPSampler",
-    "GridSampler",
-    "NSGAIIISampler",
-    "NSGAIISampler",
-    "PartialFixedSampler",
-    "QMCSampler",
-    "RandomSampler",
-    "TPESampler",
-    "nsgaii",
-]
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from albacore._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from albacore.samplers import nsgaii
+    from albacore.samplers._auto import AutoSampler
+    from albacore.samplers._brute_force import BruteForceSampler
+    from albacore.samplers._cmaes import CmaEsSampler
+    from albacore.samplers._ga._nsga import NSGAIIISampler, NSGAIISampler
+    from albacore.samplers._gp._sampler import GPSampler
+    from albacore.samplers._grid import GridSampler
+    from albacore.samplers._partial_fixed import PartialFixedSampler
+    from albacore.samplers._qmc import QMCSampler
+    from albacore.samplers._random import RandomSampler
+    from albacore.samplers._tpe._sampler import TPESampler
+
+_EXPORTS = {
+    "AutoSampler": "albacore.samplers._auto",
+    "BaseSampler": "albacore.samplers._base",
+    "BruteForceSampler": "albacore.samplers._brute_force",
+    "CmaEsSampler": "albacore.samplers._cmaes",
+    "GPSampler": "albacore.samplers._gp._sampler",
+    "GridSampler": "albacore.samplers._grid",
+    "NSGAIIISampler": "albacore.samplers._ga._nsga",
+    "NSGAIISampler": "albacore.samplers._ga._nsga",
+    "PartialFixedSampler": "albacore.samplers._partial_fixed",
+    "QMCSampler": "albacore.samplers._qmc",
+    "RandomSampler": "albacore.samplers._random",
+    "TPESampler": "albacore.samplers._tpe._sampler",
+    "nsgaii": "albacore.samplers.nsgaii",
+}
+
+__all__ = sorted(_EXPORTS)
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

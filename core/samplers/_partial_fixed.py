@@ -12,7 +12,7 @@ from albacore.trial._state import TrialState
 from albacore.trial._trial import unusable_reason
 
 if TYPE_CHECKING:
-    from albacore.study.study import Study
+    from albacore.trial._study_protocol import StudyLike as Study
 
 
 class PartialFixedSampler(BaseSampler):

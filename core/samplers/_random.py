@@ -18,7 +18,7 @@ from albacore.samplers._transform import distribution_kind
 from albacore.trial._frozen import FrozenTrial
 
 if TYPE_CHECKING:
-    from albacore.study.study import Study
+    from albacore.trial._study_protocol import StudyLike as Study
 
 
 def sample_uniform(rng: np.random.Generator, distribution: BaseDistribution) -> Any:

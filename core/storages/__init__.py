@@ -1,38 +1,37 @@
-"""Storages: where studies and trials live."""
+"""Storages: where studies and trials live.
 
-from albacore.storages._base import BaseStorage
-from albacore.storages._callbacks import RetryHeartbeatStaleTrialCallback
-from albacore.storages._heartbeat import BaseHeartbeat, fail_stale_trials
-from albacore.storages._in_memory import InMemoryStorage
-from albacore.storages._resolve import get_storage
+Each storage's module is imported on first use of its name (``RDBStorage`` loads SQLAlchemy
+and database drivers, the journal backends their clients), so ``import albacore`` stays light.
+"""
 
-# Imported on first access: they load SQLAlchemy and database drivers.
-_LAZY = {
-    "RDBStorage": "albacore.storages._rdb",
-    "JournalStorage": "albacore.storages.journal",
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from albacore._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from albacore.storages._base import BaseStorage
+    from albacore.storages._callbacks import RetryHeartbeatStaleTrialCallback
+    from albacore.storages._heartbeat import BaseHeartbeat, fail_stale_trials
+    from albacore.storages._in_memory import InMemoryStorage
+    from albacore.storages._rdb import RDBStorage
+    from albacore.storages._resolve import get_storage
+    from albacore.storages.journal import JournalFileBackend, JournalRedisBackend, JournalStorage
+
+_EXPORTS = {
+    "BaseHeartbeat": "albacore.storages._heartbeat",
+    "BaseStorage": "albacore.storages._base",
+    "InMemoryStorage": "albacore.storages._in_memory",
     "JournalFileBackend": "albacore.storages.journal",
     "JournalRedisBackend": "albacore.storages.journal",
+    "JournalStorage": "albacore.storages.journal",
+    "RDBStorage": "albacore.storages._rdb",
+    "RetryHeartbeatStaleTrialCallback": "albacore.storages._callbacks",
+    "fail_stale_trials": "albacore.storages._heartbeat",
+    "get_storage": "albacore.storages._resolve",
 }
 
-__all__ = [
-    "BaseHeartbeat",
-    "BaseStorage",
-    "RetryHeartbeatStaleTrialCallback",
-    "InMemoryStorage",
-    "JournalFileBackend",
-    "JournalRedisBackend",
-    "JournalStorage",
-    "RDBStorage",
-    "fail_stale_trials",
-    "get_storage",
-]
+__all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str) -> object:
-    if name in _LAZY:
-        import importlib
-
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

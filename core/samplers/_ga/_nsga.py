@@ -12,7 +12,7 @@ from albacore.samplers._ga._selection import das_dennis_points, select_nsga2, se
 from albacore.trial._frozen import FrozenTrial
 
 if TYPE_CHECKING:
-    from albacore.study.study import Study
+    from albacore.trial._study_protocol import StudyLike as Study
 
 
 class NSGAIISampler(GeneticSampler):
