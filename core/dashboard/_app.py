@@ -6,6 +6,7 @@ import json
 import os
 import secrets
 import sys
+import threading
 from typing import Any, Callable
 
 from albacore._imports import require
@@ -184,6 +185,12 @@ def _api_routes(backend: Backend) -> list[Any]:
     ]
 
 
+def _warm_up() -> None:
+    """Import the figure code (plotly's is slow to import) before the first page asks."""
+    import albacore.visualization  # noqa: F401
+    import plotly.graph_objects  # noqa: F401
+
+
 def _version() -> str:
     import albacore
 
@@ -227,6 +234,7 @@ def run_server(
     if token is None and not loopback:
         token = secrets.token_urlsafe(24)
     app = create_app(storage, token=token, read_only=read_only, loopback_only=loopback)
+    threading.Thread(target=_warm_up, name="albacore-dashboard-warm-up", daemon=True).start()
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
     print(f"albacore dashboard: serving on {address}" + (" (read-only)" if read_only else ""), file=sys.stderr, flush=True)

@@ -34,6 +34,8 @@ class Columns:
         self.feasible = np.zeros(0, dtype=bool)
         self.params: dict[str, np.ndarray] = {}
         self.choices: dict[str, tuple[object, ...]] = {}
+        self.distributions: dict[str, object] = {}  # each parameter's, as its latest trial has it
+        self._latest: dict[str, int] = {}
 
     def _grow(self, n: int) -> None:
         if n <= self._capacity:
@@ -75,6 +77,9 @@ class Columns:
                 if column is None:
                     column = self.params[name] = np.full(self._capacity, np.nan)
                 distribution = t.distributions[name]
+                if number >= self._latest.get(name, -1):
+                    self._latest[name] = number
+                    self.distributions[name] = distribution
                 if isinstance(distribution, CategoricalDistribution):
                     self.choices[name] = distribution.choices
                     column[number] = distribution.to_internal_repr(value)

@@ -15,6 +15,7 @@ from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
 # How many trials a figure that does not sample by itself is drawn from, at most.
+HISTORY_POINTS = 2000
 SLICE_TRIALS = 2000
 IMPORTANCE_TRIALS = 1000
 INTERMEDIATE_TRIALS = 300
@@ -53,9 +54,26 @@ def _params(args: dict[str, Any]) -> list[str] | None:
 
 
 def _history(snapshot: StudySnapshot, args: dict[str, Any]) -> Any:
+    """Above HISTORY_POINTS trials: every trial that improved the best value (so the best
+    line is exact) and an even random sample of the others."""
     from albacore.visualization import plot_optimization_history
+    from albacore.visualization._data._trials import sample_mask, sampled_note
+    from albacore.visualization._data.optimization_history import running_best
 
-    return plot_optimization_history(snapshot.view(_complete(snapshot)), **_target(snapshot, args["objective"]))
+    target = _target(snapshot, args["objective"])
+    numbers = snapshot.columns.complete_numbers()
+    complete = [snapshot.trials[int(n)] for n in numbers]
+    if len(complete) <= HISTORY_POINTS:
+        return plot_optimization_history(snapshot.view(complete), **target)
+    objective = args["objective"] if target else 0
+    values = snapshot.columns.values[numbers, objective]
+    feasible = snapshot.columns.feasible[numbers] & np.isfinite(values)
+    best = running_best(np.where(feasible, values, 0.0), feasible, snapshot.directions[objective])
+    improved = feasible & ~np.isnan(best) & (best != np.r_[np.nan, best[:-1]])  # NaN != x: the first one too
+    keep = sample_mask(len(complete), HISTORY_POINTS) | improved
+    shown = [t for t, k in zip(complete, keep) if k]
+    note = sampled_note(len(shown), len(complete)) + "; every improvement of the best value is shown"
+    return plot_optimization_history(snapshot.view(shown), **target), note
 
 
 def _intermediate(snapshot: StudySnapshot, args: dict[str, Any]) -> Any:
@@ -102,7 +120,7 @@ def _pareto(snapshot: StudySnapshot, args: dict[str, Any]) -> Any:
     from albacore.visualization import plot_pareto_front
 
     if len(snapshot.directions) not in (2, 3):
-        raise ValueError(f"the Pareto front is drawn for 2 or 3 objectives; this study has {len(snapshot.directions)}")
+        raise ValueError(f"the Pareto front is drawn for 2 or 3 objectives; this study has {len(snapshot.directions)} objective(s)")
     front = snapshot.best_trials()
     view = snapshot.view(_sample(_complete(snapshot), PARETO_TRIALS, keep=front))
     return plot_pareto_front(view, target_names=view.metric_names)
@@ -168,7 +186,9 @@ class FigureCache:
             return hit[1]
         revision = snapshot.revision
         try:
-            text = '{"figure": ' + _BUILDERS[kind](snapshot, args).to_json() + "}"
+            built = _BUILDERS[kind](snapshot, args)
+            figure, note = built if isinstance(built, tuple) else (built, "")
+            text = '{"note": ' + json.dumps(note) + ', "figure": ' + figure.to_json() + "}"
         except ValueError as exc:  # nothing to draw yet: the page shows why
             text = json.dumps({"error": str(exc)})
         with self._lock:

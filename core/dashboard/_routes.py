@@ -92,10 +92,8 @@ class Backend:
         snapshot = self.snapshot(study_id)
         attrs = self.storage.get_study_system_attrs(study_id)
         summary = self._summary(snapshot)
-        params = {}
-        for t in snapshot.trials[-2000:][::-1]:  # distributions as the latest trials have them
-            for name, d in t.distributions.items():
-                params.setdefault(name, {"type": type(d).__name__, "choices": jsonable(getattr(d, "choices", None))})
+        params = {name: {"type": type(d).__name__, "choices": jsonable(getattr(d, "choices", None))}
+                  for name, d in snapshot.columns.distributions.items()}
         summary.update(
             metric_names=attrs.get("study:metric_names"),
             user_attrs=jsonable(self.storage.get_study_user_attrs(study_id)),

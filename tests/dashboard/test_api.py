@@ -7,6 +7,7 @@ import io
 import json
 from typing import Any, Callable
 
+import numpy as np
 import pytest
 
 import albacore
@@ -328,3 +329,32 @@ def test_in_memory_storage_is_served_inside_its_process(client_for: Callable[...
     study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
     client = client_for(storage)
     assert client.get("/api/studies").json()[0]["counts"]["COMPLETE"] == 3
+
+
+def test_a_long_history_is_sampled_but_keeps_every_improvement(client_for: Callable[..., Any]) -> None:
+    from albacore.dashboard import _figures
+
+    quiet()
+    storage = albacore.storages.InMemoryStorage()
+    study = albacore.create_study(storage=storage, study_name="long")
+    values = np.random.default_rng(0).normal(size=_figures.HISTORY_POINTS + 1500)
+    study.add_trials(create_trial(value=float(v), params={"x": 1.0}, distributions={"x": X}) for v in values)
+    client = client_for(storage)
+    answer = client.get(f"/api/studies/{_study_id(client, 'long')}/figures/history").json()
+    shown = answer["figure"]["data"][0]
+    numbers = np.array(_decode(shown["x"]))
+    assert len(numbers) >= _figures.HISTORY_POINTS and len(numbers) < len(values)
+    assert answer["note"].startswith(f"showing {len(numbers):,} of {len(values):,} trials (random sample)")
+    improvements = np.flatnonzero(values == np.minimum.accumulate(values))
+    assert set(improvements) <= set(numbers.tolist())
+    best_line = np.array(_decode(answer["figure"]["data"][1]["y"]))
+    assert np.allclose(best_line, np.minimum.accumulate(values)[numbers])
+
+
+def _decode(array: Any) -> list[float]:
+    """A plotly JSON array: a list, or {"dtype", "bdata"} (base64 of the numpy buffer)."""
+    if isinstance(array, list):
+        return array
+    import base64
+
+    return np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"])).tolist()

@@ -53,7 +53,8 @@ def test_a_person_rates_each_trial_from_the_page(tmp_path: pathlib.Path) -> None
             told = _post(f"{base}/api/studies/{study_id}/trials/{number}/tell", body)
             assert told["state"] == ("FAIL" if rating is None else "COMPLETE")
             assert process.stdout.readline().startswith(f"trial {number} {told['state']}")
-        out, err = process.communicate(timeout=60)
+        process.wait(timeout=60)
+        out, err = process.stdout.read(), process.stderr.read()  # not communicate(): it skips readline's buffer
     finally:
         if process.poll() is None:
             process.kill()

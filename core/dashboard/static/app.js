@@ -8,6 +8,13 @@ const app = document.getElementById("app");
 let meta = { read_only: true };
 let pageToken = 0; // bumped on every navigation; stale async work checks it
 let pollTimer = null;
+// plotly.js loads in parallel with the first API calls; drawing waits for it.
+const plotlyReady = new Promise((resolve, reject) => {
+  if (window.Plotly) { resolve(window.Plotly); return; }
+  const script = document.getElementById("plotly-js");
+  script.addEventListener("load", () => resolve(window.Plotly));
+  script.addEventListener("error", () => reject(new Error("plotly.js could not be loaded")));
+});
 
 // --- small helpers ---------------------------------------------------------------------------
 function h(tag, attrs, ...children) {
@@ -196,6 +203,7 @@ async function studyPage(studyId) {
 
   // Figures
   const plotDiv = h("div", { className: "plot", id: "plot" });
+  const plotNote = h("div", { className: "muted", id: "plot-note" });
   const tabs = h("div", { className: "tabs", id: "figure-tabs" });
   const paramSelect = h("select", { id: "figure-params", multiple: true, size: 1, title: "parameters (all when none)" });
   const contourX = h("select", { id: "contour-x" });
@@ -234,15 +242,17 @@ async function studyPage(studyId) {
     try { result = await api(`/api/studies/${studyId}/figures/${kind}?${q}`); } catch (e) { result = { error: e.message }; }
     if (token !== pageToken || kind !== state.figure) return;
     if (result.error) {
+      plotNote.textContent = "";
       if (window.Plotly) Plotly.purge(plotDiv);
       plotDiv.replaceChildren(h("div", { className: "plot-message", id: "plot-message" }, result.error));
       plotDiv.dataset.ready = kind;
       return;
     }
     if (plotDiv.querySelector(".plot-message")) plotDiv.replaceChildren();
+    plotNote.textContent = result.note || "";
     const layout = { ...result.figure.layout, autosize: true };
     delete layout.width;
-    await Plotly.react(plotDiv, result.figure.data, layout, { responsive: true, displaylogo: false });
+    await (await plotlyReady).react(plotDiv, result.figure.data, layout, { responsive: true, displaylogo: false });
     plotDiv.dataset.ready = kind;
   };
   objectiveSelect.onchange = () => { state.objective = Number(objectiveSelect.value); loadFigure(); };
@@ -257,7 +267,7 @@ async function studyPage(studyId) {
 
   app.replaceChildren(
     header,
-    h("div", { className: "card" }, tabs, figureControls, plotDiv),
+    h("div", { className: "card" }, tabs, figureControls, plotDiv, plotNote),
     h("div", { className: "card" }, h("h2", {}, "Trials"), table.element),
     h("div", { className: "card" }, h("h2", {}, "Note"), note.element));
   renderTabs();
@@ -460,7 +470,7 @@ async function trialPage(studyId, number) {
     }
     plotDiv.style.minHeight = "";
     if (plotDiv.querySelector(".plot-message")) plotDiv.replaceChildren();
-    await Plotly.react(plotDiv, [{ x: trial.intermediate_values.map((p) => p[0]), y: trial.intermediate_values.map((p) => p[1]), mode: "lines+markers", type: "scatter", name: "intermediate" }],
+    await (await plotlyReady).react(plotDiv, [{ x: trial.intermediate_values.map((p) => p[0]), y: trial.intermediate_values.map((p) => p[1]), mode: "lines+markers", type: "scatter", name: "intermediate" }],
       { title: { text: "Intermediate values" }, xaxis: { title: { text: "Step" } }, yaxis: { title: { text: "Value" } }, margin: { t: 40 } }, { responsive: true, displaylogo: false });
   };
   app.replaceChildren(body, tellBox, h("div", { className: "card" }, plotDiv), h("div", { className: "card" }, h("h2", {}, "Note"), note.element));
