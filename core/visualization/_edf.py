@@ -44,9 +44,9 @@ def plot_edf(
     """
     go_ = go("plot_edf")
     data = edf_data(study, target, target_name)
-    fig = go_.Figure([go_.Scatter(x=data.x, y=y, mode="lines", name=name) for name, y in data.curves])
-    fig.update_layout(
-        title=title("Empirical Distribution Function Plot"), xaxis_title=data.target_name,
-        yaxis={"title": {"text": "Cumulative Probability"}, "range": [0, 1]},
-    )
-    return fig
+    traces = [{"type": "scatter", "x": data.x, "y": y, "mode": "lines", "name": name} for name, y in data.curves]
+    layout = {
+        "title": title("Empirical Distribution Function Plot"), "xaxis": {"title": {"text": data.target_name}},
+        "yaxis": {"title": {"text": "Cumulative Probability"}, "range": [0, 1]},
+    }
+    return go_.Figure(data=traces, layout=layout)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Sequence
 
 from albacore.visualization._data.hypervolume_history import hypervolume_history_data
-from albacore.visualization._plotly import go, scatter, title
+from albacore.visualization._plotly import go, scatter_type, title
 
 if TYPE_CHECKING:
     import plotly.graph_objects
@@ -38,8 +38,12 @@ def plot_hypervolume_history(study: Study, reference_point: Sequence[float]) -> 
     """
     go_ = go("plot_hypervolume_history")
     data = hypervolume_history_data(study, reference_point)
-    fig = go_.Figure(
-        scatter(go_, len(data.numbers), x=data.numbers, y=data.hypervolumes, mode="lines+markers", name="Hypervolume")
-    )
-    fig.update_layout(title=title("Hypervolume History Plot"), xaxis_title="Trial", yaxis_title="Hypervolume")
-    return fig
+    trace = {
+        "type": scatter_type(len(data.numbers)), "x": data.numbers, "y": data.hypervolumes,
+        "mode": "lines+markers", "name": "Hypervolume",
+    }
+    layout = {
+        "title": title("Hypervolume History Plot"), "xaxis": {"title": {"text": "Trial"}},
+        "yaxis": {"title": {"text": "Hypervolume"}},
+    }
+    return go_.Figure(data=[trace], layout=layout)

@@ -51,7 +51,7 @@ def test_parallel_coordinate_dimensions(study: albacore.Study) -> None:
     assert list(trace.dimensions[0].values) == [3.0, 1.0, 4.0, 0.5]  # trials 0, 1, 4, 6
     assert trace.dimensions[2].ticktext == ("a", "b")
     assert trace.line.reversescale is True
-    assert "1 infeasible trials left out" in fig.layout.title.text
+    assert "1 infeasible trial left out" in fig.layout.title.text
 
 
 def test_contour_matrix_axes_and_surfaces(study: albacore.Study) -> None:

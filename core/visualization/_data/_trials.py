@@ -14,7 +14,7 @@ import numpy as np
 
 from albacore._study_types import StudyDirection
 from albacore.distributions import CategoricalDistribution
-from albacore.trial._constraints import is_feasible
+from albacore.trial._constraints import CONSTRAINTS_KEY
 from albacore.trial._state import TrialState
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ def completed_trials(where: str, study: Study, target: Target | None) -> Complet
             f"{where}: study {study.study_name!r} has no COMPLETE trial to plot ({_describe_states(every)})"
         )
     if target is None:
-        values = np.array([t.values[0] for t in trials], dtype=float)
+        values = np.fromiter((t.values[0] for t in trials), dtype=float, count=len(trials))
     else:
         values = np.array([target(t) for t in trials], dtype=float)
     finite = np.isfinite(values)
@@ -106,9 +106,18 @@ def completed_trials(where: str, study: Study, target: Target | None) -> Complet
         values = values[finite]
         if not trials:
             raise ValueError(f"{where}: every COMPLETE trial of study {study.study_name!r} has a non-finite value")
-    numbers = np.array([t.number for t in trials], dtype=int)
-    feasible = np.array([is_feasible(t.system_attrs) for t in trials], dtype=bool)
-    return Completed(trials, numbers, values, feasible, study.directions[0])
+    numbers = np.fromiter((t.number for t in trials), dtype=int, count=len(trials))
+    return Completed(trials, numbers, values, feasibility(trials), study.directions[0])
+
+
+def feasibility(trials: Sequence[FrozenTrial]) -> np.ndarray:
+    """Whether each trial meets its stored constraints (all values <= 0; none stored: yes)."""
+    stored = [t.system_attrs.get(CONSTRAINTS_KEY) for t in trials]
+    feasible = np.ones(len(trials), dtype=bool)
+    for i, constraints in enumerate(stored):
+        if constraints and any(v > 0.0 for v in constraints.values()):
+            feasible[i] = False
+    return feasible
 
 
 def param_names(trials: Sequence[FrozenTrial]) -> list[str]:

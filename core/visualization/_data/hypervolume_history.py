@@ -9,9 +9,8 @@ import numpy as np
 
 from albacore._moo import pareto_front_mask, to_minimization
 from albacore.hypervolume import compute_hypervolume
-from albacore.trial._constraints import is_feasible
 from albacore.trial._state import TrialState
-from albacore.visualization._data._trials import check_study
+from albacore.visualization._data._trials import check_study, feasibility
 
 if TYPE_CHECKING:
     from albacore.study import Study
@@ -47,7 +46,7 @@ def hypervolume_history_data(study: Study, reference_point: Sequence[float]) -> 
         raise ValueError(f"{WHERE}: study {study.study_name!r} has no {state} to plot")
     points = to_minimization(np.array([t.values for t in trials], dtype=float), directions)
     ref_min = to_minimization(ref[None, :], directions)[0]
-    useful = np.array([is_feasible(t.system_attrs) for t in trials]) & np.all(points < ref_min, axis=1)
+    useful = feasibility(trials) & np.all(points < ref_min, axis=1)
     rows = np.flatnonzero(useful)
     volumes = np.zeros(len(trials))
     front = np.empty((0, len(directions)))

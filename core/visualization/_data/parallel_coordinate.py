@@ -65,10 +65,10 @@ def parallel_coordinate_data(
     keep = done.feasible.copy()
     notes = []
     if (~done.feasible).any():
-        notes.append(f"{int((~done.feasible).sum()):,} infeasible trials left out")
+        notes.append(_count(int((~done.feasible).sum()), "infeasible trial") + " left out")
     has_all = np.all([c.present for c in columns], axis=0) if columns else np.ones(len(keep), dtype=bool)
     if (keep & ~has_all).any():
-        notes.append(f"{int((keep & ~has_all).sum()):,} trials without every parameter left out")
+        notes.append(_count(int((keep & ~has_all).sum()), "trial") + " without every parameter left out")
     keep &= has_all
     if not keep.any():
         raise ValueError(f"{WHERE}: no feasible COMPLETE trial of study {study.study_name!r} has all of {names}")
@@ -90,6 +90,10 @@ def parallel_coordinate_data(
     return ParallelCoordinateData(
         dims, values, done.numbers[rows], done.direction == StudyDirection.MINIMIZE, target_name, notes
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 def _numeric_dimension(label: str, coords: np.ndarray, scale: str) -> Dimension:

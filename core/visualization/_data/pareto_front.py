@@ -9,9 +9,8 @@ import numpy as np
 
 from albacore._moo import pareto_front_mask, to_minimization
 from albacore._study_types import StudyDirection
-from albacore.trial._constraints import is_feasible
 from albacore.trial._state import TrialState
-from albacore.visualization._data._trials import check_study
+from albacore.visualization._data._trials import check_study, feasibility
 
 if TYPE_CHECKING:
     from albacore.study import Study
@@ -68,7 +67,7 @@ def pareto_front_data(
     if constraints_func is not None:
         feasible = np.array([all(float(c) <= 0 for c in constraints_func(t)) for t in trials], dtype=bool)
     else:
-        feasible = np.array([is_feasible(t.system_attrs) for t in trials], dtype=bool)
+        feasible = feasibility(trials)
     numbers = np.array([t.number for t in trials], dtype=int)
     on_front = np.zeros(len(trials), dtype=bool)
     on_front[feasible] = pareto_front_mask(to_minimization(points[feasible], directions))
