@@ -39,6 +39,7 @@ __version__ = "0.1.0"
 _LAZY_SUBMODULES = (
     "artifacts",
     "cli",
+    "dashboard",
     "hypervolume",
     "importance",
     "integrations",

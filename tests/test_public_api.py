@@ -23,6 +23,7 @@ PUBLIC_MODULES = (
     "albacore.artifacts",
     "albacore.artifacts.exceptions",
     "albacore.cli",
+    "albacore.dashboard",
     "albacore.distributions",
     "albacore.exceptions",
     "albacore.hypervolume",
