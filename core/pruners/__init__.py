@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from albacore.pruners._percentile import PercentilePruner
     from albacore.pruners._successive_halving import SuccessiveHalvingPruner
     from albacore.pruners._threshold import ThresholdPruner
+    from albacore.pruners._view import StudyView
     from albacore.pruners._wilcoxon import WilcoxonPruner
 
 _EXPORTS = {
@@ -30,6 +31,7 @@ _EXPORTS = {
     "PercentilePruner": "albacore.pruners._percentile",
     "SuccessiveHalvingPruner": "albacore.pruners._successive_halving",
     "ThresholdPruner": "albacore.pruners._threshold",
+    "StudyView": "albacore.pruners._view",
     "WilcoxonPruner": "albacore.pruners._wilcoxon",
 }
 

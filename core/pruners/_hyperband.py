@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import bisect
-import copy
 import functools
 import hashlib
 import itertools
 import math
-import weakref
-from typing import TYPE_CHECKING, Any, Container
+from typing import TYPE_CHECKING
 
 from albacore.pruners._base import BasePruner
 from albacore.pruners._checks import check_int
 from albacore.pruners._successive_halving import Rungs, prune_at_rungs
+from albacore.pruners._view import StudyView
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
@@ -76,7 +75,6 @@ class HyperbandPruner(BasePruner):
         self._max_resource = max_resource
         self._reduction_factor = check_int(owner, "reduction_factor", reduction_factor, 2)
         self._bootstrap_count = check_int(owner, "bootstrap_count", bootstrap_count, 0)
-        self._views: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         if self._bootstrap_count > 0 and max_resource == "auto":
             raise ValueError(
                 f"{owner}: bootstrap_count > 0 needs an explicit max_resource, got "
@@ -95,37 +93,25 @@ class HyperbandPruner(BasePruner):
         return prune_at_rungs(study, trial, rungs, RUNG_KEY, lambda t: brackets.of(name, t.number) == bracket)
 
     def study_for_sampler(self, study: Study, trial: FrozenTrial) -> Study:
-        """Return a view of ``study`` holding only the trials of ``trial``'s bracket.
+        """Return a :class:`~albacore.pruners.StudyView` of ``study`` holding only ``trial``'s bracket.
 
         The sampler sees the whole study instead while the brackets are unknown
         (``max_resource="auto"`` and no trial completed yet), and while ``trial``'s bracket
         holds fewer finished (complete or pruned) trials than ``study.sampler.n_startup_trials``:
         the sampler would draw such a bracket's trials at random, and the small brackets,
-        whose trials train the longest, would hardly ever be modelled.
+        whose trials train the longest, would hardly ever be modelled. The view's ``label``
+        is ``("hyperband-bracket", n_brackets, bracket)``.
         """
         brackets = self._brackets(study)
         if brackets is None:
             return study
         bracket = brackets.of(study.study_name, trial.number)
-        # One view per (study, bracket) for the study's lifetime, so that samplers' caches,
-        # keyed by the study object they are given, survive from trial to trial.
-        views = self._views.setdefault(study, {})
-        view = views.get((brackets, bracket))
-        if view is None:
-            view = views[(brackets, bracket)] = BracketStudy(study, brackets, bracket)
+        label = ("hyperband-bracket", brackets.n_brackets, bracket)
+        view = _BracketView(study, _InBracket(brackets, study.study_name, bracket), label)
         finished = view.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.PRUNED))
         if len(finished) < study.sampler.n_startup_trials:
             return study
         return view  # type: ignore[return-value]
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        del state["_views"]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._views = weakref.WeakKeyDictionary()
 
     def bracket_of(self, study: Study, trial_number: int) -> int | None:
         """The bracket of trial ``trial_number`` of ``study``; None until the brackets are known.
@@ -193,50 +179,22 @@ def _stable_hash(study_name: str, number: int) -> int:
     return int.from_bytes(digest, "big")
 
 
-class BracketStudy:
-    """A read-only view of a study showing only the trials of one Hyperband bracket.
-
-    ``get_trials`` and ``trials`` hold the bracket's trials; every other attribute is the
-    study's own, except ``_study_id``: samplers key their caches of finished trials by
-    ``(study.study_name, study._study_id)``, so each bracket gets its own key there.
-
-    Args:
-        study: The study.
-        brackets: The bracket assignment.
-        bracket: The bracket to show.
-    """
-
-    def __init__(self, study: Study, brackets: _Brackets, bracket: int) -> None:
-        # A weak reference: the pruner keeps views in a WeakKeyDictionary keyed by the study,
-        # which a strong reference from the value would keep alive forever.
-        self._study_ref = weakref.ref(study)
-        self._bracket_set = brackets
-        self.bracket = bracket
-        self._study_id = ("hyperband-bracket", bracket, study._study_id)
-
-    def get_trials(self, deepcopy: bool = True, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
-        """The trials of the bracket, as :meth:`albacore.Study.get_trials` returns them."""
-        name = self._study.study_name
-        trials = self._study.get_trials(deepcopy=False, states=states)
-        selected = [t for t in trials if self._bracket_set.of(name, t.number) == self.bracket]
-        return [copy.deepcopy(t) for t in selected] if deepcopy else selected
+class _BracketView(StudyView):
+    """The :class:`StudyView` of one bracket; ``bracket`` says which."""
 
     @property
-    def trials(self) -> list[FrozenTrial]:
-        """Every trial of the bracket (deep copies)."""
-        return self.get_trials()
+    def bracket(self) -> int:
+        """The bracket this view holds."""
+        return self.label[-1]  # type: ignore[index]
 
-    @property
-    def _study(self) -> Study:
-        study = self._study_ref()
-        if study is None:
-            raise RuntimeError("the study of this Hyperband bracket view no longer exists")
-        return study
 
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") or name == "_study_ref":
-            raise AttributeError(name)
-        return getattr(self._study, name)
+class _InBracket:
+    """Selects the trials of one bracket (a StudyView filter)."""
 
-    def __repr__(self) -> str:
-        return f"BracketStudy(study={self._study!r}, bracket={self.bracket})"
+    def __init__(self, brackets: _Brackets, study_name: str, bracket: int) -> None:
+        self._brackets = brackets
+        self._study_name = study_name
+        self._bracket = bracket
+
+    def __call__(self, trial: FrozenTrial) -> bool:
+        return self._brackets.of(self._study_name, trial.number) == self._bracket

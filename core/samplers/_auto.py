@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import threading
-import weakref
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
@@ -12,6 +11,7 @@ import numpy as np
 from albacore.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution, IntDistribution
 from albacore.logging import get_logger
 from albacore.samplers._base import BaseSampler
+from albacore.samplers._cache import StudyCache, Unpickled
 from albacore.samplers._partial_fixed import PartialFixedSampler
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
@@ -68,7 +68,11 @@ class _SpaceSummary:
         return self.intersection is not None and set(self.intersection) != set(self.union)
 
 
-class AutoSampler(BaseSampler):
+def _new_state(study: Study) -> dict[str, Any]:
+    return {"summary": _SpaceSummary(), "cmaes": None, "choices": {}}
+
+
+class AutoSampler(Unpickled, BaseSampler):
     """Chooses, per study and per phase, the sampler that does best on that kind of problem.
 
     The rules, applied before every trial from what the storage holds (so every worker
@@ -118,6 +122,8 @@ class AutoSampler(BaseSampler):
             study.optimize(lambda t: t.suggest_float("x", -3, 3) ** 2, n_trials=30)
     """
 
+    _unpickled = {"_lock": threading.Lock}
+
     def __init__(
         self, seed: int | None = None, *, constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None
     ) -> None:
@@ -129,9 +135,9 @@ class AutoSampler(BaseSampler):
         self._constraints_func = constraints_func
         self._seeds = self._child_seeds(seed)
         self._samplers: dict[str, BaseSampler] = {}
-        # Per study object: its CMA-ES, space summary and the sampler chosen for each running trial.
-        self._studies: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-        self._lock = threading.Lock()
+        # Per study: its CMA-ES, space summary and the sampler chosen for each running trial.
+        self._studies: StudyCache[dict[str, Any]] = StudyCache(_new_state)
+        self._init_unpickled()
 
     @staticmethod
     def _child_seeds(seed: int | None) -> dict[str, int | None]:
@@ -146,22 +152,9 @@ class AutoSampler(BaseSampler):
         children = np.random.SeedSequence(int(seed)).generate_state(len(names))
         return {"gp": int(seed), **{name: int(s) for name, s in zip(names, children)}}
 
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        del state["_lock"], state["_studies"]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.Lock()
-        self._studies = weakref.WeakKeyDictionary()
-
     def _state(self, study: Study) -> dict[str, Any]:
         """This sampler's bookkeeping for ``study`` (call with the lock held)."""
-        state = self._studies.get(study)
-        if state is None:
-            state = self._studies[study] = {"summary": _SpaceSummary(), "cmaes": None, "choices": {}}
-        return state
+        return self._studies.get(study)
 
     @property
     def n_startup_trials(self) -> int:
@@ -169,7 +162,7 @@ class AutoSampler(BaseSampler):
         return self._sampler("gp").n_startup_trials
 
     def reseed_rng(self) -> None:
-        cmaes = [state["cmaes"] for state in list(self._studies.values()) if state["cmaes"] is not None]
+        cmaes = [state["cmaes"] for state in self._studies.values() if state["cmaes"] is not None]
         for sampler in list(self._samplers.values()) + cmaes:
             sampler.reseed_rng()
 

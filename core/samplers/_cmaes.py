@@ -33,7 +33,6 @@ from __future__ import annotations
 import hashlib
 import math
 import threading
-import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -50,6 +49,7 @@ from albacore.distributions import (
 )
 from albacore.logging import get_logger
 from albacore.samplers._base import BaseSampler
+from albacore.samplers._cache import StudyCache, Unpickled, new_dict
 from albacore.samplers._random import RandomSampler
 from albacore.samplers._transform import nearest_in_distribution
 from albacore.search_space import IntersectionSearchSpace
@@ -134,7 +134,7 @@ class _Run:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-class CmaEsSampler(BaseSampler):
+class CmaEsSampler(Unpickled, BaseSampler):
     """Covariance Matrix Adaptation Evolution Strategy, on the ``cmaes`` package.
 
     The numerical parameters present in every finished trial are sampled jointly by CMA-ES;
@@ -183,6 +183,8 @@ class CmaEsSampler(BaseSampler):
                            n_trials=50)
     """
 
+    _unpickled = {"_lock": threading.Lock}
+
     def __init__(
         self,
         x0: dict[str, Any] | None = None,
@@ -220,21 +222,10 @@ class CmaEsSampler(BaseSampler):
         self._lr_adapt = lr_adapt
         self._source_trials = list(source_trials) if source_trials is not None else None
         self._search_space = IntersectionSearchSpace(include_pruned=consider_pruned_trials)
-        self._lock = threading.Lock()
-        self._runs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # study -> {space key: _Run}
+        self._runs: StudyCache[dict[tuple, _Run]] = StudyCache(new_dict)  # {space key: _Run} per study
         self._warned: set[str] = set()
         self._encoders: dict[tuple, _Encoder] = {}
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        del state["_lock"]
-        del state["_runs"]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.Lock()
-        self._runs = weakref.WeakKeyDictionary()
+        self._init_unpickled()
 
     @property
     def n_startup_trials(self) -> int:
@@ -346,8 +337,8 @@ class CmaEsSampler(BaseSampler):
         return run
 
     def _run_of(self, study: Study, encoder: _Encoder) -> _Run:
+        runs = self._runs.get(study)
         with self._lock:
-            runs = self._runs.setdefault(study, {})
             run = runs.get(encoder.key)
             if run is None:
                 run = runs[encoder.key] = self._new_run(encoder, study)

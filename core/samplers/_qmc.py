@@ -17,6 +17,7 @@ from albacore.distributions import (
 )
 from albacore.logging import get_logger
 from albacore.samplers._base import BaseSampler
+from albacore.samplers._cache import Unpickled
 from albacore.samplers._random import RandomSampler
 from albacore.samplers._transform import unit_to_external
 from albacore.trial._frozen import FrozenTrial
@@ -33,7 +34,7 @@ INDEX_KEY = "qmc:index"
 _QMC_TYPES = ("sobol", "halton")
 
 
-class QMCSampler(BaseSampler):
+class QMCSampler(Unpickled, BaseSampler):
     """Quasi-Monte Carlo sampler: covers the search space evenly with a Sobol or Halton sequence.
 
     The search space is fixed by the first completed trial (stored in the study, so every
@@ -67,6 +68,8 @@ class QMCSampler(BaseSampler):
             study.optimize(lambda t: t.suggest_float("x", -1, 1) ** 2, n_trials=32)
     """
 
+    _unpickled = {"_lock": threading.Lock, "_engines": dict}
+
     def __init__(
         self,
         *,
@@ -92,8 +95,7 @@ class QMCSampler(BaseSampler):
         self._independent_sampler = independent_sampler or RandomSampler(seed=seed)
         self._warn_independent_sampling = warn_independent_sampling
         self._warn_asynchronous_seeding = warn_asynchronous_seeding
-        self._lock = threading.Lock()
-        self._engines: dict[tuple[int, int | None], Any] = {}
+        self._init_unpickled()  # _lock, and _engines: (dimension, seed) -> scipy QMC engine
         self._warned_seed = False
 
     def reseed_rng(self) -> None:
@@ -174,13 +176,3 @@ class QMCSampler(BaseSampler):
                 if index > engine.num_generated:
                     engine.fast_forward(index - engine.num_generated)
                 return engine.random(1)[0]
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        del state["_lock"]
-        state["_engines"] = {}
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.Lock()

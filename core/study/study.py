@@ -6,6 +6,7 @@ import contextlib
 import copy
 import numbers
 import threading
+import weakref
 from typing import TYPE_CHECKING, Any, Container, Iterable, Iterator, Sequence
 
 from albacore._moo import pareto_front_trials
@@ -34,6 +35,28 @@ if TYPE_CHECKING:
 
 METRIC_NAMES_KEY = "study:metric_names"
 _NO_HEARTBEAT = contextlib.nullcontext()
+
+
+class _StorageToken:
+    """Stands for one storage object in study keys; lives exactly as long as the storage."""
+
+    __slots__ = ("__weakref__",)
+
+    def __repr__(self) -> str:
+        return f"<storage token {id(self):#x}>"
+
+
+_TOKENS: weakref.WeakKeyDictionary[BaseStorage, _StorageToken] = weakref.WeakKeyDictionary()
+_STRONG_TOKENS: dict[int, tuple[BaseStorage, _StorageToken]] = {}  # storages without weakrefs
+_TOKENS_LOCK = threading.Lock()
+
+
+def _storage_token(storage: BaseStorage) -> _StorageToken:
+    with _TOKENS_LOCK:
+        try:
+            return _TOKENS.setdefault(storage, _StorageToken())
+        except TypeError:  # not weakly referenceable or not hashable: keep it alive instead
+            return _STRONG_TOKENS.setdefault(id(storage), (storage, _StorageToken()))[1]
 
 
 class Study:
@@ -70,6 +93,7 @@ class Study:
         self._study_id = self._storage.get_study_id_from_name(study_name)
         self.study_name = study_name
         self._directions = self._storage.get_study_directions(self._study_id)
+        self._key = (_storage_token(self._storage), self._study_id)
         self.sampler = sampler if sampler is not None else default_sampler()
         self.pruner = pruner if pruner is not None else default_pruner()
         if not isinstance(self.sampler, BaseSampler):
@@ -85,12 +109,34 @@ class Study:
     # --- pickling: the storage and handles travel, the lock does not ----------------------------
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        del state["_optimize_lock"]
+        del state["_optimize_lock"], state["_key"]
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._optimize_lock = threading.Lock()
+        self._key = (_storage_token(self._storage), self._study_id)
+
+    # --- identity --------------------------------------------------------------------------------
+    @property
+    def key(self) -> tuple[Any, ...]:
+        """A hashable value naming this study within this process, for per-study caches.
+
+        A tuple whose first item stands for the storage object (a token that lives as long
+        as the storage object does, never reused) and whose second is the study's id in that
+        storage. Handles on the same study through the same storage object have equal keys;
+        studies in two storages never do, even when they share a name and an id. Study ids
+        are never reused by a storage, so a key never names two studies. A key is not
+        meaningful in another process (an unpickled study gets a fresh token). Views such as
+        :class:`albacore.pruners.StudyView` extend their study's key with more items.
+
+        Example:
+            .. code-block:: python
+
+                caches = {}
+                history = caches.setdefault(study.key, [])
+        """
+        return self._key
 
     # --- directions ------------------------------------------------------------------------------
     @property

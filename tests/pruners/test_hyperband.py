@@ -214,7 +214,7 @@ def test_other_pruners_show_the_sampler_the_whole_study():
 
 
 def test_bracket_views_have_their_own_cache_identity():
-    # Samplers key caches of finished trials by (study_name, _study_id): brackets must differ.
+    # Samplers key caches of finished trials by study.key: each bracket needs its own key.
     pruner = hyperband()
     study = albacore.create_study(
         study_name="hyperband-cache-identity", sampler=albacore.samplers.RandomSampler(seed=0), pruner=pruner
@@ -223,11 +223,12 @@ def test_bracket_views_have_their_own_cache_identity():
     views = {}
     for trial in trials:
         view = pruner.study_for_sampler(study, trial._frozen())
-        views.setdefault(view.bracket, set()).add(view._study_id)
+        assert isinstance(view, albacore.pruners.StudyView)
+        views.setdefault(pruner.bracket_of(study, trial.number), set()).add(view.key)
     assert len(views) == 3
     keys = [next(iter(ids)) for ids in views.values()]
     assert all(len(ids) == 1 for ids in views.values())
-    assert len(set(keys)) == 3 and study._study_id not in keys
+    assert len(set(keys)) == 3 and study.key not in keys
 
 
 def test_tpe_runs_on_bracket_views():
@@ -244,9 +245,12 @@ def test_tpe_models_only_the_trials_of_the_same_bracket():
     sampler, pruner = albacore.samplers.TPESampler(seed=0, n_startup_trials=2), hyperband()
     study = albacore.create_study(study_name="hyperband-tpe", sampler=sampler, pruner=pruner)
     study.optimize(_objective, n_trials=40)
-    bracket_histories = {
-        key[1][1]: set(history.row_of) for key, history in sampler._histories.items() if key[1] != study._study_id
-    }
+    views = {}
+    for n in range(40):
+        view = pruner.study_for_sampler(study, study.trials[n])
+        if view is not study:
+            views[pruner.bracket_of(study, n)] = view
+    bracket_histories = {bracket: set(sampler._histories[view].row_of) for bracket, view in views.items()}
     assert set(bracket_histories) == {0, 1, 2}
     for bracket, numbers in bracket_histories.items():
         assert {pruner.bracket_of(study, n) for n in numbers} == {bracket}

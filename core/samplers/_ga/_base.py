@@ -15,7 +15,6 @@ from __future__ import annotations
 import abc
 import copy
 import threading
-import weakref
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
@@ -26,6 +25,7 @@ from albacore._rng import SeededRNG
 from albacore.distributions import BaseDistribution, check_distribution_compatibility
 from albacore.logging import get_logger
 from albacore.samplers._base import BaseSampler
+from albacore.samplers._cache import StudyCache, Unpickled, new_dict
 from albacore.samplers._ga import _space
 from albacore.samplers._ga._crossovers import BaseCrossover, UniformCrossover
 from albacore.samplers._ga._selection import constrained_ranks, crowding_distance, violations
@@ -75,10 +75,16 @@ class _StudyCache:
         self.fitness: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
 
-class GeneticSampler(BaseSampler):
+def _new_study_cache(study: Study) -> _StudyCache:
+    return _StudyCache()
+
+
+class GeneticSampler(Unpickled, BaseSampler):
     """Base of the NSGA samplers; subclasses choose the survivors of a generation."""
 
     _name = "GeneticSampler"
+
+    _unpickled = {"_lock": threading.Lock}
 
     def __init__(
         self,
@@ -113,22 +119,9 @@ class GeneticSampler(BaseSampler):
         self._constraints_func = constraints_func
         self._rng = SeededRNG(seed)
         self._search_space = IntersectionSearchSpace()
-        self._lock = threading.Lock()
-        # Keyed by the Study object: two studies may share a name and an id (two storages).
-        self._caches: weakref.WeakKeyDictionary[Study, _StudyCache] = weakref.WeakKeyDictionary()
-        self._pending: weakref.WeakKeyDictionary[Study, dict[int, _Pending]] = weakref.WeakKeyDictionary()
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        del state["_lock"]
-        del state["_pending"], state["_caches"]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.Lock()
-        self._caches = weakref.WeakKeyDictionary()
-        self._pending = weakref.WeakKeyDictionary()
+        self._caches: StudyCache[_StudyCache] = StudyCache(_new_study_cache)
+        self._pending: StudyCache[dict[int, _Pending]] = StudyCache(new_dict)  # trial number -> parents
+        self._init_unpickled()
 
     def reseed_rng(self) -> None:
         self._rng.reseed()
@@ -148,8 +141,8 @@ class GeneticSampler(BaseSampler):
     def _cache(self, study: Study) -> _StudyCache:
         """This study's cache, updated with trials completed since the last call."""
         completed = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+        cache = self._caches.get(study)
         with self._lock:
-            cache = self._caches.setdefault(study, _StudyCache())
             if len(cache.by_number) < len(completed):
                 for t in completed:
                     if t.number not in cache.by_number:
@@ -222,11 +215,11 @@ class GeneticSampler(BaseSampler):
         parents = self._tournament(population, fitness, self._rng.rng)
         study.set_trial_system_attr(trial, PARENTS_KEY, [p.number for p in parents])
         with self._lock:
-            self._pending.setdefault(study, {})[trial.number] = _Pending(parents, self._mutation_prob)
+            self._pending.get(study)[trial.number] = _Pending(parents, self._mutation_prob)
 
     def infer_relative_search_space(self, study: Study, trial: FrozenTrial) -> dict[str, BaseDistribution]:
         with self._lock:
-            if trial.number not in self._pending.get(study, {}):
+            if trial.number not in self._pending.get(study):
                 return {}
         return {n: d for n, d in self._search_space.calculate(study).items() if not d.single()}
 
@@ -234,7 +227,7 @@ class GeneticSampler(BaseSampler):
         self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
     ) -> dict[str, Any]:
         with self._lock:
-            pending = self._pending.get(study, {}).get(trial.number)
+            pending = self._pending.get(study).get(trial.number)
         if pending is None or not search_space:
             return {}
         if pending.mutation_prob is None:
@@ -277,7 +270,7 @@ class GeneticSampler(BaseSampler):
         self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
     ) -> Any:
         with self._lock:
-            pending = self._pending.get(study, {}).get(trial.number)
+            pending = self._pending.get(study).get(trial.number)
         rng = self._rng.rng
         if pending is not None and param_name not in pending.mutated:
             # A parameter outside the joint space (e.g. conditional): inherit it from the first
@@ -295,7 +288,7 @@ class GeneticSampler(BaseSampler):
         self, study: Study, trial: FrozenTrial, state: TrialState, values: Sequence[float] | None
     ) -> None:
         with self._lock:
-            self._pending.get(study, {}).pop(trial.number, None)
+            self._pending.get(study).pop(trial.number, None)
         if self._constraints_func is None or state != TrialState.COMPLETE:
             return
         finished = copy.copy(trial)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import weakref
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
@@ -13,6 +12,7 @@ from albacore._rng import SeededRNG
 from albacore._warnings import warn
 from albacore.distributions import BaseDistribution
 from albacore.samplers._base import BaseSampler
+from albacore.samplers._cache import StudyCache, Unpickled, new_dict
 from albacore.samplers._gp._acquisition import Acquisition, box_decomposition
 from albacore.samplers._gp._model import GaussianProcess, default_theta, fit_theta, one_blas_thread
 from albacore.samplers._gp._optim import Branch, maximize
@@ -50,7 +50,7 @@ def _standardize(values: np.ndarray) -> tuple[np.ndarray, float, float]:
     return (values - mean) / std, mean, std
 
 
-class GPSampler(BaseSampler):
+class GPSampler(Unpickled, BaseSampler):
     """Bayesian optimization with a Gaussian process (Matérn-5/2 ARD kernel).
 
     The parameters of the finished trials are modelled jointly by a GP per objective (and
@@ -87,6 +87,8 @@ class GPSampler(BaseSampler):
             study.optimize(lambda t: (t.suggest_float("x", -3, 3) - 1) ** 2, n_trials=20)
     """
 
+    _unpickled = {"_lock": threading.Lock}
+
     def __init__(
         self,
         *,
@@ -107,24 +109,15 @@ class GPSampler(BaseSampler):
         self._deterministic = bool(deterministic_objective)
         self._constraints_func = constraints_func
         self._warn_independent_sampling = warn_independent_sampling
-        self._lock = threading.Lock()
-        # Per study object: its union search space, encoded finished trials, fitted hyperparameters.
-        self._caches: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        # Per study: its union search space, encoded finished trials, fitted hyperparameters.
+        self._caches: StudyCache[dict[tuple[Any, ...], Any]] = StudyCache(new_dict)
         self._warned: set[str] = set()
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        del state["_lock"], state["_caches"]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.Lock()
-        self._caches = weakref.WeakKeyDictionary()
+        self._init_unpickled()
 
     def _cache(self, study: Study, key: tuple[Any, ...], default: Any) -> Any:
+        entries = self._caches.get(study)
         with self._lock:
-            return self._caches.setdefault(study, {}).setdefault(key, default)
+            return entries.setdefault(key, default)
 
     @property
     def n_startup_trials(self) -> int:

@@ -60,7 +60,6 @@ class History:
 
     def _reset(self, n_objectives: int) -> None:
         self._n_objectives = n_objectives
-        self._starts: dict[int, object] = {}
         self.n = 0
         self.row_of: dict[int, int] = {}
         self._numbers = _Growable(None, -1, int)
@@ -83,8 +82,6 @@ class History:
         finished = study.get_trials(deepcopy=False, states=_FINISHED)
         running = study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
         with self.lock:
-            if self._belongs_elsewhere(finished):
-                self._reset(self._n_objectives)
             # Finished trials stay finished, so the cache misses exactly len(finished) - n of
             # them; they are almost always the newest, so look from the end.
             missing = len(finished) - self.n
@@ -96,19 +93,6 @@ class History:
                     missing -= 1
         return running
 
-    def _belongs_elsewhere(self, finished: list[FrozenTrial]) -> bool:
-        """Whether the cache was filled from another study that shares the cache key.
-
-        Two in-memory storages can hold studies with the same name and id; a finished trial
-        of this study whose start time differs from the cached one exposes the mix-up.
-        """
-        if len(finished) < self.n:
-            return True
-        if not finished:
-            return False
-        first = finished[0]
-        return self._starts.get(first.number, first.datetime_start) != first.datetime_start
-
     def _add(self, trial: FrozenTrial) -> None:
         row = self.n
         self.n += 1
@@ -116,7 +100,6 @@ class History:
         for column in columns:
             column.ensure(self.n)
         self.row_of[trial.number] = row
-        self._starts[trial.number] = trial.datetime_start
         self._numbers.data[row] = trial.number
         self._reports.data[row] = len(trial.intermediate_values)
         if trial.state == TrialState.COMPLETE:

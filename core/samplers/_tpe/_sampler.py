@@ -15,6 +15,7 @@ from albacore._warnings import warn
 from albacore.distributions import BaseDistribution
 from albacore.logging import get_logger
 from albacore.samplers._base import BaseSampler
+from albacore.samplers._cache import StudyCache, Unpickled
 from albacore.samplers._random import sample_uniform
 from albacore.samplers._tpe._history import History, Snapshot, compatible
 from albacore.samplers._tpe._parzen import ParzenEstimator
@@ -51,7 +52,11 @@ class _Context:
         self.splits: dict[bytes, np.ndarray] = {}  # rows considered -> good rows, best first
 
 
-class TPESampler(BaseSampler):
+def _new_history(study: Study) -> History:
+    return History(len(study.directions))
+
+
+class TPESampler(Unpickled, BaseSampler):
     """Tree-structured Parzen Estimator: models good and bad trials and samples where the
     ratio of their densities is highest.
 
@@ -124,6 +129,8 @@ class TPESampler(BaseSampler):
             study.optimize(lambda t: (t.suggest_float("x", -5, 5) - 1) ** 2, n_trials=50)
     """
 
+    _unpickled = {"_local": threading.local, "_warned": set}
+
     def __init__(
         self,
         *,
@@ -173,23 +180,8 @@ class TPESampler(BaseSampler):
         self._weights = weights or default_weights
         self._rank_weighted = weights is None
         self._categorical_distance_func = categorical_distance_func
-        self._init_caches()
-
-    def _init_caches(self) -> None:
-        self._lock = threading.Lock()
-        self._histories: dict[tuple[str, int], History] = {}
-        self._local = threading.local()
-        self._warned: set[str] = set()
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        for key in ("_lock", "_histories", "_local", "_warned"):
-            del state[key]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._init_caches()
+        self._histories = StudyCache(_new_history)
+        self._init_unpickled()
 
     @property
     def n_startup_trials(self) -> int:
@@ -275,15 +267,12 @@ class TPESampler(BaseSampler):
 
     def _context(self, study: Study, trial: FrozenTrial) -> _Context:
         """The history behind ``trial``'s decisions, read once per trial and thread."""
-        key = (study.study_name, study._study_id)
+        key = study.key
         trial_key = (trial.number, trial.datetime_start)
         cached = getattr(self._local, "context", None)
         if cached is not None and cached[0] == key and cached[1] == trial_key:
             return cached[2]
-        with self._lock:
-            history = self._histories.get(key)
-            if history is None:
-                history = self._histories[key] = History(len(study.directions))
+        history = self._histories.get(study)
         running = history.update(study)
         running = [t for t in running if t.number != trial.number] if self._constant_liar else []
         context = _Context(history.snapshot(), running)

@@ -1,0 +1,103 @@
+"""Per-study caches for samplers, and the pickling rule they share.
+
+A sampler may keep, per study, data derived from what the storage holds (encoded finished
+trials, a fitted model, the bookkeeping of its running trials). Two rules hold for all of
+them:
+
+* The cache is keyed by :attr:`albacore.Study.key`, so two studies that share a name and
+  an id in two storages never mix, and every handle (or view) on one study sees the same
+  entry. An entry is dropped when the storage object it came from is garbage collected.
+* A sampler pickles without its caches, locks and other process-local state: the copy
+  starts empty and rebuilds what it needs from the storage.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Generic, Hashable, Iterator, TypeVar
+
+if TYPE_CHECKING:
+    from albacore.study.study import Study
+
+V = TypeVar("V")
+
+
+class StudyCache(Generic[V]):
+    """A thread-safe map from a study (by its ``key``) to one value made by ``factory``.
+
+    Entries live as long as the storage object of their study; a pickled cache unpickles
+    empty, so a sampler holding one pickles without it.
+
+    Args:
+        factory: ``factory(study)`` makes the entry of a study seen first. It must pickle
+            (a class or a module-level function) for the cache to pickle.
+    """
+
+    def __init__(self, factory: Callable[[Study], V]) -> None:
+        self._factory = factory
+        self._lock = threading.Lock()
+        # storage token -> {rest of the key -> value}: the outer map is weak, so an entry
+        # goes with its storage. Values must not refer to the study or storage themselves.
+        self._entries: weakref.WeakKeyDictionary[Any, dict[Hashable, V]] = weakref.WeakKeyDictionary()
+
+    def get(self, study: Study) -> V:
+        """The entry of ``study``, made by the factory on first use."""
+        token, *rest = study.key
+        inner = tuple(rest)
+        with self._lock:
+            entries = self._entries.get(token)
+            if entries is None:
+                entries = self._entries[token] = {}
+            value = entries.get(inner)
+            if value is None:
+                value = entries[inner] = self._factory(study)
+            return value
+
+    def __getitem__(self, study: Study) -> V:
+        """The entry of ``study``; KeyError if it has none yet (nothing is made)."""
+        token, *rest = study.key
+        with self._lock:
+            entries = self._entries.get(token)
+            if entries is None or tuple(rest) not in entries:
+                raise KeyError(f"no cache entry for study {study.study_name!r} (key {study.key!r})")
+            return entries[tuple(rest)]
+
+    def values(self) -> Iterator[V]:
+        """A snapshot of every entry (e.g. to reseed the RNGs they hold)."""
+        with self._lock:
+            snapshot = [v for entries in self._entries.values() for v in entries.values()]
+        return iter(snapshot)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (StudyCache, (self._factory,))
+
+
+def new_dict(study: Study) -> dict:
+    """A ``StudyCache`` factory: an empty dict per study."""
+    return {}
+
+
+class Unpickled:
+    """Mixin: attributes listed in ``_unpickled`` do not pickle and are remade on unpickling.
+
+    ``_unpickled`` maps an attribute name to a factory making its fresh value (a lock, an
+    empty set of warned-about names, a ``threading.local``). Call :meth:`_init_unpickled`
+    from ``__init__`` to make them the first time.
+    """
+
+    _unpickled: ClassVar[dict[str, Callable[[], Any]]] = {}
+
+    def _init_unpickled(self) -> None:
+        for name, factory in self._unpickled.items():
+            setattr(self, name, factory())
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        for name in self._unpickled:
+            state.pop(name, None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._init_unpickled()
