@@ -358,3 +358,26 @@ def _decode(array: Any) -> list[float]:
     import base64
 
     return np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"])).tolist()
+
+
+@pytest.mark.parametrize("kind", ["mysql", "redis"])
+def test_mysql_and_redis_journal_storages_are_served_too(kind: str, request: pytest.FixtureRequest,
+                                                         unique: Callable[[str], str],
+                                                         client_for: Callable[..., Any]) -> None:
+    if kind == "mysql":
+        storage: Any = request.getfixturevalue("mysql_url")
+    else:
+        from albacore.storages.journal import JournalRedisBackend, JournalStorage
+
+        storage = JournalStorage(JournalRedisBackend(request.getfixturevalue("redis_url"),
+                                                     prefix=request.getfixturevalue("redis_prefix")))
+    name = unique(kind)
+    quiet()
+    study = albacore.create_study(storage=storage if kind == "redis" else open_storage(storage), study_name=name)
+    study.add_trial(create_trial(value=2.0, params={"x": 1.0}, distributions={"x": X}))
+    study.ask()
+    client = client_for(storage)
+    sid = _study_id(client, name)
+    assert client.get(f"/api/studies/{sid}").json()["counts"]["RUNNING"] == 1
+    assert client.post(f"/api/studies/{sid}/trials/1/tell", json={"values": [1.0]}, headers=WRITE).status_code == 200
+    assert study.trials[1].values == [1.0]
