@@ -86,3 +86,16 @@ def test_missing_plotly_names_the_extra(study: albacore.Study, monkeypatch: pyte
         vis.plot_slice(study)
     with pytest.raises(ImportError, match=r"plot_slice requires matplotlib.*pip install 'albacore\[visualization\]'"):
         vis_mpl.plot_slice(study)
+
+
+@pytest.mark.parametrize("backend", BACKENDS, ids=["plotly", "matplotlib"])
+def test_multi_objective_plots_on_empty_and_failed_studies(backend) -> None:
+    for name, trial in (("mo-empty", None), ("mo-failed", albacore.trial.create_trial(state=albacore.trial.TrialState.FAIL))):
+        s = albacore.create_study(study_name=name, directions=["minimize", "minimize"])
+        if trial is not None:
+            s.add_trial(trial)
+        expected = "has no trials to plot" if trial is None else r"has no COMPLETE trial to plot \(1 FAIL\)"
+        with pytest.raises(ValueError, match=f"study '{name}' {expected}"):
+            backend.plot_pareto_front(s)
+        with pytest.raises(ValueError, match=f"study '{name}' {expected}"):
+            backend.plot_hypervolume_history(s, reference_point=[1.0, 1.0])

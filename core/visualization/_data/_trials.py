@@ -81,13 +81,9 @@ class Completed:
     direction: StudyDirection  # the direction "better" means for ``values``
 
 
-def completed_trials(where: str, study: Study, target: Target | None) -> Completed:
-    """The study's COMPLETE trials with a finite target, or a ValueError saying why none are.
-
-    With ``target`` given the direction is the study's first one (a custom target has no
-    direction of its own; only the best-value line and colour scales use it).
-    """
-    check_target(where, study, target)
+def complete_trials(where: str, study: Study) -> list[FrozenTrial]:
+    """The study's COMPLETE trials, or a ValueError saying the study is empty or what states
+    its trials are in."""
     trials = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
     if not trials:
         every = study.get_trials(deepcopy=False)
@@ -96,6 +92,17 @@ def completed_trials(where: str, study: Study, target: Target | None) -> Complet
         raise ValueError(
             f"{where}: study {study.study_name!r} has no COMPLETE trial to plot ({_describe_states(every)})"
         )
+    return trials
+
+
+def completed_trials(where: str, study: Study, target: Target | None) -> Completed:
+    """The study's COMPLETE trials with a finite target, or a ValueError saying why none are.
+
+    With ``target`` given the direction is the study's first one (a custom target has no
+    direction of its own; only the best-value line and colour scales use it).
+    """
+    check_target(where, study, target)
+    trials = complete_trials(where, study)
     if target is None:
         values = np.fromiter((t.values[0] for t in trials), dtype=float, count=len(trials))
     else:

@@ -9,8 +9,7 @@ import numpy as np
 
 from albacore._moo import pareto_front_mask, to_minimization
 from albacore.hypervolume import compute_hypervolume
-from albacore.trial._state import TrialState
-from albacore.visualization._data._trials import check_study, feasibility
+from albacore.visualization._data._trials import check_study, complete_trials, feasibility
 
 if TYPE_CHECKING:
     from albacore.study import Study
@@ -40,10 +39,7 @@ def hypervolume_history_data(study: Study, reference_point: Sequence[float]) -> 
             f"{WHERE}: reference_point must hold {len(directions)} finite numbers, one per objective, "
             f"got reference_point={reference_point!r}"
         )
-    trials = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
-    if not trials:
-        state = "trials" if not study.get_trials(deepcopy=False) else "COMPLETE trials"
-        raise ValueError(f"{WHERE}: study {study.study_name!r} has no {state} to plot")
+    trials = complete_trials(WHERE, study)
     points = to_minimization(np.array([t.values for t in trials], dtype=float), directions)
     ref_min = to_minimization(ref[None, :], directions)[0]
     useful = feasibility(trials) & np.all(points < ref_min, axis=1)

@@ -9,8 +9,7 @@ import numpy as np
 
 from albacore._moo import pareto_front_mask, to_minimization
 from albacore._study_types import StudyDirection
-from albacore.trial._state import TrialState
-from albacore.visualization._data._trials import check_study, feasibility
+from albacore.visualization._data._trials import check_study, complete_trials, feasibility
 
 if TYPE_CHECKING:
     from albacore.study import Study
@@ -53,10 +52,7 @@ def pareto_front_data(
             f"{WHERE}: the study has {len(directions)} objective(s); a Pareto front plot needs 2 or 3 "
             f"(or targets returning 2 or 3 values)"
         )
-    trials = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
-    if not trials:
-        state = "trials" if not study.get_trials(deepcopy=False) else "COMPLETE trials"
-        raise ValueError(f"{WHERE}: study {study.study_name!r} has no {state} to plot")
+    trials = complete_trials(WHERE, study)
     points = np.array([t.values if targets is None else list(targets(t)) for t in trials], dtype=float)
     if points.ndim != 2 or points.shape[1] not in (2, 3):
         raise ValueError(f"{WHERE}: targets must return 2 or 3 values per trial, got shape {points.shape[1:]}")
