@@ -48,18 +48,6 @@ PUBLIC_SURFACE_ONLY = {("samplers", "storages"), ("pruners", "storages")}
 
 # (importer, imported) pairs allowed for now, each with the reason it is not fixed yet.
 KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {
-    ("albacore.samplers._grid", "albacore.study.study"): (
-        "type-only Study annotation; the file is being rewritten for the storage compare-and-set, "
-        "switch it to albacore.trial._study_protocol.StudyLike afterwards"
-    ),
-    ("albacore.samplers._brute_force", "albacore.study.study"): (
-        "type-only Study annotation; the file is being rewritten for the storage compare-and-set, "
-        "switch it to albacore.trial._study_protocol.StudyLike afterwards"
-    ),
-    ("albacore.samplers._claims", "albacore.study.study"): (
-        "type-only Study annotation in the grid/brute-force claims module, new and still being "
-        "written by the compare-and-set change; switch it to StudyLike afterwards"
-    ),
     ("albacore.samplers._cache", "albacore.study.study"): (
         "type-only Study annotation in the per-study sampler cache, new and still being written "
         "by another change; switch it to StudyLike afterwards"

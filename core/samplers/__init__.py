@@ -13,6 +13,7 @@ from albacore._lazy import lazy_exports
 if TYPE_CHECKING:
     from albacore.samplers import nsgaii
     from albacore.samplers._auto import AutoSampler
+    from albacore.samplers._base import BaseSampler, StartDecision
     from albacore.samplers._brute_force import BruteForceSampler
     from albacore.samplers._cmaes import CmaEsSampler
     from albacore.samplers._ga._nsga import NSGAIIISampler, NSGAIISampler
@@ -35,6 +36,7 @@ _EXPORTS = {
     "PartialFixedSampler": "albacore.samplers._partial_fixed",
     "QMCSampler": "albacore.samplers._qmc",
     "RandomSampler": "albacore.samplers._random",
+    "StartDecision": "albacore.samplers._base",
     "TPESampler": "albacore.samplers._tpe._sampler",
     "nsgaii": "albacore.samplers.nsgaii",
 }

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import abc
+import enum
 from typing import TYPE_CHECKING, Any, Sequence
 
 from albacore.distributions import BaseDistribution
-from albacore.exceptions import AlbacoreError
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
@@ -14,16 +14,40 @@ if TYPE_CHECKING:
     from albacore.trial._study_protocol import StudyLike as Study
 
 
+class StartDecision(enum.Enum):
+    """What :meth:`BaseSampler.can_start_trial` tells ``optimize``.
+
+    Attributes:
+        PROPOSE: Start a trial now; the sampler has something for it.
+        WAIT: Nothing now, but running trials of other workers may free or reveal something:
+            look again after a pause.
+        DONE: Nothing is left; look again only when a trial of this ``optimize`` finishes.
+    """
+
+    PROPOSE = "propose"
+    WAIT = "wait"
+    DONE = "done"
+
+
 class BaseSampler(abc.ABC):
     """Decides the parameter values of new trials.
 
     **When each method is called.** For every trial, in the worker that runs it:
 
-    0. ``can_start_trial(study)``, in ``optimize`` only, right before the trial is created,
-       in the thread that will run it. False means the sampler has nothing left to propose
-       (a grid whose every point is finished or held by a running trial): ``optimize`` then
-       creates no trial; it stops once no other trial of its own is running, and looks
-       again each time one of them finishes (a failed one may free a point).
+    0. ``can_start_trial(study)``, in ``optimize`` only, in the thread of ``optimize`` that
+       starts trials, right before it asks one; it returns a :class:`StartDecision`.
+       ``PROPOSE``: ``optimize`` asks a trial (``study.ask()``), whose ``before_trial``
+       follows in the same thread before any other ``can_start_trial`` call of this
+       ``optimize``. ``DONE``: nothing is left to propose (a grid whose every point is
+       finished or held by a running trial); ``optimize`` starts nothing, looks again each
+       time one of its own running trials finishes (a failed one may free a point), and ends
+       once none is running. ``WAIT``: nothing now, but trials running elsewhere may free or
+       reveal something; ``optimize`` looks again after a pause, failing the trials of dead
+       workers meanwhile (storages with heartbeats), until its budget is spent. This is the
+       one way a sampler says "nothing left": it neither raises nor calls ``study.stop()``.
+       A finite sampler claims what it proposes in ``before_trial``, through
+       ``study.set_system_attr_if`` (a compare-and-set in the storage), so two workers never
+       hold the same point.
     1. ``before_trial(study, trial)`` once the trial exists (RUNNING, no params yet).
     2. ``infer_relative_search_space(study, trial)`` returns the parameters the sampler
        wants to choose *jointly* (e.g. the intersection of past trials' spaces); then
@@ -77,13 +101,19 @@ class BaseSampler(abc.ABC):
         """
         return 0
 
-    def can_start_trial(self, study: Study) -> bool:
-        """Whether ``optimize`` should start a new trial of ``study``; True by default.
+    def can_start_trial(self, study: Study) -> StartDecision:
+        """Whether ``optimize`` should start a new trial of ``study``; PROPOSE by default.
 
-        A sampler that returns True may count on the next trial created in this thread being
-        proposed by it (and reserve for it what it will propose). See the class docstring.
+        See the class docstring for when it is called and what each answer makes
+        ``optimize`` do.
+
+        Args:
+            study: The study.
+
+        Returns:
+            A :class:`StartDecision`.
         """
-        return True
+        return StartDecision.PROPOSE
 
     def before_trial(self, study: Study, trial: FrozenTrial) -> None:
         """Hook called when a trial starts; does nothing by default."""
@@ -95,11 +125,3 @@ class BaseSampler(abc.ABC):
 
     def reseed_rng(self) -> None:
         """Draw a fresh seed for the random generator; does nothing by default."""
-
-
-class SearchSpaceExhausted(AlbacoreError):
-    """Raised by a sampler, in a trial ``optimize`` started after ``can_start_trial`` said
-    yes, when it finds nothing left after all (another process took the last point
-    meanwhile). ``optimize`` records the trial as FAIL without a warning and treats it as
-    ``can_start_trial`` returning False. Internal: not part of the public API.
-    """

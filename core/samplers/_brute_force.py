@@ -1,11 +1,11 @@
-"""BruteForceSampler: every point of a discrete (possibly conditional) space, then stop."""
+"""BruteForceSampler: every point of a discrete (possibly conditional) space, then optimize ends."""
 
 from __future__ import annotations
 
-import copy
 import functools
+import hashlib
+import json
 import threading
-import time
 import weakref
 from typing import TYPE_CHECKING, Any, Tuple
 
@@ -18,21 +18,19 @@ from albacore.distributions import (
     distribution_to_json,
     json_to_distribution,
 )
-from albacore.samplers._base import BaseSampler, SearchSpaceExhausted
-from albacore.samplers._grid import stop_study
-from albacore.samplers._reservations import Reservations
-from albacore.storages import fail_stale_trials
+from albacore.samplers._base import BaseSampler, StartDecision
+from albacore.samplers._claims import Claims, trial_numbers
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
 if TYPE_CHECKING:
-    from albacore.study.study import Study
+    from albacore.trial._study_protocol import StudyLike as Study
 
 _FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
 CLAIM_KEY = "brute_force:claim"
+# Study system attribute prefix of slot claims: the digest of a slot -> the trial number holding it.
+SLOT_KEY_PREFIX = "brute_force:slot:"
 _MAX_CLAIM_ROUNDS = 8
-# How long a worker with nothing to start waits for other workers' trials to reveal branches.
-_REVEAL_WAIT_SECONDS = 0.5
 
 
 def _key(internal: float) -> float:
@@ -198,17 +196,6 @@ def _choose_slot(node: _Node | None, running: list[list[_Step]], rng: Any) -> li
     return None
 
 
-def _slot_is_free(root: _Node, running: list[list[_Step]], slot: list[_Step], rng: Any) -> bool:
-    """Whether no finished trial, other running trial or reservation holds ``slot``."""
-    node: _Node | None = root
-    for name, key, _, _ in slot:
-        if node is not None and node.name not in (None, name):
-            return False
-        node = node.children.get(key) if node is not None else None
-        running = [s[1:] for s in running if s and s[0][0] == name and s[0][1] == key]
-    return _choose_slot(node, running, rng) == []
-
-
 @functools.lru_cache(maxsize=256)
 def _value_keys(name: str, dist_json: str) -> tuple[float, ...]:
     return tuple(_key(v) for v in _internal_values(name, json_to_distribution(dist_json)))
@@ -237,34 +224,36 @@ def _open_values(
 
 
 class BruteForceSampler(BaseSampler):
-    """Tries every combination of a discrete search space once, then stops the study.
+    """Tries every combination of a discrete search space once; then ``optimize`` ends.
 
     Define-by-run spaces are supported: the sampler keeps a tree of the parameter paths
     seen so far (a parameter suggested only when another has a given value is a branch).
     Before ``optimize`` creates a trial, :meth:`can_start_trial` picks, at random, a path to
-    an untried point or to a branch no trial has explored, and reserves it on the study (a
-    study system attribute every worker reads); the trial follows that path, records it
-    (trial system attribute ``"brute_force:claim"``) and, in an unexplored branch, goes on
-    choosing values no other trial can take, since the branch is its own until it reveals
-    what follows. So every point is evaluated once even with many threads or processes
-    sharing a storage, and ``optimize`` stops by itself when nothing is left. Failed trials
-    are ignored (their points are tried again).
+    an untried point or to a branch no trial has explored (a slot); the trial claims the
+    slot with a compare-and-set on the study (system attribute
+    ``"brute_force:slot:<digest>"`` holding its number), records its path (trial system
+    attribute ``"brute_force:claim"``) and, in an unexplored branch, goes on choosing values
+    no other trial can take, since the branch is its own until it reveals what follows. So
+    every point is evaluated once even with many threads or processes sharing a storage,
+    and ``optimize`` ends by itself when nothing is left. Failed trials are ignored (their
+    points are tried again).
 
-    When nothing is left to start but other workers' trials are running, a worker waits half
-    a second for them to reveal new branches, then stops; the workers running those trials
-    go on with what they reveal, so the space is still exhausted, by fewer workers. With
-    threads, ``optimize`` waits for its own running trials instead. Only a trial asked by
-    hand (``study.ask``) when every point is taken re-evaluates one.
+    When nothing is left to start but trials are running, ``optimize`` waits for its own
+    running trials (they may reveal branches) and then ends; trials of other ``optimize``
+    calls (other machines) go on with what they reveal, so the space is still exhausted,
+    by fewer workers. Only a trial asked by hand (``study.ask``) when every point is taken,
+    or one that lost its slot to another machine, re-evaluates one.
 
     Every parameter must be discrete: categorical, int, or float with ``step``.
 
     Args:
         seed: Seed of the random order of the search.
-        avoid_premature_stop: Instead of stopping while other workers' trials are running, wait
-            for them to finish (polling the storage, and failing the trials of dead workers when
-            the storage has heartbeats), so as to help with the branches they reveal or take
-            over the points of those that fail. Without heartbeats, a worker that died with a
-            running trial keeps the others waiting.
+        avoid_premature_stop: Instead of ending while other workers' trials are running,
+            ``optimize`` waits for them (:meth:`can_start_trial` answers WAIT: the loop polls
+            the storage and fails the trials of dead workers when the storage has heartbeats),
+            so as to help with the branches they reveal or take over the points of those that
+            fail. Without heartbeats, a worker that died with a running trial keeps the others
+            waiting.
 
     Example:
         .. code-block:: python
@@ -290,18 +279,18 @@ class BruteForceSampler(BaseSampler):
 
     def _init_claiming(self) -> None:
         # This process's choices are made one at a time, so its threads never collide. A thread
-        # that can_start_trial let through holds its reserved path (None when an enqueued trial
+        # that can_start_trial let through holds its chosen slot (None when an enqueued trial
         # was waiting) until its trial starts; the trial's path is then kept by (study name,
         # number) until it finishes (its snapshot does not show the claim written for it).
         self._claim_lock = threading.Lock()
-        self._hooked: dict[int, list[_Step] | None] = {}
+        self._hooked: dict[int, tuple[list[_Step], str, dict[str, Any]] | None] = {}
+        self._slot_claims = Claims(SLOT_KEY_PREFIX)
         self._plans: dict[tuple[str, int], list[_Step] | None] = {}
         self._claims: dict[tuple[str, int], list[list[Any]]] = {}  # the claim last written for a trial
-        self._reservations = Reservations("brute_force")
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        for name in ("_lock", "_trees", "_claim_lock", "_hooked", "_plans", "_claims", "_reservations"):
+        for name in ("_lock", "_trees", "_claim_lock", "_hooked", "_slot_claims", "_plans", "_claims"):
             del state[name]
         return state
 
@@ -333,67 +322,70 @@ class BruteForceSampler(BaseSampler):
         return root
 
     def _snapshot(self, study: Study, number: int | None) -> tuple[_Node, list[list[_Step]]]:
-        """The finished tree and the paths held by other trials (running or reserved) than ``number``.
-
-        Reservations are read before trials: a worker writes its trial's claim before it
-        drops the reservation, so a path handed from one to the other in between the two
-        reads is seen at least once (read the other way round, it could be missed by both).
-        """
-        reserved = [_steps(r) for r in self._reservations.others(study)]
+        """The finished tree and the paths held by running trials other than ``number``."""
         trials = study.get_trials(deepcopy=False, states=(*_FINISHED, TrialState.RUNNING))
         held = [_running_path(t) for t in trials if t.state == TrialState.RUNNING and t.number != number]
-        return self._finished_tree(study, trials), held + reserved
+        return self._finished_tree(study, trials), held
 
     # --- starting a trial ----------------------------------------------------------------------
-    def can_start_trial(self, study: Study) -> bool:
-        """Whether something is left for a new trial; if so, reserve a path for that trial.
+    def can_start_trial(self, study: Study) -> StartDecision:
+        """PROPOSE when something is left for a new trial (reserving the slot it will take).
 
         Args:
             study: The study.
 
         Returns:
-            True when a path is reserved for the next trial this thread creates, or when an
-            enqueued trial is waiting; False when nothing is left (see the class docstring).
+            PROPOSE when a slot is reserved for the next trial this thread asks, or an
+            enqueued trial is waiting; with nothing left, WAIT while other workers' trials
+            may still reveal branches and ``avoid_premature_stop`` is set, or while other
+            workers are starting the last slots; DONE otherwise (see the class docstring).
         """
         me = threading.get_ident()
-        began, pause = time.monotonic(), 0.0
-        while True:
-            time.sleep(pause)
-            with self._claim_lock:
-                self._hooked.pop(me, None)
-                if self._reservations.restart(study):
-                    self._hooked[me] = None  # ask will pick the enqueued trial up
-                    return True
-                root, held = self._snapshot(study, None)
+        with self._claim_lock:
+            self._release_hook(study, self._hooked.pop(me, None))
+            if study.get_trials(deepcopy=False, states=(TrialState.WAITING,)):
+                self._hooked[me] = None  # ask will pick the enqueued trial up
+                return StartDecision.PROPOSE
+            claims = self._slot_claims.read(study)  # before the trials: a slot started in between is seen
+            root, held = self._snapshot(study, None)
+            failed, running = trial_numbers(study)
+            pending = False
+            for value in claims.values():
+                state = self._slot_claims.state(value, failed, running)
+                if state in ("pending", "held"):
+                    held.append(_steps(value["slot"]))
+                    pending = pending or state == "pending"
+            for _ in range(_MAX_CLAIM_ROUNDS):
                 slot = _choose_slot(root, held, self._rng.rng)
-                if slot is not None:
-                    self._reservations.reserve(study, _to_json(slot))
-                    # Both of two rivals write before they read: at least one sees the other.
-                    if _slot_is_free(*self._snapshot(study, None), slot, self._rng.rng):
-                        self._hooked[me] = slot
-                        return True
-                    self._reservations.release(study)
-                    pause = float(self._rng.rng.uniform(0.002, 0.02))
-                    continue
-            if not held:
-                return False  # nothing running, nothing reserved: every point is tried
-            if self._avoid_premature_stop:
-                fail_stale_trials(study)
-            elif time.monotonic() - began > _REVEAL_WAIT_SECONDS:
-                return False
-            pause = min(0.5, max(0.01, 2 * pause))
+                if slot is None:
+                    break
+                digest = _digest(slot)
+                reserved = self._slot_claims.reserve(study, digest, claims.get(digest), slot=_to_json(slot))
+                if reserved is not None:
+                    self._hooked[me] = (slot, digest, reserved)
+                    return StartDecision.PROPOSE
+                held.append(slot)  # another worker reserved it first
+        if pending or (held and self._avoid_premature_stop):
+            return StartDecision.WAIT
+        return StartDecision.DONE
+
+    def _release_hook(self, study: Study, hook: tuple[list[_Step], str, dict[str, Any]] | None) -> None:
+        if hook is not None:  # reserved by an earlier call whose trial was never asked
+            self._slot_claims.release(study, hook[1], hook[2])
 
     def before_trial(self, study: Study, trial: FrozenTrial) -> None:
         me = threading.get_ident()
         with self._claim_lock:
-            hooked = me in self._hooked
-            plan = self._hooked.pop(me, None)
-            if hooked:
-                self._plans[(study.study_name, trial.number)] = plan
-                if plan is not None:
-                    study.set_trial_system_attr(trial, CLAIM_KEY, _to_json(plan))
-                    self._claims[(study.study_name, trial.number)] = _to_json(plan)
-            self._reservations.release(study)
+            if me not in self._hooked:
+                return  # asked by hand: values are chosen as the objective suggests them
+            hook = self._hooked.pop(me)
+            plan = None
+            if hook is not None and self._slot_claims.confirm(study, hook[1], hook[2], trial.number):
+                plan = hook[0]  # (else taken over as an orphan: choose as the trial goes)
+            self._plans[(study.study_name, trial.number)] = plan
+            if plan is not None:
+                study.set_trial_system_attr(trial, CLAIM_KEY, _to_json(plan))
+                self._claims[(study.study_name, trial.number)] = _to_json(plan)
 
     # --- values --------------------------------------------------------------------------------
     def sample_independent(
@@ -402,7 +394,10 @@ class BruteForceSampler(BaseSampler):
         values = _internal_values(param_name, param_distribution)
         key = (study.study_name, trial.number)
         with self._claim_lock:
-            hooked = key in self._plans
+            if key not in self._plans and trial.system_attrs.get(CLAIM_KEY):
+                # Asked in another process (optimize's loop), which claimed this path for it.
+                self._plans[key] = _steps(trial.system_attrs[CLAIM_KEY])
+                self._claims[key] = trial.system_attrs[CLAIM_KEY]
             plan = self._plans.get(key)
             path = _path(trial)
             if plan is not None and len(path) < len(plan):
@@ -410,7 +405,7 @@ class BruteForceSampler(BaseSampler):
                 if name == param_name and value in {_key(v) for v in values}:
                     return param_distribution.to_external_repr(next(v for v in values if _key(v) == value))
                 self._plans[key] = None  # the objective went another way than the tree says
-            internal = self._choose_value(study, trial, param_name, param_distribution, values, hooked)
+            internal = self._choose_value(study, trial, param_name, param_distribution, values)
             # The claim records the path in order (a storage may not keep the order of params).
             claim = _to_json(path) + [[param_name, _key(internal), distribution_to_json(param_distribution)]]
             if self._claims.get(key) != claim:
@@ -419,13 +414,11 @@ class BruteForceSampler(BaseSampler):
         return param_distribution.to_external_repr(internal)
 
     def _choose_value(
-        self, study: Study, trial: FrozenTrial, name: str, distribution: BaseDistribution, values: list[float],
-        hooked: bool,
+        self, study: Study, trial: FrozenTrial, name: str, distribution: BaseDistribution, values: list[float]
     ) -> float:
         """A value of ``name`` whose subtree holds untried points, claimed for ``trial`` (``_claim_lock`` held).
 
-        Raises:
-            SearchSpaceExhausted: If nothing is untried for a trial ``can_start_trial`` let through.
+        With nothing untried left (a trial asked by hand at the end), any value: a point is re-evaluated.
         """
         rng = self._rng.rng
         excluded: set[float] = set()
@@ -436,10 +429,6 @@ class BruteForceSampler(BaseSampler):
                 return values[int(rng.integers(len(values)))]  # a structure the tree does not know
             children = node.children if node is not None and node.name == name else {}
             candidates, untried = _open_values(values, children, name, running, excluded)
-            if not untried and hooked:
-                raise SearchSpaceExhausted(
-                    f"BruteForceSampler: another worker took the last untried point of study {study.study_name!r}"
-                )
             internal = candidates[int(rng.integers(len(candidates)))]
             child = children.get(_key(internal))
             if not untried or len(candidates) == 1 or (child is not None and child.name is not None):
@@ -478,17 +467,9 @@ class BruteForceSampler(BaseSampler):
     def after_trial(self, study: Study, trial: FrozenTrial, state: TrialState, values: Any) -> None:
         with self._claim_lock:
             self._claims.pop((study.study_name, trial.number), None)
-            if self._plans.pop((study.study_name, trial.number), False) is not False:
-                return  # optimize asks can_start_trial before its next trial
-        # A trial asked by hand, or by a wrapper that does not forward can_start_trial.
-        trials = study.get_trials(deepcopy=False, states=(*_FINISHED, TrialState.RUNNING))
-        finished_now = None
-        if state in _FINISHED:
-            finished_now = copy.copy(trial)
-            finished_now.state = state
-        root = self._finished_tree(study, trials, finished_now)
-        running = [] if self._avoid_premature_stop else [
-            _running_path(t) for t in trials if t.state == TrialState.RUNNING and t.number != trial.number
-        ]
-        if _exhausted(root, running):
-            stop_study(study)
+            self._plans.pop((study.study_name, trial.number), None)
+
+
+def _digest(slot: list[_Step]) -> str:
+    """The name of a slot's claim: a digest of its path."""
+    return hashlib.sha256(json.dumps(_to_json(slot), separators=(",", ":")).encode()).hexdigest()[:24]

@@ -1,4 +1,4 @@
-"""GridSampler: every combination of given values, each once, then the study stops."""
+"""GridSampler: every combination of given values, each once, then optimize ends."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import itertools
 import json
 import math
 import threading
-import time
 import weakref
 from numbers import Real
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
@@ -18,14 +17,14 @@ from albacore._rng import SeededRNG
 from albacore._warnings import warn
 from albacore.distributions import BaseDistribution
 from albacore.logging import get_logger
-from albacore.samplers._base import BaseSampler, SearchSpaceExhausted
-from albacore.samplers._reservations import Reservations
+from albacore.samplers._base import BaseSampler, StartDecision
+from albacore.samplers._claims import Claims, trial_numbers
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 from albacore.trial._trial import FIXED_PARAMS_KEY
 
 if TYPE_CHECKING:
-    from albacore.study.study import Study
+    from albacore.trial._study_protocol import StudyLike as Study
 
 _logger = get_logger(__name__)
 
@@ -34,7 +33,7 @@ GRID_ID_KEY = "grid:id"
 SEARCH_SPACE_KEY = "grid:search_space_id"
 # Trials whose grid point counts as taken: a failed trial's point is tried again.
 _TAKEN_STATES = (TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED)
-_MAX_CLAIM_ROUNDS = 16
+_MAX_CLAIM_ROUNDS = 64
 
 
 def _is_grid_value(value: Any) -> bool:
@@ -47,29 +46,22 @@ def _same(a: Any, b: Any) -> bool:
     return a == b and (type(a) is bool) == (type(b) is bool)
 
 
-def stop_study(study: Study) -> None:
-    """Ask a running ``optimize`` to stop; outside ``optimize`` there is nothing to stop."""
-    try:
-        study.stop()
-    except RuntimeError:
-        pass
-
-
 class GridSampler(BaseSampler):
     """Grid search: tries every combination of the given values exactly once.
 
     Trials take a random unvisited grid point; the point is recorded on the trial (system
     attribute ``"grid:id"``) so that workers sharing a storage split the grid between them.
     A point is taken once a finished (COMPLETE or PRUNED) or running trial holds it; a
-    failed trial's point is free again. ``optimize`` starts a trial only for a free point,
-    which :meth:`can_start_trial` reserves on the study before the trial is created (a
-    study system attribute every worker reads), so every point is evaluated once even with
-    many threads or processes sharing a storage, no trial is created that has nothing to
-    evaluate, and ``optimize`` stops by itself when no point is left, even if ``n_trials``
-    is larger (with threads, once its running trials are done: a failed one frees its
-    point). Two workers that reserve the same point at the same moment both see it and
-    pick again. Only a trial asked by hand (``study.ask``) when every point is taken
-    re-evaluates a random point, with a warning.
+    failed trial's point is free again. Points are claimed with a compare-and-set on the
+    study (system attribute ``"grid:<grid digest>:point:<id>"``): :meth:`can_start_trial`
+    reserves a free point before ``optimize`` creates the trial, and the trial's
+    ``before_trial`` turns the reservation into its own claim. Of several workers (threads,
+    processes or machines) that pick the same point, one gets it and the others pick again,
+    so every point is evaluated once and no trial is created without a point. When no point
+    is left :meth:`can_start_trial` answers DONE (WAIT while other workers are starting the
+    last ones), so ``optimize`` ends by itself even if ``n_trials`` is larger (once its
+    running trials are done: a failed one frees its point). Only a trial asked by hand
+    (``study.ask``) when every point is taken re-evaluates a random point, with a warning.
 
     Args:
         search_space: Parameter name to the list of its values (None, bool, int, float or
@@ -122,18 +114,16 @@ class GridSampler(BaseSampler):
         self._init_claiming()
 
     def _init_claiming(self) -> None:
-        # Claims of this process are made one at a time, so its threads never collide. A thread
-        # that can_start_trial let through is "hooked" until its trial claims a point: it holds
-        # the reserved point (None when an enqueued trial was waiting). Trials started that way
-        # are remembered by (study name, number) until they finish.
+        # can_start_trial and the before_trial of the trial it let through run in one thread
+        # (optimize's loop), one pair at a time per process: the point it reserved waits here.
         self._claim_lock = threading.Lock()
-        self._hooked: dict[int, int | None] = {}
-        self._hooked_trials: set[tuple[str, int]] = set()
-        self._reservations = Reservations(f"grid:{self._space_id}")
+        self._hooked: dict[int, tuple[int, dict[str, Any]] | None] = {}
+        self._point_claims = Claims(f"grid:{self._space_id}:point:")
+
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        for name in ("_lock", "_claims", "_finished", "_claim_lock", "_hooked", "_hooked_trials", "_reservations"):
+        for name in ("_lock", "_claims", "_finished", "_claim_lock", "_hooked", "_point_claims"):
             del state[name]
         return state
 
@@ -143,11 +133,6 @@ class GridSampler(BaseSampler):
         self._claims = weakref.WeakKeyDictionary()
         self._finished = weakref.WeakKeyDictionary()
         self._init_claiming()
-
-    def _claim(self, study: Study, trial: FrozenTrial, grid_id: int | None) -> None:
-        study.set_trial_system_attr(trial, GRID_ID_KEY, grid_id)
-        with self._lock:
-            self._claims.setdefault(study, {})[trial.number] = grid_id
 
     def reseed_rng(self) -> None:
         self._rng.reseed()
@@ -189,13 +174,13 @@ class GridSampler(BaseSampler):
                         mask[grid_id] = True
             return mask.copy()
 
-    def _taken_mask(self, study: Study, exclude_number: int) -> np.ndarray:
-        """Grid ids held by a finished (not failed) or running trial other than ``exclude_number``."""
+    def _taken_mask(self, study: Study) -> np.ndarray:
+        """Grid ids held by a finished (not failed) or running trial."""
         # Running trials first: one that finishes in between is then among the finished ones.
         running = study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
         mask = self._finished_mask(study)
         for t in running:
-            grid_id = self._grid_id_of(t) if t.number != exclude_number else None
+            grid_id = self._grid_id_of(t)
             if grid_id is not None:
                 mask[grid_id] = True
         return mask
@@ -205,100 +190,95 @@ class GridSampler(BaseSampler):
         columns = [(i, fixed[n]) for i, n in enumerate(self._param_names) if n in fixed]
         return [g for g, point in enumerate(self._grid) if all(_same(point[i], v) for i, v in columns)]
 
-    def can_start_trial(self, study: Study) -> bool:
-        """Whether a grid point is left for a new trial; if so, reserve it for that trial.
+    def _free_points(self, study: Study) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+        """Masks of the free points and of those another worker is about to start, and the claims."""
+        claims = self._point_claims.read(study)  # before the trials: a claim made in between is seen
+        failed, running = trial_numbers(study)
+        taken = self._taken_mask(study)
+        pending = np.zeros(len(self._grid), dtype=bool)
+        for point, value in claims.items():
+            state = self._point_claims.state(value, failed, running)
+            if state == "pending":
+                pending[int(point)] = True
+            elif state != "free":
+                taken[int(point)] = True
+        return ~taken & ~pending, pending & ~taken, claims
 
-        A point is left when no finished (COMPLETE or PRUNED) or running trial holds it. While
-        the only points left are reserved by other workers about to start their trials, this
-        waits for those reservations to turn into claims (milliseconds).
+    def can_start_trial(self, study: Study) -> StartDecision:
+        """PROPOSE when a grid point is free (reserving it for the next trial), or an enqueued
+        trial waits; WAIT while the only points left are being started by other workers;
+        DONE when every point is taken.
+
+        A point is taken when a finished (COMPLETE or PRUNED) or running trial holds it.
 
         Args:
             study: The study.
 
         Returns:
-            True when a point is reserved for the next trial this thread creates, or when an
-            enqueued trial is waiting; False when every point is taken.
+            A :class:`~albacore.samplers.StartDecision`.
         """
         me = threading.get_ident()
-        pause = 0.0
-        while True:
-            time.sleep(pause)
-            with self._claim_lock:
-                self._hooked.pop(me, None)
-                if self._reservations.restart(study):
-                    self._hooked[me] = None  # ask will pick the enqueued trial up
-                    return True
-                taken = self._taken_mask(study, -1)
-                reserved = [g for g in self._reservations.others(study) if not taken[g]]
-                free = np.flatnonzero(~taken)
-                free = free[~np.isin(free, reserved)]
-                if len(free) == 0 and not reserved:
-                    return False
-                if len(free) > 0:
-                    grid_id = int(free[self._rng.rng.integers(len(free))])
-                    self._reservations.reserve(study, grid_id)
-                    # Both of two rivals write before they read: at least one sees the other.
-                    if grid_id not in self._reservations.others(study) and not self._taken_mask(study, -1)[grid_id]:
-                        self._hooked[me] = grid_id
-                        return True
-                    self._reservations.release(study)
-            pause = float(self._rng.rng.uniform(0.002, 0.02))
+        with self._claim_lock:
+            self._release_hook(study, self._hooked.pop(me, None))
+            if study.get_trials(deepcopy=False, states=(TrialState.WAITING,)):
+                self._hooked[me] = None  # ask picks the enqueued trial up
+                return StartDecision.PROPOSE
+            free, pending, claims = self._free_points(study)
+            for _ in range(_MAX_CLAIM_ROUNDS):
+                ids = np.flatnonzero(free)
+                if len(ids) == 0:
+                    break
+                grid_id = int(ids[self._rng.rng.integers(len(ids))])
+                reserved = self._point_claims.reserve(study, str(grid_id), claims.get(str(grid_id)))
+                if reserved is not None:
+                    self._hooked[me] = (grid_id, reserved)
+                    return StartDecision.PROPOSE
+                free[grid_id] = False  # another worker claimed it first
+        return StartDecision.WAIT if pending.any() else StartDecision.DONE
+
+    def _release_hook(self, study: Study, hook: tuple[int, dict[str, Any]] | None) -> None:
+        if hook is not None:  # chosen by an earlier call whose trial was never asked
+            self._point_claims.release(study, str(hook[0]), hook[1])
 
     def before_trial(self, study: Study, trial: FrozenTrial) -> None:
         fixed = trial.system_attrs.get(FIXED_PARAMS_KEY) or {}
-        allowed = np.array(self._matching_ids(fixed), dtype=int) if fixed else np.arange(len(self._grid))
-        me = threading.get_ident()
         with self._claim_lock:
-            hooked = me in self._hooked
-            reserved = self._hooked.pop(me, None)
-            if hooked:
-                self._hooked_trials.add((study.study_name, trial.number))
-            if fixed and len(allowed) == 0:
-                self._reservations.release(study)
-                return  # an enqueued point outside the grid: its values are used as given
-            study.set_trial_system_attr(trial, SEARCH_SPACE_KEY, self._space_id)
-            if reserved is not None and not fixed:
-                self._claim(study, trial, reserved)
-                self._reservations.release(study)
-                if not self._taken_mask(study, trial.number)[reserved]:
-                    return
-                self._claim(study, trial, None)  # taken after all (a reservation that expired)
-            self._reservations.release(study)
-            self._claim_free_point(study, trial, allowed, hooked and not fixed)
+            hook = self._hooked.pop(threading.get_ident(), None)
+            if fixed or hook is None:
+                self._release_hook(study, hook)
+                grid_id = self._claim_for_hand_asked(study, trial, fixed)
+            elif self._point_claims.confirm(study, str(hook[0]), hook[1], trial.number):
+                grid_id = hook[0]
+            else:  # taken over as an orphan: this worker looked dead
+                grid_id = self._claim_for_hand_asked(study, trial, fixed)
+        if grid_id is None:
+            return  # an enqueued point outside the grid: its values are used as given
+        study.set_trial_system_attr(trial, SEARCH_SPACE_KEY, self._space_id)
+        study.set_trial_system_attr(trial, GRID_ID_KEY, grid_id)
+        with self._lock:
+            self._claims.setdefault(study, {})[trial.number] = grid_id
 
-    def _claim_free_point(self, study: Study, trial: FrozenTrial, allowed: np.ndarray, hooked: bool) -> None:
-        """Claim a free point of ``allowed`` for ``trial`` (``_claim_lock`` held).
-
-        Raises:
-            SearchSpaceExhausted: If none is free for a trial that ``can_start_trial`` let through.
-        """
-        rng = self._rng.rng
-        for round_ in range(_MAX_CLAIM_ROUNDS):
-            taken = self._taken_mask(study, trial.number)
-            taken[self._reservations.others(study)] = True
-            free = allowed[~taken[allowed]]
-            if len(free) == 0:
+    def _claim_for_hand_asked(self, study: Study, trial: FrozenTrial, fixed: Mapping[str, Any]) -> int | None:
+        """A point for a trial ``can_start_trial`` did not reserve one for: a free one of those
+        agreeing with its enqueued values, claimed now, else any of them (re-evaluated)."""
+        allowed = np.array(self._matching_ids(fixed), dtype=int) if fixed else np.arange(len(self._grid))
+        if len(allowed) == 0:
+            return None
+        free, _, claims = self._free_points(study)
+        for _ in range(_MAX_CLAIM_ROUNDS):
+            ids = allowed[free[allowed]]
+            if len(ids) == 0:
                 break
-            grid_id = int(free[rng.integers(len(free))])
-            self._claim(study, trial, grid_id)
-            # A trial of another worker may have claimed the same point meanwhile. Whoever
-            # sees a rival after writing withdraws and picks again after a random pause; at
-            # least one of two rivals sees the other, so the point is never held twice.
-            if not self._taken_mask(study, trial.number)[grid_id]:
-                return
-            self._claim(study, trial, None)
-            time.sleep(float(rng.uniform(0.0, 0.01)) * (round_ + 1))
-        if hooked:
-            raise SearchSpaceExhausted(
-                f"GridSampler: another worker took the last free grid point of study {study.study_name!r}"
-            )
+            grid_id = int(ids[self._rng.rng.integers(len(ids))])
+            if self._point_claims.claim_now(study, str(grid_id), claims.get(str(grid_id)), trial.number):
+                return grid_id
+            free[grid_id] = False
         if len(allowed) == len(self._grid):
             warn(
                 f"GridSampler: every grid point of study {study.study_name!r} is taken; trial "
                 f"{trial.number} re-evaluates a random point"
             )
-            stop_study(study)
-        self._claim(study, trial, int(allowed[rng.integers(len(allowed))]))
+        return int(allowed[self._rng.rng.integers(len(allowed))])
 
     # --- values ------------------------------------------------------------------------------
     def sample_independent(
@@ -328,17 +308,6 @@ class GridSampler(BaseSampler):
     def after_trial(self, study: Study, trial: FrozenTrial, state: TrialState, values: Any) -> None:
         with self._lock:
             self._claims.get(study, {}).pop(trial.number, None)
-        with self._claim_lock:
-            if (study.study_name, trial.number) in self._hooked_trials:
-                self._hooked_trials.discard((study.study_name, trial.number))
-                return  # optimize asks can_start_trial before its next trial
-        # A trial asked by hand, or by a wrapper that does not forward can_start_trial.
-        taken = self._taken_mask(study, trial.number)
-        grid_id = self._grid_id_of(trial)
-        if state != TrialState.FAIL and grid_id is not None:
-            taken[grid_id] = True
-        if taken.all():
-            stop_study(study)
 
     def is_exhausted(self, study: Study) -> bool:
         """Whether every grid point has a finished (COMPLETE or PRUNED) trial in ``study``.

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from albacore._warnings import warn
 from albacore.distributions import BaseDistribution
-from albacore.samplers._base import BaseSampler
+from albacore.samplers._base import BaseSampler, StartDecision
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 from albacore.trial._trial import unusable_reason
@@ -97,7 +97,7 @@ class PartialFixedSampler(BaseSampler):
             )
         return value
 
-    def can_start_trial(self, study: Study) -> bool:
+    def can_start_trial(self, study: Study) -> StartDecision:
         return self._base_sampler.can_start_trial(study)
 
     def before_trial(self, study: Study, trial: FrozenTrial) -> None:

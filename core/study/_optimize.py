@@ -1,30 +1,40 @@
-"""The optimize loop: run trials sequentially or in threads until a budget is spent."""
+"""The optimize loop: the one place that decides when trials start, whatever runs them.
+
+The loop runs in the thread that called ``optimize``. It asks the sampler whether to start
+a trial (:class:`~albacore.samplers.StartDecision`), asks the trial (``study.ask()``, so
+the sampler's claims are made here, one at a time), and submits "run this trial" work units
+to a :class:`concurrent.futures.Executor`: one that runs them right away (``n_jobs=1``), a
+thread pool, or the process pool of ``executor="process"`` (:mod:`._processes`). Any other
+Executor fits the same loop through :class:`ExecutorTrials`. One :class:`Budget` counts
+every trial the loop starts, so ``n_trials``, ``timeout`` and ``study.stop()`` from a
+callback hold across all workers.
+"""
 
 from __future__ import annotations
 
-import gc
 import os
-import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
-from albacore.exceptions import TrialPruned, UpdateFinishedTrialError
+from albacore.exceptions import UpdateFinishedTrialError
 from albacore.logging import get_logger
-from albacore.samplers._base import SearchSpaceExhausted
+from albacore.samplers._base import StartDecision
+from albacore.storages._heartbeat import fail_stale_trials, stop_heartbeat
 from albacore.study._progress import ProgressBar
-from albacore.study._tell import tell
-from albacore.trial._frozen import FrozenTrial
+from albacore.study._runner import CallbackType, ObjectiveFuncType, Outcome, TrialRunner
 from albacore.trial._state import TrialState
-from albacore.trial._trial import Trial, UnusableEnqueuedValueError
+from albacore.trial._trial import Trial
 
 if TYPE_CHECKING:
     from albacore.study.study import Study
 
 _logger = get_logger(__name__)
 
-ObjectiveFuncType = Callable[[Trial], Any]
-CallbackType = Callable[["Study", FrozenTrial], None]
+__all__ = ["CallbackType", "ObjectiveFuncType", "optimize", "run_loop"]
+
+# Pauses between looks while the sampler says WAIT: short at first, then up to a second.
+_FIRST_PAUSE, _LONGEST_PAUSE = 0.01, 1.0
 
 
 def validate_optimize_args(
@@ -65,160 +75,159 @@ def optimize(
     gc_after_trial: bool,
     show_progress_bar: bool,
 ) -> None:
-    """Run ``func`` on new trials of ``study`` until ``n_trials``/``timeout``/``stop()``."""
+    """Run ``func`` on new trials of ``study`` in this thread or ``n_jobs`` threads."""
     if not callable(func):
         raise TypeError(f"optimize: func must be callable, got func={func!r}")
+    runner = TrialRunner(study, func, catch, callbacks, gc_after_trial)
+    if n_jobs == 1:
+        executor: Executor = InlineExecutor()
+    else:
+        executor = ThreadPoolExecutor(max_workers=n_jobs, thread_name_prefix="albacore-worker")
+    trials = ExecutorTrials(executor, lambda trial: (runner.run, trial))
     with study._optimize_session():
-        progress = ProgressBar(show_progress_bar, n_trials, timeout)
-        deadline = None if timeout is None else time.monotonic() + timeout
-        runner = _TrialRunner(study, func, catch, callbacks, gc_after_trial, progress)
-        try:
-            if n_jobs == 1:
-                _run_sequential(study, runner, n_trials, deadline)
-            else:
-                _run_in_threads(study, runner, n_trials, deadline, n_jobs)
-        finally:
-            progress.close()
+        run_loop(study, trials, Budget(study, n_trials, timeout), n_jobs, show_progress_bar)
 
 
-def _budget_left(study: Study, started: int, n_trials: int | None, deadline: float | None) -> bool:
-    if study._stop_requested:
-        return False
-    if n_trials is not None and started >= n_trials:
-        return False
-    return deadline is None or time.monotonic() < deadline
+class Budget:
+    """What is left of one ``optimize`` call: trials, time, and no ``study.stop()`` yet."""
 
-
-def _run_sequential(study: Study, runner: _TrialRunner, n_trials: int | None, deadline: float | None) -> None:
-    started = 0
-    while _budget_left(study, started, n_trials, deadline):
-        started += 1
-        if not runner.run_one():
-            break  # the sampler has nothing left to propose
-
-
-def _run_in_threads(
-    study: Study, runner: _TrialRunner, n_trials: int | None, deadline: float | None, n_jobs: int
-) -> None:
-    started = 0
-    futures: set[Future] = set()
-    # Set when a worker found nothing to start (the sampler's can_start_trial): no new worker
-    # starts until a running trial finishes, which may free or reveal something to sample.
-    idle = False
-    with ThreadPoolExecutor(max_workers=n_jobs, thread_name_prefix="albacore-worker") as pool:
-        try:
-            while True:
-                while not idle and len(futures) < n_jobs and _budget_left(study, started, n_trials, deadline):
-                    started += 1
-                    futures.add(pool.submit(runner.run_one))
-                if not futures:
-                    break
-                done, futures = wait(futures, return_when=FIRST_COMPLETED)
-                ran = [future.result() for future in done]  # re-raises an objective's uncaught exception
-                started -= ran.count(False)  # nothing started: it does not count against n_trials
-                idle = not any(ran)
-        except BaseException:
-            study._stop_requested = True
-            for future in futures:
-                future.cancel()
-            raise
-
-
-class _TrialRunner:
-    """Runs one trial end to end: ask, objective, tell, log, callbacks."""
-
-    def __init__(
-        self,
-        study: Study,
-        func: ObjectiveFuncType,
-        catch: tuple[type[BaseException], ...],
-        callbacks: Sequence[CallbackType],
-        gc_after_trial: bool,
-        progress: ProgressBar,
-    ) -> None:
+    def __init__(self, study: Study, n_trials: int | None, timeout: float | None) -> None:
         self._study = study
-        self._func = func
-        self._catch = catch
-        self._callbacks = list(callbacks)
-        self._gc_after_trial = gc_after_trial
-        self._progress = progress
-        self._lock = threading.Lock()
+        self.n_trials = n_trials
+        self.timeout = timeout
+        self._deadline = None if timeout is None else time.monotonic() + timeout
+        self.started = 0
 
-    def run_one(self) -> bool:
-        """Run one trial; False when the sampler had nothing left to start (no objective call)."""
-        study = self._study
-        if not study.sampler.can_start_trial(study):
+    def left(self) -> bool:
+        """Whether another trial may start."""
+        if self._study._stop_requested or (self.n_trials is not None and self.started >= self.n_trials):
             return False
-        try:
-            trial = study.ask()
-        except SearchSpaceExhausted:
-            return False  # another process took the last point meanwhile; ask failed the trial
-        values: Any = None
-        state: TrialState | None = None
-        error: BaseException | None = None
-        try:
-            with study._heartbeat(trial):
-                values = self._func(trial)
-        except TrialPruned:
-            state = TrialState.PRUNED
-        except Exception as exc:  # noqa: BLE001 - the objective's error is recorded, then re-raised
-            state, error = TrialState.FAIL, exc
-        except BaseException:  # KeyboardInterrupt, SystemExit: record the trial, then propagate
-            tell(study, trial, state=TrialState.FAIL)
-            _logger.warning("Trial %d failed: interrupted.", trial.number)
-            raise
-        finally:
-            if self._gc_after_trial:
-                gc.collect()
+        return self._deadline is None or time.monotonic() < self._deadline
 
-        if isinstance(error, SearchSpaceExhausted):
-            tell(study, trial, state=TrialState.FAIL)
-            _logger.info("Trial %d stopped: %s", trial.number, error)
-            return False
-        try:
-            frozen = tell(study, trial, None if state is not None else values, state)
-        except UpdateFinishedTrialError:
-            # Another worker failed it while it ran: its heartbeats arrived too late.
-            _logger.warning(
-                "Trial %d was marked FAIL by another worker (its heartbeat was stale); its result is discarded.",
-                trial.number,
-            )
-            if error is not None and not isinstance(error, (UpdateFinishedTrialError, *self._catch)):
-                raise error from None
-            return True
-        _log_finished(study, frozen, error)
-        with self._lock:
-            self._progress.update(study, frozen)
-        for callback in self._callbacks:
-            callback(study, frozen)
-        # A bad enqueued value fails its own trial only (the warning above names it).
-        if error is not None and not isinstance(error, (*self._catch, UnusableEnqueuedValueError)):
-            raise error
-        return True
+    def pause(self, seconds: float) -> float:
+        """``seconds``, cut to the time left before the timeout."""
+        return seconds if self._deadline is None else max(0.0, min(seconds, self._deadline - time.monotonic()))
 
 
-def _log_finished(study: Study, trial: FrozenTrial, error: BaseException | None) -> None:
-    if trial.state == TrialState.FAIL:
-        if error is not None:
-            _logger.warning(
-                "Trial %d failed: %s: %s", trial.number, type(error).__name__, error,
-                exc_info=None if isinstance(error, UnusableEnqueuedValueError) else error,
-            )
-        return
-    if not _logger.isEnabledFor(20):  # INFO
-        return
-    if trial.state == TrialState.PRUNED:
-        _logger.info("Trial %d pruned at step %s.", trial.number, trial.last_step)
-        return
-    if len(study.directions) > 1:
-        _logger.info("Trial %d finished: values=%s, params=%s.", trial.number, trial.values, trial.params)
-        return
+class InlineExecutor(Executor):
+    """Runs each submitted call at once in the calling thread (``n_jobs=1``).
+
+    Exceptions are kept in the future like any executor's, except BaseExceptions that are not
+    Exceptions (KeyboardInterrupt), which propagate from ``submit`` at once.
+    """
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:  # noqa: BLE001 - handed to the loop through the future
+            future.set_exception(exc)
+        return future
+
+
+class ExecutorTrials:
+    """Work units on an Executor: ``unit(trial)`` gives the call that runs an asked trial.
+
+    In the same process the call takes the Trial itself; another process or machine gets
+    ``trial._handoff()`` and rebuilds it (see :mod:`._processes`). The call returns an
+    :data:`~albacore.study._runner.Outcome`.
+    """
+
+    def __init__(self, executor: Executor, unit: Callable[[Trial], tuple[Callable[..., Outcome], Any]]) -> None:
+        self._executor = executor
+        self._unit = unit
+
+    def submit(self, trial: Trial) -> Future:
+        fn, arg = self._unit(trial)
+        return self._executor.submit(fn, arg)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+def run_loop(study: Study, trials: ExecutorTrials, budget: Budget, n_jobs: int, show_progress_bar: bool) -> None:
+    """Start trials while the budget and the sampler allow, at most ``n_jobs`` at a time."""
+    running: dict[Future, int] = {}  # work unit -> trial id
+    progress = ProgressBar(show_progress_bar, budget.n_trials, budget.timeout)
+    pause = _FIRST_PAUSE
     try:
-        best = study._storage.get_best_trial(study._study_id)
-        best_note = f" Best so far: trial {best.number}, value={best.values[0]}."  # type: ignore[index]
-    except ValueError:
-        best_note = ""
-    _logger.info("Trial %d finished: value=%s, params=%s.%s", trial.number, trial.values[0], trial.params, best_note)  # type: ignore[index]
+        while True:
+            decision = _start_trials(study, trials, budget, running, n_jobs)
+            if not running and (decision is StartDecision.DONE or not budget.left()):
+                return
+            waiting = decision is StartDecision.WAIT
+            done = {f for f in running if f.done()}
+            if not done and running:
+                done = wait(running, timeout=budget.pause(pause) if waiting else None, return_when=FIRST_COMPLETED)[0]
+            elif not done:
+                time.sleep(budget.pause(pause))
+            if waiting and not done:
+                fail_stale_trials(study)  # a dead worker's trial may hold what is left
+                pause = min(2 * pause, _LONGEST_PAUSE)
+            for future in done:
+                _finish(study, future, running.pop(future), progress)
+            if done:
+                pause = _FIRST_PAUSE
+    except BaseException:
+        study._stop_requested = True
+        _abandon(study, running)
+        raise
+    finally:
+        trials.close()
+        progress.close()
+
+
+def _start_trials(
+    study: Study, trials: ExecutorTrials, budget: Budget, running: dict[Future, int], n_jobs: int
+) -> StartDecision:
+    """Ask and submit trials until ``n_jobs`` run or the budget or the sampler says no."""
+    while len(running) < n_jobs and budget.left():
+        decision = study.sampler.can_start_trial(study)
+        if decision is not StartDecision.PROPOSE:
+            if not isinstance(decision, StartDecision):
+                raise TypeError(
+                    f"{type(study.sampler).__name__}.can_start_trial must return a StartDecision, got {decision!r}"
+                )
+            return decision
+        trial = study.ask()
+        budget.started += 1
+        try:
+            running[trials.submit(trial)] = trial._trial_id
+        except BaseException:
+            _fail_if_running(study, trial._trial_id)
+            raise
+    return StartDecision.PROPOSE
+
+
+def _finish(study: Study, future: Future, trial_id: int, progress: ProgressBar) -> None:
+    """Account for a finished work unit; re-raise the objective's error it carries."""
+    stop_heartbeat(study._storage, trial_id)  # a trial run in another process beats from here since ask
+    try:
+        frozen, stop = future.result()
+    except BaseException:
+        _fail_if_running(study, trial_id)  # a worker process that died left it RUNNING
+        raise
+    if stop:
+        study._stop_requested = True  # a callback in another process called study.stop()
+    if frozen is not None:
+        progress.update(study, frozen)
+
+
+def _abandon(study: Study, running: dict[Future, int]) -> None:
+    """After an error: fail the trials whose work never started (the others finish)."""
+    for future, trial_id in running.items():
+        if future.cancel():
+            _fail_if_running(study, trial_id)
+        stop_heartbeat(study._storage, trial_id)
+
+
+def _fail_if_running(study: Study, trial_id: int) -> None:
+    try:
+        if study._storage.get_trial(trial_id).state == TrialState.RUNNING:
+            study._storage.set_trial_state_values(trial_id, TrialState.FAIL)
+    except UpdateFinishedTrialError:
+        pass  # finished meanwhile
+    stop_heartbeat(study._storage, trial_id)
 
 
 def iterate_callbacks(callbacks: Iterable[CallbackType] | None) -> list[CallbackType]:

@@ -4,36 +4,31 @@ Threads share one Python interpreter, so a CPU-bound objective written in Python
 nothing from ``n_jobs`` threads. With ``executor="process"``, ``optimize`` starts ``n_jobs``
 worker processes (the ``spawn`` start method, safe with threads and database connections);
 each one loads the study from the same storage and runs trials until the shared budget is
-spent. Trials meet only in the storage, exactly as workers on several machines do, so the
-storage must be one that processes can share (a database URL, a journal) and the
-objective, callbacks, sampler and pruner must be picklable.
+spent. The process pool is one more Executor of the optimize loop (:mod:`._optimize`):
+the loop, in this process, decides and asks every trial (so the sampler's claims are made
+in one place) and each worker runs the objective of the trial it is handed. Trials meet in
+the storage, so it must be one that processes can share (a database URL, a journal), and
+the objective, callbacks, sampler and pruner must be picklable.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import os
 import pickle
-import queue
-import time
-import traceback
+from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any, Sequence
 
 from albacore import logging as albacore_logging
-from albacore.logging import get_logger
 from albacore.storages._in_memory import InMemoryStorage
-from albacore.study._optimize import CallbackType, ObjectiveFuncType, _TrialRunner
-from albacore.study._progress import ProgressBar
+from albacore.study._optimize import Budget, ExecutorTrials, run_loop
+from albacore.study._runner import CallbackType, ObjectiveFuncType, Outcome, TrialRunner
+from albacore.trial._trial import Trial
 
 if TYPE_CHECKING:
     from albacore.storages._base import BaseStorage
     from albacore.study.study import Study
-    from albacore.trial._frozen import FrozenTrial
-
-_logger = get_logger(__name__)
 
 EXECUTORS = ("thread", "process")
-_POLL_SECONDS = 0.1
 
 
 def check_shareable(storage: BaseStorage) -> None:
@@ -76,124 +71,39 @@ def optimize_in_processes(
     gc_after_trial: bool,
     show_progress_bar: bool,
 ) -> None:
-    """Run ``optimize`` in ``n_jobs`` worker processes; see :meth:`albacore.Study.optimize`."""
+    """Run ``optimize`` with ``n_jobs`` worker processes; see :meth:`albacore.Study.optimize`."""
     if not callable(func):
         raise TypeError(f"optimize: func must be callable, got func={func!r}")
     check_shareable(study._storage)
-    payload = {
-        "study": _pickled("the study (its storage, sampler and pruner)", study),
-        "func": _pickled("func", func),
-        "callbacks": _pickled("callbacks", list(callbacks)),
-        "catch": catch,
-        "n_trials": n_trials,
-        "deadline": None if timeout is None else time.time() + timeout,
-        "gc_after_trial": gc_after_trial,
-        "verbosity": albacore_logging.get_verbosity(),
-    }
-    context = multiprocessing.get_context("spawn")
-    started = context.Value("q", 0)
-    stop = context.Event()
-    events = context.Queue()
-    workers = [
-        context.Process(
-            target=_worker_main, args=(payload, started, stop, events), name=f"albacore-worker-{i}", daemon=True
-        )
-        for i in range(n_jobs)
-    ]
+    _pickled("the study (its storage, sampler and pruner)", study)
+    _pickled("func", func)
+    _pickled("callbacks", list(callbacks))
+    runner = _pickled("the trial runner", TrialRunner(study, func, catch, callbacks, gc_after_trial))
+    pool = ProcessPoolExecutor(
+        max_workers=n_jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(runner, albacore_logging.get_verbosity()),
+    )
+    trials = ExecutorTrials(pool, lambda trial: (_run_handed_trial, trial._handoff()))
     with study._optimize_session():
-        progress = ProgressBar(show_progress_bar, n_trials, timeout)
-        try:
-            for worker in workers:
-                worker.start()
-            error = _collect(study, workers, events, progress)
-        except BaseException:
-            stop.set()
-            for worker in workers:
-                worker.join()
-            raise
-        finally:
-            progress.close()
-    if error is not None:
-        raise error
+        run_loop(study, trials, Budget(study, n_trials, timeout), n_jobs, show_progress_bar)
 
 
-def _collect(study: Study, workers: list, events: Any, progress: ProgressBar) -> BaseException | None:
-    """Follow the workers until they exit; return the first error one raised."""
-    error: BaseException | None = None
-    while True:
-        try:
-            kind, data = events.get(timeout=_POLL_SECONDS)
-        except queue.Empty:
-            if not any(w.is_alive() for w in workers):
-                break
-            continue
-        if kind == "trial":
-            progress.update(study, study._storage.get_trial(data))
-        elif kind == "error" and error is None:
-            error = _rebuild_error(data)
-    for worker in workers:
-        worker.join()
-        if worker.exitcode not in (0, 1):
-            _logger.warning("Worker process %s exited with code %s.", worker.name, worker.exitcode)
-    return error
+# The worker process's runner (and with it its copy of the study), set by _start_worker.
+_runner: TrialRunner | None = None
 
 
-def _rebuild_error(data: tuple[bytes | None, str]) -> BaseException:
-    pickled, formatted = data
-    if pickled is not None:
-        try:
-            return pickle.loads(pickled)
-        except Exception:  # noqa: BLE001 - fall back to the text
-            pass
-    return RuntimeError(f"a worker process failed:\n{formatted}")
+def _start_worker(pickled_runner: bytes, verbosity: int) -> None:
+    """Initializer of a worker process: load the study once."""
+    global _runner
+    albacore_logging.set_verbosity(verbosity)
+    _runner = pickle.loads(pickled_runner)
+    _runner.study.sampler.reseed_rng()  # copies of one sampler must not draw the same numbers
+    _runner.study._in_optimize = True  # a callback's study.stop() reaches the loop through the outcome
 
 
-def _worker_main(payload: dict[str, Any], started: Any, stop: Any, events: Any) -> None:
-    """Entry point of a worker process: run trials until the shared budget is spent."""
-    albacore_logging.set_verbosity(payload["verbosity"])
-    study: Study = pickle.loads(payload["study"])
-    study.sampler.reseed_rng()  # copies of one sampler must not draw the same numbers
-    func = pickle.loads(payload["func"])
-    callbacks = pickle.loads(payload["callbacks"])
-    report = _ReportToParent(events)
-    runner = _TrialRunner(study, func, payload["catch"], callbacks, payload["gc_after_trial"], report)  # type: ignore[arg-type]
-    try:
-        with study._optimize_session():
-            while _claim(started, stop, payload["n_trials"], payload["deadline"]):
-                runner.run_one()
-                if study._stop_requested:
-                    stop.set()
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which re-raises it
-        stop.set()
-        try:
-            pickled: bytes | None = pickle.dumps(exc)
-        except Exception:  # noqa: BLE001
-            pickled = None
-        events.put(("error", (pickled, traceback.format_exc())))
-        events.close()
-        events.join_thread()
-        os._exit(1)
-
-
-def _claim(started: Any, stop: Any, n_trials: int | None, deadline: float | None) -> bool:
-    """Take one trial of the shared budget; False when the budget is spent or stopped."""
-    if stop.is_set() or (deadline is not None and time.time() >= deadline):
-        return False
-    with started.get_lock():
-        if n_trials is not None and started.value >= n_trials:
-            return False
-        started.value += 1
-    return True
-
-
-class _ReportToParent:
-    """Stands in for the worker's progress bar: tells the parent about each finished trial."""
-
-    def __init__(self, events: Any) -> None:
-        self._events = events
-
-    def update(self, study: Study, trial: FrozenTrial) -> None:
-        self._events.put(("trial", trial._trial_id))
-
-    def close(self) -> None:
-        pass
+def _run_handed_trial(handoff: Any) -> Outcome:
+    """The work unit in a worker process: run the trial the loop asked."""
+    assert _runner is not None
+    return _runner.run(Trial._resume(_runner.study, handoff))

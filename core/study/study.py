@@ -244,6 +244,29 @@ class Study:
         """
         self._storage.set_study_system_attr(self._study_id, key, value)
 
+    def set_system_attr_if(self, key: str, expected: Any, value: Any) -> bool:
+        """Set a study system attribute only if it holds ``expected``: a compare-and-set.
+
+        Atomic across every thread, process and machine sharing the storage, so samplers
+        claim what they propose with it (a grid point: of two workers claiming it from the
+        same expected value, one gets True).
+
+        Args:
+            key: Namespaced name, e.g. ``"grid:<id>:point:3"``.
+            expected: The value the attribute must hold, or None for "not set".
+            value: JSON-serializable value to write.
+
+        Returns:
+            True if written, False if the attribute held something else.
+
+        Example:
+            .. code-block:: python
+
+                if study.set_system_attr_if("my_sampler:point:3", None, trial.number):
+                    ...  # the point is this trial's
+        """
+        return self._storage.set_study_system_attr_if(self._study_id, key, expected, value)
+
     def set_trial_system_attr(self, trial: FrozenTrial | int, key: str, value: Any) -> None:
         """Set a system attribute of an unfinished trial of this study.
 

@@ -79,6 +79,20 @@ class Trial(BaseTrial):
         if self._relative_space:
             self._relative_params = sampler.sample_relative(view, self._cached, self._relative_space)
 
+    def _handoff(self) -> tuple[int, dict[str, BaseDistribution], dict[str, Any]]:
+        """What another process needs to run this asked trial: see :meth:`_resume`."""
+        return self._trial_id, self._relative_space, self._relative_params
+
+    @classmethod
+    def _resume(cls, study: Study, handoff: tuple[int, dict[str, BaseDistribution], dict[str, Any]]) -> Trial:
+        """The trial ``study.ask()`` created elsewhere, with its relative sample (no sampler hooks rerun)."""
+        trial = cls.__new__(cls)
+        trial.study, (trial._trial_id, trial._relative_space, trial._relative_params) = study, handoff
+        trial._storage = study._storage
+        trial._cached = trial._storage.get_trial(trial._trial_id)
+        trial._sampler_study = study.pruner.study_for_sampler(study, trial._cached)
+        return trial
+
     # --- sampling ------------------------------------------------------------------------------
     def _suggest(self, name: str, distribution: BaseDistribution) -> Any:
         cached = self._cached

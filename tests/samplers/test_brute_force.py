@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import albacore
-from albacore.samplers import BruteForceSampler
+from albacore.samplers import BruteForceSampler, StartDecision
 from albacore.trial import TrialState
 
 from _processes import run_workers, shared_storage
@@ -162,54 +162,33 @@ def test_avoid_premature_stop_waits_and_takes_over_the_point_of_a_failed_trial()
     assert [t.state for t in study.trials[1:]] == [TrialState.COMPLETE, TrialState.COMPLETE]
 
 
-def test_can_start_trial_reserves_a_point_and_says_no_when_nothing_is_left() -> None:
+def test_can_start_trial_reserves_a_point_and_says_done_when_nothing_is_left() -> None:
     sampler = BruteForceSampler(seed=0)
     study = albacore.create_study(sampler=sampler)
     study.optimize(lambda t: float(t.suggest_int("x", 0, 2)), n_trials=2)
-    assert sampler.can_start_trial(study)
-    reserved = [v for k, v in study.system_attrs.items() if k.startswith("brute_force:reserved:")]
-    assert [list(entries.values())[0][0] for entries in reserved if entries] == [
-        [["x", float(({0, 1, 2} - {t.params["x"] for t in study.trials}).pop()), mock.ANY]]
-    ]
+    assert sampler.can_start_trial(study) is StartDecision.PROPOSE
+    left = float(({0, 1, 2} - {t.params["x"] for t in study.trials}).pop())
+    pending = [v for k, v in study.system_attrs.items() if k.startswith("brute_force:slot:") and "pending" in v]
+    assert [v["slot"] for v in pending] == [[["x", left, mock.ANY]]]
     study.optimize(lambda t: float(t.suggest_int("x", 0, 2)))
     assert sorted(t.params["x"] for t in study.trials) == [0, 1, 2]
-    assert not sampler.can_start_trial(study)
+    assert sampler.can_start_trial(study) is StartDecision.DONE
 
 
-def test_a_point_handed_from_reservation_to_claim_during_a_rivals_check_stays_taken() -> None:
-    # Worker A reserves the last point just after worker B chose it, and turns its
-    # reservation into its trial's claim while B checks its own reservation: B must see one.
+def test_a_slot_another_worker_reserved_is_not_reserved_again() -> None:
+    # A reserved the last point; B (same seed, so the same choice) must not start it too,
+    # and ends once A's trial has taken it.
     storage = albacore.storages.InMemoryStorage()
     a, b = BruteForceSampler(seed=0), BruteForceSampler(seed=0)
     study_a = albacore.create_study(study_name="race", storage=storage, sampler=a)
     study_a.optimize(lambda t: float(t.suggest_int("x", 0, 1)), n_trials=1)
     study_b = albacore.load_study(study_name="race", storage=storage, sampler=b)
-    events: list[str] = []
-
-    def hand_off_once() -> None:
-        if events == ["b reserved"]:
-            events.append("a claimed")
-            study_a.ask().suggest_int("x", 0, 1)
-
-    def b_reserve(study: Any, point: Any, real=b._reservations.reserve) -> None:
-        assert a.can_start_trial(study_a)  # A reserves the point B chose, sees no rival yet
-        real(study, point)
-        events.append("b reserved")
-
-    def b_others(study: Any, real=b._reservations.others) -> list:
-        points = real(study)
-        hand_off_once()
-        return points
-
-    def b_get_trials(*args: Any, real=study_b.get_trials, **kwargs: Any) -> list:
-        trials = real(*args, **kwargs)
-        hand_off_once()
-        return trials
-
-    b._reservations.reserve, b._reservations.others, study_b.get_trials = b_reserve, b_others, b_get_trials
-    assert not b.can_start_trial(study_b)
-    assert events == ["b reserved", "a claimed"]
-    assert study_a.trials[1].params["x"] == 1 - study_a.trials[0].params["x"]  # A holds the last point
+    assert a.can_start_trial(study_a) is StartDecision.PROPOSE
+    assert b.can_start_trial(study_b) is StartDecision.WAIT  # A is starting the last slot
+    trial = study_a.ask()
+    study_a.tell(trial, float(trial.suggest_int("x", 0, 1)))
+    assert b.can_start_trial(study_b) is StartDecision.DONE
+    assert sorted(t.params["x"] for t in study_a.trials) == [0, 1]
 
 
 def test_no_parameters_stops_after_one_trial() -> None:

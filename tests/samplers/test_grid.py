@@ -1,4 +1,4 @@
-"""GridSampler: every grid point once, then the study stops, with threads and processes."""
+"""GridSampler: every grid point once, then optimize ends, with threads and processes."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import albacore
-from albacore.samplers import GridSampler
+from albacore.samplers import GridSampler, StartDecision
 from albacore.trial import TrialState
 
 from _processes import run_workers, shared_storage
@@ -145,46 +145,68 @@ def test_four_processes_sharing_a_storage_evaluate_every_point_exactly_once(tmp_
     assert all(t.state == TrialState.COMPLETE for t in study.trials)  # no extra trial either
 
 
-def test_can_start_trial_is_false_while_every_point_is_held_and_true_for_an_enqueued_trial() -> None:
+def test_can_start_trial_is_done_while_every_point_is_held_and_proposes_an_enqueued_trial() -> None:
     study = albacore.create_study(sampler=GridSampler({"x": [0, 1]}, seed=0))
     other = albacore.load_study(study_name=study.study_name, storage=study._storage, sampler=GridSampler({"x": [0, 1]}))
     held = [other.ask(), other.ask()]  # another worker's running trials hold both points
     assert sorted(t.suggest_int("x", 0, 1) for t in held) == [0, 1]
-    assert not study.sampler.can_start_trial(study)
+    assert study.sampler.can_start_trial(study) is StartDecision.DONE
     study.optimize(lambda t: t.suggest_int("x", 0, 1), n_trials=5)
     assert len(study.trials) == 2  # nothing started
     study.enqueue_trial({"x": 1})
-    assert study.sampler.can_start_trial(study)
+    assert study.sampler.can_start_trial(study) is StartDecision.PROPOSE
 
 
-def test_a_trial_that_loses_the_last_point_to_another_process_is_failed_unevaluated(monkeypatch: Any) -> None:
-    from albacore.samplers import _reservations
+def test_two_workers_reserving_the_same_point_get_different_points() -> None:
+    # B read the grid before A reserved its point (a stale view) and picks the same one:
+    # the compare-and-set on the point's claim refuses B, which picks another.
+    space = {"x": [0, 1, 2, 3]}
+    a = albacore.create_study(sampler=GridSampler(space, seed=0))
+    b = albacore.load_study(study_name=a.study_name, storage=a._storage, sampler=GridSampler(space, seed=0))
+    stale = b.sampler._free_points(b)
+    assert a.sampler.can_start_trial(a) is StartDecision.PROPOSE
+    b.sampler._free_points = lambda study: stale  # type: ignore[method-assign]
+    assert b.sampler.can_start_trial(b) is StartDecision.PROPOSE
+    trial_a, trial_b = a.ask(), b.ask()
+    x_a, x_b = trial_a.suggest_int("x", 0, 3), trial_b.suggest_int("x", 0, 3)
+    assert x_a != x_b
+    claims = {k: v for k, v in a.system_attrs.items() if ":point:" in k}
+    assert sorted(v["trial"] for v in claims.values()) == [0, 1]
+
+
+def test_a_worker_whose_chosen_points_trial_is_never_asked_gives_the_point_back() -> None:
+    study = albacore.create_study(sampler=GridSampler({"x": [0]}, seed=0))
+    assert study.sampler.can_start_trial(study) is StartDecision.PROPOSE  # reserves x=0
+    other = albacore.load_study(study_name=study.study_name, storage=study._storage, sampler=GridSampler({"x": [0]}))
+    assert other.sampler.can_start_trial(other) is StartDecision.WAIT  # the point is being started
+    assert study.sampler.can_start_trial(study) is StartDecision.PROPOSE  # released, reserved again
+    study.optimize(lambda t: float(t.suggest_int("x", 0, 0)), n_trials=5)
+    assert [t.params for t in study.trials] == [{"x": 0}]
+    assert other.sampler.can_start_trial(other) is StartDecision.DONE
+
+
+def test_a_reservation_left_by_a_dead_worker_is_taken_over(monkeypatch: Any) -> None:
+    from albacore.samplers import _claims
 
     study = albacore.create_study(sampler=GridSampler({"x": [0, 1]}, seed=0))
-    study.optimize(lambda t: t.suggest_int("x", 0, 1), n_trials=1)
-    sampler = study.sampler
-    rival = albacore.load_study(study_name=study.study_name, storage=study._storage, sampler=GridSampler({"x": [0, 1]}))
-    reserve = sampler.can_start_trial
+    dead = albacore.load_study(study_name=study.study_name, storage=study._storage, sampler=GridSampler({"x": [0, 1]}))
+    assert dead.sampler.can_start_trial(dead) is StartDecision.PROPOSE  # then the worker dies
+    monkeypatch.setattr(_claims, "ORPHAN_SECONDS", 0.0)
+    study.optimize(lambda t: float(t.suggest_int("x", 0, 1)), n_trials=5)
+    assert sorted(t.params["x"] for t in study.trials) == [0, 1]
 
-    def reserve_then_lose_the_point(s: albacore.Study) -> bool:
-        granted = reserve(s)
-        # Another process takes the reserved point before this trial exists (its reservation
-        # expired, say): the worker's trial then has nothing to evaluate.
-        monkeypatch.setattr(_reservations, "TTL_SECONDS", 0.0)
-        trial = rival.ask()
-        rival.tell(trial, trial.suggest_int("x", 0, 1))
-        monkeypatch.setattr(_reservations, "TTL_SECONDS", 60.0)
-        return granted
 
-    monkeypatch.setattr(sampler, "can_start_trial", reserve_then_lose_the_point)
-    calls = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        study.optimize(lambda t: calls.append(1) or t.suggest_int("x", 0, 1), n_trials=5)
-    assert calls == []
-    assert [t.state for t in study.trials] == [TrialState.COMPLETE, TrialState.COMPLETE, TrialState.FAIL]
-    assert study.trials[2].params == {}
-    assert sorted(t.params["x"] for t in study.trials[:2]) == [0, 1]
+def grid_point(trial: albacore.Trial) -> float:
+    return float(trial.suggest_int("x", 0, 2))
+
+
+@pytest.mark.parametrize("executor, n_jobs", [("thread", 1), ("thread", 2), ("process", 2)])
+def test_an_exhausted_grid_ends_optimize_under_every_executor(tmp_path: Any, executor: str, n_jobs: int) -> None:
+    storage = f"sqlite:///{tmp_path / 'grid.db'}"
+    study = albacore.create_study(storage=storage, sampler=GridSampler({"x": [0, 1, 2]}, seed=0))
+    study.optimize(grid_point, n_trials=1000, n_jobs=n_jobs, executor=executor)  # ends by itself, not at 1000
+    assert sorted(t.params["x"] for t in study.trials) == [0, 1, 2]
+    assert all(t.state == TrialState.COMPLETE for t in study.trials)
 
 
 def test_a_parameter_outside_the_grid_raises() -> None:

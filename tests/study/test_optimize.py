@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 import albacore
-from albacore.samplers import RandomSampler
+from albacore.samplers import RandomSampler, StartDecision
 from albacore.study import MaxTrialsCallback
 from albacore.trial import TrialState
 
@@ -497,12 +497,12 @@ class _Budget(albacore.samplers.RandomSampler):
         self.budget = budget
         self.lock = threading.Lock()
 
-    def can_start_trial(self, study: albacore.Study) -> bool:
+    def can_start_trial(self, study: albacore.Study) -> StartDecision:
         with self.lock:
             if self.budget <= 0:
-                return False
+                return StartDecision.DONE
             self.budget -= 1
-            return True
+            return StartDecision.PROPOSE
 
 
 @pytest.mark.parametrize("n_jobs", [1, 4])
@@ -513,22 +513,22 @@ def test_optimize_stops_when_the_sampler_has_nothing_to_start(n_jobs: int) -> No
 
 
 def test_threads_look_again_when_a_running_trial_finishes() -> None:
-    """A worker told "nothing now" does not end the loop while other trials run."""
+    """A sampler that says DONE does not end the loop while trials of the loop run."""
     sampler = _Budget(1)
     released = threading.Event()
 
     def objective(trial: albacore.Trial) -> float:
         if trial.number == 0:
-            released.wait(timeout=5)  # the other workers find nothing meanwhile
+            released.wait(timeout=5)  # the loop finds nothing meanwhile
             with sampler.lock:
                 sampler.budget += 2  # e.g. a failed trial freed grid points
         return trial.suggest_float("x", 0, 1)
 
-    def refuse_then_release(study: albacore.Study) -> bool:
-        granted = _Budget.can_start_trial(sampler, study)
-        if not granted:
+    def refuse_then_release(study: albacore.Study) -> StartDecision:
+        decision = _Budget.can_start_trial(sampler, study)
+        if decision is StartDecision.DONE:
             released.set()
-        return granted
+        return decision
 
     sampler.can_start_trial = refuse_then_release  # type: ignore[method-assign]
     study = albacore.create_study(sampler=sampler)
@@ -536,16 +536,43 @@ def test_threads_look_again_when_a_running_trial_finishes() -> None:
     assert len(study.trials) == 3
 
 
-def test_a_trial_whose_sampler_finds_nothing_left_is_failed_quietly(albacore_logs) -> None:
-    from albacore.samplers._base import SearchSpaceExhausted
+class _WaitThenPropose(albacore.samplers.RandomSampler):
+    """Says WAIT a few times (as if another worker's trial held the last point), then PROPOSE once."""
 
-    class Raising(albacore.samplers.RandomSampler):
-        def sample_independent(self, study, trial, name, distribution):  # type: ignore[no-untyped-def]
-            if trial.number == 2:
-                raise SearchSpaceExhausted("another worker took the last point")
-            return super().sample_independent(study, trial, name, distribution)
+    def __init__(self, waits: int) -> None:
+        super().__init__(seed=0)
+        self.waits = waits
+        self.proposed = False
 
-    study = albacore.create_study(sampler=Raising(seed=0))
-    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=10)
-    assert [t.state for t in study.trials] == [TrialState.COMPLETE] * 2 + [TrialState.FAIL]
-    assert not [r for r in albacore_logs.records if r.levelname == "WARNING"]
+    def can_start_trial(self, study: albacore.Study) -> StartDecision:
+        if self.waits > 0:
+            self.waits -= 1
+            return StartDecision.WAIT
+        if self.proposed:
+            return StartDecision.DONE
+        self.proposed = True
+        return StartDecision.PROPOSE
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_wait_looks_again_until_something_is_proposed(n_jobs: int) -> None:
+    study = albacore.create_study(sampler=_WaitThenPropose(waits=3))
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=10, n_jobs=n_jobs)
+    assert len(study.trials) == 1 and study.sampler.waits == 0
+
+
+def test_wait_ends_at_the_timeout() -> None:
+    study = albacore.create_study(sampler=_WaitThenPropose(waits=10**9))
+    study.optimize(lambda t: 0.0, timeout=0.3)
+    assert study.trials == [] and study.sampler.waits < 10**9
+
+
+def test_a_sampler_answering_a_bool_is_refused() -> None:
+    class Yes(albacore.samplers.RandomSampler):
+        def can_start_trial(self, study):  # type: ignore[no-untyped-def]
+            return True
+
+    study = albacore.create_study(sampler=Yes())
+    with pytest.raises(TypeError, match=r"Yes.can_start_trial must return a StartDecision, got True"):
+        study.optimize(lambda t: 0.0, n_trials=1)
+    assert study.trials == []
