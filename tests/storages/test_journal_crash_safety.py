@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import stat
 
 import pytest
@@ -64,12 +65,22 @@ def umask_022():
 
 
 # --- damage in the middle ------------------------------------------------------------------------
-def test_damaged_middle_record_names_file_and_line(tmp_path) -> None:
+@pytest.mark.parametrize(
+    ("old_format", "line", "damage", "match"),
+    [
+        # Line 1 is the header, 2 the study, 3 trial 0's creation, 4 its param.
+        (False, 4, b"garbage", r"line 4 \(byte offset \d+\) of {path} is damaged: it is not a journal record"),
+        (False, 1, b"\x00\x00\x00", r"line 1 \(byte offset 0\) of {path} is damaged"),
+        # A journal from before the framing: line 1 is the study, 3 trial 0's param.
+        (True, 1, b'{"op":"create_stu', r"line 1 \(byte offset 0\) of {path} is damaged: it is not valid JSON"),
+        (True, 3, b'{"op":"param",', r"line 3 \(byte offset \d+\) of {path} is damaged: it is not valid JSON"),
+    ],
+)
+def test_damaged_record_names_file_and_line(tmp_path, old_format, line, damage, match) -> None:
     path = tmp_path / "j.log"
-    _study_with_trials(path)
-    # Line 1 is the header, 2 the study, 3 trial 0's creation, 4 its param: damage the param.
-    _overwrite_line(path, 4, b"garbage")
-    with pytest.raises(StorageInternalError, match=rf"line 4 \(byte offset \d+\) of {path} is damaged"):
+    _write_old_journal(path) if old_format else _study_with_trials(path)
+    _overwrite_line(path, line, damage)
+    with pytest.raises(StorageInternalError, match=match.format(path=re.escape(str(path)))):
         JournalStorage(JournalFileBackend(path))
 
 
@@ -94,23 +105,7 @@ def test_damage_after_open_stops_the_next_read(tmp_path) -> None:
         storage.get_all_trials(study_id)
 
 
-# --- the first line ----------------------------------------------------------------------------
-def test_damaged_first_line_is_reported_as_damage(tmp_path) -> None:
-    path = tmp_path / "j.log"
-    _study_with_trials(path)
-    _overwrite_line(path, 1, b"\x00\x00\x00")
-    with pytest.raises(StorageInternalError, match=rf"line 1 \(byte offset 0\) of {path} is damaged"):
-        JournalFileBackend(path)
-
-
-def test_damaged_first_record_of_an_old_journal_is_reported(tmp_path) -> None:
-    path = tmp_path / "old.log"
-    _write_old_journal(path)
-    _overwrite_line(path, 1, b'{"op":"create_stu')
-    with pytest.raises(StorageInternalError, match=r"line 1 \(byte offset 0\) .* is damaged: it is not valid JSON"):
-        JournalStorage(JournalFileBackend(path))
-
-
+# --- files that are not journals ---------------------------------------------------------------
 def test_a_file_that_is_not_a_journal_is_refused_untouched(tmp_path) -> None:
     path = tmp_path / "notes.txt"
     path.write_bytes(b"shopping list\nmilk\n")
