@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 
 import pytest
 
@@ -184,3 +185,11 @@ def test_forest_evaluators_use_the_trials_with_every_requested_param() -> None:
     assert set(get_param_importances(study, evaluator=FanovaImportanceEvaluator(seed=0))) == {"x"}
     result = get_param_importances(study, evaluator=FanovaImportanceEvaluator(seed=0), params=["x", "y"])
     assert next(iter(result)) == "y"
+
+
+def test_forest_evaluator_without_scikit_learn_names_the_extra(monkeypatch) -> None:
+    study = _quadratic_study(10)
+    monkeypatch.setitem(sys.modules, "sklearn.ensemble", None)
+    with pytest.raises(ImportError, match=r"FanovaImportanceEvaluator requires sklearn.*pip install 'albacore\[importance\]'"):
+        get_param_importances(study, evaluator=FanovaImportanceEvaluator())
+    assert set(get_param_importances(study)) == {"x", "y", "z"}  # the default evaluator needs no forest
