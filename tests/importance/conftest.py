@@ -12,8 +12,8 @@ import albacore
 from albacore.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 from albacore.trial import create_trial
 
-#: Main-effect scale of each parameter of the synthetic objective, most important first.
-SCALES = {"a": 8.0, "b": 4.0, "c": 2.0, "d": 1.0, "e": 0.5}
+#: Main-effect scale of each parameter of the synthetic objective.
+SCALES = {"a": 8.0, "b": 4.0, "c": 1.2, "d": 1.0, "e": 0.5}
 DISTRIBUTIONS = {
     "a": FloatDistribution(0.0, 1.0),
     "b": FloatDistribution(1e-4, 1.0, log=True),
@@ -35,6 +35,18 @@ def synthetic_value(params: dict) -> float:
         + SCALES["e"] * params["e"] / 2.0
         + 0.5 * (params["d"] / 10.0 - 0.5) * params["e"]
     )
+
+
+#: Variance of each parameter's main effect under the sampling measure (see synthetic_value).
+TRUE_VARIANCES = {
+    "a": SCALES["a"] ** 2 / 12.0,  # a uniform in [0, 1]
+    "b": SCALES["b"] ** 2 / 12.0,  # log10(b) uniform in [-4, 0]
+    "c": SCALES["c"] ** 2 * np.mean(np.square(list(_CHOICE_EFFECT.values()))) / 1.5**2,
+    "d": SCALES["d"] ** 2 * 10.0 / 100.0,  # variance of an int uniform on 0..10 is 10
+    "e": SCALES["e"] ** 2 / 12.0,  # e / 2 uniform in [-0.5, 0.5]
+}
+#: The parameters from the most to the least important.
+TRUE_RANKING = sorted(TRUE_VARIANCES, key=TRUE_VARIANCES.__getitem__, reverse=True)
 
 
 def spearman(ranking: list[str], truth: list[str]) -> float:
