@@ -209,6 +209,19 @@ def test_old_journal_is_read_and_appended_to(tmp_path) -> None:
     assert all(t.state == TrialState.COMPLETE for t in again.trials)
 
 
+def test_torn_record_an_older_version_left_mid_file_is_repaired(tmp_path) -> None:
+    path = tmp_path / "old.log"
+    _write_old_journal(path)
+    lines = _lines(path)
+    lines.insert(2, b'{"op":"param","writer":"dead","seq":7,"trial_id":0,"na')  # older writers ended it with \n
+    path.write_bytes(b"\n".join(lines))
+    with pytest.raises(StorageInternalError, match=r"line 3 \(byte offset \d+\) .* is damaged: it is not valid JSON"):
+        JournalStorage(JournalFileBackend(path))
+    assert JournalFileBackend(path, repair=True).quarantined[0][0] == 3
+    study = albacore.load_study(study_name="old", storage=JournalStorage(JournalFileBackend(path)))
+    assert study.trials[0].params == {"x": 0.5} and study.trials[0].values == [0.25]
+
+
 # --- repair --------------------------------------------------------------------------------------
 def test_repair_quarantines_damaged_records(tmp_path, caplog) -> None:
     path = tmp_path / "j.log"
