@@ -15,9 +15,10 @@ Layers, lowest first (a module may import its own layer and the layers below it)
 
 Every import counts: module level, inside functions, and type-only ones under
 ``if TYPE_CHECKING:``, as well as ``importlib.import_module("albacore...")`` with a literal
-name. Code below ``study`` names a study's type through
-``albacore.trial._study_protocol.StudyLike``. On top of the layers, samplers and pruners use the
-public surface of storages only (``albacore.storages``, not ``albacore.storages._*``).
+name. Code below ``study`` names a study's type through the protocols of
+``albacore.trial._study_protocol`` (``StudyLike``, ``StudyHandle``). On top of the layers,
+samplers and pruners use the public surface of storages only (``albacore.storages``, not
+``albacore.storages._*``).
 """
 
 from __future__ import annotations
@@ -47,16 +48,7 @@ LAYERS: dict[str, int] = {
 PUBLIC_SURFACE_ONLY = {("samplers", "storages"), ("pruners", "storages")}
 
 # (importer, imported) pairs allowed for now, each with the reason it is not fixed yet.
-KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {
-    ("albacore.samplers._cache", "albacore.study.study"): (
-        "type-only Study annotation in the per-study sampler cache, new and still being written "
-        "by another change; switch it to StudyLike afterwards"
-    ),
-    ("albacore.pruners._view", "albacore.study.study"): (
-        "type-only Study annotation in StudyView, new and still being written by another change; "
-        "switch it to StudyLike afterwards"
-    ),
-}
+KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {}
 
 
 class Import(NamedTuple):

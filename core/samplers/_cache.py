@@ -18,7 +18,7 @@ import weakref
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Generic, Hashable, Iterator, TypeVar
 
 if TYPE_CHECKING:
-    from albacore.study.study import Study
+    from albacore.trial._study_protocol import StudyLike as Study
 
 V = TypeVar("V")
 

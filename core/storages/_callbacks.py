@@ -8,7 +8,7 @@ from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
 if TYPE_CHECKING:
-    from albacore.trial._study_protocol import StudyLike as Study
+    from albacore.trial._study_protocol import StudyHandle as Study
 
 RETRIED_TRIAL_NUMBER_KEY = "retried_trial_number"
 RETRY_HISTORY_KEY = "retry_history"

@@ -25,7 +25,7 @@ from albacore.trial._state import TrialState
 
 if TYPE_CHECKING:
     from albacore.trial._frozen import FrozenTrial
-    from albacore.trial._study_protocol import StudyLike as Study
+    from albacore.trial._study_protocol import StudyHandle as Study
 
 _logger = get_logger(__name__)
 

@@ -1,9 +1,13 @@
 """The study surface seen by the layers below ``albacore.study``.
 
 Trials, storages' helpers, samplers and pruners are handed a study but sit below the
-``study`` package in the module map, so they name its type through :class:`StudyLike`
-rather than importing :class:`albacore.Study`. ``albacore.Study`` satisfies it, and so does
-a read-only view of a study (the Hyperband pruner's bracket view, for one).
+``study`` package in the module map, so they name its type through these protocols rather
+than importing :class:`albacore.Study`:
+
+* :class:`StudyLike`: what samplers and pruners may use. ``albacore.Study`` satisfies it, and
+  so does :class:`albacore.pruners.StudyView` (a study seen through a filter on its trials).
+* :class:`StudyHandle`: a real study, as a trial and the storages' helpers use it (its
+  storage and its id there).
 """
 
 from __future__ import annotations
@@ -16,11 +20,10 @@ from albacore.trial._state import TrialState
 
 
 class StudyLike(Protocol):
-    """What code below ``albacore.study`` may use of a study.
+    """What samplers and pruners may use of a study (or of a view of one).
 
-    ``sampler``, ``pruner`` and ``_storage`` are typed ``Any`` here because their classes live
-    in higher layers (``samplers``, ``pruners``, ``storages``); on :class:`albacore.Study`
-    they are a ``BaseSampler``, a ``BasePruner`` and a ``BaseStorage``.
+    ``sampler`` and ``pruner`` are typed ``Any`` here because their classes live in a higher
+    layer; on :class:`albacore.Study` they are a ``BaseSampler`` and a ``BasePruner``.
 
     Example:
         .. code-block:: python
@@ -29,11 +32,8 @@ class StudyLike(Protocol):
                 return len(study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)))
     """
 
-    study_name: str
-    sampler: Any
-    pruner: Any
-    _storage: Any
-    _study_id: Any  # the study's id in its storage
+    @property
+    def study_name(self) -> str: ...
 
     @property
     def key(self) -> tuple[Any, ...]:
@@ -41,10 +41,19 @@ class StudyLike(Protocol):
         ...
 
     @property
+    def sampler(self) -> Any: ...
+
+    @property
+    def pruner(self) -> Any: ...
+
+    @property
     def direction(self) -> StudyDirection: ...
 
     @property
     def directions(self) -> list[StudyDirection]: ...
+
+    @property
+    def metric_names(self) -> list[str] | None: ...
 
     @property
     def trials(self) -> list[FrozenTrial]: ...
@@ -68,6 +77,14 @@ class StudyLike(Protocol):
 
     def set_trial_system_attr(self, trial: FrozenTrial | int, key: str, value: Any) -> None: ...
 
-    def add_trial(self, trial: FrozenTrial) -> None: ...
 
-    def stop(self) -> None: ...
+class StudyHandle(StudyLike, Protocol):
+    """A real study (not a view), as a trial and the storages' helpers use it.
+
+    ``_storage`` is typed ``Any`` here because ``BaseStorage`` lives in a higher layer.
+    """
+
+    _storage: Any
+    _study_id: int
+
+    def add_trial(self, trial: FrozenTrial) -> None: ...

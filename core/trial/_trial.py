@@ -18,7 +18,7 @@ from albacore.trial._constraints import CONSTRAINTS_KEY, validate_constraint
 from albacore.trial._frozen import FrozenTrial
 
 if TYPE_CHECKING:
-    from albacore.trial._study_protocol import StudyLike as Study
+    from albacore.trial._study_protocol import StudyHandle as Study
 
 FIXED_PARAMS_KEY = "fixed_params"
 
