@@ -159,6 +159,8 @@ def prune_at_rungs(
         key: Prefix of the rung system attributes, followed by the rung index.
         same_group: Which other trials compete with ``trial`` (all when None).
     """
+    if trial.state != TrialState.RUNNING:
+        return False  # a finished trial is neither recorded in the rungs nor stopped
     step = trial.last_step
     assert step is not None
     top = rungs.highest_reached(step)
