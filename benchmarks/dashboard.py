@@ -351,6 +351,8 @@ def main() -> None:
     parser.add_argument("--postgres-url", default=os.environ.get(
         "ALBACORE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--optuna-repeat", type=int, default=2,
+                        help="calls per optuna-dashboard endpoint (each reads the whole study)")
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--skip-optuna", action="store_true")
     args = parser.parse_args()
@@ -382,7 +384,7 @@ def main() -> None:
             write_optuna(theirs_url, name, args.trials)
         print(f"{kind}: studies ready in {time.perf_counter() - t0:.0f} s", flush=True)
         ours = bench_albacore(ours_url, name, args.repeat, browser=not args.no_browser)
-        theirs = None if args.skip_optuna else bench_optuna(theirs_url, name, args.trials, args.repeat)
+        theirs = None if args.skip_optuna else bench_optuna(theirs_url, name, args.trials, args.optuna_repeat)
         section = report(kind, args.trials, ours, theirs)
         print("\n".join(section), flush=True)
         lines += section

@@ -3,9 +3,12 @@ reads through the storage API and the server's snapshots."""
 
 from __future__ import annotations
 
+import datetime
 import math
 import threading
 from typing import Any
+
+import numpy as np
 
 from albacore.dashboard import _notes
 from albacore.dashboard._figures import FigureCache
@@ -71,12 +74,8 @@ class Backend:
         columns = snapshot.columns
         best = snapshot.best_trials() if len(snapshot.directions) == 1 else []
         start = columns.start[: columns.n]
-        first = None
-        known = start[~_isnan(start)]
-        if len(known):
-            import datetime
-
-            first = datetime.datetime.fromtimestamp(float(known.min())).isoformat()
+        known = start[~np.isnan(start)]
+        first = datetime.datetime.fromtimestamp(float(known.min())).isoformat() if len(known) else None
         return {
             "study_id": snapshot.study_id,
             "study_name": snapshot.study_name,
@@ -212,12 +211,6 @@ class Backend:
             raise HTTPError(400, str(exc)) from None
         snapshot.refresh(force=True)
         return trial_row(frozen)
-
-
-def _isnan(array: Any) -> Any:
-    import numpy as np
-
-    return np.isnan(array)
 
 
 def _parse_values(values: Any, n_objectives: int) -> list[float]:
