@@ -112,17 +112,38 @@ class Budget:
 class InlineExecutor(Executor):
     """Runs each submitted call at once in the calling thread (``n_jobs=1``).
 
-    Exceptions are kept in the future like any executor's, except BaseExceptions that are not
-    Exceptions (KeyboardInterrupt), which propagate from ``submit`` at once.
+    ``submit`` returns an already completed future-like object (no lock to build, as the
+    loop's per-trial overhead counts here). Exceptions are kept in it like any executor's,
+    except BaseExceptions that are not Exceptions (KeyboardInterrupt), which propagate from
+    ``submit`` at once.
     """
 
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
-        future: Future = Future()
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
         try:
-            future.set_result(fn(*args, **kwargs))
+            return _Completed(fn(*args, **kwargs), None)
         except Exception as exc:  # noqa: BLE001 - handed to the loop through the future
-            future.set_exception(exc)
-        return future
+            return _Completed(None, exc)
+
+
+class _Completed:
+    """The future of a call that has already run."""
+
+    __slots__ = ("_value", "_error")
+
+    def __init__(self, value: Any, error: BaseException | None) -> None:
+        self._value = value
+        self._error = error
+
+    def done(self) -> bool:
+        return True
+
+    def cancel(self) -> bool:
+        return False
+
+    def result(self) -> Any:
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 class ExecutorTrials:
@@ -156,9 +177,10 @@ def run_loop(study: Study, trials: ExecutorTrials, budget: Budget, n_jobs: int, 
             if not running and (decision is StartDecision.DONE or not budget.left()):
                 return
             waiting = decision is StartDecision.WAIT
-            done = {f for f in running if f.done()}
+            done = [f for f in running if f.done()]
             if not done and running:
-                done = wait(running, timeout=budget.pause(pause) if waiting else None, return_when=FIRST_COMPLETED)[0]
+                timeout = budget.pause(pause) if waiting else None
+                done = list(wait(running, timeout=timeout, return_when=FIRST_COMPLETED)[0])
             elif not done:
                 time.sleep(budget.pause(pause))
             if waiting and not done:
@@ -201,7 +223,8 @@ def _start_trials(
 
 def _finish(study: Study, future: Future, trial_id: int, progress: ProgressBar) -> None:
     """Account for a finished work unit; re-raise the objective's error it carries."""
-    stop_heartbeat(study._storage, trial_id)  # a trial run in another process beats from here since ask
+    if study._beats:
+        stop_heartbeat(study._storage, trial_id)  # a trial run in another process beats from here since ask
     try:
         frozen, stop = future.result()
     except BaseException:

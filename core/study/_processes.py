@@ -14,8 +14,9 @@ the objective, callbacks, sampler and pruner must be picklable.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, wait
 from typing import TYPE_CHECKING, Any, Sequence
 
 from albacore import logging as albacore_logging
@@ -87,7 +88,14 @@ def optimize_in_processes(
     )
     trials = ExecutorTrials(pool, lambda trial: (_run_handed_trial, trial._handoff()))
     with study._optimize_session():
-        run_loop(study, trials, Budget(study, n_trials, timeout), n_jobs, show_progress_bar)
+        budget = Budget(study, n_trials, timeout)
+        try:
+            # Start the workers before the first trial, so start-up is not counted in its duration.
+            wait([pool.submit(os.getpid) for _ in range(n_jobs)])
+        except BaseException:
+            trials.close()
+            raise
+        run_loop(study, trials, budget, n_jobs, show_progress_bar)
 
 
 # The worker process's runner (and with it its copy of the study), set by _start_worker.

@@ -203,3 +203,20 @@ def test_enqueued_points_are_not_repeated() -> None:
     study.optimize(lambda t: float(t.suggest_int("x", 0, 3)))
     assert [t.params["x"] for t in study.trials][0] == 2
     assert sorted(t.params["x"] for t in study.trials) == [0, 1, 2, 3]
+
+
+def conditional_point(trial: albacore.Trial) -> float:
+    if trial.suggest_categorical("kind", ["a", "b"]) == "a":
+        return float(trial.suggest_int("n", 0, 1))
+    return 2.0
+
+
+@pytest.mark.parametrize("executor, n_jobs", [("thread", 1), ("thread", 2), ("process", 2)])
+def test_an_exhausted_space_ends_optimize_under_every_executor(tmp_path: Any, executor: str, n_jobs: int) -> None:
+    storage = f"sqlite:///{tmp_path / 'bf.db'}"
+    study = albacore.create_study(storage=storage, sampler=BruteForceSampler(seed=0))
+    study.optimize(conditional_point, n_trials=1000, n_jobs=n_jobs, executor=executor)  # ends by itself
+    assert sorted(str(sorted(t.params.items())) for t in study.trials) == sorted(
+        ["[('kind', 'a'), ('n', 0)]", "[('kind', 'a'), ('n', 1)]", "[('kind', 'b')]"]
+    )
+    assert all(t.state == TrialState.COMPLETE for t in study.trials)
