@@ -168,21 +168,26 @@ class AutoSampler(Unpickled, BaseSampler):
 
     # --- the choice ---------------------------------------------------------------------------
     def _sampler(self, name: str) -> BaseSampler:
-        from albacore.samplers import GPSampler, NSGAIISampler, TPESampler
-
         with self._lock:
             sampler = self._samplers.get(name)
             if sampler is None:
+                # Each sampler's module (the GP's pulls in scipy.optimize) loads when it is first chosen.
                 seed = self._seeds[name]
                 if name == "gp":
+                    from albacore.samplers._gp._sampler import GPSampler
+
                     # A parameter new to the GP (a branch seen for the first time) is expected
                     # in define-by-run code; its warning would name an argument Auto lacks.
                     sampler = GPSampler(
                         seed=seed, constraints_func=self._constraints_func, warn_independent_sampling=False
                     )
                 elif name == "nsga2":
+                    from albacore.samplers._ga._nsga import NSGAIISampler
+
                     sampler = NSGAIISampler(seed=seed, constraints_func=self._constraints_func)
                 else:
+                    from albacore.samplers._tpe._sampler import TPESampler
+
                     sampler = TPESampler(
                         seed=seed, multivariate=True, group=True, constraints_func=self._constraints_func
                     )
