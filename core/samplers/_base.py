@@ -63,7 +63,11 @@ class BaseSampler(abc.ABC):
     worker needs (a CMA-ES generation, a grid index) is derived from the trials returned by
     ``study.get_trials(deepcopy=False, states=...)`` or written to system attributes with
     ``study.set_system_attr`` / ``study.set_trial_system_attr``. Finished trials never
-    change, so caching what is derived from them is safe.
+    change, so caching what is derived from them is safe. A per-study cache is keyed by
+    ``study.key`` (two studies sharing a name and an id in two storages have different
+    keys), and a sampler pickles without its caches. ``study`` may be a
+    :class:`albacore.pruners.StudyView` (see ``BasePruner.study_for_sampler``): a sampler
+    reads it through the same public surface, and its ``key`` is its own.
 
     **Threads.** One sampler object serves every thread of ``optimize(n_jobs=...)``: methods
     must be thread-safe. :class:`albacore._rng.SeededRNG` gives each thread its own stream.

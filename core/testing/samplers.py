@@ -52,6 +52,7 @@ from albacore.distributions import (
     FloatDistribution,
     IntDistribution,
 )
+from albacore.pruners import BasePruner, StudyView
 from albacore.samplers._base import BaseSampler
 from albacore.study.study import Study
 from albacore.trial import BaseTrial, FrozenTrial, TrialState, create_trial
@@ -148,6 +149,20 @@ def _check_in_space(trial: FrozenTrial, space: dict[str, BaseDistribution]) -> N
 
 def _new_study(factory: SamplerFactory, seed: int | None = 0, **kwargs: Any) -> Study:
     return albacore.create_study(sampler=factory(seed=seed), **kwargs)
+
+
+class _EvenTrialsView(BasePruner):
+    """Never prunes; shows the sampler a StudyView of the even-numbered trials."""
+
+    def prune(self, study: Study, trial: FrozenTrial) -> bool:
+        return False
+
+    def study_for_sampler(self, study: Study, trial: FrozenTrial) -> Any:
+        return StudyView(study, _is_even, "contract-even")
+
+
+def _is_even(trial: FrozenTrial) -> bool:
+    return trial.number % 2 == 0
 
 
 class SamplerContract:
@@ -426,6 +441,16 @@ class SamplerContract:
         for trial in study.trials:
             _check_in_space(trial, self.space)
         assert study.best_trials
+
+    def test_a_study_view_is_read_like_a_study(self, sampler_factory: SamplerFactory) -> None:
+        # A pruner may hand the sampler a StudyView (Hyperband's brackets); the sampler must
+        # work on it wherever it works on a Study, its caches apart from the study's.
+        study = albacore.create_study(sampler=sampler_factory(seed=0), pruner=_EvenTrialsView())
+        study.optimize(full_objective(self.space), n_trials=self.n_trials)
+        study.optimize(conditional_objective(self.space), n_trials=4)
+        assert [t.state for t in study.trials] == [TrialState.COMPLETE] * (self.n_trials + 4)
+        for trial in study.trials:
+            _check_in_space(trial, self.space)
 
     # --- hooks ------------------------------------------------------------------------------------
     def test_hooks_are_called_in_order(self, sampler_factory: SamplerFactory) -> None:
