@@ -220,3 +220,18 @@ def test_an_exhausted_space_ends_optimize_under_every_executor(tmp_path: Any, ex
         ["[('kind', 'a'), ('n', 0)]", "[('kind', 'a'), ('n', 1)]", "[('kind', 'b')]"]
     )
     assert all(t.state == TrialState.COMPLETE for t in study.trials)
+
+
+def test_avoid_premature_stop_fails_a_dead_workers_trial_while_waiting_and_takes_its_point(tmp_path: Any) -> None:
+    from albacore.distributions import IntDistribution
+    from albacore.storages import JournalFileBackend, JournalStorage
+
+    storage = JournalStorage(JournalFileBackend(tmp_path / "j.log"), heartbeat_interval=0.2, grace_period=1.0)
+    study = albacore.create_study(storage=storage, sampler=BruteForceSampler(seed=0, avoid_premature_stop=True))
+    # A worker that died right after suggesting x=0: its trial never beats.
+    dead = storage.create_new_trial(study._study_id)
+    storage.set_trial_param(dead, "x", 0.0, IntDistribution(0, 1))
+    study.optimize(lambda t: float(t.suggest_int("x", 0, 1)), n_trials=5)  # waits, then fails the trial
+    assert [(t.state, t.params["x"]) for t in study.trials] == [
+        (TrialState.FAIL, 0), (TrialState.COMPLETE, 1), (TrialState.COMPLETE, 0)
+    ]

@@ -88,3 +88,17 @@ def test_unknown_executor(tmp_path) -> None:
     study = _journal_study(tmp_path, "executor")
     with pytest.raises(ValueError, match="optimize: executor must be 'thread' or 'process', got executor='gpu'"):
         study.optimize(sleepy_objective, n_trials=1, executor="gpu")
+
+
+def dying_objective(trial: albacore.Trial) -> float:
+    trial.suggest_float("x", 0, 1)
+    os._exit(3)  # the worker process dies in the middle of the trial
+
+
+def test_a_worker_process_that_dies_fails_its_trial_and_stops_optimize(tmp_path) -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    study = _journal_study(tmp_path, "dies")
+    with pytest.raises(BrokenProcessPool, match="terminated abruptly"):
+        study.optimize(dying_objective, n_trials=4, n_jobs=1, executor="process")
+    assert [t.state for t in study.trials] == [TrialState.FAIL]
