@@ -31,7 +31,7 @@ from albacore.study import (
     get_all_study_summaries,
     load_study,
 )
-from albacore.trial import Trial
+from albacore.trial import Trial, create_trial
 
 __version__ = "0.1.0"
 
@@ -61,6 +61,7 @@ __all__ = [
     "__version__",
     "copy_study",
     "create_study",
+    "create_trial",
     "delete_study",
     "distributions",
     "exceptions",

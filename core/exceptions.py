@@ -7,10 +7,13 @@ where a builtin exception is the one users expect (``ValueError`` for a bad argu
 
 from __future__ import annotations
 
+from albacore._warnings import ExperimentalWarning
+
 __all__ = [
     "AlbacoreError",
     "CLIUsageError",
     "DuplicatedStudyError",
+    "ExperimentalWarning",
     "StorageInternalError",
     "TrialPruned",
     "UpdateFinishedTrialError",

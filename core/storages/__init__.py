@@ -30,6 +30,7 @@ _EXPORTS = {
     "RetryHeartbeatStaleTrialCallback": "albacore.storages._callbacks",
     "fail_stale_trials": "albacore.storages._heartbeat",
     "get_storage": "albacore.storages._resolve",
+    "journal": "albacore.storages.journal",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -176,6 +176,18 @@ class BaseStorage(abc.ABC):
     def get_trial(self, trial_id: int) -> FrozenTrial:
         """Return a snapshot of trial ``trial_id`` (KeyError naming it if unknown)."""
 
+    def get_trial_params(self, trial_id: int) -> dict[str, Any]:
+        """Return the parameters of trial ``trial_id``, name to external value."""
+        return self.get_trial(trial_id).params
+
+    def get_trial_user_attrs(self, trial_id: int) -> dict[str, Any]:
+        """Return the user attributes of trial ``trial_id``."""
+        return self.get_trial(trial_id).user_attrs
+
+    def get_trial_system_attrs(self, trial_id: int) -> dict[str, Any]:
+        """Return the system attributes of trial ``trial_id``."""
+        return self.get_trial(trial_id).system_attrs
+
     @abc.abstractmethod
     def get_all_trials(
         self, study_id: int, deepcopy: bool = True, states: Container[TrialState] | None = None

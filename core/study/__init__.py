@@ -1,5 +1,6 @@
 """Studies: create, load, optimize, inspect."""
 
+from albacore._study_types import StudyDirection
 from albacore.study._callbacks import MaxTrialsCallback
 from albacore.study._create import (
     copy_study,
@@ -15,6 +16,7 @@ from albacore.study.study import Study
 __all__ = [
     "MaxTrialsCallback",
     "Study",
+    "StudyDirection",
     "StudySummary",
     "copy_study",
     "create_study",

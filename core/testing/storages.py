@@ -240,6 +240,10 @@ class StorageContract:
         assert trial.intermediate_values[3] != trial.intermediate_values[3]  # NaN kept
         assert trial.user_attrs == {"u": [1, "two"]}
         assert trial.system_attrs == {"s": {"k": 1.5}}
+        assert storage.get_trial_user_attrs(trial_id) == {"u": [1, "two"]}
+        assert storage.get_trial_system_attrs(trial_id) == {"s": {"k": 1.5}}
+        storage.set_trial_param(trial_id, "x", 0.25, FloatDistribution(0.0, 1.0))
+        assert storage.get_trial_params(trial_id) == {"x": 0.25}
 
     def test_template_trial_is_copied(self, storage: BaseStorage) -> None:
         study_id = _new_study(storage)

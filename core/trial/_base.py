@@ -13,6 +13,7 @@ from albacore.distributions import (
     FloatDistribution,
     IntDistribution,
 )
+from albacore.trial._constraints import constraints_dict
 
 
 class BaseTrial(abc.ABC):
@@ -112,6 +113,11 @@ class BaseTrial(abc.ABC):
     @abc.abstractmethod
     def set_constraint(self, key: str, value: float) -> None:
         """Record a constraint value; the trial is feasible iff every value is <= 0."""
+
+    @property
+    def constraints(self) -> dict[str, float]:
+        """Constraint values recorded so far, name to value (feasible iff all <= 0)."""
+        return constraints_dict(self.system_attrs)
 
     @property
     @abc.abstractmethod

@@ -44,6 +44,11 @@ def constraint_values(system_attrs: Mapping[str, Any]) -> list[float] | None:
     return [float(v) for v in stored.values()]
 
 
+def constraints_dict(system_attrs: Mapping[str, Any]) -> dict[str, float]:
+    """The stored constraints, name to value (empty when there are none)."""
+    return {key: float(value) for key, value in (system_attrs.get(CONSTRAINTS_KEY) or {}).items()}
+
+
 def is_feasible(system_attrs: Mapping[str, Any]) -> bool:
     """Whether every stored constraint value is <= 0 (trials without constraints are feasible)."""
     values = constraint_values(system_attrs)

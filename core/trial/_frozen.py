@@ -9,7 +9,7 @@ from typing import Any, Mapping, Sequence
 
 from albacore.distributions import BaseDistribution, check_distribution_compatibility
 from albacore.trial._base import BaseTrial
-from albacore.trial._constraints import CONSTRAINTS_KEY, constraint_values, validate_constraint
+from albacore.trial._constraints import CONSTRAINTS_KEY, constraints_dict, validate_constraint
 from albacore.trial._state import TrialState
 
 
@@ -139,9 +139,9 @@ class FrozenTrial(BaseTrial):
         self._system_attrs = attrs
 
     @property
-    def constraints(self) -> list[float] | None:
-        """Constraint values (feasible iff all <= 0), or None when none were recorded."""
-        return constraint_values(self._system_attrs)
+    def constraints(self) -> dict[str, float]:
+        """Constraint values by name (feasible iff all <= 0); empty when none were recorded."""
+        return constraints_dict(self._system_attrs)
 
     @property
     def duration(self) -> datetime.timedelta | None:
@@ -296,6 +296,7 @@ def create_trial(
     user_attrs: Mapping[str, Any] | None = None,
     system_attrs: Mapping[str, Any] | None = None,
     intermediate_values: Mapping[int, float] | None = None,
+    constraints: Mapping[str, float] | None = None,
 ) -> FrozenTrial:
     """Build a trial to pass to ``study.add_trial`` (e.g. a result obtained elsewhere).
 
@@ -308,6 +309,7 @@ def create_trial(
         user_attrs: User attributes.
         system_attrs: System attributes.
         intermediate_values: Reported values, step to value.
+        constraints: Constraint values by name, as ``trial.set_constraint`` records them.
 
     Returns:
         A validated :class:`FrozenTrial` with number -1 (the study assigns the number).
@@ -338,5 +340,7 @@ def create_trial(
         intermediate_values=dict(intermediate_values or {}),
         trial_id=-1,
     )
+    for key, number in (constraints or {}).items():
+        trial.set_constraint(key, number)
     trial._validate()
     return trial

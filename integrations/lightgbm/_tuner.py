@@ -9,6 +9,7 @@ on a persistent study (e.g. RDB storage) skips the trials already finished and c
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import os
 import time
@@ -174,13 +175,57 @@ class _BaseTuner:
     # --- the stage loop ---------------------------------------------------------------------
     def run(self) -> None:
         """Run the stages in order, skipping trials already finished in ``study``."""
-        self._start = time.monotonic()
-        self._tuning_set = self._sample(self.train_set)
+        self.sample_train_set()
         for stage in STAGES:
             if self._out_of_time():
                 _logger.info("%s: time budget exhausted before stage %s", self._caller, stage.name)
                 break
             self._run_stage(stage)
+
+    def sample_train_set(self) -> None:
+        """Draw the training rows the trials use (``sample_size`` of them) and start the time budget.
+
+        :meth:`run` calls it; call it yourself before running single stages with the
+        ``tune_*`` methods to restart the time budget (they call it once if you do not).
+        """
+        self._start = time.monotonic()
+        self._tuning_set = self._sample(self.train_set)
+
+    def compare_validation_metrics(self, val_score: float, best_score: float) -> bool:
+        """Whether ``val_score`` is better than ``best_score`` for the tuned metric."""
+        return val_score > best_score if self.higher_is_better else val_score < best_score
+
+    def tune_feature_fraction(self, n_trials: int = 7) -> None:
+        """Run the ``feature_fraction`` stage until it holds ``n_trials`` finished trials (grid of 7)."""
+        self._tune_stage("feature_fraction", n_trials)
+
+    def tune_num_leaves(self, n_trials: int = 20) -> None:
+        """Run the ``num_leaves`` stage until it holds ``n_trials`` finished trials."""
+        self._tune_stage("num_leaves", n_trials)
+
+    def tune_bagging(self, n_trials: int = 10) -> None:
+        """Run the ``bagging`` stage until it holds ``n_trials`` finished trials."""
+        self._tune_stage("bagging", n_trials)
+
+    def tune_feature_fraction_stage2(self, n_trials: int = 6) -> None:
+        """Run the second ``feature_fraction`` stage (a grid around the best value, at most 5 points)."""
+        self._tune_stage("feature_fraction_stage2", n_trials)
+
+    def tune_regularization_factors(self, n_trials: int = 20) -> None:
+        """Run the ``lambda_l1``/``lambda_l2`` stage until it holds ``n_trials`` finished trials."""
+        self._tune_stage("regularization_factors", n_trials)
+
+    def tune_min_data_in_leaf(self) -> None:
+        """Run the ``min_child_samples`` stage (a grid of 5 values)."""
+        self._tune_stage("min_child_samples", None)
+
+    def _tune_stage(self, name: str, n_trials: int | None) -> None:
+        if n_trials is not None and (isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 1):
+            raise ValueError(f"{self._caller}.tune_{name}: n_trials must be a positive int, got n_trials={n_trials!r}")
+        if not hasattr(self, "_tuning_set"):
+            self.sample_train_set()
+        stage = next(stage for stage in STAGES if stage.name == name)
+        self._run_stage(stage if n_trials is None else dataclasses.replace(stage, n_trials=n_trials))
 
     def _out_of_time(self) -> bool:
         return self.time_budget is not None and time.monotonic() - self._start >= self.time_budget

@@ -121,10 +121,10 @@ def test_constraints_func_prefers_feasible_trials() -> None:
         "0": 0.5 - study.trials[0].params["x0"], "1": study.trials[0].params["x1"] - 0.5,
     }
     survivors = study.system_attrs["nsga:population:10"]
-    feasible = [all(c <= 0 for c in study.trials[n].constraints) for n in survivors]
+    feasible = [all(c <= 0 for c in study.trials[n].constraints.values()) for n in survivors]
     assert all(feasible)
-    last = [all(c <= 0 for c in t.constraints) for t in study.trials[-20:]]
-    first = [all(c <= 0 for c in t.constraints) for t in study.trials[:20]]
+    last = [all(c <= 0 for c in t.constraints.values()) for t in study.trials[-20:]]
+    first = [all(c <= 0 for c in t.constraints.values()) for t in study.trials[:20]]
     assert sum(last) > sum(first)
 
 
@@ -149,7 +149,7 @@ def test_a_failing_constraints_func_makes_the_trial_infeasible() -> None:
     )
     study.optimize(_zdt1, n_trials=6)
     assert all(t.state == TrialState.COMPLETE for t in study.trials)
-    assert all(t.constraints is None for t in study.trials)
+    assert all(t.constraints == {} for t in study.trials)
 
 
 def test_fail_trials_do_not_fill_generations() -> None:

@@ -138,7 +138,7 @@ def test_constraints_func_is_stored_as_the_constraints_attribute() -> None:
     study.optimize(lambda t: t.suggest_float("x", 0.0, 3.0), n_trials=15)
     for trial in study.trials:
         assert trial.system_attrs["constraints"] == {"0": trial.params["x"] - 1.0, "1": -1.0}
-        assert trial.constraints == [trial.params["x"] - 1.0, -1.0]
+        assert trial.constraints == {"0": trial.params["x"] - 1.0, "1": -1.0}
     assert calls[0][0] == TrialState.COMPLETE and calls[0][1] == [study.trials[0].value]
     assert all(t.params["x"] <= 1.0 for t in study.best_trials)
 

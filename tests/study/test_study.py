@@ -88,7 +88,7 @@ def test_set_constraint_in_the_objective_drives_feasibility() -> None:
     study = _study()
     study.optimize(objective, n_trials=40)
     assert study.best_params["x"] >= 1
-    feasible = [t for t in study.trials if t.constraints[0] <= 0]
+    feasible = [t for t in study.trials if t.constraints["x_at_least_1"] <= 0]
     assert study.best_value == min(t.value for t in feasible)
 
 

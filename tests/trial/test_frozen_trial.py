@@ -37,7 +37,7 @@ def test_create_trial_builds_a_complete_trial() -> None:
     assert trial.user_attrs == {"u": 1} and trial.system_attrs == {"s": 2}
     assert trial.intermediate_values == {0: 9.0, 1: 4.0} and trial.last_step == 1
     assert isinstance(trial.duration, datetime.timedelta)
-    assert trial.constraints is None
+    assert trial.constraints == {}
 
 
 def test_create_trial_multi_objective_values() -> None:
@@ -106,7 +106,14 @@ def test_equality_copy_pickle_and_ordering() -> None:
 
 def test_constraints_property_reads_the_constraint_attr() -> None:
     trial = create_trial(value=1.0, system_attrs={"constraints": {"a": 0.5, "b": -1}})
-    assert trial.constraints == [0.5, -1.0]
+    assert trial.constraints == {"a": 0.5, "b": -1.0}
+
+
+def test_create_trial_records_constraints_by_name() -> None:
+    trial = create_trial(value=1.0, constraints={"mem": 2, "time": -0.5})
+    assert trial.constraints == {"mem": 2.0, "time": -0.5}
+    with pytest.raises(ValueError, match=r"set_constraint\('mem'\): value must not be NaN"):
+        create_trial(value=1.0, constraints={"mem": float("nan")})
 
 
 def test_int_params_round_trip_through_a_study() -> None:

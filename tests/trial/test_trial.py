@@ -270,8 +270,9 @@ def test_set_constraint_records_values_and_rejects_nan() -> None:
         trial.set_constraint("bad", math.nan)
     with pytest.raises(TypeError, match=r"set_constraint\('bad'\): value must be a number"):
         trial.set_constraint("bad", "x")
+    assert trial.constraints == {"mem": -1.0, "time": 2.0}
     study.tell(trial, 1.0)
-    assert study.trials[0].constraints == [-1.0, 2.0]
+    assert study.trials[0].constraints == {"mem": -1.0, "time": 2.0}
 
 
 def test_trials_of_finished_state_cannot_be_changed() -> None:

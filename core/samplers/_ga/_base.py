@@ -135,7 +135,7 @@ class GeneticSampler(Unpickled, BaseSampler):
     # --- generations ----------------------------------------------------------------------------
     def _objectives(self, study: Study, trials: list[FrozenTrial]) -> tuple[np.ndarray, np.ndarray]:
         points = to_minimization(np.array([t.values for t in trials], dtype=float), study.directions)
-        violation = violations([t.constraints for t in trials], self._constraints_func is not None)
+        violation = violations([list(t.constraints.values()) or None for t in trials], self._constraints_func is not None)
         return points.reshape(len(trials), -1), violation
 
     def _cache(self, study: Study) -> _StudyCache:
