@@ -3,7 +3,7 @@
 Layers, lowest first (a module may import its own layer and the layers below it):
 
 0. base modules: ``exceptions``, ``logging``, ``_imports``, ``_warnings``, ``_experimental``,
-   ``_rng``, ``_lazy``
+   ``_rng``, ``_lazy``, ``_validation``
 1. ``distributions``, ``_study_types``, ``_moo``, ``hypervolume``
 2. ``trial``, ``search_space``
 3. ``storages``
@@ -33,7 +33,7 @@ REPO = pathlib.Path(__file__).resolve().parent.parent
 SOURCE_ROOTS = {"albacore": REPO / "core", "albacore.integrations": REPO / "integrations"}
 
 LAYERS: dict[str, int] = {
-    **dict.fromkeys(("exceptions", "logging", "_imports", "_warnings", "_experimental", "_rng", "_lazy"), 0),
+    **dict.fromkeys(("exceptions", "logging", "_imports", "_warnings", "_experimental", "_rng", "_lazy", "_validation"), 0),
     **dict.fromkeys(("distributions", "_study_types", "_moo", "hypervolume"), 1),
     **dict.fromkeys(("trial", "search_space"), 2),
     "storages": 3,

@@ -1,43 +1,12 @@
-"""Argument validation and step bookkeeping shared by the pruners."""
+"""Step bookkeeping and value comparisons shared by the pruners."""
 
 from __future__ import annotations
 
 import math
-from numbers import Integral, Real
 from typing import Any
 
 from albacore._study_types import StudyDirection
 from albacore.trial._frozen import FrozenTrial
-
-
-def check_int(owner: str, name: str, value: Any, minimum: int) -> int:
-    """Return ``value`` as an int, or raise a ValueError naming ``owner`` and ``name``."""
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise ValueError(f"{owner}: {name} must be an int, got {name}={value!r}")
-    if value < minimum:
-        raise ValueError(f"{owner}: {name} must be >= {minimum}, got {name}={value!r}")
-    return int(value)
-
-
-def check_float(
-    owner: str,
-    name: str,
-    value: Any,
-    low: float | None = None,
-    high: float | None = None,
-    *,
-    low_open: bool = False,
-) -> float:
-    """Return ``value`` as a finite float within bounds, or raise a ValueError naming it."""
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(float(value)):
-        raise ValueError(f"{owner}: {name} must be a finite number, got {name}={value!r}")
-    number = float(value)
-    if low is not None and (number <= low if low_open else number < low):
-        bound = f"> {low}" if low_open else f">= {low}"
-        raise ValueError(f"{owner}: {name} must be {bound}, got {name}={value!r}")
-    if high is not None and number > high:
-        raise ValueError(f"{owner}: {name} must be <= {high}, got {name}={value!r}")
-    return number
 
 
 def due_step(trial: FrozenTrial, n_warmup_steps: int, interval_steps: int) -> int | None:

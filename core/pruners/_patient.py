@@ -6,8 +6,8 @@ import math
 from typing import TYPE_CHECKING
 
 from albacore._study_types import StudyDirection
+from albacore._validation import check_bounds, check_int, check_number
 from albacore.pruners._base import BasePruner
-from albacore.pruners._checks import check_float, check_int
 from albacore.trial._frozen import FrozenTrial
 
 if TYPE_CHECKING:
@@ -45,8 +45,8 @@ class PatientPruner(BasePruner):
                 f"{owner}: wrapped_pruner must be a BasePruner or None, got wrapped_pruner={wrapped_pruner!r}"
             )
         self._wrapped_pruner = wrapped_pruner
-        self._patience = check_int(owner, "patience", patience, 0)
-        self._min_delta = check_float(owner, "min_delta", min_delta, 0.0)
+        self._patience = check_bounds(owner, "patience", check_int(owner, "patience", patience), 0)
+        self._min_delta = check_number(owner, "min_delta", min_delta, 0.0)
 
     def prune(self, study: Study, trial: FrozenTrial) -> bool:
         values = [trial.intermediate_values[s] for s in sorted(trial.intermediate_values)]

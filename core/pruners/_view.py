@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Callable, Container, Hashable
 
 from albacore._moo import pareto_front_trials
 from albacore._study_types import StudyDirection
+from albacore._validation import check_callable
 from albacore.trial._constraints import is_feasible
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
@@ -47,8 +48,7 @@ class StudyView:
     """
 
     def __init__(self, study: Study, select: Callable[[FrozenTrial], bool], label: Hashable) -> None:
-        if not callable(select):
-            raise TypeError(f"StudyView: select must be callable, got select={select!r}")
+        check_callable("StudyView", "select", select)
         try:
             hash(label)
         except TypeError:

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from albacore._study_types import StudyDirection
+from albacore._validation import check_bounds, check_int, check_number
 from albacore.pruners._base import BasePruner
-from albacore.pruners._checks import check_float, check_int
 from albacore.trial._frozen import FrozenTrial
 
 if TYPE_CHECKING:
@@ -52,8 +52,10 @@ class WilcoxonPruner(BasePruner):
 
     def __init__(self, p_threshold: float = 0.1, n_startup_steps: int = 2) -> None:
         owner = "WilcoxonPruner"
-        self._p_threshold = check_float(owner, "p_threshold", p_threshold, 0.0, 1.0)
-        self._n_startup_steps = check_int(owner, "n_startup_steps", n_startup_steps, 0)
+        self._p_threshold = check_number(owner, "p_threshold", p_threshold, 0.0, 1.0)
+        self._n_startup_steps = check_bounds(
+            owner, "n_startup_steps", check_int(owner, "n_startup_steps", n_startup_steps), 0
+        )
 
     def prune(self, study: Study, trial: FrozenTrial) -> bool:
         if not trial.intermediate_values:

@@ -1,0 +1,137 @@
+"""Checks of public-call arguments, with messages in one format.
+
+Every check raises the builtin exception a user expects and names the call, the parameter
+and the value: ``"TPESampler: n_ei_candidates must be an int >= 1, got n_ei_candidates=0"``.
+Each returns the value normalized (an ``int``, a ``float``), so a constructor can store
+what the check returns. A base-layer module: it imports nothing from albacore.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+from typing import Any, Callable, Sequence
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, Integral) and not isinstance(value, bool)
+
+
+def _or_none(allow_none: bool) -> str:
+    return " or None" if allow_none else ""
+
+
+def check_int(call: str, name: str, value: Any, minimum: int | None = None, *, allow_none: bool = False) -> Any:
+    """``value`` as an int (numpy integers accepted, bools not).
+
+    With ``minimum``, a non-int or a smaller int raises ``ValueError: {call}: {name} must be
+    an int >= {minimum}, got {name}=...``; without it, a non-int raises ``... must be an
+    int, got ...``. ``None`` passes through when ``allow_none``.
+    """
+    if value is None and allow_none:
+        return None
+    if not _is_int(value) or (minimum is not None and value < minimum):
+        bound = "" if minimum is None else f" >= {minimum}"
+        raise ValueError(f"{call}: {name} must be an int{bound}{_or_none(allow_none)}, got {name}={value!r}")
+    return int(value)
+
+
+def check_bounds(
+    call: str, name: str, value: Any, low: float | None = None, high: float | None = None, *, low_open: bool = False
+) -> Any:
+    """``value`` unchanged if ``low <= value <= high`` (``low < value`` when ``low_open``).
+
+    Raises ``ValueError: {call}: {name} must be >= {low}`` (``> {low}``, ``<= {high}``)
+    ``, got {name}=...``. A bound of None is not checked.
+    """
+    if low is not None and (value <= low if low_open else value < low):
+        raise ValueError(f"{call}: {name} must be {'>' if low_open else '>='} {low}, got {name}={value!r}")
+    if high is not None and value > high:
+        raise ValueError(f"{call}: {name} must be <= {high}, got {name}={value!r}")
+    return value
+
+
+def check_number(
+    call: str,
+    name: str,
+    value: Any,
+    low: float | None = None,
+    high: float | None = None,
+    *,
+    low_open: bool = False,
+) -> float:
+    """``value`` as a finite float within the bounds of :func:`check_bounds`.
+
+    A non-number, NaN or infinity raises ``ValueError: {call}: {name} must be a finite
+    number, got {name}=...``.
+    """
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(float(value)):
+        raise ValueError(f"{call}: {name} must be a finite number, got {name}={value!r}")
+    return check_bounds(call, name, float(value), low, high, low_open=low_open)
+
+
+def check_interval(
+    call: str, name: str, value: Any, low: float, high: float, *, low_open: bool = False
+) -> float:
+    """``value`` as a float in ``[low, high]`` (``(low, high]`` when ``low_open``).
+
+    A non-number raises ``TypeError: {call}: {name} must be a number, got ...``; one outside
+    raises ``ValueError: {call}: {name} must be in [low, high], got {name}=...``.
+    """
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{call}: {name} must be a number, got {name}={value!r}")
+    number = float(value)
+    if not ((low < number if low_open else low <= number) and number <= high):
+        raise ValueError(f"{call}: {name} must be in {'(' if low_open else '['}{low}, {high}], got {name}={value!r}")
+    return number
+
+
+def check_probability(call: str, name: str, value: Any, *, allow_none: bool = False) -> float | None:
+    """``value`` as a float in [0, 1], or raise ``ValueError: {call}: {name} must be a
+    probability in [0, 1], got {name}=...``. ``None`` passes through when ``allow_none``."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, Real) or not 0.0 <= float(value) <= 1.0:
+        raise ValueError(f"{call}: {name} must be a probability in [0, 1], got {name}={value!r}")
+    return float(value)
+
+
+def _listing(options: Sequence[Any]) -> str:
+    names = [repr(o) for o in options]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def check_choice(call: str, name: str, value: Any, options: Sequence[Any]) -> Any:
+    """``value`` if it is one of ``options``, else ``ValueError: {call}: {name} must be
+    'a', 'b' or 'c', got {name}=...`` (an unknown option never falls back to a default)."""
+    if value not in options:
+        raise ValueError(f"{call}: {name} must be {_listing(options)}, got {name}={value!r}")
+    return value
+
+
+def check_callable(call: str, name: str, value: Any, *, allow_none: bool = False) -> Callable[..., Any] | None:
+    """``value`` if callable (or None when ``allow_none``), else ``TypeError: {call}: {name}
+    must be callable, got {name}=...``."""
+    if (value is None and allow_none) or callable(value):
+        return value
+    raise TypeError(f"{call}: {name} must be callable{_or_none(allow_none)}, got {name}={value!r}")
+
+
+def check_type(
+    call: str, name: str, value: Any, types: type | tuple[type, ...], what: str, *, allow_none: bool = False
+) -> Any:
+    """``value`` if an instance of ``types`` (or None when ``allow_none``), else
+    ``TypeError: {call}: {name} must be {what}, got {name}=...`` (``what`` such as
+    ``"a BaseSampler"``)."""
+    if (value is None and allow_none) or isinstance(value, types):
+        return value
+    raise TypeError(f"{call}: {name} must be {what}{_or_none(allow_none)}, got {name}={value!r}")
+
+
+def check_seed(call: str, seed: Any) -> int | None:
+    """``seed`` as an int or None, else ``TypeError: {call}: seed must be an int or None``."""
+    if seed is None:
+        return None
+    if not _is_int(seed):
+        raise TypeError(f"{call}: seed must be an int or None, got seed={seed!r}")
+    return int(seed)
