@@ -32,7 +32,10 @@ class StartDecision(enum.Enum):
 class BaseSampler(abc.ABC):
     """Decides the parameter values of new trials.
 
-    **When each method is called.** For every trial, in the worker that runs it:
+    **When each method is called.** For every trial (steps 0 to 2 where the trial is asked:
+    in ``optimize``, the thread that called it, for every executor; steps 3 and 4 in the
+    worker that runs the objective: that thread, a pool thread, or a worker process holding
+    a copy of the sampler):
 
     0. ``can_start_trial(study)``, in ``optimize`` only, in the thread of ``optimize`` that
        starts trials, right before it asks one; it returns a :class:`StartDecision`.
@@ -45,9 +48,9 @@ class BaseSampler(abc.ABC):
        reveal something; ``optimize`` looks again after a pause, failing the trials of dead
        workers meanwhile (storages with heartbeats), until its budget is spent. This is the
        one way a sampler says "nothing left": it neither raises nor calls ``study.stop()``.
-       A finite sampler claims what it proposes in ``before_trial``, through
-       ``study.set_system_attr_if`` (a compare-and-set in the storage), so two workers never
-       hold the same point.
+       A finite sampler reserves what it proposes here and turns the reservation into the
+       trial's claim in ``before_trial``, both through ``study.set_system_attr_if`` (a
+       compare-and-set in the storage), so two workers never hold the same point.
     1. ``before_trial(study, trial)`` once the trial exists (RUNNING, no params yet).
     2. ``infer_relative_search_space(study, trial)`` returns the parameters the sampler
        wants to choose *jointly* (e.g. the intersection of past trials' spaces); then
