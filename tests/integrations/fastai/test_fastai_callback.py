@@ -1,8 +1,9 @@
 """FastAIPruningCallback (fastai v2) with a real Learner on tabular data.
 
 fastai is not part of the ``all`` extra (see pyproject.toml: its torchvision requirement
-pulls a CUDA build from PyPI that breaks importing torchmetrics against the CPU torch), so
-these tests run where ``albacore[fastai]`` is installed and report a skip naming it otherwise.
+pulls a CUDA build from PyPI that breaks importing torchmetrics against the CPU torch). The
+README's test command installs fastai with ``--no-deps`` beside the rest of its requirements,
+so these tests run there; a missing fastai fails them, as for every other framework.
 """
 
 from __future__ import annotations
@@ -10,18 +11,15 @@ from __future__ import annotations
 import pickle
 
 import pytest
+import torch
+import fastai.callback.schedule  # noqa: F401  (adds Learner.fit_one_cycle)
+from fastai.basics import CrossEntropyLossFlat, DataLoaders, Learner, accuracy, set_seed
+from sklearn.datasets import load_breast_cancer
+from sklearn.preprocessing import StandardScaler
+from torch.utils.data import TensorDataset
 
-pytest.importorskip("fastai", reason="fastai is not installed: pip install 'albacore[fastai]'")
-
-import torch  # noqa: E402
-import fastai.callback.schedule  # noqa: E402,F401  (adds Learner.fit_one_cycle)
-from fastai.basics import CrossEntropyLossFlat, DataLoaders, Learner, accuracy, set_seed  # noqa: E402
-from sklearn.datasets import load_breast_cancer  # noqa: E402
-from sklearn.preprocessing import StandardScaler  # noqa: E402
-from torch.utils.data import TensorDataset  # noqa: E402
-
-import albacore  # noqa: E402
-from albacore.integrations.fastai import FastAIPruningCallback, FastAIV2PruningCallback  # noqa: E402
+import albacore
+from albacore.integrations.fastai import FastAIPruningCallback, FastAIV2PruningCallback
 
 EPOCHS = 4
 

@@ -1,8 +1,8 @@
 """examples/fastai_pruning.py runs to completion with a small budget.
 
 It runs here rather than in tests/integrations/test_examples.py because fastai is an extra
-outside ``all`` (see test_fastai_callback.py); the example runs the same way, in this process
-through ``runpy``.
+outside ``all`` that the README's test command installs on its own (see
+test_fastai_callback.py); the example runs the same way, in this process through ``runpy``.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ import runpy
 import sys
 
 import pytest
-
-pytest.importorskip("fastai", reason="fastai is not installed: pip install 'albacore[fastai]'")
 
 EXAMPLE = pathlib.Path(__file__).resolve().parents[3] / "examples" / "fastai_pruning.py"
 
