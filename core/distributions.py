@@ -40,7 +40,14 @@ CategoricalChoiceType = Union[None, bool, int, float, str]
 
 
 class BaseDistribution(abc.ABC):
-    """Base class of distributions. Distributions are immutable and compare by value."""
+    """Base class of distributions. Distributions are immutable and compare by value.
+
+    Subclasses declare their fields as annotated class attributes (so type checkers see
+    them) and set them once in ``__init__`` through ``self.__dict__``; afterwards setting or
+    deleting an attribute raises :class:`AttributeError`.
+    """
+
+    _frozen: bool
 
     @abc.abstractmethod
     def to_external_repr(self, internal: float) -> Any:
@@ -87,6 +94,9 @@ class BaseDistribution(abc.ABC):
             raise AttributeError(f"{type(self).__name__} is immutable; cannot set {name!r}")
         object.__setattr__(self, name, value)
 
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable; cannot delete {name!r}")
+
 
 def _check_bound(name: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) and not hasattr(value, "__float__"):
@@ -126,6 +136,15 @@ class FloatDistribution(BaseDistribution):
         ValueError: On ``low > high``, non-finite bounds, ``log`` with ``low <= 0``, ``log``
             together with ``step``, or ``step <= 0``.
     """
+
+    #: Lower bound, inclusive.
+    low: float
+    #: Upper bound, inclusive (after any adjustment to the grid of ``step``).
+    high: float
+    #: Whether values are sampled on a log scale.
+    log: bool
+    #: Grid spacing, or None for a continuous range.
+    step: float | None
 
     def __init__(self, low: float, high: float, log: bool = False, step: float | None = None) -> None:
         low = _check_bound("low", low)
@@ -197,6 +216,15 @@ class IntDistribution(BaseDistribution):
             ``step < 1``.
     """
 
+    #: Lower bound, inclusive.
+    low: int
+    #: Upper bound, inclusive (after any adjustment to ``step``).
+    high: int
+    #: Whether values are sampled on a log scale.
+    log: bool
+    #: Spacing of the values.
+    step: int
+
     def __init__(self, low: int, high: int, log: bool = False, step: int = 1) -> None:
         low_f = _check_bound("low", low)
         high_f = _check_bound("high", high)
@@ -261,6 +289,9 @@ class CategoricalDistribution(BaseDistribution):
     Raises:
         ValueError: If ``choices`` is empty or holds a value of another type.
     """
+
+    #: The candidate values, in the order given.
+    choices: tuple[CategoricalChoiceType, ...]
 
     def __init__(self, choices: Sequence[CategoricalChoiceType]) -> None:
         if isinstance(choices, (str, bytes)) or not isinstance(choices, Sequence):

@@ -57,6 +57,30 @@ def test_distributions_are_immutable_value_objects() -> None:
     assert "FloatDistribution(low=0.0, high=1.0" in repr(dist)
 
 
+@pytest.mark.parametrize("dist", ALL_KINDS, ids=repr)
+def test_fields_cannot_be_set_or_deleted(dist) -> None:
+    name = next(iter(dist._attributes()))
+    before = distribution_to_json(dist)
+    with pytest.raises(AttributeError, match=f"immutable; cannot set '{name}'"):
+        setattr(dist, name, None)
+    with pytest.raises(AttributeError, match=f"immutable; cannot delete '{name}'"):
+        delattr(dist, name)
+    assert distribution_to_json(dist) == before
+
+
+def test_fields_are_declared_with_their_types() -> None:
+    """Type checkers see every field a distribution has, with its type."""
+    assert FloatDistribution.__annotations__ == {"low": "float", "high": "float", "log": "bool", "step": "float | None"}
+    assert IntDistribution.__annotations__ == {"low": "int", "high": "int", "log": "bool", "step": "int"}
+    assert CategoricalDistribution.__annotations__ == {"choices": "tuple[CategoricalChoiceType, ...]"}
+    for cls in (FloatDistribution, IntDistribution, CategoricalDistribution):
+        assert set(cls.__annotations__) == set(cls(**_args(cls))._attributes())
+
+
+def _args(cls):
+    return {"choices": ["a"]} if cls is CategoricalDistribution else {"low": 1, "high": 2}
+
+
 # --- FloatDistribution -------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "kwargs, match",
