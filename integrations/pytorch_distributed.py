@@ -123,6 +123,15 @@ class TorchDistributedTrial:
         """Set a system attribute of the trial (rank 0 writes it)."""
         self._collective(lambda t: t.set_system_attr(key, value))
 
+    def set_constraint(self, key: str, value: float) -> None:
+        """Record a constraint value of the trial (rank 0 writes it; feasible iff every value <= 0)."""
+        self._collective(lambda t: t.set_constraint(key, value))
+
+    @property
+    def constraints(self) -> dict[str, float]:
+        """The constraint values recorded so far, name to value (collective)."""
+        return self._collective(lambda t: t.constraints)
+
     @property
     def number(self) -> int:
         """The trial number (known on every rank without communication)."""

@@ -104,6 +104,8 @@ class AlbacoreSearchCV(MetaEstimatorMixin, BaseEstimator):
         timeout: Seconds after which no new trial starts.
         verbose: Log the search's progress when > 0.
         callbacks: ``callback(study, frozen_trial)`` called after each trial.
+        catch: With ``error_score="raise"``, exception classes that fail the trial instead
+            of stopping the search (with a numeric ``error_score`` every exception does).
 
     Attributes:
         cv_results_: One row per trial of ``study_``: ``params``, ``param_<name>``,
@@ -153,6 +155,7 @@ class AlbacoreSearchCV(MetaEstimatorMixin, BaseEstimator):
         timeout: float | None = None,
         verbose: int = 0,
         callbacks: list[Callable[[Study, FrozenTrial], None]] | None = None,
+        catch: type[Exception] | tuple[type[Exception], ...] = (),
     ) -> None:
         self.estimator = estimator
         self.param_distributions = param_distributions
@@ -171,6 +174,7 @@ class AlbacoreSearchCV(MetaEstimatorMixin, BaseEstimator):
         self.timeout = timeout
         self.verbose = verbose
         self.callbacks = callbacks
+        self.catch = catch
 
     # --- scikit-learn protocol --------------------------------------------------------------
     def __sklearn_tags__(self) -> Any:
@@ -221,6 +225,27 @@ class AlbacoreSearchCV(MetaEstimatorMixin, BaseEstimator):
         self._check_refitted("n_features_in_")
         return self.best_estimator_.n_features_in_
 
+    @property
+    def user_attrs_(self) -> dict[str, Any]:
+        """The user attributes of ``study_``."""
+        return self.study_.user_attrs
+
+    @property
+    def set_user_attr(self) -> Callable[[str, Any], None]:
+        """``study_.set_user_attr``: ``search.set_user_attr(key, value)`` annotates the study."""
+        return self.study_.set_user_attr
+
+    @property
+    def trials_dataframe(self) -> Callable[..., Any]:
+        """``study_.trials_dataframe``: ``search.trials_dataframe()`` is a pandas DataFrame of the trials."""
+        return self.study_.trials_dataframe
+
+    def _catch_classes(self) -> tuple[type[BaseException], ...]:
+        catch = (self.catch,) if isinstance(self.catch, type) else self.catch
+        if not isinstance(catch, (tuple, list)) or not all(isinstance(c, type) and issubclass(c, BaseException) for c in catch):
+            raise TypeError(f"{CALLER}.fit: catch must be an exception class or a tuple of them, got catch={self.catch!r}")
+        return tuple(catch)
+
     def _check_refitted(self, attr: str) -> None:
         if not self.refit and hasattr(self, "study_"):
             raise AttributeError(
@@ -250,6 +275,7 @@ class AlbacoreSearchCV(MetaEstimatorMixin, BaseEstimator):
             raise bad("timeout", "a positive number or None")
         if not (isinstance(self.error_score, numbers.Number) or self.error_score == "raise"):
             raise bad("error_score", "a number or 'raise'")
+        self._catch_classes()
         if not (isinstance(self.refit, (bool, np.bool_, str)) or callable(self.refit)):
             raise TypeError(f"{CALLER}.fit: refit must be a bool, a str or a callable, got refit={self.refit!r}")
         subsample = self.subsample
@@ -357,7 +383,7 @@ class AlbacoreSearchCV(MetaEstimatorMixin, BaseEstimator):
             _logger.info("%s: searching %d parameters with %s trials", CALLER, len(self.param_distributions), self.n_trials)
         self.study_.optimize(
             objective, n_trials=self.n_trials, timeout=self.timeout, n_jobs=self.n_jobs or 1,
-            catch=() if self.error_score == "raise" else (Exception,), callbacks=self.callbacks,
+            catch=self._catch_classes() if self.error_score == "raise" else (Exception,), callbacks=self.callbacks,
         )
         self._summarize(objective, scorers)
         if self.refit:

@@ -23,7 +23,8 @@ def _objective(trial: albacore.Trial | None, log: list) -> float:
     n = shared.suggest_int("n", 1, 4)
     kind = shared.suggest_categorical("kind", ["a", "b"])
     shared.set_user_attr("rank_count", dist.get_world_size())
-    seen = {"number": shared.number, "x": x, "n": n, "kind": kind, "steps": []}
+    shared.set_constraint("x_below_half", x - 0.5)
+    seen = {"number": shared.number, "x": x, "n": n, "kind": kind, "steps": [], "constraints": shared.constraints}
     log.append(seen)
     value = 0.0
     for step in range(5):
@@ -46,7 +47,8 @@ def _worker(rank: int, init_file: str, out_dir: str, prune_from: int) -> None:
         study = albacore.create_study(pruner=StepPruner(prune_from), sampler=albacore.samplers.RandomSampler(seed=0))
         study.optimize(lambda t: _objective(t, log), n_trials=N_TRIALS)
         result["trials"] = [
-            {"state": t.state.name, "steps": sorted(t.intermediate_values), "params": t.params, "user_attrs": t.user_attrs}
+            {"state": t.state.name, "steps": sorted(t.intermediate_values), "params": t.params, "user_attrs": t.user_attrs,
+             "constraints": t.constraints}
             for t in study.trials
         ]
         errors_trial = study.ask()
@@ -89,6 +91,7 @@ def test_two_ranks_share_suggestions_and_pruning(tmp_path) -> None:
         assert trial["steps"] == seen["steps"] == [0, 1, 2]
         assert trial["params"] == {"x": seen["x"], "n": seen["n"], "kind": seen["kind"]}
         assert trial["user_attrs"] == {"rank_count": 2}
+        assert trial["constraints"] == seen["constraints"] == {"x_below_half": seen["x"] - 0.5}
     # An error on rank 0 is raised on every rank, with rank 0's message.
     assert "low must be <= high" in rank0["error"]
     assert rank1["error"] == rank0["error"]

@@ -139,6 +139,25 @@ def test_error_score(cancer) -> None:
         AlbacoreSearchCV(LogisticRegression(), bad, cv=2, n_trials=1, error_score="raise").fit(X, y)
 
 
+def test_catch_fails_the_trial_instead_of_stopping_the_search(cancer) -> None:
+    X, y = cancer
+    some_bad = {"C": FloatDistribution(-1.0, 1.0)}  # LogisticRegression rejects C <= 0
+    search = AlbacoreSearchCV(LogisticRegression(max_iter=300), some_bad, cv=2, n_trials=8, random_state=0,
+                              error_score="raise", catch=(ValueError,)).fit(X, y)
+    states = {t.state for t in search.trials_}
+    assert states == {TrialState.COMPLETE, TrialState.FAIL}
+    assert search.best_params_["C"] > 0
+    assert all(t.params["C"] <= 0 for t in search.trials_ if t.state == TrialState.FAIL)
+
+
+def test_study_helpers_reach_the_fitted_study(cancer) -> None:
+    search = AlbacoreSearchCV(LogisticRegression(max_iter=300), C, cv=2, n_trials=2, random_state=0).fit(*cancer)
+    search.set_user_attr("dataset", "breast_cancer")
+    assert search.user_attrs_ == search.study_.user_attrs == {"dataset": "breast_cancer"}
+    frame = search.trials_dataframe()
+    assert list(frame["number"]) == [0, 1]
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
@@ -149,6 +168,7 @@ def test_error_score(cancer) -> None:
         ({"param_distributions": {"C": [1, 2]}}, TypeError, r"param_distributions\['C'\] must be an albacore distribution"),
         ({"enable_pruning": True}, ValueError, "enable_pruning=True needs an estimator with partial_fit"),
         ({"study": "minimize"}, ValueError, "study must maximize the score"),
+        ({"catch": "ValueError"}, TypeError, "catch must be an exception class or a tuple of them, got catch='ValueError'"),
     ],
 )
 def test_bad_arguments_fail_in_fit(cancer, kwargs, error, match) -> None:
