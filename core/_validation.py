@@ -9,8 +9,9 @@ what the check returns. A base-layer module: it imports nothing from albacore.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from numbers import Integral, Real
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
 
 def _is_int(value: Any) -> bool:

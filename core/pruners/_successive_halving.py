@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any, Callable
 
-from albacore._validation import check_bounds, check_int
 from albacore._study_types import StudyDirection
+from albacore._validation import check_bounds, check_int
 from albacore.pruners._base import BasePruner
 from albacore.pruners._checks import is_better
 from albacore.trial._frozen import FrozenTrial

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import copy
-from typing import TYPE_CHECKING, Any, Callable, Container, Hashable
+from collections.abc import Container, Hashable
+from typing import TYPE_CHECKING, Any, Callable
 
 from albacore._moo import pareto_front_trials
 from albacore._study_types import StudyDirection

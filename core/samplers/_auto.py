@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
 
+from albacore._validation import check_callable, check_seed
 from albacore.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution, IntDistribution
 from albacore.logging import get_logger
 from albacore.samplers._base import BaseSampler
@@ -127,10 +128,9 @@ class AutoSampler(Unpickled, BaseSampler):
     def __init__(
         self, seed: int | None = None, *, constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None
     ) -> None:
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
-            raise TypeError(f"AutoSampler: seed must be an int or None, got seed={seed!r}")
-        if constraints_func is not None and not callable(constraints_func):
-            raise TypeError(f"AutoSampler: constraints_func must be callable, got constraints_func={constraints_func!r}")
+        check_seed("AutoSampler", seed)
+        if constraints_func is not None:
+            check_callable("AutoSampler", "constraints_func", constraints_func)
         self._seed = seed
         self._constraints_func = constraints_func
         self._seeds = self._child_seeds(seed)

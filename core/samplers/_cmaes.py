@@ -39,19 +39,14 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 
 from albacore._rng import SeededRNG
+from albacore._validation import check_choice, check_int
 from albacore._warnings import warn
-from albacore.distributions import (
-    BaseDistribution,
-    CategoricalDistribution,
-    FloatDistribution,
-    IntDistribution,
-    distribution_to_json,
-)
+from albacore.distributions import BaseDistribution, CategoricalDistribution
 from albacore.logging import get_logger
 from albacore.samplers._base import BaseSampler
 from albacore.samplers._cache import StudyCache, Unpickled, new_dict
 from albacore.samplers._random import RandomSampler
-from albacore.samplers._transform import nearest_in_distribution
+from albacore.samplers._transform import encoded_bounds, from_unit, grid_step, space_key, to_unit_array
 from albacore.search_space import IntersectionSearchSpace
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
@@ -80,22 +75,11 @@ class _Encoder:
         d = len(self.names)
         self.low, self.high, self.steps = np.zeros(d), np.zeros(d), np.zeros(d)
         for i, dist in enumerate(self.dists):
-            assert isinstance(dist, (FloatDistribution, IntDistribution))
-            step = dist.step if isinstance(dist, IntDistribution) or dist.step is not None else None
-            if dist.log:
-                half = 0.5 if isinstance(dist, IntDistribution) else 0.0
-                self.low[i], self.high[i] = math.log(dist.low - half), math.log(dist.high + half)
-            elif step is None:
-                self.low[i], self.high[i] = dist.low, dist.high
-            elif with_margin:
-                self.low[i], self.high[i] = dist.low, dist.high
-                self.steps[i] = step / (dist.high - dist.low)
-            else:
-                self.low[i], self.high[i] = dist.low - step / 2, dist.high + step / 2
-        self.key = hashlib.sha1(
-            ";".join(f"{n}={distribution_to_json(dist)}" for n, dist in zip(self.names, self.dists)).encode()
-            + (b"margin" if with_margin else b"")
-        ).hexdigest()[:16]
+            self.low[i], self.high[i] = encoded_bounds(dist, widen=not with_margin)
+            step = grid_step(dist)
+            if with_margin and step is not None:
+                self.steps[i] = step / (dist.high - dist.low)  # type: ignore[attr-defined]
+        self.key = space_key(space, "margin" if with_margin else "")
 
     @property
     def ranges(self) -> np.ndarray:
@@ -103,18 +87,12 @@ class _Encoder:
 
     def encode(self, params: dict[str, Any]) -> np.ndarray:
         """External parameter values -> point of the unit box (clipped)."""
-        t = np.array([float(params[n]) for n in self.names])
-        logs = np.array([dist.log for dist in self.dists])
-        t[logs] = np.log(t[logs])
-        return np.clip((t - self.low) / self.ranges, 0.0, 1.0)
+        return to_unit_array([float(params[n]) for n in self.names], self.dists, self.low, self.high)
 
     def decode(self, x: np.ndarray) -> dict[str, Any]:
         """Point of the unit box -> external parameter values on their grids and in range."""
-        t = self.low + np.clip(x, 0.0, 1.0) * self.ranges
-        out: dict[str, Any] = {}
-        for name, dist, value in zip(self.names, self.dists, t):
-            out[name] = nearest_in_distribution(math.exp(value) if dist.log else float(value), dist)
-        return out
+        rows = zip(self.names, self.dists, x, self.low, self.high)
+        return {name: from_unit(u, dist, lo, hi) for name, dist, u, lo, hi in rows}
 
 
 @dataclass
@@ -507,16 +485,11 @@ def _validate_options(
         raise TypeError(f"CmaEsSampler: x0 must be a dict of parameter values, got x0={x0!r}")
     if sigma0 is not None and not (isinstance(sigma0, (int, float)) and sigma0 > 0):
         raise ValueError(f"CmaEsSampler: sigma0 must be > 0, got sigma0={sigma0!r}")
-    if isinstance(n_startup_trials, bool) or not isinstance(n_startup_trials, int) or n_startup_trials < 0:
-        raise ValueError(f"CmaEsSampler: n_startup_trials must be an int >= 0, got n_startup_trials={n_startup_trials!r}")
-    if restart_strategy not in _RESTART_STRATEGIES:
-        raise ValueError(
-            f"CmaEsSampler: restart_strategy must be None, 'ipop' or 'bipop', got restart_strategy={restart_strategy!r}"
-        )
-    if popsize is not None and (isinstance(popsize, bool) or not isinstance(popsize, int) or popsize < 2):
-        raise ValueError(f"CmaEsSampler: popsize must be an int >= 2, got popsize={popsize!r}")
-    if isinstance(inc_popsize, bool) or not isinstance(inc_popsize, int) or inc_popsize < 1:
-        raise ValueError(f"CmaEsSampler: inc_popsize must be an int >= 1, got inc_popsize={inc_popsize!r}")
+    check_int("CmaEsSampler", "n_startup_trials", n_startup_trials, 0)
+    check_choice("CmaEsSampler", "restart_strategy", restart_strategy, _RESTART_STRATEGIES)
+    if popsize is not None:
+        check_int("CmaEsSampler", "popsize", popsize, 2)
+    check_int("CmaEsSampler", "inc_popsize", inc_popsize, 1)
     if use_separable_cma and with_margin:
         raise ValueError("CmaEsSampler: use_separable_cma=True cannot be combined with with_margin=True")
     if lr_adapt and (use_separable_cma or with_margin):

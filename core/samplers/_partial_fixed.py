@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
+from albacore._validation import check_type
 from albacore._warnings import warn
 from albacore.distributions import BaseDistribution
 from albacore.samplers._base import BaseSampler, StartDecision
@@ -40,10 +41,8 @@ class PartialFixedSampler(BaseSampler):
     """
 
     def __init__(self, fixed_params: Mapping[str, Any], base_sampler: BaseSampler) -> None:
-        if not isinstance(fixed_params, Mapping):
-            raise TypeError(f"PartialFixedSampler: fixed_params must be a dict, got fixed_params={fixed_params!r}")
-        if not isinstance(base_sampler, BaseSampler):
-            raise TypeError(f"PartialFixedSampler: base_sampler must be a BaseSampler, got base_sampler={base_sampler!r}")
+        check_type("PartialFixedSampler", "fixed_params", fixed_params, Mapping, "a dict")
+        check_type("PartialFixedSampler", "base_sampler", base_sampler, BaseSampler, "a BaseSampler")
         self._fixed_params = dict(fixed_params)
         self._base_sampler = base_sampler
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from albacore._rng import SeededRNG
+from albacore._validation import check_choice, check_seed, check_type
 from albacore._warnings import warn
 from albacore.distributions import (
     BaseDistribution,
@@ -80,14 +81,9 @@ class QMCSampler(Unpickled, BaseSampler):
         warn_independent_sampling: bool = True,
         warn_asynchronous_seeding: bool = True,
     ) -> None:
-        if qmc_type not in _QMC_TYPES:
-            raise ValueError(f"QMCSampler: qmc_type must be 'sobol' or 'halton', got qmc_type={qmc_type!r}")
-        if independent_sampler is not None and not isinstance(independent_sampler, BaseSampler):
-            raise TypeError(
-                f"QMCSampler: independent_sampler must be a BaseSampler, got independent_sampler={independent_sampler!r}"
-            )
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
-            raise TypeError(f"QMCSampler: seed must be an int or None, got seed={seed!r}")
+        check_choice("QMCSampler", "qmc_type", qmc_type, _QMC_TYPES)
+        check_type("QMCSampler", "independent_sampler", independent_sampler, BaseSampler, "a BaseSampler", allow_none=True)
+        check_seed("QMCSampler", seed)
         self._qmc_type = qmc_type
         self._scramble = bool(scramble)
         self._seed = None if seed is None else int(seed)

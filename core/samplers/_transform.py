@@ -4,18 +4,25 @@
   value of a discrete distribution equally likely (random and quasi-random sampling).
 - :func:`nearest_in_distribution` rounds a number to the closest value a float or int
   distribution holds (samplers that search a continuous space: CMA-ES, GP, genetic).
+- :func:`encoded_bounds`, :func:`to_unit` and :func:`from_unit` place a float or int
+  parameter on the unit interval of a box (the coordinates CMA-ES, GP and TPE search), and
+  :func:`space_key` names a search space in the trial attributes samplers write.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
-from typing import Any
+from typing import Any, Mapping, Sequence
+
+import numpy as np
 
 from albacore.distributions import (
     BaseDistribution,
     CategoricalDistribution,
     FloatDistribution,
     IntDistribution,
+    distribution_to_json,
 )
 
 _KINDS = (FloatDistribution, IntDistribution, CategoricalDistribution)
@@ -76,3 +83,62 @@ def nearest_in_distribution(value: float, distribution: BaseDistribution) -> int
         k = round((value - low) / step)
         return float(min(max(low + k * step, low), high))
     return float(min(max(value, low), high))
+
+
+def grid_step(distribution: BaseDistribution) -> float | int | None:
+    """The step of a float or int distribution's grid in linear scale; None if continuous or log."""
+    if distribution.log:  # type: ignore[attr-defined]
+        return None
+    return distribution.step  # type: ignore[attr-defined]
+
+
+def encoded_bounds(distribution: BaseDistribution, *, widen: bool = True) -> tuple[float, float]:
+    """Bounds of a float or int parameter in the encoded scale (the log of the value if log).
+
+    With ``widen``, a grid (an int, a stepped float; for log ints the integers) covers
+    ``[low - step/2, high + step/2]``, so that each grid point owns an equal share of the
+    interval once mapped to the unit interval. Without, a linear grid keeps ``[low, high]``
+    (CMA-ES with margin is given the grid itself); log ints are widened either way.
+    """
+    low, high = distribution.low, distribution.high  # type: ignore[attr-defined]
+    if distribution.log:  # type: ignore[attr-defined]
+        half = 0.5 if distribution_kind(distribution) is IntDistribution else 0.0
+        return math.log(low - half), math.log(high + half)
+    step = distribution.step  # type: ignore[attr-defined]
+    if step is None or not widen:
+        return float(low), float(high)
+    return low - step / 2, high + step / 2
+
+
+def to_unit(value: Any, distribution: BaseDistribution, low: float, high: float) -> float:
+    """External ``value`` -> its coordinate in [0, 1] between the encoded ``low`` and ``high``."""
+    t = float(value)
+    if distribution.log:  # type: ignore[attr-defined]
+        t = math.log(t)
+    return min(max((t - low) / (high - low), 0.0), 1.0)
+
+
+def to_unit_array(
+    values: Sequence[float], distributions: Sequence[BaseDistribution], low: np.ndarray, high: np.ndarray
+) -> np.ndarray:
+    """:func:`to_unit` of one value per distribution at once (one point of a box)."""
+    t = np.array(values, dtype=float)
+    logs = np.array([d.log for d in distributions], dtype=bool)  # type: ignore[attr-defined]
+    t[logs] = np.log(t[logs])
+    return np.clip((t - low) / (high - low), 0.0, 1.0)
+
+
+def from_unit(u: float, distribution: BaseDistribution, low: float, high: float) -> int | float:
+    """Coordinate ``u`` (clipped to [0, 1]) -> the nearest value of ``distribution``."""
+    t = low + min(max(float(u), 0.0), 1.0) * (high - low)
+    return nearest_in_distribution(math.exp(t) if distribution.log else t, distribution)  # type: ignore[attr-defined]
+
+
+def space_key(search_space: Mapping[str, BaseDistribution], suffix: str = "") -> str:
+    """A short stable name of ``search_space`` (order and distributions) plus ``suffix``.
+
+    Samplers store it beside a point they drew, and read the point back only under the same
+    key, so a point is never decoded in another space. ``suffix`` names encoding options.
+    """
+    text = ";".join(f"{name}={distribution_to_json(dist)}" for name, dist in search_space.items())
+    return hashlib.sha1((text + suffix).encode()).hexdigest()[:16]

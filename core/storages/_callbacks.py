@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from albacore._validation import check_type
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
@@ -44,11 +45,9 @@ class RetryHeartbeatStaleTrialCallback:
                 f"RetryHeartbeatStaleTrialCallback: max_retry must be a non-negative int or None, "
                 f"got max_retry={max_retry!r}"
             )
-        if not isinstance(inherit_intermediate_values, bool):
-            raise TypeError(
-                f"RetryHeartbeatStaleTrialCallback: inherit_intermediate_values must be a bool, "
-                f"got inherit_intermediate_values={inherit_intermediate_values!r}"
-            )
+        check_type(
+            "RetryHeartbeatStaleTrialCallback", "inherit_intermediate_values", inherit_intermediate_values, bool, "a bool"
+        )
         self._max_retry = max_retry
         self._inherit_intermediate_values = inherit_intermediate_values
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from albacore._study_types import StudyDirection
+from albacore._validation import check_type
 from albacore.exceptions import DuplicatedStudyError
 from albacore.logging import get_logger
 from albacore.pruners._base import BasePruner
@@ -37,13 +38,6 @@ def default_pruner() -> BasePruner:
     from albacore.pruners._median import MedianPruner
 
     return MedianPruner()
-
-
-def _check_name(call: str, argument: str, value: object, optional: bool) -> None:
-    if (value is None and optional) or isinstance(value, str):
-        return
-    kind = "a str or None" if optional else "a str"
-    raise TypeError(f"{call}: {argument} must be {kind}, got {argument}={value!r}")
 
 
 def _parse_direction(direction: str | StudyDirection, argument: str) -> StudyDirection:
@@ -104,7 +98,7 @@ def create_study(
 
             study = albacore.create_study(direction="maximize", study_name="accuracy")
     """
-    _check_name("create_study", "study_name", study_name, optional=True)
+    check_type("create_study", "study_name", study_name, str, "a str", allow_none=True)
     parsed = _parse_directions(direction, directions)
     backend = resolve_storage(storage)
     try:
@@ -147,7 +141,7 @@ def load_study(
         ValueError: If ``study_name`` is None and the storage does not hold exactly one study.
     """
     backend = resolve_storage(storage)
-    _check_name("load_study", "study_name", study_name, optional=True)
+    check_type("load_study", "study_name", study_name, str, "a str", allow_none=True)
     if study_name is None:
         names = [s.study_name for s in backend.get_all_studies()]
         if len(names) != 1:
@@ -166,7 +160,7 @@ def delete_study(*, study_name: str, storage: str | BaseStorage) -> None:
         KeyError: If no study has that name.
     """
     backend = resolve_storage(storage)
-    _check_name("delete_study", "study_name", study_name, optional=False)
+    check_type("delete_study", "study_name", study_name, str, "a str")
     backend.delete_study(backend.get_study_id_from_name(study_name))
 
 
@@ -179,9 +173,12 @@ def copy_study(
 ) -> None:
     """Copy a study, with its attributes and trials, to another storage (or name).
 
+    ``from_storage`` may also be an Optuna 5.0 database URL or journal file (path or
+    ``journal://`` URL): the study is then read from it, without Optuna, and written losslessly.
+
     Args:
         from_study_name: Name of the study to copy.
-        from_storage: Storage holding it.
+        from_storage: Storage holding it (albacore, or an Optuna database or journal file).
         to_storage: Destination storage.
         to_study_name: Name of the copy; the same name when None.
 
@@ -189,6 +186,11 @@ def copy_study(
         KeyError: If the source study does not exist.
         DuplicatedStudyError: If the destination name is taken.
     """
+    from albacore.storages._optuna import import_optuna_studies, is_optuna_source
+
+    if is_optuna_source(from_storage):
+        import_optuna_studies(str(from_storage), to_storage, [from_study_name], to_study_name)
+        return
     source = load_study(study_name=from_study_name, storage=from_storage)
     target = create_study(
         storage=to_storage,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Container, Iterable, Iterator, Sequence
 
 from albacore._moo import pareto_front_trials
 from albacore._study_types import StudyDirection
+from albacore._validation import check_choice
 from albacore.distributions import BaseDistribution
 from albacore.exceptions import UpdateFinishedTrialError
 from albacore.pruners._base import BasePruner
@@ -359,8 +360,7 @@ class Study:
                 is recorded as FAIL first.
         """
         n_trials, timeout, n_jobs, catch_tuple = _optimize.validate_optimize_args(n_trials, timeout, n_jobs, catch)
-        if executor not in ("thread", "process"):
-            raise ValueError(f"optimize: executor must be 'thread' or 'process', got executor={executor!r}")
+        check_choice("optimize", "executor", executor, ("thread", "process"))
         if executor == "process":
             from albacore.study._processes import optimize_in_processes
 

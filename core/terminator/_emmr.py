@@ -9,10 +9,10 @@ from scipy.stats import norm
 
 from albacore._rng import SeededRNG
 from albacore._study_types import StudyDirection
+from albacore._validation import check_int
 from albacore._warnings import warn
 from albacore.terminator import _gp
 from albacore.terminator._base import BaseImprovementEvaluator
-from albacore.terminator._improvement import _check_int
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
@@ -59,7 +59,7 @@ class EMMREvaluator(BaseImprovementEvaluator):
                  seed: int | None = None) -> None:
         if isinstance(delta, bool) or not isinstance(delta, (int, float)) or not 0.0 < delta < 1.0:
             raise ValueError(f"EMMREvaluator: delta must be in (0, 1), got delta={delta!r}")
-        _check_int("EMMREvaluator", "min_n_trials", min_n_trials, 2)
+        check_int("EMMREvaluator", "min_n_trials", min_n_trials, 2)
         self._deterministic = bool(deterministic_objective)
         self._delta = float(delta)
         self._min_n_trials = min_n_trials

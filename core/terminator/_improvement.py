@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from albacore._rng import SeededRNG
 from albacore._study_types import StudyDirection
+from albacore._validation import check_int
 from albacore.terminator import _gp
 from albacore.terminator._base import BaseImprovementEvaluator
 from albacore.terminator._trials import best_index, complete_trials
@@ -16,11 +15,6 @@ from albacore.trial._frozen import FrozenTrial
 DEFAULT_MIN_N_TRIALS = 20
 DEFAULT_TOP_TRIALS_RATIO = 0.5
 _DELTA = 0.1
-
-
-def _check_int(where: str, name: str, value: Any, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"{where}: {name} must be an int >= {minimum}, got {name}={value!r}")
 
 
 class RegretBoundEvaluator(BaseImprovementEvaluator):
@@ -56,7 +50,7 @@ class RegretBoundEvaluator(BaseImprovementEvaluator):
                 or not 0.0 < top_trials_ratio <= 1.0):
             raise ValueError(f"RegretBoundEvaluator: top_trials_ratio must be in (0, 1], got "
                              f"top_trials_ratio={top_trials_ratio!r}")
-        _check_int("RegretBoundEvaluator", "min_n_trials", min_n_trials, 1)
+        check_int("RegretBoundEvaluator", "min_n_trials", min_n_trials, 1)
         self._top_trials_ratio = float(top_trials_ratio)
         self._min_n_trials = min_n_trials
         self._rng = SeededRNG(seed)
@@ -103,7 +97,7 @@ class BestValueStagnationEvaluator(BaseImprovementEvaluator):
     """
 
     def __init__(self, max_stagnation_trials: int = 30) -> None:
-        _check_int("BestValueStagnationEvaluator", "max_stagnation_trials", max_stagnation_trials, 0)
+        check_int("BestValueStagnationEvaluator", "max_stagnation_trials", max_stagnation_trials, 0)
         self._max_stagnation_trials = max_stagnation_trials
 
     def evaluate(self, trials: list[FrozenTrial], study_direction: StudyDirection) -> float:

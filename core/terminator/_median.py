@@ -7,8 +7,8 @@ import math
 import numpy as np
 
 from albacore._study_types import StudyDirection
+from albacore._validation import check_int
 from albacore.terminator._base import BaseErrorEvaluator, BaseImprovementEvaluator
-from albacore.terminator._improvement import _check_int
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
@@ -46,8 +46,8 @@ class MedianErrorEvaluator(BaseErrorEvaluator):
         if not isinstance(paired_improvement_evaluator, BaseImprovementEvaluator):
             raise TypeError("MedianErrorEvaluator: paired_improvement_evaluator must be a BaseImprovementEvaluator, "
                             f"got {paired_improvement_evaluator!r}")
-        _check_int("MedianErrorEvaluator", "warm_up_trials", warm_up_trials, 0)
-        _check_int("MedianErrorEvaluator", "n_initial_trials", n_initial_trials, 1)
+        check_int("MedianErrorEvaluator", "warm_up_trials", warm_up_trials, 0)
+        check_int("MedianErrorEvaluator", "n_initial_trials", n_initial_trials, 1)
         if (isinstance(threshold_ratio, bool) or not isinstance(threshold_ratio, (int, float))
                 or not math.isfinite(threshold_ratio) or threshold_ratio <= 0.0):
             raise ValueError("MedianErrorEvaluator: threshold_ratio must be a positive finite number, got "

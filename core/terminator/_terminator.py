@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from albacore._validation import check_int
 from albacore.terminator._base import BaseErrorEvaluator, BaseImprovementEvaluator, BaseTerminator
 from albacore.terminator._error import CrossValidationErrorEvaluator, StaticErrorEvaluator
-from albacore.terminator._improvement import BestValueStagnationEvaluator, RegretBoundEvaluator, _check_int
+from albacore.terminator._improvement import BestValueStagnationEvaluator, RegretBoundEvaluator
 from albacore.trial._state import TrialState
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ class Terminator(BaseTerminator):
                             f"improvement_evaluator={improvement_evaluator!r}")
         if error_evaluator is not None and not isinstance(error_evaluator, BaseErrorEvaluator):
             raise TypeError(f"Terminator: error_evaluator must be a BaseErrorEvaluator, got error_evaluator={error_evaluator!r}")
-        _check_int("Terminator", "min_n_trials", min_n_trials, 1)
+        check_int("Terminator", "min_n_trials", min_n_trials, 1)
         self._improvement_evaluator = improvement_evaluator or RegretBoundEvaluator()
         if error_evaluator is None:
             if isinstance(self._improvement_evaluator, BestValueStagnationEvaluator):

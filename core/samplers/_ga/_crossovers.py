@@ -13,19 +13,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from albacore._validation import check_interval
+
 if TYPE_CHECKING:
     from albacore.trial._study_protocol import StudyLike as Study
-
-
-def _check_number(owner: str, name: str, value: object, low: float, high: float, low_open: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
-        raise TypeError(f"{owner}: {name} must be a number, got {name}={value!r}")
-    number = float(value)
-    ok = (low < number if low_open else low <= number) and number <= high
-    if not ok:
-        interval = f"{'(' if low_open else '['}{low}, {high}]"
-        raise ValueError(f"{owner}: {name} must be in {interval}, got {name}={value!r}")
-    return number
 
 
 class BaseCrossover(abc.ABC):
@@ -86,7 +77,7 @@ class UniformCrossover(BaseCrossover):
     n_parents = 2
 
     def __init__(self, swapping_prob: float = 0.5) -> None:
-        self._swapping_prob = _check_number("UniformCrossover", "swapping_prob", swapping_prob, 0.0, 1.0)
+        self._swapping_prob = check_interval("UniformCrossover", "swapping_prob", swapping_prob, 0.0, 1.0)
 
     def crossover(
         self, parents_params: np.ndarray, rng: np.random.Generator, study: Study, search_space_bounds: np.ndarray
@@ -108,7 +99,7 @@ class BLXAlphaCrossover(BaseCrossover):
     n_parents = 2
 
     def __init__(self, alpha: float = 0.5) -> None:
-        self._alpha = _check_number("BLXAlphaCrossover", "alpha", alpha, 0.0, math.inf)
+        self._alpha = check_interval("BLXAlphaCrossover", "alpha", alpha, 0.0, math.inf)
 
     def crossover(
         self, parents_params: np.ndarray, rng: np.random.Generator, study: Study, search_space_bounds: np.ndarray
@@ -133,7 +124,7 @@ class SPXCrossover(BaseCrossover):
     n_parents = 3
 
     def __init__(self, epsilon: float | None = None) -> None:
-        self._epsilon = None if epsilon is None else _check_number(
+        self._epsilon = None if epsilon is None else check_interval(
             "SPXCrossover", "epsilon", epsilon, 0.0, math.inf, low_open=True
         )
 
@@ -161,11 +152,11 @@ class _SimulatedBinaryBase(BaseCrossover):
     def __init__(
         self, eta: float | None = None, uniform_crossover_prob: float = 0.5, use_child_gene_prob: float = 0.5
     ) -> None:
-        self._eta = None if eta is None else _check_number(self._name, "eta", eta, 0.0, math.inf, low_open=True)
-        self._uniform_crossover_prob = _check_number(
+        self._eta = None if eta is None else check_interval(self._name, "eta", eta, 0.0, math.inf, low_open=True)
+        self._uniform_crossover_prob = check_interval(
             self._name, "uniform_crossover_prob", uniform_crossover_prob, 0.0, 1.0
         )
-        self._use_child_gene_prob = _check_number(
+        self._use_child_gene_prob = check_interval(
             self._name, "use_child_gene_prob", use_child_gene_prob, 0.0, 1.0, low_open=True
         )
 
@@ -281,8 +272,8 @@ class UNDXCrossover(BaseCrossover):
     n_parents = 3
 
     def __init__(self, sigma_xi: float = 0.5, sigma_eta: float | None = None) -> None:
-        self._sigma_xi = _check_number("UNDXCrossover", "sigma_xi", sigma_xi, 0.0, math.inf, low_open=True)
-        self._sigma_eta = None if sigma_eta is None else _check_number(
+        self._sigma_xi = check_interval("UNDXCrossover", "sigma_xi", sigma_xi, 0.0, math.inf, low_open=True)
+        self._sigma_eta = None if sigma_eta is None else check_interval(
             "UNDXCrossover", "sigma_eta", sigma_eta, 0.0, math.inf, low_open=True
         )
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 
+from albacore._validation import check_int
 from albacore.samplers._ga._base import GeneticSampler
 from albacore.samplers._ga._crossovers import BaseCrossover
 from albacore.samplers._ga._selection import das_dennis_points, select_nsga2, select_nsga3
@@ -134,10 +135,7 @@ class NSGAIIISampler(GeneticSampler):
             crossover_prob=crossover_prob, swapping_prob=swapping_prob, seed=seed,
             constraints_func=constraints_func,
         )
-        if isinstance(dividing_parameter, bool) or not isinstance(dividing_parameter, int) or dividing_parameter < 1:
-            raise ValueError(
-                f"NSGAIIISampler: dividing_parameter must be an int >= 1, got dividing_parameter={dividing_parameter!r}"
-            )
+        check_int("NSGAIIISampler", "dividing_parameter", dividing_parameter, 1)
         if reference_points is not None:
             points = np.asarray(reference_points, dtype=float)
             if points.ndim != 2 or len(points) == 0 or not np.all(np.isfinite(points)) or np.any(points < 0):

@@ -9,6 +9,7 @@ import numpy as np
 
 from albacore._moo import pareto_front_mask, to_minimization
 from albacore._rng import SeededRNG
+from albacore._validation import check_callable, check_int
 from albacore._warnings import warn
 from albacore.distributions import BaseDistribution
 from albacore.samplers._base import BaseSampler
@@ -99,10 +100,9 @@ class GPSampler(Unpickled, BaseSampler):
         constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
         warn_independent_sampling: bool = True,
     ) -> None:
-        if isinstance(n_startup_trials, bool) or not isinstance(n_startup_trials, int) or n_startup_trials < 0:
-            raise ValueError(f"GPSampler: n_startup_trials must be an int >= 0, got n_startup_trials={n_startup_trials!r}")
-        if constraints_func is not None and not callable(constraints_func):
-            raise TypeError(f"GPSampler: constraints_func must be callable, got constraints_func={constraints_func!r}")
+        check_int("GPSampler", "n_startup_trials", n_startup_trials, 0)
+        if constraints_func is not None:
+            check_callable("GPSampler", "constraints_func", constraints_func)
         self._rng = SeededRNG(seed)
         self._independent_sampler = independent_sampler or _default_independent_sampler(seed)
         self._n_startup_trials = n_startup_trials

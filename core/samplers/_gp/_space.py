@@ -14,20 +14,13 @@ different branches of a conditional space are modelled by one GP.
 from __future__ import annotations
 
 import functools
-import hashlib
 import math
 from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from albacore.distributions import (
-    BaseDistribution,
-    CategoricalDistribution,
-    FloatDistribution,
-    IntDistribution,
-    distribution_to_json,
-)
-from albacore.samplers._transform import nearest_in_distribution
+from albacore.distributions import BaseDistribution, CategoricalDistribution, IntDistribution
+from albacore.samplers._transform import encoded_bounds, from_unit, grid_step, space_key, to_unit
 from albacore.trial._frozen import FrozenTrial
 
 CONTINUOUS, DISCRETE, CATEGORICAL = 0, 1, 2
@@ -66,30 +59,21 @@ class EncodedSpace:
         self.is_discrete = self.kinds == DISCRETE
         self.is_numeric = ~self.is_categorical
         self.is_conditional = np.array([n in set(conditional) for n in self.names], dtype=bool)
-        self.key = hashlib.sha1(
-            (";".join(f"{n}={distribution_to_json(dist)}" for n, dist in zip(self.names, self.dists))
-             + "|" + ",".join(sorted(conditional))).encode()
-        ).hexdigest()[:16]
+        self.key = space_key(space, "|" + ",".join(sorted(conditional)))
 
     def _add(self, i: int, dist: BaseDistribution) -> None:
         if isinstance(dist, CategoricalDistribution):
             self.kinds[i] = CATEGORICAL
             self.n_grid[i] = len(dist.choices)
             return
-        assert isinstance(dist, (FloatDistribution, IntDistribution))
-        step = dist.step
-        if dist.log:
-            half = 0.5 if isinstance(dist, IntDistribution) else 0.0
-            self.low[i], self.high[i] = math.log(dist.low - half), math.log(dist.high + half)
-            if isinstance(dist, IntDistribution):
-                self.kinds[i] = DISCRETE
-                self.n_grid[i] = dist.high - dist.low + 1
-        elif step is None:
-            self.low[i], self.high[i] = dist.low, dist.high
-        else:
-            self.low[i], self.high[i] = dist.low - step / 2, dist.high + step / 2
+        self.low[i], self.high[i] = encoded_bounds(dist)
+        step = grid_step(dist)
+        if dist.log and isinstance(dist, IntDistribution):
             self.kinds[i] = DISCRETE
-            self.n_grid[i] = int(round((dist.high - dist.low) / step)) + 1
+            self.n_grid[i] = dist.high - dist.low + 1
+        elif step is not None:
+            self.kinds[i] = DISCRETE
+            self.n_grid[i] = int(round((dist.high - dist.low) / step)) + 1  # type: ignore[attr-defined]
 
     @property
     def dim(self) -> int:
@@ -104,10 +88,7 @@ class EncodedSpace:
             elif self.kinds[i] == CATEGORICAL:
                 x[i] = dist.to_internal_repr(params[name])
             else:
-                value = float(params[name])
-                if dist.log:
-                    value = math.log(value)
-                x[i] = min(max((value - self.low[i]) / (self.high[i] - self.low[i]), 0.0), 1.0)
+                x[i] = to_unit(params[name], dist, self.low[i], self.high[i])
         return x
 
     def grid(self, i: int) -> np.ndarray:
@@ -152,10 +133,8 @@ class EncodedSpace:
                 if index < self.n_grid[i]:
                     out[name] = dist.to_external_repr(max(index, 0))
                 continue
-            if np.isnan(x[i]):
-                continue
-            t = self.low[i] + float(np.clip(x[i], 0.0, 1.0)) * (self.high[i] - self.low[i])
-            out[name] = nearest_in_distribution(math.exp(t) if dist.log else t, dist)
+            if not np.isnan(x[i]):
+                out[name] = from_unit(x[i], dist, self.low[i], self.high[i])
         return out
 
     def sample(self, rng: np.random.Generator, n: int, template: np.ndarray | None = None,

@@ -11,6 +11,7 @@ import numpy as np
 
 from albacore._moo import to_minimization
 from albacore._rng import SeededRNG
+from albacore._validation import check_callable, check_int
 from albacore._warnings import warn
 from albacore.distributions import BaseDistribution
 from albacore.logging import get_logger
@@ -149,15 +150,14 @@ class TPESampler(Unpickled, BaseSampler):
         weights: Callable[[int], np.ndarray] | None = None,
         categorical_distance_func: dict[str, Callable[[Any, Any], float]] | None = None,
     ) -> None:
-        _check_int("n_startup_trials", n_startup_trials, 0)
-        _check_int("n_ei_candidates", n_ei_candidates, 1)
+        check_int("TPESampler", "n_startup_trials", n_startup_trials, 0)
+        check_int("TPESampler", "n_ei_candidates", n_ei_candidates, 1)
         if isinstance(prior_weight, bool) or not isinstance(prior_weight, (int, float)) or not prior_weight > 0:
             raise ValueError(f"TPESampler: prior_weight must be a number > 0, got prior_weight={prior_weight!r}")
         if multivariate is False and group:
             raise ValueError("TPESampler: group=True needs multivariate modelling, got multivariate=False")
         for name, func in (("constraints_func", constraints_func), ("gamma", gamma), ("weights", weights)):
-            if func is not None and not callable(func):
-                raise TypeError(f"TPESampler: {name} must be callable or None, got {name}={func!r}")
+            check_callable("TPESampler", name, func, allow_none=True)
         if categorical_distance_func is not None and (
             not isinstance(categorical_distance_func, dict)
             or not all(callable(f) for f in categorical_distance_func.values())
@@ -354,11 +354,6 @@ class TPESampler(Unpickled, BaseSampler):
         if ok.sum() > 1:
             weights[ok] = hypervolume_weights(to_minimization(values[ok], study.directions))
         return weights
-
-
-def _check_int(name: str, value: Any, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"TPESampler: {name} must be an int >= {minimum}, got {name}={value!r}")
 
 
 def _running_rows(running: list[FrozenTrial], space: dict[str, BaseDistribution]) -> dict[str, np.ndarray]:

@@ -7,7 +7,6 @@ grid value owns a bin of equal width. Categorical parameters are kept as choice 
 
 from __future__ import annotations
 
-import math
 from typing import Any, Callable
 
 import numpy as np
@@ -18,6 +17,7 @@ from albacore.distributions import (
     FloatDistribution,
     IntDistribution,
 )
+from albacore.samplers._transform import encoded_bounds
 
 
 class _Numeric:
@@ -29,10 +29,7 @@ class _Numeric:
         step = dist.step if not dist.log else (1 if isinstance(dist, IntDistribution) else None)
         self.step = None if step is None else float(step)
         self.is_int = isinstance(dist, IntDistribution)
-        half = 0.0 if self.step is None else self.step / 2.0
-        lo, hi = dist.low - half, dist.high + half
-        if self.log:
-            lo, hi = math.log(lo), math.log(hi)
+        lo, hi = encoded_bounds(dist)
         self.lo, self.width = lo, hi - lo
 
     def _forward(self, values: np.ndarray) -> np.ndarray:

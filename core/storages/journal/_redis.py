@@ -18,6 +18,7 @@ import time
 from typing import Any, Callable, TypeVar
 
 from albacore._imports import require
+from albacore._validation import check_type
 from albacore.exceptions import StorageInternalError
 from albacore.logging import get_logger
 from albacore.storages.journal._base import BaseJournalBackend
@@ -55,10 +56,8 @@ class JournalRedisBackend(BaseJournalBackend):
     def __init__(self, url: str, prefix: str = "", connect_timeout: float = 5.0, *, repair: bool = False) -> None:
         if not isinstance(url, str) or not url.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError(f"JournalRedisBackend: url must be a redis:// URL, got url={url!r}")
-        if not isinstance(prefix, str):
-            raise TypeError(f"JournalRedisBackend: prefix must be a str, got prefix={prefix!r}")
-        if not isinstance(repair, bool):
-            raise TypeError(f"JournalRedisBackend: repair must be a bool, got repair={repair!r}")
+        check_type("JournalRedisBackend", "prefix", prefix, str, "a str")
+        check_type("JournalRedisBackend", "repair", repair, bool, "a bool")
         redis = require("redis", extra="redis", feature="JournalRedisBackend")
         self._url = url
         self._prefix = prefix

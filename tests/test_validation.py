@@ -1,0 +1,93 @@
+"""The argument checks of albacore._validation: what passes, what raises, and the message."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from albacore._validation import (
+    check_bounds,
+    check_callable,
+    check_choice,
+    check_int,
+    check_interval,
+    check_number,
+    check_probability,
+    check_seed,
+    check_type,
+)
+
+
+def test_check_int_returns_a_python_int() -> None:
+    assert check_int("f", "n", np.int64(3), 1) == 3 and type(check_int("f", "n", np.int64(3), 1)) is int
+    assert check_int("f", "n", None, 0, allow_none=True) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "minimum", "allow_none", "message"),
+    [
+        (0, 1, False, r"^f: n must be an int >= 1, got n=0$"),
+        (True, 0, False, r"^f: n must be an int >= 0, got n=True$"),
+        (2.0, None, False, r"^f: n must be an int, got n=2\.0$"),
+        ("3", 2, True, r"^f: n must be an int >= 2 or None, got n='3'$"),
+    ],
+)
+def test_check_int_rejects(value: object, minimum: int | None, allow_none: bool, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        check_int("f", "n", value, minimum, allow_none=allow_none)
+
+
+def test_check_bounds_names_the_violated_bound() -> None:
+    assert check_bounds("f", "x", 1, 1) == 1
+    with pytest.raises(ValueError, match=r"^f: x must be >= 1, got x=0$"):
+        check_bounds("f", "x", 0, 1)
+    with pytest.raises(ValueError, match=r"^f: x must be > 0\.0, got x=0\.0$"):
+        check_bounds("f", "x", 0.0, 0.0, low_open=True)
+    with pytest.raises(ValueError, match=r"^f: x must be <= 1\.0, got x=1\.5$"):
+        check_bounds("f", "x", 1.5, None, 1.0)
+
+
+def test_check_number_requires_a_finite_real() -> None:
+    assert check_number("f", "x", np.float32(0.5), 0.0, 1.0) == 0.5
+    for bad in (math.nan, math.inf, "1", True):
+        with pytest.raises(ValueError, match=r"^f: x must be a finite number, got x="):
+            check_number("f", "x", bad)
+
+
+def test_check_interval_type_and_range() -> None:
+    assert check_interval("f", "p", 1, 0.0, 1.0) == 1.0
+    with pytest.raises(TypeError, match=r"^f: p must be a number, got p='a'$"):
+        check_interval("f", "p", "a", 0.0, 1.0)
+    with pytest.raises(ValueError, match=r"^f: p must be in \(0\.0, inf\], got p=0$"):
+        check_interval("f", "p", 0, 0.0, math.inf, low_open=True)
+
+
+def test_check_probability() -> None:
+    assert check_probability("f", "p", None, allow_none=True) is None
+    assert check_probability("f", "p", 1) == 1.0
+    with pytest.raises(ValueError, match=r"^f: p must be a probability in \[0, 1\], got p=1\.5$"):
+        check_probability("f", "p", 1.5)
+
+
+def test_check_choice_lists_every_option() -> None:
+    assert check_choice("f", "mode", "b", ("a", "b")) == "b"
+    with pytest.raises(ValueError, match=r"^f: mode must be None, 'ipop' or 'bipop', got mode='pop'$"):
+        check_choice("f", "mode", "pop", (None, "ipop", "bipop"))
+    with pytest.raises(ValueError, match=r"^f: mode must be 'x', got mode='y'$"):
+        check_choice("f", "mode", "y", ("x",))
+
+
+def test_check_callable_type_and_seed() -> None:
+    assert check_callable("f", "g", None, allow_none=True) is None
+    with pytest.raises(TypeError, match=r"^f: g must be callable or None, got g=3$"):
+        check_callable("f", "g", 3, allow_none=True)
+    with pytest.raises(TypeError, match=r"^f: g must be callable, got g=3$"):
+        check_callable("f", "g", 3)
+    with pytest.raises(TypeError, match=r"^f: d must be a dict, got d=\[1\]$"):
+        check_type("f", "d", [1], dict, "a dict")
+    assert check_type("f", "d", None, dict, "a dict", allow_none=True) is None
+    assert check_seed("f", np.int32(7)) == 7 and check_seed("f", None) is None
+    with pytest.raises(TypeError, match=r"^f: seed must be an int or None, got seed=1\.5$"):
+        check_seed("f", 1.5)
