@@ -97,7 +97,7 @@ class TorchDistributedTrial:
         """Rank 0 suggests a float (see :meth:`Trial.suggest_float`); every rank gets it."""
         return self._collective(lambda t: t.suggest_float(name, low, high, step=step, log=log))
 
-    def suggest_int(self, name: str, low: int, high: int, *, step: int = 1, log: bool = False) -> int:
+    def suggest_int(self, name: str, low: int, high: int, step: int = 1, log: bool = False) -> int:
         """Rank 0 suggests an int (see :meth:`Trial.suggest_int`); every rank gets it."""
         return self._collective(lambda t: t.suggest_int(name, low, high, step=step, log=log))
 
