@@ -37,6 +37,18 @@ def check_int(call: str, name: str, value: Any, minimum: int | None = None, *, a
     return int(value)
 
 
+def check_count(call: str, name: str, value: Any, *, positive: bool = False, allow_none: bool = False) -> Any:
+    """``value`` as an int >= 0 (>= 1 when ``positive``), else ``ValueError: {call}: {name}
+    must be a non-negative int`` (``a positive int``) ``, got {name}=...``. ``None`` passes
+    through when ``allow_none``."""
+    if value is None and allow_none:
+        return None
+    if not _is_int(value) or value < (1 if positive else 0):
+        kind = "a positive int" if positive else "a non-negative int"
+        raise ValueError(f"{call}: {name} must be {kind}{_or_none(allow_none)}, got {name}={value!r}")
+    return int(value)
+
+
 def check_bounds(
     call: str, name: str, value: Any, low: float | None = None, high: float | None = None, *, low_open: bool = False
 ) -> Any:

@@ -10,6 +10,7 @@ import pytest
 from albacore._validation import (
     check_bounds,
     check_callable,
+    check_count,
     check_choice,
     check_int,
     check_interval,
@@ -91,3 +92,13 @@ def test_check_callable_type_and_seed() -> None:
     assert check_seed("f", np.int32(7)) == 7 and check_seed("f", None) is None
     with pytest.raises(TypeError, match=r"^f: seed must be an int or None, got seed=1\.5$"):
         check_seed("f", 1.5)
+
+
+def test_check_count_phrases_non_negative_and_positive() -> None:
+    assert check_count("f", "n", 0) == 0 and check_count("f", "n", None, allow_none=True) is None
+    with pytest.raises(ValueError, match=r"^f: n must be a non-negative int or None, got n=-1$"):
+        check_count("f", "n", -1, allow_none=True)
+    with pytest.raises(ValueError, match=r"^f: n must be a positive int, got n=0$"):
+        check_count("f", "n", 0, positive=True)
+    with pytest.raises(ValueError, match=r"^f: n must be a non-negative int, got n=1\.0$"):
+        check_count("f", "n", 1.0)

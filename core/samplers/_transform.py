@@ -51,17 +51,16 @@ def unit_to_external(u: float, distribution: BaseDistribution) -> Any:
         choices = distribution.choices  # type: ignore[attr-defined]
         return choices[int(u * len(choices))]
     low, high = distribution.low, distribution.high  # type: ignore[attr-defined]
-    if kind is IntDistribution:
-        if distribution.log:  # type: ignore[attr-defined]
-            log_low, log_high = math.log(low - 0.5), math.log(high + 0.5)
-            value = int(round(math.exp(log_low + u * (log_high - log_low))))
-            return min(max(value, low), high)
-        step = distribution.step  # type: ignore[attr-defined]
-        return low + int(u * ((high - low) // step + 1)) * step
-    step = distribution.step  # type: ignore[attr-defined]
     if distribution.log:  # type: ignore[attr-defined]
-        value = math.exp(math.log(low) + u * (math.log(high) - math.log(low)))
-    elif step is not None:
+        log_low, log_high = encoded_bounds(distribution)
+        value = math.exp(log_low + u * (log_high - log_low))
+        if kind is IntDistribution:
+            return min(max(int(round(value)), low), high)
+        return float(min(max(value, low), high))
+    step = distribution.step  # type: ignore[attr-defined]
+    if kind is IntDistribution:
+        return low + int(u * ((high - low) // step + 1)) * step
+    if step is not None:
         value = low + int(u * (int(round((high - low) / step)) + 1)) * step
     else:
         value = low + u * (high - low)

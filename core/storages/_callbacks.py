@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from albacore._validation import check_type
+from albacore._validation import check_count, check_type
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
@@ -40,11 +40,7 @@ class RetryHeartbeatStaleTrialCallback:
     """
 
     def __init__(self, max_retry: int | None = None, inherit_intermediate_values: bool = False) -> None:
-        if max_retry is not None and (isinstance(max_retry, bool) or not isinstance(max_retry, int) or max_retry < 0):
-            raise ValueError(
-                f"RetryHeartbeatStaleTrialCallback: max_retry must be a non-negative int or None, "
-                f"got max_retry={max_retry!r}"
-            )
+        check_count("RetryHeartbeatStaleTrialCallback", "max_retry", max_retry, allow_none=True)
         check_type(
             "RetryHeartbeatStaleTrialCallback", "inherit_intermediate_values", inherit_intermediate_values, bool, "a bool"
         )

@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from albacore._validation import check_count
 from albacore.trial._constraints import is_feasible
 from albacore.trial._state import TrialState
 from albacore.visualization._data._trials import check_study
@@ -33,10 +34,8 @@ class TimelineData:
 def timeline_data(study: Study, n_recent_trials: int | None = None) -> TimelineData:
     """Bars of the trials that started (the ``n_recent_trials`` latest ones, if given)."""
     check_study(WHERE, study)
-    if n_recent_trials is not None and (
-        isinstance(n_recent_trials, bool) or not isinstance(n_recent_trials, int) or n_recent_trials <= 0
-    ):
-        raise ValueError(f"{WHERE}: n_recent_trials must be a positive int, got n_recent_trials={n_recent_trials!r}")
+    if n_recent_trials is not None:
+        check_count(WHERE, "n_recent_trials", n_recent_trials, positive=True)
     every = study.get_trials(deepcopy=False)
     if not every:
         raise ValueError(f"{WHERE}: study {study.study_name!r} has no trials to plot")
