@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Any, Callable
 
 import numpy as np
@@ -105,7 +105,12 @@ def mixed(trial: Any) -> float:
     units = trial.suggest_int("units", 1, 1000, log=True)
     activation = trial.suggest_categorical("activation", list(_ACTIVATION_PENALTY))
     dropout = trial.suggest_float("dropout", 0.0, 0.8, step=0.05)
-    return ((layers - 3) / 3.0) ** 2 + math.log(units / 50.0) ** 2 + _ACTIVATION_PENALTY[activation] + 4 * (dropout - 0.25) ** 2
+    return (
+        ((layers - 3) / 3.0) ** 2
+        + math.log(units / 50.0) ** 2
+        + _ACTIVATION_PENALTY[activation]
+        + 4 * (dropout - 0.25) ** 2
+    )
 
 
 def conditional(trial: Any) -> float:
@@ -121,7 +126,7 @@ def conditional(trial: Any) -> float:
     return abs(v - 2.0) + 0.2
 
 
-@lru_cache(maxsize=None)
+@cache
 def _dataset(name: str) -> tuple[np.ndarray, np.ndarray]:
     from sklearn import datasets
 

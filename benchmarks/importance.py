@@ -93,14 +93,23 @@ PROBLEMS = [
     Synthetic(
         "linear6 (floats, one interaction)",
         tuple(Param(f"x{i}", "float") for i in range(6)),
-        {f"x{i}": (lambda c: (lambda x: c * np.asarray(x, float)))(c) for i, c in enumerate([6.0, 4.0, 3.0, 2.0, 1.0, 0.5])},
+        {
+            f"x{i}": (lambda c: lambda x: c * np.asarray(x, float))(c)  # noqa: B023 - c is bound by the outer lambda
+            for i, c in enumerate([6.0, 4.0, 3.0, 2.0, 1.0, 0.5])
+        },
         lambda cols: 4.0 * (cols["x4"] - 0.5) * (cols["x5"] - 0.5),
         0.2,
     ),
     Synthetic(
         "mixed6 (log, int, categorical)",
-        (Param("lr", "log", 1e-5, 1e-1), Param("layers", "int", 1, 8), Param("act", "cat", choices=tuple(_CAT)),
-         Param("dropout", "float", 0.0, 0.5), Param("wd", "log", 1e-6, 1e-2), Param("batch", "int", 16, 256)),
+        (
+            Param("lr", "log", 1e-5, 1e-1),
+            Param("layers", "int", 1, 8),
+            Param("act", "cat", choices=tuple(_CAT)),
+            Param("dropout", "float", 0.0, 0.5),
+            Param("wd", "log", 1e-6, 1e-2),
+            Param("batch", "int", 16, 256),
+        ),
         {
             "lr": lambda x: 1.2 * (np.log10(np.asarray(x, float)) + 3.0) ** 2,
             "layers": lambda x: 0.6 * np.abs(np.asarray(x, float) - 4.0),
@@ -131,11 +140,14 @@ PROBLEMS = [
 def _study(module: Any, params: tuple[Param, ...], columns: dict[str, list], values: np.ndarray) -> Any:
     study = module.create_study()
     dists = {p.name: p.distribution(module) for p in params}
-    study.add_trials([
-        module.trial.create_trial(params={p.name: columns[p.name][i] for p in params}, distributions=dists,
-                                  value=float(values[i]))
-        for i in range(len(values))
-    ])
+    study.add_trials(
+        [
+            module.trial.create_trial(
+                params={p.name: columns[p.name][i] for p in params}, distributions=dists, value=float(values[i])
+            )
+            for i in range(len(values))
+        ]
+    )
     return study
 
 
@@ -162,8 +174,10 @@ def _evaluators(optuna: Any, seed: int) -> dict[str, tuple[Any, Any]]:
 
 
 def correctness(optuna: Any, seeds: int, n_trials: int) -> list[str]:
-    lines = [f"Correctness: ranking vs the true main-effect ranking, {n_trials} random trials, seeds 0..{seeds - 1}",
-             f"{'problem':36} {'evaluator':10} {'albacore >=0.9':>15} {'optuna >=0.9':>13} {'mean rho a/o':>14}"]
+    lines = [
+        f"Correctness: ranking vs the true main-effect ranking, {n_trials} random trials, seeds 0..{seeds - 1}",
+        f"{'problem':36} {'evaluator':10} {'albacore >=0.9':>15} {'optuna >=0.9':>13} {'mean rho a/o':>14}",
+    ]
     for problem in PROBLEMS:
         truth = problem.truth()
         scores: dict[str, tuple[list[float], list[float]]] = {}
@@ -176,8 +190,10 @@ def correctness(optuna: Any, seeds: int, n_trials: int) -> list[str]:
                 scores[name][1].append(rho_o)
         for name, (ra, ro) in scores.items():
             hits_a, hits_o = sum(r >= 0.9 for r in ra), sum(r >= 0.9 for r in ro)
-            lines.append(f"{problem.name:36} {name:10} {hits_a:>9}/{seeds:<5} {hits_o:>7}/{seeds:<5} "
-                         f"{statistics.mean(ra):>6.3f}/{statistics.mean(ro):.3f}")
+            lines.append(
+                f"{problem.name:36} {name:10} {hits_a:>9}/{seeds:<5} {hits_o:>7}/{seeds:<5} "
+                f"{statistics.mean(ra):>6.3f}/{statistics.mean(ro):.3f}"
+            )
         lines.append(f"{'':36} true ranking: {' > '.join(truth)}")
     lines.append("target: albacore reaches Spearman >= 0.9 on at least as many seeds as Optuna (fANOVA, PED-ANOVA)")
     return lines
@@ -185,11 +201,19 @@ def correctness(optuna: Any, seeds: int, n_trials: int) -> list[str]:
 
 SPEED_PROBLEM = Synthetic(
     "speed10",
-    tuple([Param(f"f{i}", "float", -5.0, 5.0) for i in range(5)] + [Param("l0", "log", 1e-5, 1.0), Param("l1", "log", 1e-3, 10.0)]
-          + [Param("i0", "int", 0, 20), Param("i1", "int", 1, 5), Param("c", "cat", choices=tuple(_CAT))]),
-    {**{f"f{i}": (lambda c: (lambda x: c * np.asarray(x, float) ** 2))(i + 1.0) for i in range(5)},
-     "l0": lambda x: np.log(np.asarray(x, float)), "l1": lambda x: 0.1 * np.log(np.asarray(x, float)),
-     "i0": lambda x: 0.3 * np.asarray(x, float), "i1": lambda x: np.asarray(x, float), "c": _cat_effect(2.0)},
+    tuple(
+        [Param(f"f{i}", "float", -5.0, 5.0) for i in range(5)]
+        + [Param("l0", "log", 1e-5, 1.0), Param("l1", "log", 1e-3, 10.0)]
+        + [Param("i0", "int", 0, 20), Param("i1", "int", 1, 5), Param("c", "cat", choices=tuple(_CAT))]
+    ),
+    {
+        **{f"f{i}": (lambda c: lambda x: c * np.asarray(x, float) ** 2)(i + 1.0) for i in range(5)},
+        "l0": lambda x: np.log(np.asarray(x, float)),
+        "l1": lambda x: 0.1 * np.log(np.asarray(x, float)),
+        "i0": lambda x: 0.3 * np.asarray(x, float),
+        "i1": lambda x: np.asarray(x, float),
+        "c": _cat_effect(2.0),
+    },
     lambda cols: 0.0 * cols["i1"],
     0.5,
 )
@@ -208,17 +232,31 @@ def speed(optuna: Any, repeats: int, skip_optuna_fanova: bool) -> list[str]:
     study_a, study_o = _studies(SPEED_PROBLEM, 1000, 0, optuna)
     a, o = albacore.importance, optuna.importance
     rows = [
-        ("default (PED-ANOVA)", lambda: a.get_param_importances(study_a),
-         lambda: o.get_param_importances(study_o), repeats),
-        ("fANOVA", lambda: a.get_param_importances(study_a, evaluator=a.FanovaImportanceEvaluator(seed=0)),
-         None if skip_optuna_fanova else
-         (lambda: o.get_param_importances(study_o, evaluator=o.FanovaImportanceEvaluator(seed=0))), 1),
-        ("mean decrease impurity",
-         lambda: a.get_param_importances(study_a, evaluator=a.MeanDecreaseImpurityImportanceEvaluator(seed=0)),
-         lambda: o.get_param_importances(study_o, evaluator=o.MeanDecreaseImpurityImportanceEvaluator(seed=0)), 3),
+        (
+            "default (PED-ANOVA)",
+            lambda: a.get_param_importances(study_a),
+            lambda: o.get_param_importances(study_o),
+            repeats,
+        ),
+        (
+            "fANOVA",
+            lambda: a.get_param_importances(study_a, evaluator=a.FanovaImportanceEvaluator(seed=0)),
+            None
+            if skip_optuna_fanova
+            else (lambda: o.get_param_importances(study_o, evaluator=o.FanovaImportanceEvaluator(seed=0))),
+            1,
+        ),
+        (
+            "mean decrease impurity",
+            lambda: a.get_param_importances(study_a, evaluator=a.MeanDecreaseImpurityImportanceEvaluator(seed=0)),
+            lambda: o.get_param_importances(study_o, evaluator=o.MeanDecreaseImpurityImportanceEvaluator(seed=0)),
+            3,
+        ),
     ]
-    lines = ["Speed: get_param_importances on 1,000 trials x 10 parameters (median of runs)",
-             f"{'evaluator':24} {'albacore s':>11} {'optuna s':>10} {'ratio':>7}"]
+    lines = [
+        "Speed: get_param_importances on 1,000 trials x 10 parameters (median of runs)",
+        f"{'evaluator':24} {'albacore s':>11} {'optuna s':>10} {'ratio':>7}",
+    ]
     for name, fa, fo, n in rows:
         ta = _best_time(fa, max(n, 3))
         to = _best_time(fo, n) if fo is not None else float("nan")
@@ -232,8 +270,9 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--trials", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--skip-optuna-fanova-speed", action="store_true",
-                        help="skip Optuna's fANOVA on 1,000 trials (about a minute)")
+    parser.add_argument(
+        "--skip-optuna-fanova-speed", action="store_true", help="skip Optuna's fANOVA on 1,000 trials (about a minute)"
+    )
     args = parser.parse_args()
     import optuna
 
@@ -242,8 +281,10 @@ def main() -> None:
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     import sklearn
 
-    print(f"albacore {albacore.__version__}, optuna {optuna.__version__}, scikit-learn {sklearn.__version__}, "
-          f"Python {platform.python_version()}")
+    print(
+        f"albacore {albacore.__version__}, optuna {optuna.__version__}, scikit-learn {sklearn.__version__}, "
+        f"Python {platform.python_version()}"
+    )
     print()
     for line in speed(optuna, args.repeats, args.skip_optuna_fanova_speed):
         print(line, flush=True)

@@ -21,7 +21,8 @@ import os
 import platform
 import statistics
 import time
-from typing import Any, Callable, Iterator
+from collections.abc import Iterator
+from typing import Any, Callable
 
 import albacore
 

@@ -129,7 +129,10 @@ def main() -> None:
         + (f"; torch/BLAS threads: {args.threads}" if args.threads else ""),
         "",
     ]
-    lines.append(f"{'sampler':<22}{'trials':>8}{'avg ms/trial':>15}{'last 100 ms/trial':>20}{'ratio avg':>12}{'ratio last100':>15}")
+    lines.append(
+        f"{'sampler':<22}{'trials':>8}{'avg ms/trial':>15}{'last 100 ms/trial':>20}"
+        f"{'ratio avg':>12}{'ratio last100':>15}"
+    )
     for name in names:
         row = ROWS[name]
         results[name] = measure(row, args.trials or row.n_trials)

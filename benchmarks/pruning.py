@@ -365,7 +365,9 @@ def equal_epochs(task: str, results: dict) -> list[str]:
             continue
         mean_a, mean_o = 100 * statistics.mean(at_a), 100 * statistics.mean(at_o)
         margin = 100 * noise_margin(statistics.stdev(at_a), len(at_a), statistics.stdev(at_o), len(at_o))
-        verdict = "albacore ahead" if mean_a > mean_o + margin else "optuna ahead" if mean_o > mean_a + margin else "level"
+        verdict = (
+            "albacore ahead" if mean_a > mean_o + margin else "optuna ahead" if mean_o > mean_a + margin else "level"
+        )
         lines.append(
             f"  {name} within {budget:.0f} epochs: albacore {mean_a:.2f} vs optuna {mean_o:.2f} "
             f"({mean_a - mean_o:+.2f} pp, margin {margin:.2f}): {verdict}"
@@ -380,8 +382,11 @@ def pruning_gain(task: str, results: dict) -> list[str]:
     best a study without pruning had found by then, i.e. with fewer trials run to the end.
     The difference is what pruning bought for those epochs on this task.
     """
-    lines = ["", "pruning's gain: best accuracy vs the same library's NopPruner within the same epochs",
-             "(per seed: NopPruner's best once it had trained as many epochs as the pruner's run)"]
+    lines = [
+        "",
+        "pruning's gain: best accuracy vs the same library's NopPruner within the same epochs",
+        "(per seed: NopPruner's best once it had trained as many epochs as the pruner's run)",
+    ]
     for name in PRUNERS[1:]:
         for lib in LIBS:
             runs, nops = results[(task, lib, name)], results[(task, lib, "NopPruner")]
@@ -396,8 +401,11 @@ def pruning_gain(task: str, results: dict) -> list[str]:
 
 def summarize(task: str, results: dict) -> list[str]:
     """The table, the targets and the comparisons with Optuna for ``task``."""
-    stats = {(lib, name): Stats(results[(task, lib, name)], results[(task, lib, "NopPruner")])
-             for lib in LIBS for name in PRUNERS}
+    stats = {
+        (lib, name): Stats(results[(task, lib, name)], results[(task, lib, "NopPruner")])
+        for lib in LIBS
+        for name in PRUNERS
+    }
     header = (
         f"{'pruner':<24} {'lib':<9} {'epochs':>7} {'% of Nop':>9} {'complete':>8} {'wall s':>7} {'cpu s':>7} "
         f"{'best acc %':>10} {'sd':>5} {'vs Nop pp':>9}"
@@ -468,17 +476,26 @@ def main() -> None:
     parser.add_argument("--tasks", default=",".join(TASKS), help=f"comma-separated subset of {','.join(TASKS)}")
     parser.add_argument("--quick", action="store_true", help="30 trials, 2 seeds")
     parser.add_argument(
-        "--sampler", choices=("tpe", "random"), default="tpe",
+        "--sampler",
+        choices=("tpe", "random"),
+        default="tpe",
         help="random isolates the pruners: both libraries then draw from the same distribution",
     )
     parser.add_argument("--replay", action="store_true", help="only the fixed-configuration replay (SGD task)")
     parser.add_argument(
-        "--unpaired", action="store_true",
+        "--unpaired",
+        action="store_true",
         help=f"each library draws its own first {STARTUP_TRIALS} random trials (by default both run the same ones)",
     )
-    parser.add_argument("--jobs", type=int, default=1, help="worker processes, one study each (wall times then overlap)")
-    parser.add_argument("--optuna-cache", default=None, metavar="FILE",
-                        help="reuse and save Optuna outcomes in this JSON-lines file (for tuning runs only)")
+    parser.add_argument(
+        "--jobs", type=int, default=1, help="worker processes, one study each (wall times then overlap)"
+    )
+    parser.add_argument(
+        "--optuna-cache",
+        default=None,
+        metavar="FILE",
+        help="reuse and save Optuna outcomes in this JSON-lines file (for tuning runs only)",
+    )
     args = parser.parse_args()
     if args.quick:
         args.trials, args.seeds = 30, 2
@@ -497,9 +514,14 @@ def main() -> None:
         print("\n".join(replay(args, data)))
         return
     cache = _load_cache(args.optuna_cache)
-    cells = [(task, seed, name, lib) for task in tasks for seed in range(args.seeds) for name in PRUNERS for lib in LIBS]
-    cached = {c: cache[_cache_key(c[0], c[2], c[1], args)] for c in cells if c[3] == "optuna"
-              and _cache_key(c[0], c[2], c[1], args) in cache}
+    cells = [
+        (task, seed, name, lib) for task in tasks for seed in range(args.seeds) for name in PRUNERS for lib in LIBS
+    ]
+    cached = {
+        c: cache[_cache_key(c[0], c[2], c[1], args)]
+        for c in cells
+        if c[3] == "optuna" and _cache_key(c[0], c[2], c[1], args) in cache
+    }
     todo = [c for c in cells if c not in cached]
     with concurrent.futures.ProcessPoolExecutor(args.jobs, initializer=_prepare_process) as pool:
         futures = {c: pool.submit(run_one, c[3], c[0], c[2], c[1], args, data) for c in todo}
@@ -513,7 +535,8 @@ def main() -> None:
             print(
                 f"# {task} seed {seed} {name} {lib}: {run['epochs']} epochs, {run['complete']} complete, "
                 f"{run['wall']:.1f} s, best {run['best']:.4f}",
-                file=sys.stderr, flush=True,
+                file=sys.stderr,
+                flush=True,
             )
     reused = len(cached)
     results: dict = {}
@@ -524,8 +547,12 @@ def main() -> None:
     out = [
         f"{args.trials} trials x up to {args.epochs} epochs, seeds 0..{args.seeds - 1}, sampler: {sampler} "
         f"(default arguments), default pruner arguments, n_jobs=1 per study, {args.jobs} studies at a time",
-        "first " + (f"{STARTUP_TRIALS} trials drawn at random by each library (--unpaired)" if args.unpaired else
-                    f"{STARTUP_TRIALS} trials: the same random configurations in both libraries (enqueued)"),
+        "first "
+        + (
+            f"{STARTUP_TRIALS} trials drawn at random by each library (--unpaired)"
+            if args.unpaired
+            else f"{STARTUP_TRIALS} trials: the same random configurations in both libraries (enqueued)"
+        ),
         f"albacore {albacore.__version__}, optuna {optuna.__version__}, scikit-learn {sklearn.__version__}, "
         f"lightgbm {lightgbm.__version__}, Python {platform.python_version()}, {platform.machine()}"
         + (f"; {reused} Optuna runs reused from {args.optuna_cache}" if reused else ""),
@@ -536,8 +563,11 @@ def main() -> None:
         "difference of the two means (sqrt(sd_a^2/n + sd_o^2/n)).",
     ]
     for task in tasks:
-        scope = ("issue 6's task: its targets and the comparison with Optuna are judged here" if task == JUDGED_TASK
-                 else f"extra task: the same checks, reported as measured (issue 6 judges its targets on {JUDGED_TASK})")
+        scope = (
+            "issue 6's task: its targets and the comparison with Optuna are judged here"
+            if task == JUDGED_TASK
+            else f"extra task: the same checks, reported as measured (issue 6 judges its targets on {JUDGED_TASK})"
+        )
         out += ["", f"== {task}: {TASK_TITLES[task]}", scope, *summarize(task, results)]
     print("\n".join(out))
 

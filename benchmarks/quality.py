@@ -92,7 +92,9 @@ def _albacore_random(seed: int, problem: Problem) -> Any:
 
 register(SamplerSpec("random", "albacore", _albacore_random))
 register(SamplerSpec("tpe", "albacore", _albacore_tpe(), compare_to=["optuna-tpe"]))
-register(SamplerSpec("tpe-univariate", "albacore", _albacore_tpe(multivariate=False), compare_to=["optuna-tpe-univariate"]))
+register(
+    SamplerSpec("tpe-univariate", "albacore", _albacore_tpe(multivariate=False), compare_to=["optuna-tpe-univariate"])
+)
 # Optuna 5.0's default TPE is multivariate for single-objective studies, like albacore's.
 register(SamplerSpec("optuna-tpe", "optuna", _optuna_tpe()))
 register(SamplerSpec("optuna-tpe-univariate", "optuna", _optuna_tpe(multivariate=False), multi_objective=False))
@@ -116,6 +118,7 @@ def _optuna_nsga2(seed: int, problem: Problem) -> Any:
 register(SamplerSpec("nsga2", "albacore", _albacore_nsga2, single_objective=False, compare_to=["optuna-nsga2"]))
 register(SamplerSpec("optuna-nsga2", "optuna", _optuna_nsga2, single_objective=False))
 
+
 # CMA-ES, GP and AutoSampler rows (not in the default run: the GP rows are slow; run them with
 # --samplers random,tpe,optuna-tpe,gp,optuna-gp,cmaes,optuna-cmaes,auto).
 def _albacore_sampler(name: str, **kwargs: Any) -> Callable[[int, Problem], Any]:
@@ -138,21 +141,52 @@ def _optuna_sampler(name: str, **kwargs: Any) -> Callable[[int, Problem], Any]:
 
 register(SamplerSpec("gp", "albacore", _albacore_sampler("GPSampler"), compare_to=["optuna-gp"], default=False))
 register(SamplerSpec("optuna-gp", "optuna", _optuna_sampler("GPSampler"), default=False))
-register(SamplerSpec("cmaes", "albacore", _albacore_sampler("CmaEsSampler"), multi_objective=False,
-                     compare_to=["optuna-cmaes"], default=False))
+register(
+    SamplerSpec(
+        "cmaes",
+        "albacore",
+        _albacore_sampler("CmaEsSampler"),
+        multi_objective=False,
+        compare_to=["optuna-cmaes"],
+        default=False,
+    )
+)
 register(SamplerSpec("optuna-cmaes", "optuna", _optuna_sampler("CmaEsSampler"), multi_objective=False, default=False))
-register(SamplerSpec("auto", "albacore", _albacore_sampler("AutoSampler"),
-                     compare_to=["gp", "tpe", "optuna-tpe", "optuna-gp", "optuna-cmaes"], default=False))
+register(
+    SamplerSpec(
+        "auto",
+        "albacore",
+        _albacore_sampler("AutoSampler"),
+        compare_to=["gp", "tpe", "optuna-tpe", "optuna-gp", "optuna-cmaes"],
+        default=False,
+    )
+)
 
 # The other samplers of both libraries that take these spaces, so that quality_auto.txt ranks
 # AutoSampler against all of them (not in the default run): QMC (Sobol), Optuna's random
 # search, and NSGA-II on one objective under names of its own.
-register(SamplerSpec("qmc", "albacore", _albacore_sampler("QMCSampler"), multi_objective=False,
-                     compare_to=["optuna-qmc"], default=False))
+register(
+    SamplerSpec(
+        "qmc",
+        "albacore",
+        _albacore_sampler("QMCSampler"),
+        multi_objective=False,
+        compare_to=["optuna-qmc"],
+        default=False,
+    )
+)
 register(SamplerSpec("optuna-qmc", "optuna", _optuna_sampler("QMCSampler"), multi_objective=False, default=False))
 register(SamplerSpec("optuna-random", "optuna", _optuna_sampler("RandomSampler"), multi_objective=False, default=False))
-register(SamplerSpec("nsga2-single", "albacore", _albacore_nsga2, multi_objective=False,
-                     compare_to=["optuna-nsga2-single"], default=False))
+register(
+    SamplerSpec(
+        "nsga2-single",
+        "albacore",
+        _albacore_nsga2,
+        multi_objective=False,
+        compare_to=["optuna-nsga2-single"],
+        default=False,
+    )
+)
 register(SamplerSpec("optuna-nsga2-single", "optuna", _optuna_nsga2, multi_objective=False, default=False))
 
 # --- running ----------------------------------------------------------------------------------
@@ -160,8 +194,9 @@ register(SamplerSpec("optuna-nsga2-single", "optuna", _optuna_nsga2, multi_objec
 
 def _quiet() -> None:
     warnings.simplefilter("ignore")
-    import albacore
     import optuna
+
+    import albacore
 
     optuna.logging.set_verbosity(optuna.logging.ERROR)
     albacore.logging.set_verbosity(albacore.logging.ERROR)
@@ -297,8 +332,12 @@ def main() -> None:
     parser.add_argument("--mo-trials", type=int, default=200, help="trials per multi-objective run")
     parser.add_argument("--jobs", type=int, default=2, help="worker processes (niced)")
     parser.add_argument("--no-multi-objective", action="store_true")
-    parser.add_argument("--optuna-cache", default=None, metavar="FILE",
-                        help="reuse and save Optuna outcomes in this JSON-lines file (for tuning runs only)")
+    parser.add_argument(
+        "--optuna-cache",
+        default=None,
+        metavar="FILE",
+        help="reuse and save Optuna outcomes in this JSON-lines file (for tuning runs only)",
+    )
     args = parser.parse_args()
 
     samplers = args.samplers.split(",")
@@ -349,7 +388,10 @@ def main() -> None:
     report(results, so_samplers, [p for p in problems if len(p.directions) == 1], seeds, out)
     report(results, mo_samplers, [p for p in problems if len(p.directions) > 1], seeds, out)
     out.append("")
-    out.append("Total optimize time per sampler (s, objective included): " + ", ".join(f"{s} {t:.0f}" for s, t in seconds.items()))
+    out.append(
+        "Total optimize time per sampler (s, objective included): "
+        + ", ".join(f"{s} {t:.0f}" for s, t in seconds.items())
+    )
     print("\n".join(out))
 
 

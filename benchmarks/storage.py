@@ -33,7 +33,8 @@ import platform
 import tempfile
 import time
 import uuid
-from typing import Any, Callable, Iterator
+from collections.abc import Iterator
+from typing import Any, Callable
 
 import sqlalchemy as sa
 

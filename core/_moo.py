@@ -6,7 +6,8 @@ maximized objectives by -1 with :func:`to_minimization`).
 
 from __future__ import annotations
 
-from typing import Protocol, Sequence, TypeVar
+from collections.abc import Sequence
+from typing import Protocol, TypeVar
 
 import numpy as np
 

@@ -21,7 +21,8 @@ import decimal
 import json
 import math
 import sys
-from typing import Any, Sequence, Union
+from collections.abc import Sequence
+from typing import Any, Union
 
 from albacore._warnings import warn
 

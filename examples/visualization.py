@@ -84,7 +84,9 @@ def plots(backend: Any, study: albacore.Study, mo: albacore.Study) -> dict[str, 
     return {
         "optimization_history": lambda: backend.plot_optimization_history(study),
         "intermediate_values": lambda: backend.plot_intermediate_values(study),
-        "parallel_coordinate": lambda: backend.plot_parallel_coordinate(study, params=["lr", "layers", "dropout", "optimizer"]),
+        "parallel_coordinate": lambda: backend.plot_parallel_coordinate(
+            study, params=["lr", "layers", "dropout", "optimizer"]
+        ),
         "contour": lambda: backend.plot_contour(study, params=["lr", "dropout", "optimizer"]),
         "slice": lambda: backend.plot_slice(study),
         "param_importances": lambda: backend.plot_param_importances(study),
@@ -136,7 +138,8 @@ def main() -> None:
         for name in README_IMAGES:
             path = args.images / f"{name}.png"
             figures[name]().update_layout(margin={"l": 60, "r": 20, "t": 60, "b": 50}).write_image(
-                path, width=640, height=420)
+                path, width=640, height=420
+            )
             print(f"wrote {path}")
 
 

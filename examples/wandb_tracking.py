@@ -35,8 +35,14 @@ def main():
     X_train, X_valid, y_train, y_valid = train_test_split(X / 16.0, y, test_size=0.25, random_state=0)
     classes = np.unique(y)
     callback = WeightsAndBiasesCallback(
-        metric_name="accuracy", wandb_kwargs={"project": args.project, "dir": directory, "mode": os.environ.get("WANDB_MODE", "offline"),
-                                           "settings": wandb.Settings(silent=True)}, as_multirun=True
+        metric_name="accuracy",
+        wandb_kwargs={
+            "project": args.project,
+            "dir": directory,
+            "mode": os.environ.get("WANDB_MODE", "offline"),
+            "settings": wandb.Settings(silent=True),
+        },
+        as_multirun=True,
     )
 
     @callback.track_in_wandb()

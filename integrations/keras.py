@@ -18,7 +18,6 @@ from albacore.integrations._pruning import lookup_metric, report_and_prune
 from albacore.trial import Trial
 
 
-
 def _import_keras() -> Any:
     try:
         return importlib.import_module("keras")

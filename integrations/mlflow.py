@@ -18,7 +18,7 @@ from albacore.study import Study
 from albacore.trial import FrozenTrial, Trial, TrialState
 
 mlflow = require("mlflow", extra="mlflow", feature="albacore.integrations.mlflow")
-from mlflow.entities import Metric, Param, RunStatus, RunTag  # noqa: E402
+from mlflow.entities import Metric, Param, RunTag  # noqa: E402
 from mlflow.exceptions import MlflowException  # noqa: E402
 from mlflow.utils.mlflow_tags import MLFLOW_PARENT_RUN_ID, MLFLOW_RUN_NAME, MLFLOW_RUN_NOTE  # noqa: E402
 from mlflow.utils.validation import MAX_PARAM_VAL_LENGTH, MAX_TAG_VAL_LENGTH  # noqa: E402
@@ -124,7 +124,9 @@ class MLflowCallback(ProcessLocal):
             try:
                 mlflow.utils.validation._validate_metric_name(name)
             except MlflowException as exc:
-                raise ValueError(f"{_CALLER}: metric_name {name!r} is not a valid MLflow metric name: {exc.message}") from None
+                raise ValueError(
+                    f"{_CALLER}: metric_name {name!r} is not a valid MLflow metric name: {exc.message}"
+                ) from None
         if tracking_uri is not None and not isinstance(tracking_uri, str):
             raise TypeError(f"{_CALLER}: tracking_uri must be a str or None, got tracking_uri={tracking_uri!r}")
         kwargs = {} if mlflow_kwargs is None else mlflow_kwargs
@@ -167,12 +169,17 @@ class MLflowCallback(ProcessLocal):
             run_id = trial.system_attrs.get(RUN_ID_ATTRIBUTE_KEY)
             if run_id is None:  # the tags go in with the new run: one transaction fewer
                 tags = {**self._run_tags(self._parent_run_id()), **tags}
-                run = client.create_run(self._experiment_id(study), start_time=_milliseconds(trial.datetime_start),
-                                        tags=tags, run_name=self._run_name(trial.number))
+                run = client.create_run(
+                    self._experiment_id(study),
+                    start_time=_milliseconds(trial.datetime_start),
+                    tags=tags,
+                    run_name=self._run_name(trial.number),
+                )
                 run_id, tags = run.info.run_id, {}
             client.log_batch(run_id, metrics=metrics, params=params, tags=[RunTag(k, v) for k, v in tags.items()])
-            client.set_terminated(run_id, status=_STATUS.get(trial.state, "FINISHED"),
-                                  end_time=_milliseconds(trial.datetime_complete))
+            client.set_terminated(
+                run_id, status=_STATUS.get(trial.state, "FINISHED"), end_time=_milliseconds(trial.datetime_complete)
+            )
 
     def track_in_mlflow(self) -> Callable[[Callable[[Trial], Any]], Callable[[Trial], Any]]:
         """Decorate an objective so that what it logs to MLflow goes into its trial's run.
@@ -212,9 +219,12 @@ class MLflowCallback(ProcessLocal):
                         mlflow.set_tracking_uri(self._tracking_uri)
                     kwargs = self._mlflow_kwargs
                     run = mlflow.start_run(
-                        experiment_id=experiment_id, run_name=self._run_name(trial.number),
-                        nested=bool(kwargs.get("nested")), parent_run_id=self._parent_run_id(),
-                        tags=kwargs.get("tags"), description=kwargs.get("description"),
+                        experiment_id=experiment_id,
+                        run_name=self._run_name(trial.number),
+                        nested=bool(kwargs.get("nested")),
+                        parent_run_id=self._parent_run_id(),
+                        tags=kwargs.get("tags"),
+                        description=kwargs.get("description"),
                     )
                 with run:
                     trial.set_system_attr(RUN_ID_ATTRIBUTE_KEY, run.info.run_id)
@@ -293,7 +303,9 @@ class MLflowCallback(ProcessLocal):
         metrics = [Metric(name, float(value), when, 0) for name, value in named_values(names, trial).items()]
         if trial.intermediate_values:
             key = f"{names[0] if isinstance(self._metric_name, tuple) else self._metric_name}_intermediate"
-            metrics += [Metric(key, float(value), when, int(step)) for step, value in sorted(trial.intermediate_values.items())]
+            metrics += [
+                Metric(key, float(value), when, int(step)) for step, value in sorted(trial.intermediate_values.items())
+            ]
         params = [Param(name, _truncated(value, MAX_PARAM_VAL_LENGTH)) for name, value in trial.params.items()]
         directions = [direction.name for direction in study.directions]
         tags: dict[str, Any] = {

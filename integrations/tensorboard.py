@@ -102,12 +102,16 @@ class TensorBoardCallback:
                    for name, value in trial.params.items()}
         start = trial.datetime_start.timestamp() if trial.datetime_start else time.time()
         now = time.time()
-        events = [Event(wall_time=now, step=0, summary=hp.hparams_pb(hparams, trial_id=run_name, start_time_secs=start))]
+        events = [
+            Event(wall_time=now, step=0, summary=hp.hparams_pb(hparams, trial_id=run_name, start_time_secs=start))
+        ]
         values = [_scalar(name, value) for name, value in named_values(names, trial).items()]
         events.append(Event(wall_time=now, step=trial.number, summary=Summary(value=values)))
         intermediate = f"{names[0] if isinstance(self._metric_name, tuple) else self._metric_name}_intermediate"
-        events += [Event(wall_time=now, step=int(step), summary=Summary(value=[_scalar(intermediate, value)]))
-                   for step, value in sorted(trial.intermediate_values.items())]
+        events += [
+            Event(wall_time=now, step=int(step), summary=Summary(value=[_scalar(intermediate, value)]))
+            for step, value in sorted(trial.intermediate_values.items())
+        ]
         writer = EventFileWriter(os.path.join(self._dirname, run_name))
         try:
             for event in events:
@@ -125,7 +129,9 @@ class TensorBoardCallback:
                 self._stringified.add(name)
                 _logger.warning(
                     "%s: the choices of categorical parameter %r are of types TensorBoard cannot show "
-                    "together (%s); it is written as str.", _CALLER, name,
+                    "together (%s); it is written as str.",
+                    _CALLER,
+                    name,
                     ", ".join(sorted(kind.__name__ for kind in kinds)),
                 )
             return str(value)

@@ -86,7 +86,11 @@ class XGBoostPruningCallback(xgboost.callback.TrainingCallback):
         Raises:
             albacore.TrialPruned: If the trial should stop.
         """
-        flat = {f"{data}-{metric}": (metric, history) for data, logs in evals_log.items() for metric, history in logs.items()}
+        flat = {
+            f"{data}-{metric}": (metric, history)
+            for data, logs in evals_log.items()
+            for metric, history in logs.items()
+        }
         if self._observation_key not in flat:
             raise missing_metric_error(_CALLER, "observation_key", self._observation_key, flat)
         metric, history = flat[self._observation_key]

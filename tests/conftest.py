@@ -14,7 +14,8 @@ import logging
 import multiprocessing
 import os
 import uuid
-from typing import Any, Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any, Callable
 
 import pytest
 

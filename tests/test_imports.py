@@ -109,7 +109,9 @@ def test_first_use_of_a_name_loads_its_implementation() -> None:
         "albacore.storages.RDBStorage  # noqa: B018\n"
         "albacore.pruners.WilcoxonPruner  # noqa: B018"
     )
-    assert {"albacore.samplers._tpe", "albacore.storages._rdb", "sqlalchemy", "albacore.pruners._wilcoxon"} <= set(loaded)
+    assert {"albacore.samplers._tpe", "albacore.storages._rdb", "sqlalchemy", "albacore.pruners._wilcoxon"} <= set(
+        loaded
+    )
     assert "albacore.samplers._gp" not in loaded
 
 

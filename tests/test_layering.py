@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import ast
 import pathlib
-from typing import Iterator, NamedTuple
+from collections.abc import Iterator
+from typing import NamedTuple
 
 import pytest
 
@@ -33,7 +34,9 @@ REPO = pathlib.Path(__file__).resolve().parent.parent
 SOURCE_ROOTS = {"albacore": REPO / "core", "albacore.integrations": REPO / "integrations"}
 
 LAYERS: dict[str, int] = {
-    **dict.fromkeys(("exceptions", "logging", "_imports", "_warnings", "_experimental", "_rng", "_lazy", "_validation"), 0),
+    **dict.fromkeys(
+        ("exceptions", "logging", "_imports", "_warnings", "_experimental", "_rng", "_lazy", "_validation"), 0
+    ),
     **dict.fromkeys(("distributions", "_study_types", "_moo", "hypervolume"), 1),
     **dict.fromkeys(("trial", "search_space"), 2),
     "storages": 3,
@@ -152,14 +155,30 @@ def test_known_exceptions_are_still_needed() -> None:
 @pytest.mark.parametrize(
     ("code", "importer", "imported", "reason"),
     [
-        ("if TYPE_CHECKING:\n    from albacore.study.study import Study\n", "albacore.samplers._x", "albacore.study.study",
-         "samplers (layer 4) imports study (layer 5)"),
-        ("def f():\n    import albacore.visualization\n", "albacore.storages._x", "albacore.visualization",
-         "storages (layer 3) imports visualization (layer 6)"),
-        ("from albacore.storages._rdb import RDBStorage\n", "albacore.pruners._x", "albacore.storages._rdb",
-         "pruners uses storages through its public modules only"),
-        ("import importlib\nimportlib.import_module('albacore.study')\n", "albacore.trial._x", "albacore.study",
-         "trial (layer 2) imports study (layer 5)"),
+        (
+            "if TYPE_CHECKING:\n    from albacore.study.study import Study\n",
+            "albacore.samplers._x",
+            "albacore.study.study",
+            "samplers (layer 4) imports study (layer 5)",
+        ),
+        (
+            "def f():\n    import albacore.visualization\n",
+            "albacore.storages._x",
+            "albacore.visualization",
+            "storages (layer 3) imports visualization (layer 6)",
+        ),
+        (
+            "from albacore.storages._rdb import RDBStorage\n",
+            "albacore.pruners._x",
+            "albacore.storages._rdb",
+            "pruners uses storages through its public modules only",
+        ),
+        (
+            "import importlib\nimportlib.import_module('albacore.study')\n",
+            "albacore.trial._x",
+            "albacore.study",
+            "trial (layer 2) imports study (layer 5)",
+        ),
     ],
 )
 def test_the_checker_reports_an_upward_import(

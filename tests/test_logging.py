@@ -6,7 +6,7 @@ import io
 import logging
 import subprocess
 import sys
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 

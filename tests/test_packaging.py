@@ -28,13 +28,18 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     # building in place would write into the shared working tree.
     source = tmp_path_factory.mktemp("source") / "albacore"
     shutil.copytree(
-        ROOT, source,
-        ignore=shutil.ignore_patterns(".git", "build", "dist", "*.egg-info", "__pycache__", ".venv", "*.db", "lightning_logs"),
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git", "build", "dist", "*.egg-info", "__pycache__", ".venv", "*.db", "lightning_logs"
+        ),
     )
     out = tmp_path_factory.mktemp("wheel")
     result = subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(source)],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     wheels = list(out.glob("albacore-*.whl"))
@@ -52,7 +57,9 @@ def test_wheel_contains_the_package_its_data_and_the_integrations(wheel: pathlib
         "albacore/integrations/__init__.py",
     ):
         assert required in names, f"{required} missing from {wheel.name}"
-    sources = {p.relative_to(ROOT / "core").as_posix() for p in (ROOT / "core").rglob("*") if p.suffix in (".mako", ".ini")}
+    sources = {
+        p.relative_to(ROOT / "core").as_posix() for p in (ROOT / "core").rglob("*") if p.suffix in (".mako", ".ini")
+    }
     for data in sources:
         assert f"albacore/{data}" in names, f"package data albacore/{data} missing from {wheel.name}"
     assert not any(n.startswith(("core/", "integrations/", "tests/")) for n in names)
@@ -64,7 +71,9 @@ def test_wheel_installs_into_a_fresh_venv_and_imports(wheel: pathlib.Path, tmp_p
     python = env_dir / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
     install = subprocess.run(
         [str(python), "-m", "pip", "install", "--no-deps", "--no-index", "--quiet", str(wheel)],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert install.returncode == 0, install.stdout + install.stderr
     code = (

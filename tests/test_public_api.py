@@ -169,7 +169,9 @@ def test_optuna_compatible_signatures() -> None:
 
 
 def _write() -> None:
-    header = "# Public names of albacore, one `module.name` per line. Regenerate: python tests/test_public_api.py --update\n"
+    header = (
+        "# Public names of albacore, one `module.name` per line. Regenerate: python tests/test_public_api.py --update\n"
+    )
     API_FILE.write_text(header + "\n".join(current_api()) + "\n")
     print(f"wrote {API_FILE} ({len(current_api())} names)")
 

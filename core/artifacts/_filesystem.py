@@ -46,7 +46,9 @@ class FileSystemArtifactStore:
 
     def __init__(self, base_path: str | os.PathLike[str]) -> None:
         if not isinstance(base_path, (str, os.PathLike)):
-            raise TypeError(f"FileSystemArtifactStore: base_path must be a str or os.PathLike, got base_path={base_path!r}")
+            raise TypeError(
+                f"FileSystemArtifactStore: base_path must be a str or os.PathLike, got base_path={base_path!r}"
+            )
         path = Path(base_path)
         if path.exists() and not path.is_dir():
             raise ValueError(f"FileSystemArtifactStore: base_path={str(path)!r} exists and is not a directory")
@@ -61,7 +63,9 @@ class FileSystemArtifactStore:
         base = os.path.abspath(self._base_path)
         path = os.path.abspath(os.path.join(base, artifact_id))
         if os.path.isabs(artifact_id) or os.path.commonpath([base, path]) != base or path == base:
-            raise ValueError(f"{self!r}: artifact_id must name a file inside base_path, got artifact_id={artifact_id!r}")
+            raise ValueError(
+                f"{self!r}: artifact_id must name a file inside base_path, got artifact_id={artifact_id!r}"
+            )
         return Path(path)
 
     def open_reader(self, artifact_id: str) -> BinaryIO:

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 PREFIX = "artifacts:"
 _FINISHED_TRIAL_PREFIX = PREFIX + "trial:"

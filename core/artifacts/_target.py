@@ -96,7 +96,9 @@ def resolve(study_or_trial: Any, storage: Any, caller: str) -> StudyTarget | Tri
     if isinstance(study_or_trial, Trial):
         study = study_or_trial.study
         _check_own_storage(study._storage, storage, "trial", caller)
-        return TrialTarget(study._storage, study_or_trial._trial_id, study_or_trial.number, study._study_id, study_or_trial)
+        return TrialTarget(
+            study._storage, study_or_trial._trial_id, study_or_trial.number, study._study_id, study_or_trial
+        )
     if isinstance(study_or_trial, FrozenTrial):
         if storage is None:
             raise ValueError(

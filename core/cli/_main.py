@@ -12,7 +12,8 @@ import json
 import logging as std_logging
 import os
 import sys
-from typing import Any, Callable, Sequence
+from collections.abc import Sequence
+from typing import Any, Callable
 
 import albacore
 from albacore import logging as albacore_logging
@@ -75,7 +76,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _message(exc: BaseException) -> str:
     text = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
     text = str(text).strip().splitlines()[0] if str(text).strip() else type(exc).__name__
-    return text if isinstance(exc, (albacore.exceptions.AlbacoreError, KeyError, ValueError)) else f"{type(exc).__name__}: {text}"
+    return (
+        text
+        if isinstance(exc, (albacore.exceptions.AlbacoreError, KeyError, ValueError))
+        else f"{type(exc).__name__}: {text}"
+    )
 
 
 def _configure_logging(args: argparse.Namespace) -> std_logging.Handler | None:
@@ -97,21 +102,34 @@ def _configure_logging(args: argparse.Namespace) -> std_logging.Handler | None:
 def _common_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     default = argparse.SUPPRESS if suppress else None
     parser.add_argument(
-        "--storage", default=default,
+        "--storage",
+        default=default,
         help=f"Storage URL, e.g. sqlite:///albacore.db (or the {STORAGE_ENV} environment variable).",
     )
     parser.add_argument(
-        "--storage-class", default=default, choices=STORAGE_CLASSES,
+        "--storage-class",
+        default=default,
+        choices=STORAGE_CLASSES,
         help="How to read --storage: a database URL (RDBStorage), a journal file path or a Redis URL.",
     )
     verbosity = parser.add_mutually_exclusive_group()
-    verbosity.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS if suppress else 0,
-                           help="More log output (repeat for more).")
-    verbosity.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS if suppress else False,
-                           help="Only errors.")
+    verbosity.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=argparse.SUPPRESS if suppress else 0,
+        help="More log output (repeat for more).",
+    )
+    verbosity.add_argument(
+        "-q", "--quiet", action="store_true", default=argparse.SUPPRESS if suppress else False, help="Only errors."
+    )
     parser.add_argument("--log-file", default=default, help="Also write the log to this file.")
-    parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS if suppress else False,
-                        help="Show tracebacks on errors.")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="Show tracebacks on errors.",
+    )
 
 
 def _format_options(parser: argparse.ArgumentParser, default: str, flatten: bool = True) -> None:
@@ -139,13 +157,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_listing_commands(commands)
     _add_ask_and_tell(commands)
     _add_dashboard(commands)
-    storage = commands.add_parser("storage", help="Storage commands (upgrade, repair).")
+    storage = commands.add_parser("storage", help="Storage commands (upgrade, repair, import).")
     storage_commands = storage.add_subparsers(title="commands", metavar="COMMAND")
-    _command(storage_commands, "upgrade", _storage_upgrade, "Migrate an RDB storage's schema to this albacore's.",
-             "storage")
-    _command(storage_commands, "repair", _storage_repair,
-             "Set aside the damaged records of a journal storage (file or Redis) and cut a torn last record.",
-             "storage")
+    _command(
+        storage_commands, "upgrade", _storage_upgrade, "Migrate an RDB storage's schema to this albacore's.", "storage"
+    )
+    _command(
+        storage_commands,
+        "repair",
+        _storage_repair,
+        "Set aside the damaged records of a journal storage (file or Redis) and cut a torn last record.",
+        "storage",
+    )
+    _add_storage_import(storage_commands)
     return parser
 
 
@@ -199,8 +223,12 @@ def _add_ask_and_tell(commands: Any) -> None:
 
 
 def _add_dashboard(commands: Any) -> None:
-    sub = _command(commands, "dashboard", _dashboard,
-                   "Serve the web dashboard of a storage (a database or Redis URL, or a journal file path).")
+    sub = _command(
+        commands,
+        "dashboard",
+        _dashboard,
+        "Serve the web dashboard of a storage (a database or Redis URL, or a journal file path).",
+    )
     sub.add_argument("--host", default="127.0.0.1", help="Address to bind (default 127.0.0.1).")
     sub.add_argument("--port", type=int, default=8080, help="Port to bind (default 8080).")
     sub.add_argument("--token", help="Token every request must carry (generated when binding beyond localhost).")
@@ -337,7 +365,7 @@ def _storage_repair(args: argparse.Namespace) -> None:
         raise CLIUsageError(f"no storage given: pass --storage URL or set {STORAGE_ENV}")
     storage_class = args.storage_class
     if storage_class is None and url.startswith("journal://"):
-        storage_class, url = "JournalFileBackend", url[len("journal://"):]
+        storage_class, url = "JournalFileBackend", url[len("journal://") :]
     elif storage_class is None and url.startswith(("redis://", "rediss://")):
         storage_class = "JournalRedisBackend"
     if storage_class == "JournalFileBackend":
@@ -361,6 +389,32 @@ def _storage_repair(args: argparse.Namespace) -> None:
         print(f"Set aside {len(where)} damaged record(s) into {aside}: {', '.join(where)}.", file=sys.stderr)
     else:
         print("No damaged records found.", file=sys.stderr)
+
+
+def _add_storage_import(storage_commands: Any) -> None:
+    sub = _command(
+        storage_commands,
+        "import",
+        _storage_import,
+        "Import the studies of an Optuna 5.0 database or journal file into an albacore storage.",
+        "storage",
+    )
+    sub.add_argument(
+        "--from", dest="source", required=True, metavar="URL",
+        help="Optuna database URL, or journal file (path or journal:// URL).",
+    )
+    sub.add_argument("--to", dest="target", required=True, metavar="URL", help="albacore storage URL.")
+    sub.add_argument(
+        "--study-name", dest="study_names", action="append", metavar="NAME",
+        help="A study to import (repeat for several); every study when left out.",
+    )
+
+
+def _storage_import(args: argparse.Namespace) -> None:
+    from albacore.storages._optuna import import_optuna_studies
+
+    names = import_optuna_studies(args.source, args.target, args.study_names)
+    print(f"Imported {len(names)} study(ies) into {args.target}: {', '.join(names)}.", file=sys.stderr)
 
 
 def _ask(args: argparse.Namespace) -> None:
@@ -406,8 +460,10 @@ def _sampler_names() -> list[str]:
     import albacore.samplers
 
     return [
-        n for n in albacore.samplers.__all__
-        if n != "BaseSampler" and isinstance(getattr(albacore.samplers, n), type)
+        n
+        for n in albacore.samplers.__all__
+        if n != "BaseSampler"
+        and isinstance(getattr(albacore.samplers, n), type)
         and issubclass(getattr(albacore.samplers, n), albacore.samplers.BaseSampler)
     ]
 

@@ -167,28 +167,43 @@ def _api_routes(backend: Backend) -> list[Any]:
         Route("/api/meta", _endpoint(lambda r: {"read_only": backend.read_only, "version": _version()})),
         Route("/api/studies", _endpoint(lambda r: backend.studies(r.query_params.get("search", "")))),
         Route(study, _endpoint(lambda r, study_id: backend.study(study_id))),
-        Route(study, _endpoint(lambda r, study_id, body: backend.delete_study(study_id, body), body=True),
-              methods=["DELETE"]),
-        Route(study + "/updates", _endpoint(lambda r, study_id: backend.updates(study_id, r.query_params.get("since", "")))),
+        Route(
+            study,
+            _endpoint(lambda r, study_id, body: backend.delete_study(study_id, body), body=True),
+            methods=["DELETE"],
+        ),
+        Route(
+            study + "/updates",
+            _endpoint(lambda r, study_id: backend.updates(study_id, r.query_params.get("since", ""))),
+        ),
         Route(study + "/trials", _endpoint(lambda r, study_id: backend.table(study_id, query(r)))),
         Route(study + "/trials.csv", _endpoint(lambda r, study_id: download(r, study_id, "csv"))),
         Route(study + "/trials.json", _endpoint(lambda r, study_id: download(r, study_id, "json"))),
         Route(study + "/figures/{kind}", _endpoint(figure)),
-        Route(study + "/note", _endpoint(lambda r, study_id, body: backend.set_study_note(study_id, body), body=True),
-              methods=["PUT"]),
+        Route(
+            study + "/note",
+            _endpoint(lambda r, study_id, body: backend.set_study_note(study_id, body), body=True),
+            methods=["PUT"],
+        ),
         Route(trial, _endpoint(lambda r, study_id, number: backend.trial(study_id, number))),
-        Route(trial + "/note", _endpoint(
-            lambda r, study_id, number, body: backend.set_trial_note(study_id, number, body), body=True),
-            methods=["PUT"]),
-        Route(trial + "/tell", _endpoint(
-            lambda r, study_id, number, body: backend.tell(study_id, number, body), body=True), methods=["POST"]),
+        Route(
+            trial + "/note",
+            _endpoint(lambda r, study_id, number, body: backend.set_trial_note(study_id, number, body), body=True),
+            methods=["PUT"],
+        ),
+        Route(
+            trial + "/tell",
+            _endpoint(lambda r, study_id, number, body: backend.tell(study_id, number, body), body=True),
+            methods=["POST"],
+        ),
     ]
 
 
 def _warm_up() -> None:
     """Import the figure code (plotly's is slow to import) before the first page asks."""
-    import albacore.visualization  # noqa: F401
     import plotly.graph_objects  # noqa: F401
+
+    import albacore.visualization  # noqa: F401
 
 
 def _version() -> str:
@@ -237,5 +252,7 @@ def run_server(
     threading.Thread(target=_warm_up, name="albacore-dashboard-warm-up", daemon=True).start()
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
-    print(f"albacore dashboard: serving on {address}" + (" (read-only)" if read_only else ""), file=sys.stderr, flush=True)
+    print(
+        f"albacore dashboard: serving on {address}" + (" (read-only)" if read_only else ""), file=sys.stderr, flush=True
+    )
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -3,7 +3,7 @@ server: a table of 100,000 trials is answered without a Python loop over every t
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

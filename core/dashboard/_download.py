@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from albacore.dashboard._serialize import jsonable, trial_row
 from albacore.trial._frozen import FrozenTrial

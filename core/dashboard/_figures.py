@@ -10,7 +10,7 @@ from typing import Any, Callable
 import numpy as np
 
 from albacore._study_types import StudyDirection
-from albacore.dashboard._snapshot import StudySnapshot, StudyView
+from albacore.dashboard._snapshot import StudySnapshot
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
@@ -120,7 +120,9 @@ def _pareto(snapshot: StudySnapshot, args: dict[str, Any]) -> Any:
     from albacore.visualization import plot_pareto_front
 
     if len(snapshot.directions) not in (2, 3):
-        raise ValueError(f"the Pareto front is drawn for 2 or 3 objectives; this study has {len(snapshot.directions)} objective(s)")
+        raise ValueError(
+            f"the Pareto front is drawn for 2 or 3 objectives; this study has {len(snapshot.directions)} objective(s)"
+        )
     front = snapshot.best_trials()
     view = snapshot.view(_sample(_complete(snapshot), PARETO_TRIALS, keep=front))
     return plot_pareto_front(view, target_names=view.metric_names)
@@ -160,8 +162,14 @@ def _timeline(snapshot: StudySnapshot, args: dict[str, Any]) -> Any:
 
 
 _BUILDERS: dict[str, Callable[[StudySnapshot, dict[str, Any]], Any]] = {
-    "history": _history, "intermediate": _intermediate, "parallel": _parallel, "slice": _slice,
-    "contour": _contour, "importance": _importance, "pareto": _pareto, "hypervolume": _hypervolume,
+    "history": _history,
+    "intermediate": _intermediate,
+    "parallel": _parallel,
+    "slice": _slice,
+    "contour": _contour,
+    "importance": _importance,
+    "pareto": _pareto,
+    "hypervolume": _hypervolume,
     "timeline": _timeline,
 }
 

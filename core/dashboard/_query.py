@@ -100,7 +100,8 @@ def _column(columns: Columns, name: str) -> tuple[np.ndarray, tuple[object, ...]
             raise ValueError(f"unknown parameter {param!r}; the study's parameters are {sorted(columns.params)}")
         return columns.params[param][:n], columns.choices.get(param)
     raise ValueError(
-        f"unknown field {name!r}; expected 'number', 'state', 'duration', 'start', 'value', 'value:<i>' or 'param:<name>'"
+        f"unknown field {name!r}; expected 'number', 'state', 'duration', 'start', 'value', 'value:<i>' "
+        "or 'param:<name>'"
     )
 
 

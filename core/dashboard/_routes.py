@@ -124,7 +124,9 @@ class Backend:
     def delete_study(self, study_id: int, body: dict[str, Any]) -> dict[str, Any]:
         name = self._study_name(study_id)
         if body.get("confirm") != name:
-            raise HTTPError(400, f"to delete study {name!r}, send its name as 'confirm', got confirm={body.get('confirm')!r}")
+            raise HTTPError(
+                400, f"to delete study {name!r}, send its name as 'confirm', got confirm={body.get('confirm')!r}"
+            )
         self.storage.delete_study(study_id)
         with self._lock:
             self._snapshots.pop(study_id, None)
@@ -141,7 +143,7 @@ class Backend:
         snapshot = self.snapshot(study_id)
         query = _bad_request(parse_query, args)
         numbers = _bad_request(select, snapshot.columns, query)
-        page = numbers[query.offset: query.offset + query.limit]
+        page = numbers[query.offset : query.offset + query.limit]
         return {
             "total": int(len(numbers)),
             "n_trials": snapshot.columns.n,

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import hmac
 import json
+from collections.abc import Awaitable
 from http.cookies import SimpleCookie
-from typing import Any, Awaitable, Callable
+from typing import Any, Callable
 from urllib.parse import parse_qs, urlencode
 
 COOKIE = "albacore_dashboard_token"

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from albacore._study_types import StudyDirection
 from albacore.dashboard._columns import Columns
@@ -110,7 +111,7 @@ class StudySnapshot:
         trials = [self.trials[int(n)] for n in done]
         return pareto_front_trials([t for t in trials if is_feasible(t.system_attrs)], self.directions)
 
-    def view(self, trials: Sequence[FrozenTrial] | None = None) -> "StudyView":
+    def view(self, trials: Sequence[FrozenTrial] | None = None) -> StudyView:
         """A read-only study over the snapshot (or over ``trials`` of it) for figure code."""
         return StudyView(self.study_name, self.directions, list(self.trials if trials is None else trials),
                          self.storage.get_study_system_attrs(self.study_id).get("study:metric_names"))

@@ -30,7 +30,9 @@ def open_storage(storage: Any) -> BaseStorage:
     if isinstance(storage, os.PathLike):
         storage = os.fspath(storage)
     if not isinstance(storage, str):
-        raise TypeError(f"dashboard: storage must be a URL, a journal file path or a BaseStorage, got storage={storage!r}")
+        raise TypeError(
+            f"dashboard: storage must be a URL, a journal file path or a BaseStorage, got storage={storage!r}"
+        )
     if not storage.strip():
         raise ValueError("dashboard: storage must not be empty, got storage=''")
     try:
@@ -39,7 +41,9 @@ def open_storage(storage: Any) -> BaseStorage:
     except (ValueError, KeyError, OSError, ImportError) as exc:
         raise ValueError(f"dashboard: cannot open storage {storage!r}: {_first_line(exc)}") from exc
     except Exception as exc:  # noqa: BLE001 - driver errors (sqlalchemy, redis) of every kind
-        raise ValueError(f"dashboard: cannot open storage {storage!r}: {type(exc).__name__}: {_first_line(exc)}") from exc
+        raise ValueError(
+            f"dashboard: cannot open storage {storage!r}: {type(exc).__name__}: {_first_line(exc)}"
+        ) from exc
     return opened
 
 
@@ -53,9 +57,7 @@ def _open(storage: str) -> BaseStorage:
 
         return get_storage(storage)
     if not os.path.isfile(storage):
-        raise ValueError(
-            "it is neither a storage URL (e.g. sqlite:///albacore.db) nor an existing journal file"
-        )
+        raise ValueError("it is neither a storage URL (e.g. sqlite:///albacore.db) nor an existing journal file")
     from albacore.storages.journal import JournalFileBackend, JournalStorage
 
     return JournalStorage(JournalFileBackend(storage))

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import abc
 import math
-from typing import TYPE_CHECKING, Callable, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 

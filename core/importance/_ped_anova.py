@@ -18,12 +18,14 @@ top and of the region trials.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 from scipy.special import ndtr
 
 from albacore._moo import to_minimization
+from albacore._study_types import StudyDirection
 from albacore._warnings import warn
 from albacore.distributions import BaseDistribution, CategoricalDistribution
 from albacore.importance._base import (
@@ -34,7 +36,6 @@ from albacore.importance._base import (
     sort_by_importance,
 )
 from albacore.samplers._tpe._split import _best_multi_objective
-from albacore._study_types import StudyDirection
 from albacore.trial._frozen import FrozenTrial
 
 if TYPE_CHECKING:

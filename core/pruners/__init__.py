@@ -11,16 +11,16 @@ from typing import TYPE_CHECKING
 from albacore._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from albacore.pruners._base import BasePruner
-    from albacore.pruners._hyperband import HyperbandPruner
-    from albacore.pruners._median import MedianPruner
-    from albacore.pruners._nop import NopPruner
-    from albacore.pruners._patient import PatientPruner
-    from albacore.pruners._percentile import PercentilePruner
-    from albacore.pruners._successive_halving import SuccessiveHalvingPruner
-    from albacore.pruners._threshold import ThresholdPruner
-    from albacore.pruners._view import StudyView
-    from albacore.pruners._wilcoxon import WilcoxonPruner
+    from albacore.pruners._base import BasePruner as BasePruner
+    from albacore.pruners._hyperband import HyperbandPruner as HyperbandPruner
+    from albacore.pruners._median import MedianPruner as MedianPruner
+    from albacore.pruners._nop import NopPruner as NopPruner
+    from albacore.pruners._patient import PatientPruner as PatientPruner
+    from albacore.pruners._percentile import PercentilePruner as PercentilePruner
+    from albacore.pruners._successive_halving import SuccessiveHalvingPruner as SuccessiveHalvingPruner
+    from albacore.pruners._threshold import ThresholdPruner as ThresholdPruner
+    from albacore.pruners._view import StudyView as StudyView
+    from albacore.pruners._wilcoxon import WilcoxonPruner as WilcoxonPruner
 
 _EXPORTS = {
     "BasePruner": "albacore.pruners._base",

@@ -11,18 +11,20 @@ from typing import TYPE_CHECKING
 from albacore._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from albacore.samplers import nsgaii
-    from albacore.samplers._auto import AutoSampler
-    from albacore.samplers._base import BaseSampler, StartDecision
-    from albacore.samplers._brute_force import BruteForceSampler
-    from albacore.samplers._cmaes import CmaEsSampler
-    from albacore.samplers._ga._nsga import NSGAIIISampler, NSGAIISampler
-    from albacore.samplers._gp._sampler import GPSampler
-    from albacore.samplers._grid import GridSampler
-    from albacore.samplers._partial_fixed import PartialFixedSampler
-    from albacore.samplers._qmc import QMCSampler
-    from albacore.samplers._random import RandomSampler
-    from albacore.samplers._tpe._sampler import TPESampler
+    from albacore.samplers import nsgaii as nsgaii
+    from albacore.samplers._auto import AutoSampler as AutoSampler
+    from albacore.samplers._base import BaseSampler as BaseSampler
+    from albacore.samplers._base import StartDecision as StartDecision
+    from albacore.samplers._brute_force import BruteForceSampler as BruteForceSampler
+    from albacore.samplers._cmaes import CmaEsSampler as CmaEsSampler
+    from albacore.samplers._ga._nsga import NSGAIIISampler as NSGAIIISampler
+    from albacore.samplers._ga._nsga import NSGAIISampler as NSGAIISampler
+    from albacore.samplers._gp._sampler import GPSampler as GPSampler
+    from albacore.samplers._grid import GridSampler as GridSampler
+    from albacore.samplers._partial_fixed import PartialFixedSampler as PartialFixedSampler
+    from albacore.samplers._qmc import QMCSampler as QMCSampler
+    from albacore.samplers._random import RandomSampler as RandomSampler
+    from albacore.samplers._tpe._sampler import TPESampler as TPESampler
 
 _EXPORTS = {
     "AutoSampler": "albacore.samplers._auto",

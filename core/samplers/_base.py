@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import abc
 import enum
-from typing import TYPE_CHECKING, Any, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from albacore.distributions import BaseDistribution
 from albacore.trial._frozen import FrozenTrial

@@ -7,7 +7,7 @@ import hashlib
 import json
 import threading
 import weakref
-from typing import TYPE_CHECKING, Any, Tuple
+from typing import TYPE_CHECKING, Any
 
 from albacore._rng import SeededRNG
 from albacore.distributions import (
@@ -59,7 +59,7 @@ def _internal_values(name: str, distribution: BaseDistribution) -> list[float]:
 
 
 # (parameter, value key, every value key of its distribution, the distribution as JSON)
-_Step = Tuple[str, float, Tuple[float, ...], str]
+_Step = tuple[str, float, tuple[float, ...], str]
 
 
 class _Node:

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import threading
 import weakref
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Generic, Hashable, Iterator, TypeVar
+from collections.abc import Hashable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Generic, TypeVar
 
 if TYPE_CHECKING:
     from albacore.trial._study_protocol import StudyLike as Study

@@ -11,13 +11,16 @@ from typing import TYPE_CHECKING
 from albacore._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from albacore.storages._base import BaseStorage
-    from albacore.storages._callbacks import RetryHeartbeatStaleTrialCallback
-    from albacore.storages._heartbeat import BaseHeartbeat, fail_stale_trials
-    from albacore.storages._in_memory import InMemoryStorage
-    from albacore.storages._rdb import RDBStorage
-    from albacore.storages._resolve import get_storage
-    from albacore.storages.journal import JournalFileBackend, JournalRedisBackend, JournalStorage
+    from albacore.storages._base import BaseStorage as BaseStorage
+    from albacore.storages._callbacks import RetryHeartbeatStaleTrialCallback as RetryHeartbeatStaleTrialCallback
+    from albacore.storages._heartbeat import BaseHeartbeat as BaseHeartbeat
+    from albacore.storages._heartbeat import fail_stale_trials as fail_stale_trials
+    from albacore.storages._in_memory import InMemoryStorage as InMemoryStorage
+    from albacore.storages._rdb import RDBStorage as RDBStorage
+    from albacore.storages._resolve import get_storage as get_storage
+    from albacore.storages.journal import JournalFileBackend as JournalFileBackend
+    from albacore.storages.journal import JournalRedisBackend as JournalRedisBackend
+    from albacore.storages.journal import JournalStorage as JournalStorage
 
 _EXPORTS = {
     "BaseHeartbeat": "albacore.storages._heartbeat",

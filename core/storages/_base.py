@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import abc
-from typing import Any, Container, Sequence
+from collections.abc import Container, Sequence
+from typing import Any
 
 from albacore._study_types import FrozenStudy, StudyDirection
 from albacore.distributions import BaseDistribution

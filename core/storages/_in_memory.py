@@ -7,7 +7,8 @@ import datetime
 import json
 import threading
 import uuid
-from typing import Any, Container, Sequence
+from collections.abc import Container, Sequence
+from typing import Any
 
 from albacore._study_types import FrozenStudy, StudyDirection
 from albacore.distributions import BaseDistribution
@@ -16,7 +17,6 @@ from albacore.storages._base import BaseStorage
 from albacore.trial._constraints import is_feasible
 from albacore.trial._frozen import FrozenTrial, new_trial
 from albacore.trial._state import TrialState
-
 
 _UNFINISHED = (TrialState.RUNNING, TrialState.WAITING)
 

@@ -45,7 +45,9 @@ def trials_dataframe(study: Study, attrs: tuple[str, ...], multi_index: bool) ->
         for key in row:
             if key not in columns:
                 columns.append(key)
-    frame = pd.DataFrame([[row.get(c) for c in columns] for row in rows], columns=pd.MultiIndex.from_tuples(columns) if columns else None)
+    frame = pd.DataFrame(
+        [[row.get(c) for c in columns] for row in rows], columns=pd.MultiIndex.from_tuples(columns) if columns else None
+    )
     if not multi_index and columns:
         frame.columns = ["_".join(part for part in col if part) for col in columns]
     return frame

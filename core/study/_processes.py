@@ -16,8 +16,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, wait
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from albacore import logging as albacore_logging
 from albacore.storages._in_memory import InMemoryStorage

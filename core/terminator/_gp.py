@@ -7,8 +7,8 @@ as the regret bound and EMMR are written for maximization.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 from scipy import linalg

@@ -11,7 +11,8 @@ from __future__ import annotations
 import copy
 import pickle
 import threading
-from typing import Any, Callable, Sequence
+from collections.abc import Sequence
+from typing import Any, Callable
 
 import albacore
 from albacore.pruners._base import BasePruner

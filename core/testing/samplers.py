@@ -106,7 +106,7 @@ def _suggest(trial: BaseTrial, name: str, space: dict[str, BaseDistribution]) ->
 def _score(params: dict[str, Any]) -> float:
     """A cheap deterministic objective of the numeric parameters."""
     total = 0.0
-    for name, value in params.items():
+    for value in params.values():
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             total += (float(value) - 0.5) ** 2
     return total
@@ -144,7 +144,8 @@ def _check_in_space(trial: FrozenTrial, space: dict[str, BaseDistribution]) -> N
             continue
         expected_type = float if isinstance(dist, FloatDistribution) else int
         assert type(value) is expected_type, f"trial {trial.number}: {name}={value!r} is not a {expected_type.__name__}"
-        assert dist.contains(dist.to_internal_repr(value)), f"trial {trial.number}: {name}={value!r} is outside {dist!r}"
+        inside = dist.contains(dist.to_internal_repr(value))
+        assert inside, f"trial {trial.number}: {name}={value!r} is outside {dist!r}"
 
 
 def _new_study(factory: SamplerFactory, seed: int | None = 0, **kwargs: Any) -> Study:
@@ -376,14 +377,17 @@ class SamplerContract:
         study = _new_study(sampler_factory)
         # History a sampler must cope with: failures and prunings, with and without values.
         study.add_trial(create_trial(state=TrialState.FAIL))
+        study.add_trial(create_trial(state=TrialState.FAIL, params={"x": 5.0}, distributions={"x": self.space["x"]}))
         study.add_trial(
-            create_trial(state=TrialState.FAIL, params={"x": 5.0}, distributions={"x": self.space["x"]})
+            create_trial(state=TrialState.PRUNED, params=dict(ENQUEUED_PARAMS[0]), distributions=self.main_space)
         )
-        study.add_trial(create_trial(state=TrialState.PRUNED, params=dict(ENQUEUED_PARAMS[0]), distributions=self.main_space))
         study.add_trial(
             create_trial(
-                state=TrialState.PRUNED, value=0.5, intermediate_values={0: 1.0, 3: 0.5},
-                params=dict(ENQUEUED_PARAMS[1]), distributions=self.main_space,
+                state=TrialState.PRUNED,
+                value=0.5,
+                intermediate_values={0: 1.0, 3: 0.5},
+                params=dict(ENQUEUED_PARAMS[1]),
+                distributions=self.main_space,
             )
         )
 
@@ -419,7 +423,9 @@ class SamplerContract:
             return value
 
         study.optimize(
-            constrained, n_trials=self.n_trials, callbacks=[lambda s, t: snapshots.setdefault(t.number, copy.deepcopy(t))]
+            constrained,
+            n_trials=self.n_trials,
+            callbacks=[lambda s, t: snapshots.setdefault(t.number, copy.deepcopy(t))],
         )
         assert len(snapshots) == self.n_trials
         for trial in study.get_trials(deepcopy=False):
@@ -470,7 +476,13 @@ class SamplerContract:
 
             setattr(sampler, name, recorder)
 
-        for name in ("before_trial", "infer_relative_search_space", "sample_relative", "sample_independent", "after_trial"):
+        for name in (
+            "before_trial",
+            "infer_relative_search_space",
+            "sample_relative",
+            "sample_independent",
+            "after_trial",
+        ):
             wrap(name)
 
         def objective(trial: BaseTrial) -> float:

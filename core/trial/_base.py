@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import abc
 import datetime
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from albacore.distributions import (
     BaseDistribution,

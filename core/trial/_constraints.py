@@ -9,7 +9,8 @@ A trial is feasible iff every constraint value is <= 0. Values set with
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 CONSTRAINTS_KEY = "constraints"
 

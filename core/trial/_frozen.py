@@ -5,7 +5,8 @@ from __future__ import annotations
 import copy
 import datetime
 import math
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from albacore.distributions import BaseDistribution, check_distribution_compatibility
 from albacore.trial._base import BaseTrial
@@ -162,7 +163,9 @@ class FrozenTrial(BaseTrial):
         try:
             check_distribution_compatibility(self._distributions[name], distribution)
         except ValueError as exc:
-            raise ValueError(f"trial {self.number}: parameter {name!r} was stored with another distribution: {exc}") from None
+            raise ValueError(
+                f"trial {self.number}: parameter {name!r} was stored with another distribution: {exc}"
+            ) from None
         value = self._params[name]
         if not distribution.contains(distribution.to_internal_repr(value)):
             raise ValueError(f"parameter {name!r}: stored value {value!r} is outside {distribution!r}")
@@ -211,9 +214,17 @@ class FrozenTrial(BaseTrial):
     # --- value semantics --------------------------------------------------------------------
     def _as_tuple(self) -> tuple[Any, ...]:
         return (
-            self.number, self.state, self.values, self.datetime_start, self.datetime_complete,
-            self._params, self._distributions, self._user_attrs, self._system_attrs,
-            self.intermediate_values, self._trial_id,
+            self.number,
+            self.state,
+            self.values,
+            self.datetime_start,
+            self.datetime_complete,
+            self._params,
+            self._distributions,
+            self._user_attrs,
+            self._system_attrs,
+            self.intermediate_values,
+            self._trial_id,
         )
 
     def __eq__(self, other: object) -> bool:

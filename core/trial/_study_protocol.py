@@ -12,7 +12,8 @@ than importing :class:`albacore.Study`:
 
 from __future__ import annotations
 
-from typing import Any, Container, Protocol
+from collections.abc import Container
+from typing import Any, Protocol
 
 from albacore._study_types import StudyDirection
 from albacore.trial._frozen import FrozenTrial

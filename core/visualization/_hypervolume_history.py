@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from albacore.visualization._data.hypervolume_history import hypervolume_history_data
 from albacore.visualization._plotly import go, scatter_type, title

@@ -9,7 +9,14 @@ import numpy as np
 from albacore.visualization._data._trials import Target
 from albacore.visualization._data.rank import RankData, rank_data
 from albacore.visualization._plotly import (
-    INFEASIBLE_COLOR, RANK_COLORSCALE, axis_id, go, grid_layout, matrix_axes, scatter_type, title,
+    INFEASIBLE_COLOR,
+    RANK_COLORSCALE,
+    axis_id,
+    go,
+    grid_layout,
+    matrix_axes,
+    scatter_type,
+    title,
 )
 
 if TYPE_CHECKING:

@@ -125,7 +125,9 @@ class _BaseTuner:
             raise ValueError(f"{name}: num_boost_round must be a positive int, got num_boost_round={num_boost_round!r}")
         if time_budget is not None and not (isinstance(time_budget, (int, float)) and time_budget > 0):
             raise ValueError(f"{name}: time_budget must be a positive number or None, got time_budget={time_budget!r}")
-        if sample_size is not None and (isinstance(sample_size, bool) or not isinstance(sample_size, int) or sample_size < 2):
+        if sample_size is not None and (
+            isinstance(sample_size, bool) or not isinstance(sample_size, int) or sample_size < 2
+        ):
             raise ValueError(f"{name}: sample_size must be an int >= 2 or None, got sample_size={sample_size!r}")
 
     @property

@@ -28,7 +28,15 @@ from albacore import logging as albacore_logging
 from albacore._study_types import StudyDirection
 from albacore.distributions import BaseDistribution
 from albacore.integrations.sklearn._results import cv_results, recorded_metric_names
-from albacore.integrations.sklearn._trials import CALLER, Folds, Objective, check_refit_metric, is_int, n_rows, take_rows
+from albacore.integrations.sklearn._trials import (
+    CALLER,
+    Folds,
+    Objective,
+    check_refit_metric,
+    is_int,
+    n_rows,
+    take_rows,
+)
 from albacore.study import Study
 from albacore.trial import FrozenTrial, TrialState
 
@@ -242,15 +250,17 @@ class AlbacoreSearchCV(MetaEstimatorMixin, BaseEstimator):
 
     def _catch_classes(self) -> tuple[type[BaseException], ...]:
         catch = (self.catch,) if isinstance(self.catch, type) else self.catch
-        if not isinstance(catch, (tuple, list)) or not all(isinstance(c, type) and issubclass(c, BaseException) for c in catch):
-            raise TypeError(f"{CALLER}.fit: catch must be an exception class or a tuple of them, got catch={self.catch!r}")
+        if not isinstance(catch, (tuple, list)) or not all(
+            isinstance(c, type) and issubclass(c, BaseException) for c in catch
+        ):
+            raise TypeError(
+                f"{CALLER}.fit: catch must be an exception class or a tuple of them, got catch={self.catch!r}"
+            )
         return tuple(catch)
 
     def _check_refitted(self, attr: str) -> None:
         if not self.refit and hasattr(self, "study_"):
-            raise AttributeError(
-                f"{CALLER} was created with refit=False; {attr} is available only after refitting"
-            )
+            raise AttributeError(f"{CALLER} was created with refit=False; {attr} is available only after refitting")
 
     # --- validation -------------------------------------------------------------------------
     def _check_params(self) -> None:
@@ -280,7 +290,9 @@ class AlbacoreSearchCV(MetaEstimatorMixin, BaseEstimator):
             raise TypeError(f"{CALLER}.fit: refit must be a bool, a str or a callable, got refit={self.refit!r}")
         subsample = self.subsample
         valid = _is_positive_int(subsample) or (
-            isinstance(subsample, numbers.Real) and not is_int(subsample) and not isinstance(subsample, bool)
+            isinstance(subsample, numbers.Real)
+            and not is_int(subsample)
+            and not isinstance(subsample, bool)
             and 0.0 < subsample <= 1.0
         )
         if not valid:
@@ -380,10 +392,16 @@ class AlbacoreSearchCV(MetaEstimatorMixin, BaseEstimator):
         self.n_splits_ = len(folds.splits)
         objective = Objective(self, folds, scorers, multimetric)
         if self.verbose > 0:
-            _logger.info("%s: searching %d parameters with %s trials", CALLER, len(self.param_distributions), self.n_trials)
+            _logger.info(
+                "%s: searching %d parameters with %s trials", CALLER, len(self.param_distributions), self.n_trials
+            )
         self.study_.optimize(
-            objective, n_trials=self.n_trials, timeout=self.timeout, n_jobs=self.n_jobs or 1,
-            catch=self._catch_classes() if self.error_score == "raise" else (Exception,), callbacks=self.callbacks,
+            objective,
+            n_trials=self.n_trials,
+            timeout=self.timeout,
+            n_jobs=self.n_jobs or 1,
+            catch=self._catch_classes() if self.error_score == "raise" else (Exception,),
+            callbacks=self.callbacks,
         )
         self._summarize(objective, scorers)
         if self.refit:
@@ -397,7 +415,11 @@ class AlbacoreSearchCV(MetaEstimatorMixin, BaseEstimator):
         names = recorded_metric_names(self.trials_) or ["score"]
         self.cv_results_ = cv_results(self.trials_, self.n_splits_, names, self.return_train_score)
         self.n_iter_ = self.max_iter if self.enable_pruning else 1
-        self.scorer_ = _named_scorers(self.estimator, self.scoring) if isinstance(self.scoring, (list, tuple, set, dict)) else scorers
+        self.scorer_ = (
+            _named_scorers(self.estimator, self.scoring)
+            if isinstance(self.scoring, (list, tuple, set, dict))
+            else scorers
+        )
         if not any(t.state == TrialState.COMPLETE for t in self.trials_):
             if objective.errors:
                 raise objective.errors[0]

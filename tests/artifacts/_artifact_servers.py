@@ -28,4 +28,6 @@ def gcs_client(endpoint: str) -> Any:
     from google.auth.credentials import AnonymousCredentials
     from google.cloud import storage
 
-    return storage.Client(project="albacore-test", credentials=AnonymousCredentials(), client_options={"api_endpoint": endpoint})
+    return storage.Client(
+        project="albacore-test", credentials=AnonymousCredentials(), client_options={"api_endpoint": endpoint}
+    )

@@ -12,7 +12,8 @@ Both are started once per test module; every test gets a bucket of its own.
 from __future__ import annotations
 
 import uuid
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from _artifact_servers import free_port, gcs_client, s3_client

@@ -102,7 +102,10 @@ def test_upload_to_a_finished_frozen_trial_leaves_the_trial_unchanged(store, tmp
     path = make_file(tmp_path, "report.csv.gz", b"not really gzip")
     artifact_id = upload_artifact(artifact_store=store, file_path=path, study_or_trial=best, storage=storage)
     # A finished trial never changes (workers cache it), so the record goes to the study.
-    assert storage.get_trial(best.trial_id) == before and storage.get_trial(best.trial_id).system_attrs == before.system_attrs
+    assert (
+        storage.get_trial(best.trial_id) == before
+        and storage.get_trial(best.trial_id).system_attrs == before.system_attrs
+    )
     assert f"artifacts:trial:{best.trial_id}:{artifact_id}" in study.system_attrs
     assert get_all_artifact_meta(best, storage=storage) == [
         ArtifactMeta(artifact_id=artifact_id, filename="report.csv.gz", mimetype="text/csv", encoding="gzip")
@@ -133,10 +136,15 @@ def test_a_trial_keeps_artifacts_from_before_and_after_it_finished(store, tmp_pa
 
 def test_study_artifacts_mimetype_and_encoding(store, tmp_path) -> None:
     study = albacore.create_study()
-    guessed = upload_artifact(artifact_store=store, file_path=make_file(tmp_path, "plot.svg", b"<svg/>"), study_or_trial=study)
+    guessed = upload_artifact(
+        artifact_store=store, file_path=make_file(tmp_path, "plot.svg", b"<svg/>"), study_or_trial=study
+    )
     explicit = upload_artifact(
-        artifact_store=store, file_path=str(make_file(tmp_path, "blob", b"\x1f\x8b")), study_or_trial=study,
-        mimetype="application/x-model", encoding="gzip",
+        artifact_store=store,
+        file_path=str(make_file(tmp_path, "blob", b"\x1f\x8b")),
+        study_or_trial=study,
+        mimetype="application/x-model",
+        encoding="gzip",
     )
     assert get_all_artifact_meta(study) == [
         ArtifactMeta(guessed, "plot.svg", "image/svg+xml", None),
@@ -156,7 +164,9 @@ def test_artifacts_of_another_study_are_not_listed(store, tmp_path) -> None:
     upload_artifact(artifact_store=store, file_path=path, study_or_trial=study_b.trials[0], storage=storage)
     assert get_all_artifact_meta(study_a) == []
     assert get_all_artifact_meta(study_a.trials[0], storage=storage) == []
-    assert len(get_all_artifact_meta(study_b)) == 1 and len(get_all_artifact_meta(study_b.trials[0], storage=storage)) == 1
+    assert (
+        len(get_all_artifact_meta(study_b)) == 1 and len(get_all_artifact_meta(study_b.trials[0], storage=storage)) == 1
+    )
 
 
 def test_metadata_is_in_the_storage_seen_by_a_new_process(store, tmp_path) -> None:
@@ -229,12 +239,20 @@ def test_a_study_or_trial_with_another_storage_is_refused(store, tmp_path) -> No
 
 def test_wrong_types_name_the_argument(store, tmp_path) -> None:
     path = make_file(tmp_path, "f.txt", b"f")
-    with pytest.raises(TypeError, match=r"study_or_trial must be a Study, Trial or FrozenTrial, got study_or_trial=.*FixedTrial"):
+    with pytest.raises(
+        TypeError, match=r"study_or_trial must be a Study, Trial or FrozenTrial, got study_or_trial=.*FixedTrial"
+    ):
         upload_artifact(artifact_store=store, file_path=path, study_or_trial=FixedTrial({"x": 1.0}))
-    with pytest.raises(TypeError, match=r"study_or_trial must be a Study, Trial or FrozenTrial, got study_or_trial='study'"):
+    with pytest.raises(
+        TypeError, match=r"study_or_trial must be a Study, Trial or FrozenTrial, got study_or_trial='study'"
+    ):
         get_all_artifact_meta("study")
     study = albacore.create_study()
-    with pytest.raises(TypeError, match=r"artifact_store must be an artifact store .* got artifact_store='./dir' \(missing: open_reader, write, remove\)"):
+    with pytest.raises(
+        TypeError,
+        match=r"artifact_store must be an artifact store .* got artifact_store='./dir' "
+        r"\(missing: open_reader, write, remove\)",
+    ):
         upload_artifact(artifact_store="./dir", file_path=path, study_or_trial=study)
     with pytest.raises(TypeError, match=r"mimetype must be a string or None, got mimetype=1"):
         upload_artifact(artifact_store=store, file_path=path, study_or_trial=study, mimetype=1)
@@ -265,7 +283,9 @@ def test_download_of_an_unknown_id_creates_no_file(store, tmp_path) -> None:
 
 def test_download_never_overwrites(store, tmp_path) -> None:
     study = albacore.create_study()
-    artifact_id = upload_artifact(artifact_store=store, file_path=make_file(tmp_path, "f.txt", b"new"), study_or_trial=study)
+    artifact_id = upload_artifact(
+        artifact_store=store, file_path=make_file(tmp_path, "f.txt", b"new"), study_or_trial=study
+    )
     existing = make_file(tmp_path, "mine.txt", b"precious")
     with pytest.raises(FileExistsError, match=r"file_path='.*mine\.txt' already exists"):
         download_artifact(artifact_store=store, file_path=existing, artifact_id=artifact_id)
@@ -304,7 +324,9 @@ class _BreaksMidway:
 
 def test_a_download_failing_half_way_leaves_no_partial_file(store, tmp_path) -> None:
     study = albacore.create_study()
-    artifact_id = upload_artifact(artifact_store=store, file_path=make_file(tmp_path, "f.bin", b"x" * 1000), study_or_trial=study)
+    artifact_id = upload_artifact(
+        artifact_store=store, file_path=make_file(tmp_path, "f.bin", b"x" * 1000), study_or_trial=study
+    )
     target = tmp_path / "partial.bin"
     with pytest.raises(ConnectionResetError, match="connection lost"):
         download_artifact(artifact_store=_BreaksMidway(store), file_path=target, artifact_id=artifact_id)
@@ -317,7 +339,8 @@ def test_importing_artifacts_loads_no_cloud_sdk() -> None:
     code = (
         "import sys, albacore, albacore.artifacts\n"
         "albacore.artifacts.FileSystemArtifactStore('.')\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'boto3', 'botocore', 'google', 'sqlalchemy', 'pandas'}))\n"
+        "heavy = {'boto3', 'botocore', 'google', 'sqlalchemy', 'pandas'}\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert out.stdout.strip() == "[]"
@@ -342,7 +365,8 @@ def test_every_artifact_can_be_found_from_the_system_attrs(store, tmp_path) -> N
     records = [
         value
         for attrs in [study.system_attrs, *(t.system_attrs for t in study.trials)]
-        for key, value in attrs.items() if key.startswith("artifacts:")
+        for key, value in attrs.items()
+        if key.startswith("artifacts:")
     ]
     for value in records:
         store.remove(json.loads(value)["artifact_id"])

@@ -78,7 +78,9 @@ def test_defaults_grow_from_a_tenth_of_a_second_to_thirty(tmp_path: pathlib.Path
     assert waits == pytest.approx([0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8, 25.6])
     waits.clear()
     with pytest.raises(TimeoutError, match=r"write 10 timed out"):
-        Backoff(BreaksFirstWrites(FileSystemArtifactStore(tmp_path), n=10), sleep=waits.append).write("j", io.BytesIO(b"x"))
+        Backoff(BreaksFirstWrites(FileSystemArtifactStore(tmp_path), n=10), sleep=waits.append).write(
+            "j", io.BytesIO(b"x")
+        )
     assert waits[-1] == 25.6 and len(waits) == 9 and not (tmp_path / "j").exists()
     waits.clear()
     with pytest.raises(TimeoutError, match=r"write 12 timed out"):
@@ -121,7 +123,11 @@ def test_missing_artifacts_are_answers_not_failures(tmp_path: pathlib.Path) -> N
         ({"min_delay": -0.1}, ValueError, r"min_delay must be >= 0 seconds, got min_delay=-0.1"),
         ({"min_delay": float("nan")}, ValueError, r"min_delay must be finite, got min_delay=nan"),
         ({"max_delay": float("inf")}, ValueError, r"max_delay must be finite, got max_delay=inf"),
-        ({"min_delay": 2, "max_delay": 1}, ValueError, r"max_delay must be >= min_delay, got max_delay=1 and min_delay=2"),
+        (
+            {"min_delay": 2, "max_delay": 1},
+            ValueError,
+            r"max_delay must be >= min_delay, got max_delay=1 and min_delay=2",
+        ),
         ({"sleep": 5}, TypeError, r"sleep must be callable or None, got sleep=5"),
     ],
 )

@@ -45,7 +45,9 @@ def test_write_read_remove(s3_bucket) -> None:
     assert keys(client, bucket) == ["a1"]
     store.remove("a1")
     assert keys(client, bucket) == []
-    with pytest.raises(ArtifactNotFound, match=rf"Boto3ArtifactStore\(bucket_name='{bucket}'\) has no artifact with artifact_id='a1'"):
+    with pytest.raises(
+        ArtifactNotFound, match=rf"Boto3ArtifactStore\(bucket_name='{bucket}'\) has no artifact with artifact_id='a1'"
+    ):
         store.open_reader("a1")
     with pytest.raises(ArtifactNotFound, match=r"has no artifact with artifact_id='a1'"):
         store.remove("a1")
@@ -159,7 +161,9 @@ def test_backoff_retries_failed_uploads_and_downloads(s3_bucket, tmp_path: pathl
     waits.clear()
     target = tmp_path / "back.bin"
     download_artifact(
-        artifact_store=Backoff(flaky_reads, min_delay=0.01, sleep=waits.append), file_path=target, artifact_id=artifact_id
+        artifact_store=Backoff(flaky_reads, min_delay=0.01, sleep=waits.append),
+        file_path=target,
+        artifact_id=artifact_id,
     )
     assert target.read_bytes() == content and waits == [0.01] and flaky_reads.calls == ["open_reader"] * 2
 

@@ -137,7 +137,9 @@ def _worker(storage: Any, study_name: str, base_path: str, worker: int) -> None:
     upload_artifact(artifact_store=store, file_path=summary, study_or_trial=study)
     # And one on its last (finished) trial, through a FrozenTrial and the storage.
     mine = [t for t in study.get_trials(states=(TrialState.COMPLETE,)) if t.user_attrs["worker"] == worker]
-    upload_artifact(artifact_store=store, file_path=summary, study_or_trial=mine[-1], storage=storage, mimetype="text/x-log")
+    upload_artifact(
+        artifact_store=store, file_path=summary, study_or_trial=mine[-1], storage=storage, mimetype="text/x-log"
+    )
 
 
 def _storages(kind: str, tmp_path: pathlib.Path) -> tuple[Any, Any]:
@@ -182,7 +184,9 @@ def test_processes_upload_into_one_study_and_every_one_sees_it(kind, tmp_path, r
         else:
             assert len(metas) == 1
     study_metas = sorted(get_all_artifact_meta(study), key=lambda m: m.filename)
-    assert [(m.filename, m.mimetype) for m in study_metas] == [(f"worker-{w}.txt", "text/plain") for w in range(N_WORKERS)]
+    assert [(m.filename, m.mimetype) for m in study_metas] == [
+        (f"worker-{w}.txt", "text/plain") for w in range(N_WORKERS)
+    ]
     for worker, meta in enumerate(study_metas):
         assert fetch(meta.artifact_id) == summary_content(worker)
     # Every stored file is listed exactly once: no orphan, no leftover temporary file.

@@ -28,7 +28,9 @@ def test_write_read_remove(gcs_bucket) -> None:
     assert [b.name for b in client.list_blobs(bucket)] == ["dir/a"]
     store.remove("dir/a")
     assert list(client.list_blobs(bucket)) == []
-    with pytest.raises(ArtifactNotFound, match=rf"GCSArtifactStore\(bucket_name='{bucket}'\) has no artifact with artifact_id='dir/a'"):
+    with pytest.raises(
+        ArtifactNotFound, match=rf"GCSArtifactStore\(bucket_name='{bucket}'\) has no artifact with artifact_id='dir/a'"
+    ):
         store.open_reader("dir/a")
     with pytest.raises(ArtifactNotFound, match=r"has no artifact with artifact_id='dir/a'"):
         store.remove("dir/a")

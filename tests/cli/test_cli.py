@@ -55,8 +55,13 @@ def test_create_ask_tell_and_list(capsys, storage_url) -> None:
 
     code, out, _ = run(capsys, "studies", *s, "-f", "json")
     assert json.loads(out) == [
-        {"name": "demo", "direction": ["MAXIMIZE"], "n_trials": 1, "datetime_start": json.loads(out)[0]["datetime_start"],
-         "user_attrs": {"owner": "me"}}
+        {
+            "name": "demo",
+            "direction": ["MAXIMIZE"],
+            "n_trials": 1,
+            "datetime_start": json.loads(out)[0]["datetime_start"],
+            "user_attrs": {"owner": "me"},
+        }
     ]
     code, out, _ = run(capsys, "trials", *s, "--study-name", "demo", "-f", "json", "--flatten")
     (row,) = json.loads(out)
@@ -78,7 +83,13 @@ def test_table_format(capsys, tmp_path) -> None:
     lines = out.splitlines()
     assert lines[0].startswith("+--") and lines[0] == lines[2] == lines[-1]
     assert [c.strip() for c in lines[1].strip("|").split("|")] == [
-        "number", "value", "datetime_start", "datetime_complete", "duration", "params", "state"
+        "number",
+        "value",
+        "datetime_start",
+        "datetime_complete",
+        "duration",
+        "params",
+        "state",
     ]
     assert len(lines) == 6 and "0.25" in lines[4] and "COMPLETE" in lines[3]
     code, out, _ = run(capsys, "best-trial", *s, "--study-name", "tbl", "-f", "value")
@@ -95,8 +106,22 @@ def test_multi_objective_best_trials_and_tell_states(capsys, tmp_path) -> None:
     assert run(capsys, "tell", *s, "--study-name", "mo", "--trial-number", str(number), "--state", "fail")[0] == 0
     code, out, err = run(capsys, "tell", *s, "--study-name", "mo", "--trial-number", str(number), "--values", "1", "1")
     assert code == 1 and "already finished" in err
-    assert run(capsys, "tell", *s, "--study-name", "mo", "--trial-number", str(number), "--values", "1", "1",
-               "--skip-if-finished")[0] == 0
+    assert (
+        run(
+            capsys,
+            "tell",
+            *s,
+            "--study-name",
+            "mo",
+            "--trial-number",
+            str(number),
+            "--values",
+            "1",
+            "1",
+            "--skip-if-finished",
+        )[0]
+        == 0
+    )
     code, out, _ = run(capsys, "best-trials", *s, "--study-name", "mo", "-f", "json")
     assert sorted(r["number"] for r in json.loads(out)) == [0, 1]
     code, _, err = run(capsys, "best-trial", *s, "--study-name", "mo")
@@ -110,8 +135,21 @@ def test_ask_with_sampler(capsys, tmp_path) -> None:
     for _ in range(2):
         run(capsys, "delete-study", *s, "--study-name", "smp")
         run(capsys, "create-study", *s, "--study-name", "smp")
-        outs.append(run(capsys, "ask", *s, "--study-name", "smp", "--sampler", "RandomSampler",
-                        "--sampler-kwargs", '{"seed": 7}', "--search-space", SEARCH_SPACE)[1])
+        outs.append(
+            run(
+                capsys,
+                "ask",
+                *s,
+                "--study-name",
+                "smp",
+                "--sampler",
+                "RandomSampler",
+                "--sampler-kwargs",
+                '{"seed": 7}',
+                "--search-space",
+                SEARCH_SPACE,
+            )[1]
+        )
     assert outs[0] == outs[1]  # same seed, same parameters
 
 
@@ -149,8 +187,12 @@ def test_storage_from_environment_and_missing_storage(capsys, tmp_path, monkeypa
 
 def test_storage_class_hint(capsys, tmp_path) -> None:
     path = str(tmp_path / "hint.log")
-    assert run(capsys, "create-study", "--storage", path, "--storage-class", "JournalFileBackend",
-               "--study-name", "hint")[0] == 0
+    assert (
+        run(capsys, "create-study", "--storage", path, "--storage-class", "JournalFileBackend", "--study-name", "hint")[
+            0
+        ]
+        == 0
+    )
     assert albacore.get_all_study_names(f"journal://{path}") == ["hint"]
 
 
@@ -174,14 +216,29 @@ def _env() -> dict[str, str]:
 def test_python_m_albacore_cli(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'proc.db'}"
     base = [sys.executable, "-m", "albacore.cli"]
-    created = subprocess.run([*base, "create-study", "--storage", url, "--study-name", "p"],
-                             capture_output=True, text=True, env=_env(), timeout=120)
+    created = subprocess.run(
+        [*base, "create-study", "--storage", url, "--study-name", "p"],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=120,
+    )
     assert created.returncode == 0 and created.stdout == "p\n"
-    asked = subprocess.run([*base, "ask", "--storage", url, "--study-name", "p", "--search-space", SEARCH_SPACE],
-                           capture_output=True, text=True, env=_env(), timeout=120)
+    asked = subprocess.run(
+        [*base, "ask", "--storage", url, "--study-name", "p", "--search-space", SEARCH_SPACE],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=120,
+    )
     assert asked.returncode == 0 and json.loads(asked.stdout)["number"] == 0
-    missing = subprocess.run([*base, "trials", "--storage", url, "--study-name", "nope"],
-                             capture_output=True, text=True, env=_env(), timeout=120)
+    missing = subprocess.run(
+        [*base, "trials", "--storage", url, "--study-name", "nope"],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=120,
+    )
     assert missing.returncode == 1 and missing.stdout == ""
     assert missing.stderr.strip() == "albacore trials: error: no study named 'nope'"
 
@@ -190,11 +247,17 @@ def test_console_script(tmp_path) -> None:
     script = shutil.which("albacore")
     assert script is not None, "the albacore console script is not installed (pip install -e .)"
     url = f"journal://{tmp_path / 'script.log'}"
-    created = subprocess.run([script, "create-study", "--storage", url, "--study-name", "cs"],
-                             capture_output=True, text=True, env=_env(), timeout=120)
+    created = subprocess.run(
+        [script, "create-study", "--storage", url, "--study-name", "cs"],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=120,
+    )
     assert created.returncode == 0 and created.stdout == "cs\n"
-    listed = subprocess.run([script, "studies", "--storage", url, "-f", "yaml"],
-                            capture_output=True, text=True, env=_env(), timeout=120)
+    listed = subprocess.run(
+        [script, "studies", "--storage", url, "-f", "yaml"], capture_output=True, text=True, env=_env(), timeout=120
+    )
     assert listed.returncode == 0 and yaml.safe_load(listed.stdout)[0]["name"] == "cs"
     usage = subprocess.run([script, "tell", "--storage", url], capture_output=True, text=True, env=_env(), timeout=120)
     assert usage.returncode == 2 and "--study-name" in usage.stderr

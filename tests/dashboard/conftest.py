@@ -9,7 +9,8 @@ import socket
 import threading
 import time
 import uuid
-from typing import Any, Callable, Iterator
+from collections.abc import Iterator
+from typing import Any, Callable
 
 import pytest
 

@@ -185,8 +185,11 @@ def test_notes_on_studies_running_and_finished_trials_live_in_the_storage(
     client = client_for(storage_url)
     sid = _study_id(client, name)
     assert client.put(f"/api/studies/{sid}/note", json={"note": "try larger x"}, headers=WRITE).status_code == 200
-    assert client.put(f"/api/studies/{sid}/trials/2/note", json={"note": "finished one"}, headers=WRITE).status_code == 200
-    assert client.put(f"/api/studies/{sid}/trials/12/note", json={"note": "running one"}, headers=WRITE).status_code == 200
+    response = client.put(f"/api/studies/{sid}/trials/2/note", json={"note": "finished one"}, headers=WRITE)
+    assert response.status_code == 200
+    assert (
+        client.put(f"/api/studies/{sid}/trials/12/note", json={"note": "running one"}, headers=WRITE).status_code == 200
+    )
 
     # another reader of the same storage (a fresh server) sees them
     other = client_for(storage_url)
@@ -205,8 +208,9 @@ def test_notes_on_studies_running_and_finished_trials_live_in_the_storage(
     assert bad.status_code == 400 and "note must be a string, got note=5" in bad.json()["error"]
 
 
-def test_tell_finishes_a_running_trial_like_study_tell(storage_url: str, unique: Callable[[str], str],
-                                                      client_for: Callable[..., Any]) -> None:
+def test_tell_finishes_a_running_trial_like_study_tell(
+    storage_url: str, unique: Callable[[str], str], client_for: Callable[..., Any]
+) -> None:
     name = unique("tell")
     study = _filled(storage_url, name, n=2, running=3)
     client = client_for(storage_url)
@@ -219,24 +223,31 @@ def test_tell_finishes_a_running_trial_like_study_tell(storage_url: str, unique:
     assert client.post(tell.format(6), json={"state": "PRUNED"}, headers=WRITE).json()["state"] == "PRUNED"
     trials = albacore.load_study(study_name=name, storage=open_storage(storage_url)).trials
     assert [(t.state, t.values) for t in trials[4:]] == [
-        (TrialState.COMPLETE, [0.25]), (TrialState.FAIL, None), (TrialState.PRUNED, None)]
+        (TrialState.COMPLETE, [0.25]),
+        (TrialState.FAIL, None),
+        (TrialState.PRUNED, None),
+    ]
 
     again = client.post(tell.format(4), json={"values": [1]}, headers=WRITE)
     assert again.status_code == 409 and "trial 4 is COMPLETE, not RUNNING" in again.json()["error"]
     del study
 
 
-@pytest.mark.parametrize(("body", "message"), [
-    ({"values": ["abc"]}, "value 0 must be a number, got 'abc'"),
-    ({"values": [""]}, "value 0 must be a number, got ''"),
-    ({"values": ["nan"]}, "(NaN)"),
-    ({"values": [1, 2]}, "the study has 1 objective(s); got 2 value(s)"),
-    ({"values": [True]}, "value 0 must be a number, got True"),
-    ({"state": "DONE"}, "state must be 'COMPLETE', 'FAIL' or 'PRUNED', got state='DONE'"),
-    ({"state": "FAIL", "values": [1]}, "state='FAIL' takes no values"),
-])
-def test_bad_tell_input_is_rejected_and_nothing_is_written(tmp_path: Any, client_for: Callable[..., Any],
-                                                           body: dict[str, Any], message: str) -> None:
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"values": ["abc"]}, "value 0 must be a number, got 'abc'"),
+        ({"values": [""]}, "value 0 must be a number, got ''"),
+        ({"values": ["nan"]}, "(NaN)"),
+        ({"values": [1, 2]}, "the study has 1 objective(s); got 2 value(s)"),
+        ({"values": [True]}, "value 0 must be a number, got True"),
+        ({"state": "DONE"}, "state must be 'COMPLETE', 'FAIL' or 'PRUNED', got state='DONE'"),
+        ({"state": "FAIL", "values": [1]}, "state='FAIL' takes no values"),
+    ],
+)
+def test_bad_tell_input_is_rejected_and_nothing_is_written(
+    tmp_path: Any, client_for: Callable[..., Any], body: dict[str, Any], message: str
+) -> None:
     url = f"sqlite:///{tmp_path / 't.db'}"
     _filled(url, "t", n=1)
     client = client_for(url)
@@ -260,8 +271,9 @@ def test_bad_request_bodies(tmp_path: Any, client_for: Callable[..., Any]) -> No
     assert listed.status_code == 400 and "must be a JSON object, got [1]" in listed.json()["error"]
 
 
-def test_delete_needs_the_study_name_as_confirmation(storage_url: str, unique: Callable[[str], str],
-                                                     client_for: Callable[..., Any]) -> None:
+def test_delete_needs_the_study_name_as_confirmation(
+    storage_url: str, unique: Callable[[str], str], client_for: Callable[..., Any]
+) -> None:
     name = unique("delete")
     _filled(storage_url, name, n=1)
     client = client_for(storage_url)
@@ -270,7 +282,8 @@ def test_delete_needs_the_study_name_as_confirmation(storage_url: str, unique: C
     assert refused.status_code == 400 and f"to delete study {name!r}, send its name" in refused.json()["error"]
     assert name in albacore.get_all_study_names(open_storage(storage_url))
     assert client.request("DELETE", f"/api/studies/{sid}", json={"confirm": name}, headers=WRITE).json() == {
-        "deleted": name}
+        "deleted": name
+    }
     assert name not in albacore.get_all_study_names(open_storage(storage_url))
     assert client.get(f"/api/studies/{sid}").status_code == 404
 
@@ -278,8 +291,9 @@ def test_delete_needs_the_study_name_as_confirmation(storage_url: str, unique: C
 def test_csv_and_json_downloads_follow_the_table_query(tmp_path: Any, client_for: Callable[..., Any]) -> None:
     url = f"sqlite:///{tmp_path / 'd.db'}"
     study = _filled(url, "d", n=4)
-    study.add_trial(create_trial(value=1.0, params={"x": 1.0}, distributions={"x": X},
-                                 user_attrs={"cmd": "=HYPERLINK(\"http://x\")"}))
+    study.add_trial(
+        create_trial(value=1.0, params={"x": 1.0}, distributions={"x": X}, user_attrs={"cmd": '=HYPERLINK("http://x")'})
+    )
     client = client_for(url)
     sid = _study_id(client, "d")
     response = client.get(f"/api/studies/{sid}/trials.csv", params={"states": "COMPLETE", "sort": "value"})
@@ -287,7 +301,7 @@ def test_csv_and_json_downloads_follow_the_table_query(tmp_path: Any, client_for
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert [r["number"] for r in rows] == ["3", "2", "1", "0", "7"]
     assert rows[0]["value"] == "-21.0" and rows[0]["params_opt"] == "sgd" and rows[0]["params_x"] == "3.0"
-    assert rows[-1]["user_attrs_cmd"] == "'=HYPERLINK(\"http://x\")"  # not run as a formula
+    assert rows[-1]["user_attrs_cmd"] == '\'=HYPERLINK("http://x")'  # not run as a formula
     data = client.get(f"/api/studies/{sid}/trials.json", params={"states": "PRUNED,FAIL"}).json()
     assert [(t["number"], t["state"]) for t in data] == [(4, "PRUNED"), (5, "FAIL")]
     assert data[0]["intermediate_values"] == {"0": 5.0}
@@ -312,8 +326,10 @@ def test_figures_come_from_albacore_visualization(tmp_path: Any, client_for: Cal
         assert client.get(f"/api/studies/{multi}/figures/{kind}").json()["figure"]["data"], kind
     second = client.get(f"/api/studies/{multi}/figures/history", params={"objective": 1}).json()["figure"]
     assert second["data"][0]["name"] == "Objective 1"
-    assert "objective must be between 0 and 1" in client.get(
-        f"/api/studies/{multi}/figures/slice", params={"objective": 5}).json()["error"]
+    assert (
+        "objective must be between 0 and 1"
+        in client.get(f"/api/studies/{multi}/figures/slice", params={"objective": 5}).json()["error"]
+    )
     unknown = client.get(f"/api/studies/{single}/figures/radar")
     assert unknown.status_code == 404 and "unknown figure 'radar'" in unknown.json()["error"]
     empty = albacore.create_study(storage=url, study_name="empty")
@@ -361,16 +377,17 @@ def _decode(array: Any) -> list[float]:
 
 
 @pytest.mark.parametrize("kind", ["mysql", "redis"])
-def test_mysql_and_redis_journal_storages_are_served_too(kind: str, request: pytest.FixtureRequest,
-                                                         unique: Callable[[str], str],
-                                                         client_for: Callable[..., Any]) -> None:
+def test_mysql_and_redis_journal_storages_are_served_too(
+    kind: str, request: pytest.FixtureRequest, unique: Callable[[str], str], client_for: Callable[..., Any]
+) -> None:
     if kind == "mysql":
         storage: Any = request.getfixturevalue("mysql_url")
     else:
         from albacore.storages.journal import JournalRedisBackend, JournalStorage
 
-        storage = JournalStorage(JournalRedisBackend(request.getfixturevalue("redis_url"),
-                                                     prefix=request.getfixturevalue("redis_prefix")))
+        storage = JournalStorage(
+            JournalRedisBackend(request.getfixturevalue("redis_url"), prefix=request.getfixturevalue("redis_prefix"))
+        )
     name = unique(kind)
     quiet()
     study = albacore.create_study(storage=storage if kind == "redis" else open_storage(storage), study_name=name)

@@ -181,7 +181,9 @@ def test_telling_a_running_trial_from_the_page_reaches_the_storage(storage: str,
     _no_xss(page)
 
 
-def test_marking_a_running_trial_failed_from_the_page(storage: str, live_server: Callable[..., str], page: Page) -> None:
+def test_marking_a_running_trial_failed_from_the_page(
+    storage: str, live_server: Callable[..., str], page: Page
+) -> None:
     base = live_server(storage)
     page.page.goto(f"{base}/#/study/{_sid(storage, XSS_NAME)}/trial/60")
     page.page.wait_for_selector("#tell-fail")
@@ -190,8 +192,9 @@ def test_marking_a_running_trial_failed_from_the_page(storage: str, live_server:
     assert albacore.load_study(study_name=XSS_NAME, storage=storage).trials[60].state == TrialState.FAIL
 
 
-def test_notes_persist_across_reloads(storage: str, live_server: Callable[..., str], page: Page,
-                                      shots: pathlib.Path) -> None:
+def test_notes_persist_across_reloads(
+    storage: str, live_server: Callable[..., str], page: Page, shots: pathlib.Path
+) -> None:
     base = live_server(storage)
     sid = _sid(storage, XSS_NAME)
     page.page.goto(f"{base}/#/study/{sid}")
@@ -249,4 +252,3 @@ def test_a_missing_study_shows_a_message(storage: str, live_server: Callable[...
     page.page.goto(f"{base}/#/study/424242")
     page.page.wait_for_selector("#page-error")
     assert page.page.inner_text("#page-error") == "no study with id 424242 in this storage"
-

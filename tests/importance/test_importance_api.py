@@ -190,6 +190,7 @@ def test_forest_evaluators_use_the_trials_with_every_requested_param() -> None:
 def test_forest_evaluator_without_scikit_learn_names_the_extra(monkeypatch) -> None:
     study = _quadratic_study(10)
     monkeypatch.setitem(sys.modules, "sklearn.ensemble", None)
-    with pytest.raises(ImportError, match=r"FanovaImportanceEvaluator requires sklearn.*pip install 'albacore\[importance\]'"):
+    match = r"FanovaImportanceEvaluator requires sklearn.*pip install 'albacore\[importance\]'"
+    with pytest.raises(ImportError, match=match):
         get_param_importances(study, evaluator=FanovaImportanceEvaluator())
     assert set(get_param_importances(study)) == {"x", "y", "z"}  # the default evaluator needs no forest

@@ -58,7 +58,21 @@ def test_example_runs_in_a_subprocess(name) -> None:
 
 def test_every_integration_has_an_example() -> None:
     names = set(RUNS) | set(SUBPROCESS_RUNS)
-    for framework in ("lightgbm", "xgboost", "sklearn", "pytorch_loop", "pytorch_lightning", "pytorch_distributed", "keras",
-                      "catboost", "pytorch_ignite", "skorch", "shap", "mlflow", "wandb", "tensorboard"):
+    for framework in (
+        "lightgbm",
+        "xgboost",
+        "sklearn",
+        "pytorch_loop",
+        "pytorch_lightning",
+        "pytorch_distributed",
+        "keras",
+        "catboost",
+        "pytorch_ignite",
+        "skorch",
+        "shap",
+        "mlflow",
+        "wandb",
+        "tensorboard",
+    ):
         assert any(name.startswith(framework) for name in names), framework
     assert all((EXAMPLES / name).exists() for name in names)

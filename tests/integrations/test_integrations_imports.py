@@ -55,7 +55,11 @@ def test_importing_the_lazy_modules_imports_no_framework() -> None:
         ("fastai", "import albacore.integrations.fastai", "fastai"),
         ("shap", "import albacore.integrations.shap", "shap"),
         ("pytorch_lightning,lightning", "import albacore.integrations.pytorch_lightning", "lightning"),
-        ("lightgbm", "from albacore.integrations.lightgbm import LightGBMPruningCallback as C; C(None, 'auc')", "lightgbm"),
+        (
+            "lightgbm",
+            "from albacore.integrations.lightgbm import LightGBMPruningCallback as C; C(None, 'auc')",
+            "lightgbm",
+        ),
         ("torch", "from albacore.integrations.pytorch_distributed import TorchDistributedTrial as T; T(None)", "torch"),
     ],
 )

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import math
 import uuid
-from typing import Any, Callable, Iterator
+from collections.abc import Iterator
+from typing import Any, Callable
 
 import pytest
 from hypothesis import given, settings

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
-
 from prop_strategies import names, same, space_and_point, spaces
 
 import albacore

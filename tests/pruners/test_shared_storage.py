@@ -11,7 +11,8 @@ file, journal on Redis) gets the same two checks:
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from collections.abc import Iterator
+from typing import Any, Callable
 
 import pytest
 

@@ -43,7 +43,7 @@ def test_best_trial_is_the_best_of_the_view() -> None:
 def test_best_trial_of_an_empty_view_raises_naming_the_study() -> None:
     view = StudyView(_study(), lambda t: False, "none")
     with pytest.raises(ValueError, match="'viewed' holds no completed feasible trial"):
-        view.best_trial
+        view.best_trial  # noqa: B018 - the property raises
 
 
 def test_deep_copies_do_not_reach_the_storage() -> None:

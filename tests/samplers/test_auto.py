@@ -9,11 +9,10 @@ import numpy as np
 import pytest
 
 import albacore
-from albacore.samplers import AutoSampler
-from albacore.samplers import _auto
+from albacore.distributions import CategoricalDistribution, FloatDistribution
+from albacore.samplers import AutoSampler, _auto
 from albacore.testing.samplers import SamplerContract
 from albacore.trial import TrialState, create_trial
-from albacore.distributions import CategoricalDistribution, FloatDistribution
 
 albacore.logging.set_verbosity(albacore.logging.WARNING)
 
@@ -73,8 +72,14 @@ def _branches(t):
 
 def _branch_params(i):
     if i % 2:
-        return {"branch": "a", "a": (i % 7) / 7}, {"branch": CategoricalDistribution(["a", "b"]), "a": FloatDistribution(0, 1)}
-    return {"branch": "b", "b": (i % 5) / 5}, {"branch": CategoricalDistribution(["a", "b"]), "b": FloatDistribution(0, 1)}
+        return {"branch": "a", "a": (i % 7) / 7}, {
+            "branch": CategoricalDistribution(["a", "b"]),
+            "a": FloatDistribution(0, 1),
+        }
+    return {"branch": "b", "b": (i % 5) / 5}, {
+        "branch": CategoricalDistribution(["a", "b"]),
+        "b": FloatDistribution(0, 1),
+    }
 
 
 def test_small_conditional_space_uses_the_gp():
@@ -116,7 +121,10 @@ def _hashed(x, y):
 
 
 def _hashed_params(i):
-    return {"x": (0.618 * i) % 1, "y": (0.382 * i + 0.1) % 1}, {"x": FloatDistribution(0, 1), "y": FloatDistribution(0, 1)}
+    return {"x": (0.618 * i) % 1, "y": (0.382 * i + 0.1) % 1}, {
+        "x": FloatDistribution(0, 1),
+        "y": FloatDistribution(0, 1),
+    }
 
 
 def _rugged(t):

@@ -5,16 +5,15 @@ from __future__ import annotations
 import collections
 import threading
 import time
-from unittest import mock
 from typing import Any
+from unittest import mock
 
 import pytest
+from _processes import run_workers, shared_storage
 
 import albacore
 from albacore.samplers import BruteForceSampler, StartDecision
 from albacore.trial import TrialState
-
-from _processes import run_workers, shared_storage
 
 
 def _conditional(trial: albacore.Trial) -> float:
@@ -102,7 +101,9 @@ def _slow_conditional(trial: albacore.Trial) -> float:
 
 
 def _process_worker(url: str, seed: int, log: str) -> None:
-    study = albacore.load_study(study_name="bf-procs", storage=shared_storage(url), sampler=BruteForceSampler(seed=seed))
+    study = albacore.load_study(
+        study_name="bf-procs", storage=shared_storage(url), sampler=BruteForceSampler(seed=seed)
+    )
 
     def objective(trial: albacore.Trial) -> float:
         value = _slow_conditional(trial)
@@ -233,5 +234,7 @@ def test_avoid_premature_stop_fails_a_dead_workers_trial_while_waiting_and_takes
     storage.set_trial_param(dead, "x", 0.0, IntDistribution(0, 1))
     study.optimize(lambda t: float(t.suggest_int("x", 0, 1)), n_trials=5)  # waits, then fails the trial
     assert [(t.state, t.params["x"]) for t in study.trials] == [
-        (TrialState.FAIL, 0), (TrialState.COMPLETE, 1), (TrialState.COMPLETE, 0)
+        (TrialState.FAIL, 0),
+        (TrialState.COMPLETE, 1),
+        (TrialState.COMPLETE, 0),
     ]

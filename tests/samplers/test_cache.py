@@ -11,7 +11,6 @@ import pytest
 import albacore
 from albacore.samplers._cache import StudyCache, Unpickled, new_dict
 from albacore.storages import InMemoryStorage
-from albacore.trial import TrialState
 
 
 def _study(storage: InMemoryStorage, name: str = "same-name", sampler: object = None) -> albacore.Study:

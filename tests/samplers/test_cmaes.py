@@ -84,7 +84,9 @@ def test_workers_fill_the_slots_of_one_generation_from_the_storage():
     """Running trials of other workers count: a generation gets one mean and disjoint pairs."""
     study = albacore.create_study(sampler=CmaEsSampler(seed=0, popsize=6))
     study.optimize(_quadratic, n_trials=7)  # the startup trial and the first generation
-    other = albacore.load_study(study_name=study.study_name, storage=study._storage, sampler=CmaEsSampler(seed=3, popsize=6))
+    other = albacore.load_study(
+        study_name=study.study_name, storage=study._storage, sampler=CmaEsSampler(seed=3, popsize=6)
+    )
     running = [study.ask(), other.ask(), study.ask(), other.ask(), study.ask(), other.ask()]
     for trial in running:
         trial.suggest_float("x", -5, 5)
@@ -98,7 +100,9 @@ def test_threads_give_each_generation_one_mean():
     study = albacore.create_study(sampler=CmaEsSampler(seed=0, popsize=6))
     study.optimize(_quadratic, n_trials=80, n_jobs=4)
     means = collections.Counter(
-        t.system_attrs["cmaes:generation"] for t in study.trials if t.system_attrs.get("cmaes:x", {}).get("role") == "mean"
+        t.system_attrs["cmaes:generation"]
+        for t in study.trials
+        if t.system_attrs.get("cmaes:x", {}).get("role") == "mean"
     )
     last = max(t.system_attrs.get("cmaes:generation", 0) for t in study.trials)
     assert last >= 5
@@ -157,7 +161,9 @@ def _encoder_and_trials(study):
 def test_two_workers_share_one_run():
     """Two samplers (two workers) on one storage continue one CMA-ES run, not two."""
     study = albacore.create_study(sampler=CmaEsSampler(seed=0, popsize=4))
-    other = albacore.load_study(study_name=study.study_name, storage=study._storage, sampler=CmaEsSampler(seed=9, popsize=4))
+    other = albacore.load_study(
+        study_name=study.study_name, storage=study._storage, sampler=CmaEsSampler(seed=9, popsize=4)
+    )
     for _ in range(10):
         study.optimize(_quadratic, n_trials=2)
         other.optimize(_quadratic, n_trials=2)
@@ -174,15 +180,17 @@ def _rastrigin(trial):
 
 @pytest.mark.parametrize("strategy", ["ipop", "bipop"])
 def test_restart_strategy_triggers_on_a_multimodal_function(strategy):
-    study = albacore.create_study(
-        sampler=CmaEsSampler(seed=0, popsize=4, sigma0=0.3, restart_strategy=strategy)
-    )
+    study = albacore.create_study(sampler=CmaEsSampler(seed=0, popsize=4, sigma0=0.3, restart_strategy=strategy))
     study.optimize(_rastrigin, n_trials=600)
     restarts = [t.system_attrs["cmaes:x"]["restart"] for t in study.trials if "cmaes:x" in t.system_attrs]
     assert max(restarts) >= 1
     assert restarts == sorted(restarts)
     # After an IPOP restart the population is larger: more trials share a generation.
-    generations = [t.system_attrs["cmaes:generation"] for t in study.trials if t.system_attrs.get("cmaes:x", {}).get("restart") == 1]
+    generations = [
+        t.system_attrs["cmaes:generation"]
+        for t in study.trials
+        if t.system_attrs.get("cmaes:x", {}).get("restart") == 1
+    ]
     if strategy == "ipop":
         counts = np.bincount(generations)
         assert counts[counts > 0].max() >= 8

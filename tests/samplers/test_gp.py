@@ -105,7 +105,9 @@ def test_acquisition_gradient_matches_finite_differences(kind):
     acq = {
         "ei": lambda: Acquisition([gp], float(y.min())),
         "constrained": lambda: Acquisition([gp], float(y.min()), constraints=[(gp2, 0.1)]),
-        "ehvi": lambda: Acquisition([gp, gp2], None, boxes=box_decomposition(np.stack([y, y2], 1), np.array([3.0, 3.0]))),
+        "ehvi": lambda: Acquisition(
+            [gp, gp2], None, boxes=box_decomposition(np.stack([y, y2], 1), np.array([3.0, 3.0]))
+        ),
     }[kind]()
     q = x[:6].copy()
     q[:, 0] = np.clip(q[:, 0] + 0.01, 0, 1)
@@ -141,11 +143,14 @@ def _sphere_front(rng, k, m):
     return np.round(points / np.linalg.norm(points, axis=1, keepdims=True), 1)  # rounding makes ties
 
 
-@pytest.mark.parametrize("front", [
-    np.array([[0.0, 2.0], [1.0, 1.0], [2.0, 0.0]]),
-    _sphere_front(np.random.default_rng(0), 40, 3),
-    _sphere_front(np.random.default_rng(1), 20, 4),
-])
+@pytest.mark.parametrize(
+    "front",
+    [
+        np.array([[0.0, 2.0], [1.0, 1.0], [2.0, 0.0]]),
+        _sphere_front(np.random.default_rng(0), 40, 3),
+        _sphere_front(np.random.default_rng(1), 20, 4),
+    ],
+)
 def test_box_decomposition_covers_the_non_dominated_region(front):
     m = front.shape[1]
     ref = np.full(m, front.max() + 0.5)

@@ -9,12 +9,11 @@ import warnings
 from typing import Any
 
 import pytest
+from _processes import run_workers, shared_storage
 
 import albacore
 from albacore.samplers import GridSampler, StartDecision
 from albacore.trial import TrialState
-
-from _processes import run_workers, shared_storage
 
 SPACE = {"x": [-1, 0, 1, 2], "y": [0.5, 1.5, 2.5], "c": ["a", None, True]}
 
@@ -121,7 +120,9 @@ def test_threads_retry_a_point_whose_trial_failed_while_the_others_wait() -> Non
 
 def _process_worker(url: str, seed: int, log: str) -> None:
     storage = shared_storage(url)
-    study = albacore.load_study(study_name="grid-procs", storage=storage, sampler=GridSampler({"x": list(range(30))}, seed=seed))
+    study = albacore.load_study(
+        study_name="grid-procs", storage=storage, sampler=GridSampler({"x": list(range(30))}, seed=seed)
+    )
 
     def objective(trial: albacore.Trial) -> float:
         x = trial.suggest_int("x", 0, 29)

@@ -8,6 +8,7 @@ import warnings
 
 import numpy as np
 import pytest
+from _kinds import KIND_PARAMS, all_kinds_two_objectives, check_value
 
 import albacore
 from albacore.samplers import NSGAIISampler, RandomSampler
@@ -21,8 +22,6 @@ from albacore.samplers.nsgaii import (
     VSBXCrossover,
 )
 from albacore.trial import TrialState
-
-from _kinds import KIND_PARAMS, all_kinds_two_objectives, check_value
 
 CROSSOVERS = [
     UniformCrossover(),
@@ -219,7 +218,9 @@ def test_single_objective_studies_work() -> None:
 def test_invalid_arguments_raise() -> None:
     with pytest.raises(ValueError, match=r"NSGAIISampler: population_size must be an int >= 2, got population_size=1"):
         NSGAIISampler(population_size=1)
-    with pytest.raises(ValueError, match=r"NSGAIISampler: mutation_prob must be a probability in \[0, 1\], got mutation_prob=1.5"):
+    with pytest.raises(
+        ValueError, match=r"NSGAIISampler: mutation_prob must be a probability in \[0, 1\], got mutation_prob=1.5"
+    ):
         NSGAIISampler(mutation_prob=1.5)
     with pytest.raises(ValueError, match=r"NSGAIISampler: crossover_prob must be a probability"):
         NSGAIISampler(crossover_prob=-0.1)

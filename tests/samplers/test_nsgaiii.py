@@ -7,14 +7,13 @@ import math
 
 import numpy as np
 import pytest
+from _kinds import KIND_PARAMS, all_kinds_two_objectives, check_value
 
 import albacore
 from albacore.samplers import NSGAIIISampler, RandomSampler
 from albacore.samplers._ga._selection import das_dennis_points, select_nsga3
 from albacore.samplers.nsgaii import SBXCrossover
 from albacore.trial import TrialState
-
-from _kinds import KIND_PARAMS, all_kinds_two_objectives, check_value
 
 
 def _dtlz2(trial: albacore.Trial, n_objectives: int = 4) -> list[float]:
@@ -98,7 +97,9 @@ def test_custom_reference_points_and_seed() -> None:
 def test_reference_points_must_match_the_objectives() -> None:
     sampler = NSGAIIISampler(reference_points=np.array([[1.0, 0.0], [0.0, 1.0]]), population_size=3, seed=0)
     study = albacore.create_study(directions=["minimize"] * 3, sampler=sampler)
-    with pytest.raises(ValueError, match=r"NSGAIIISampler: reference_points have 2 coordinates but study .* has 3 objectives"):
+    with pytest.raises(
+        ValueError, match=r"NSGAIIISampler: reference_points have 2 coordinates but study .* has 3 objectives"
+    ):
         study.optimize(lambda t: _dtlz2(t, 3), n_trials=6)
 
 
@@ -116,7 +117,9 @@ def test_threads_and_failures() -> None:
 
 
 def test_invalid_arguments_raise() -> None:
-    with pytest.raises(ValueError, match=r"NSGAIIISampler: dividing_parameter must be an int >= 1, got dividing_parameter=0"):
+    with pytest.raises(
+        ValueError, match=r"NSGAIIISampler: dividing_parameter must be an int >= 1, got dividing_parameter=0"
+    ):
         NSGAIIISampler(dividing_parameter=0)
     with pytest.raises(ValueError, match=r"NSGAIIISampler: reference_points must be a non-empty 2-D array"):
         NSGAIIISampler(reference_points=np.array([1.0, 2.0]))

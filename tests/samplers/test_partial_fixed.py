@@ -5,12 +5,11 @@ from __future__ import annotations
 import warnings
 
 import pytest
+from _kinds import KIND_PARAMS, all_kinds_objective, check_value
 
 import albacore
 from albacore.samplers import NSGAIISampler, PartialFixedSampler, QMCSampler, RandomSampler
 from albacore.trial import TrialState
-
-from _kinds import KIND_PARAMS, all_kinds_objective, check_value
 
 
 def test_fixed_parameters_are_pinned_and_others_vary() -> None:
@@ -85,7 +84,9 @@ def test_a_fixed_value_outside_the_range_warns_and_is_used() -> None:
 def test_invalid_arguments_raise() -> None:
     with pytest.raises(TypeError, match=r"PartialFixedSampler: fixed_params must be a dict, got fixed_params=\[1\]"):
         PartialFixedSampler([1], RandomSampler())  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match=r"PartialFixedSampler: base_sampler must be a BaseSampler, got base_sampler=None"):
+    with pytest.raises(
+        TypeError, match=r"PartialFixedSampler: base_sampler must be a BaseSampler, got base_sampler=None"
+    ):
         PartialFixedSampler({}, None)  # type: ignore[arg-type]
     sampler = PartialFixedSampler({"x": 1}, RandomSampler())
     assert sampler.fixed_params == {"x": 1} and isinstance(sampler.base_sampler, RandomSampler)

@@ -7,13 +7,12 @@ import warnings
 
 import numpy as np
 import pytest
+from _kinds import KIND_PARAMS, all_kinds_objective, check_value
 from scipy.stats import qmc
 
 import albacore
 from albacore.samplers import QMCSampler, RandomSampler
 from albacore.trial import TrialState
-
-from _kinds import KIND_PARAMS, all_kinds_objective, check_value
 
 
 def _xy(trial: albacore.Trial) -> float:

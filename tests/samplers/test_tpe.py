@@ -289,7 +289,11 @@ def test_pickles_without_its_caches_and_keeps_working() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        ({"n_startup_trials": -1}, ValueError, r"TPESampler: n_startup_trials must be an int >= 0, got n_startup_trials=-1"),
+        (
+            {"n_startup_trials": -1},
+            ValueError,
+            r"TPESampler: n_startup_trials must be an int >= 0, got n_startup_trials=-1",
+        ),
         ({"n_ei_candidates": 0}, ValueError, r"n_ei_candidates must be an int >= 1, got n_ei_candidates=0"),
         ({"prior_weight": 0.0}, ValueError, r"prior_weight must be a number > 0, got prior_weight=0.0"),
         ({"multivariate": False, "group": True}, ValueError, r"group=True needs multivariate"),

@@ -143,11 +143,23 @@ def test_without_heartbeats_nothing_is_stale(tmp_path) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        ({"heartbeat_interval": 0}, ValueError, r"heartbeat_interval must be a positive number of seconds or None, got heartbeat_interval=0"),
+        (
+            {"heartbeat_interval": 0},
+            ValueError,
+            r"heartbeat_interval must be a positive number of seconds or None, got heartbeat_interval=0",
+        ),
         ({"heartbeat_interval": "1"}, ValueError, r"heartbeat_interval must be .*got heartbeat_interval='1'"),
-        ({"heartbeat_interval": 1, "grace_period": -2}, ValueError, r"grace_period must be a positive number.*grace_period=-2"),
+        (
+            {"heartbeat_interval": 1, "grace_period": -2},
+            ValueError,
+            r"grace_period must be a positive number.*grace_period=-2",
+        ),
         ({"grace_period": 5}, ValueError, r"grace_period and heartbeat_stale_trial_callback need heartbeat_interval"),
-        ({"heartbeat_interval": 1, "heartbeat_stale_trial_callback": 3}, TypeError, r"heartbeat_stale_trial_callback must be callable"),
+        (
+            {"heartbeat_interval": 1, "heartbeat_stale_trial_callback": 3},
+            TypeError,
+            r"heartbeat_stale_trial_callback must be callable",
+        ),
     ],
 )
 def test_bad_heartbeat_arguments(tmp_path, kwargs, error, match) -> None:

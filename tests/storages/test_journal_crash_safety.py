@@ -185,13 +185,41 @@ def _write_old_journal(path) -> None:
     """A journal in the format of albacore before the framing: bare JSON lines, no header."""
     records = [
         {"op": "create_study", "writer": "w", "seq": 1, "directions": [1], "name": "old"},
-        {"op": "create_trial", "writer": "w", "seq": 2, "study_id": 0,
-         "trial": {"state": 0, "values": None, "start": "2024-01-02T03:04:05", "complete": None, "params": {},
-                   "user_attrs": {}, "system_attrs": {}, "intermediate": []}},
-        {"op": "param", "writer": "w", "seq": 3, "trial_id": 0, "name": "x", "value": 0.5,
-         "distribution": '{"name": "FloatDistribution", "attributes": {"low": 0.0, "high": 1.0, "step": null, "log": false}}'},
-        {"op": "state", "writer": "w", "seq": 4, "trial_id": 0, "state": 1, "values": [0.25],
-         "time": "2024-01-02T03:04:06"},
+        {
+            "op": "create_trial",
+            "writer": "w",
+            "seq": 2,
+            "study_id": 0,
+            "trial": {
+                "state": 0,
+                "values": None,
+                "start": "2024-01-02T03:04:05",
+                "complete": None,
+                "params": {},
+                "user_attrs": {},
+                "system_attrs": {},
+                "intermediate": [],
+            },
+        },
+        {
+            "op": "param",
+            "writer": "w",
+            "seq": 3,
+            "trial_id": 0,
+            "name": "x",
+            "value": 0.5,
+            "distribution": '{"name": "FloatDistribution", '
+            '"attributes": {"low": 0.0, "high": 1.0, "step": null, "log": false}}',
+        },
+        {
+            "op": "state",
+            "writer": "w",
+            "seq": 4,
+            "trial_id": 0,
+            "state": 1,
+            "values": [0.25],
+            "time": "2024-01-02T03:04:06",
+        },
     ]
     path.write_bytes(b"".join(json.dumps(r, separators=(",", ":")).encode() + b"\n" for r in records))
 
@@ -379,8 +407,10 @@ def test_redis_reads_bare_json_items_of_older_journals(redis_url, redis_prefix) 
     import redis
 
     client = redis.Redis.from_url(redis_url)
-    client.rpush(f"{redis_prefix}albacore:journal:logs",
-                 json.dumps({"op": "create_study", "writer": "w", "seq": 1, "directions": [1], "name": "old-redis"}))
+    client.rpush(
+        f"{redis_prefix}albacore:journal:logs",
+        json.dumps({"op": "create_study", "writer": "w", "seq": 1, "directions": [1], "name": "old-redis"}),
+    )
     storage = JournalStorage(JournalRedisBackend(redis_url, prefix=redis_prefix))
     assert storage.get_study_id_from_name("old-redis") == 0
     client.close()

@@ -74,7 +74,9 @@ def test_unopenable_sqlite_file_is_named(tmp_path) -> None:
 def test_a_file_that_is_not_a_database_is_named(tmp_path) -> None:
     path = tmp_path / "notes.db"
     path.write_text("not a database, just notes\n" * 100)
-    with pytest.raises(StorageInternalError, match=rf"cannot open SQLite database '{re.escape(str(path))}': file is not a database"):
+    with pytest.raises(
+        StorageInternalError, match=rf"cannot open SQLite database '{re.escape(str(path))}': file is not a database"
+    ):
         albacore.create_study(storage=f"sqlite:///{path}")
 
 
@@ -125,7 +127,9 @@ def _set_version(url: str, version: str) -> None:
 def test_newer_schema_gives_a_clear_error(sqlite_url: str) -> None:
     RDBStorage(sqlite_url)
     _set_version(sqlite_url, "v9999")
-    with pytest.raises(StorageInternalError, match="'v9999' is newer than this albacore knows.*pip install -U albacore"):
+    with pytest.raises(
+        StorageInternalError, match="'v9999' is newer than this albacore knows.*pip install -U albacore"
+    ):
         RDBStorage(sqlite_url)
     assert RDBStorage(sqlite_url, skip_compatibility_check=True).get_current_version() == "v9999"
 
@@ -134,8 +138,10 @@ def test_older_schema_says_to_run_the_upgrade_command(sqlite_url: str, monkeypat
     RDBStorage(sqlite_url)
     monkeypatch.setattr(_schema, "head_version", lambda: "v0002")
     monkeypatch.setattr(_schema, "all_versions", lambda: ["v0001", "v0002"])
-    with pytest.raises(StorageInternalError, match="at revision 'v0001' but this albacore needs 'v0002'.*"
-                       "albacore storage upgrade --storage 'sqlite:///"):
+    with pytest.raises(
+        StorageInternalError,
+        match="at revision 'v0001' but this albacore needs 'v0002'.*albacore storage upgrade --storage 'sqlite:///",
+    ):
         RDBStorage(sqlite_url)
 
 
@@ -187,8 +193,12 @@ def test_database_work_per_trial_does_not_grow_with_the_study(sqlite_url: str) -
     # The fewest statements over a few trials: a one-off (a new pooled connection) is not
     # per-trial work.
     early = min(_statements_per_trial(storage, study) for _ in range(3))
-    study.add_trials([albacore.trial.create_trial(params={"x": 0.5}, distributions={"x": FloatDistribution(0, 1)},
-                                                  value=0.5) for _ in range(200)])
+    study.add_trials(
+        [
+            albacore.trial.create_trial(params={"x": 0.5}, distributions={"x": FloatDistribution(0, 1)}, value=0.5)
+            for _ in range(200)
+        ]
+    )
     study.get_trials(deepcopy=False)  # read the bulk-added trials once
     late = min(_statements_per_trial(storage, study) for _ in range(3))
     assert late <= early
@@ -213,7 +223,9 @@ def test_trials_that_stop_beating_become_stale(sqlite_url: str) -> None:
 
 
 def test_heartbeat_arguments_are_validated(sqlite_url: str) -> None:
-    with pytest.raises(ValueError, match="heartbeat_interval must be a positive number of seconds or None, got heartbeat_interval=0"):
+    with pytest.raises(
+        ValueError, match="heartbeat_interval must be a positive number of seconds or None, got heartbeat_interval=0"
+    ):
         RDBStorage(sqlite_url, heartbeat_interval=0)
     with pytest.raises(ValueError, match="grace_period and heartbeat_stale_trial_callback need heartbeat_interval"):
         RDBStorage(sqlite_url, grace_period=5)

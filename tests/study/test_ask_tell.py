@@ -99,7 +99,9 @@ def test_tell_twice_raises_unless_skip_if_finished() -> None:
     study = _study()
     trial = study.ask()
     study.tell(trial, 1.0)
-    with pytest.raises(UpdateFinishedTrialError, match=r"tell: trial 0 has already finished \(COMPLETE\); pass skip_if_finished=True"):
+    with pytest.raises(
+        UpdateFinishedTrialError, match=r"tell: trial 0 has already finished \(COMPLETE\); pass skip_if_finished=True"
+    ):
         study.tell(trial, 2.0)
     again = study.tell(trial, 2.0, skip_if_finished=True)
     assert again.values == [1.0]

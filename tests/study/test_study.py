@@ -23,7 +23,9 @@ def _add(study: albacore.Study, values: Any, x: float = 0.0, constraints: dict |
     system_attrs = {"constraints": constraints} if constraints else {}
     kwargs = {"value": values} if isinstance(values, float) else {"values": values}
     study.add_trial(
-        create_trial(params={"x": x}, distributions={"x": FloatDistribution(-10, 10)}, system_attrs=system_attrs, **kwargs)
+        create_trial(
+            params={"x": x}, distributions={"x": FloatDistribution(-10, 10)}, system_attrs=system_attrs, **kwargs
+        )
     )
 
 
@@ -98,7 +100,9 @@ def test_multi_objective_best_trial_raises_and_best_trials_is_the_pareto_front()
         _add(study, values)
     study.add_trial(create_trial(state=TrialState.FAIL))
     for attr in ("best_trial", "best_value", "best_params"):
-        with pytest.raises(RuntimeError, match=r"has 2 objectives, so it has no single best trial; use study.best_trials"):
+        with pytest.raises(
+            RuntimeError, match=r"has 2 objectives, so it has no single best trial; use study.best_trials"
+        ):
             getattr(study, attr)
     front = sorted(t.number for t in study.best_trials)
     assert front == [0, 1, 3, 5]  # duplicates of a front point are on the front too
@@ -149,7 +153,9 @@ def test_metric_names() -> None:
     assert study.metric_names is None
     study.set_metric_names(["loss", "accuracy"])
     assert study.metric_names == ["loss", "accuracy"]
-    with pytest.raises(ValueError, match=r"set_metric_names: expected 2 str name\(s\), one per objective, got metric_names=\['loss'\]"):
+    with pytest.raises(
+        ValueError, match=r"set_metric_names: expected 2 str name\(s\), one per objective, got metric_names=\['loss'\]"
+    ):
         study.set_metric_names(["loss"])
     with pytest.raises(ValueError, match=r"got metric_names=\['a', 1\]"):
         study.set_metric_names(["a", 1])  # type: ignore[list-item]

@@ -104,7 +104,9 @@ def test_names_summaries_copy_and_delete(make_storage: StorageFactory) -> None:
         albacore.create_study(storage=storage, study_name="kept")
     assert len(albacore.create_study(storage=storage, study_name="kept", load_if_exists=True).trials) == 3
 
-    albacore.copy_study(from_study_name="kept", from_storage=storage, to_storage=InMemoryStorage(), to_study_name="copy")
+    albacore.copy_study(
+        from_study_name="kept", from_storage=storage, to_storage=InMemoryStorage(), to_study_name="copy"
+    )
     memory = InMemoryStorage()
     albacore.copy_study(from_study_name="kept", from_storage=storage, to_storage=memory)
     assert [t.params for t in albacore.load_study(study_name="kept", storage=memory).trials] == [

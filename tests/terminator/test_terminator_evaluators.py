@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import albacore
-from albacore.distributions import FloatDistribution
 from albacore import StudyDirection
+from albacore.distributions import FloatDistribution
 from albacore.terminator import (
     BaseImprovementEvaluator,
     BestValueStagnationEvaluator,

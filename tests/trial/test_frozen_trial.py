@@ -85,12 +85,16 @@ def test_frozen_trial_replays_its_params_as_an_objective_input() -> None:
     best.report(1.0, 0)  # ignored: history is fixed
     with pytest.raises(ValueError, match=r"has no parameter 'y'"):
         best.suggest_float("y", 0, 1)
-    with pytest.raises(ValueError, match=r"parameter 'x' was stored with another distribution: cannot change the distribution kind"):
+    with pytest.raises(
+        ValueError, match=r"parameter 'x' was stored with another distribution: cannot change the distribution kind"
+    ):
         best.suggest_int("x", 0, 10)
 
 
 def test_equality_copy_pickle_and_ordering() -> None:
-    trial = create_trial(value=1.0, params={"x": 1.0}, distributions={"x": FloatDistribution(0, 2)}, user_attrs={"l": [1]})
+    trial = create_trial(
+        value=1.0, params={"x": 1.0}, distributions={"x": FloatDistribution(0, 2)}, user_attrs={"l": [1]}
+    )
     clone = copy.deepcopy(trial)
     assert clone == trial
     clone.user_attrs["l"].append(2)

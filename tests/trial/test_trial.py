@@ -88,16 +88,31 @@ def test_same_name_with_incompatible_distribution_raises_naming_the_parameter(fi
 @pytest.mark.parametrize(
     "call, match",
     [
-        (lambda t: t.suggest_float("lr", 1.0, 0.5), r"suggest_float\('lr'\): low must be <= high, got low=1.0 and high=0.5"),
-        (lambda t: t.suggest_float("lr", 0.0, 1.0, log=True), r"suggest_float\('lr'\): low must be > 0 when log=True, got low=0.0"),
+        (
+            lambda t: t.suggest_float("lr", 1.0, 0.5),
+            r"suggest_float\('lr'\): low must be <= high, got low=1.0 and high=0.5",
+        ),
+        (
+            lambda t: t.suggest_float("lr", 0.0, 1.0, log=True),
+            r"suggest_float\('lr'\): low must be > 0 when log=True, got low=0.0",
+        ),
         (lambda t: t.suggest_float("lr", 0.1, 1.0, log=True, step=0.1), r"suggest_float\('lr'\): step and log"),
-        (lambda t: t.suggest_float("lr", 0.0, float("inf")), r"suggest_float\('lr'\): high must be finite, got high=inf"),
+        (
+            lambda t: t.suggest_float("lr", 0.0, float("inf")),
+            r"suggest_float\('lr'\): high must be finite, got high=inf",
+        ),
         (lambda t: t.suggest_float("lr", float("nan"), 1.0), r"suggest_float\('lr'\): low must be finite, got low=nan"),
         (lambda t: t.suggest_int("n", 5, 1), r"suggest_int\('n'\): low must be <= high, got low=5 and high=1"),
-        (lambda t: t.suggest_int("n", 0, 8, log=True), r"suggest_int\('n'\): low must be >= 1 when log=True, got low=0"),
+        (
+            lambda t: t.suggest_int("n", 0, 8, log=True),
+            r"suggest_int\('n'\): low must be >= 1 when log=True, got low=0",
+        ),
         (lambda t: t.suggest_int("n", 1, 8, log=True, step=2), r"suggest_int\('n'\): step and log"),
         (lambda t: t.suggest_categorical("c", []), r"suggest_categorical\('c'\): choices must contain at least one"),
-        (lambda t: t.suggest_categorical("c", [{"a": 1}]), r"suggest_categorical\('c'\): .*got \{'a': 1\} of type dict"),
+        (
+            lambda t: t.suggest_categorical("c", [{"a": 1}]),
+            r"suggest_categorical\('c'\): .*got \{'a': 1\} of type dict",
+        ),
     ],
 )
 def test_invalid_suggestions_raise_naming_parameter_and_value(call, match: str) -> None:

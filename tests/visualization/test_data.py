@@ -73,7 +73,9 @@ def test_parallel_coordinate_samples_a_large_study_and_keeps_the_best() -> None:
     s = albacore.create_study()
     d = FloatDistribution(0, 1)
     rng = np.random.default_rng(0)
-    s.add_trials([create_trial(value=float(v), params={"p": float(v)}, distributions={"p": d}) for v in rng.random(3000)])
+    s.add_trials(
+        [create_trial(value=float(v), params={"p": float(v)}, distributions={"p": d}) for v in rng.random(3000)]
+    )
     s.add_trial(create_trial(value=-1.0, params={"p": 0.0}, distributions={"p": d}))
     data = _data.parallel_coordinate_data(s)
     assert len(data.numbers) == 2000 and 3000 in data.numbers.tolist()
@@ -122,7 +124,7 @@ def test_rank_colours_feasible_trials_by_value_rank(study: albacore.Study) -> No
 def test_edf_fraction_of_feasible_values(study: albacore.Study) -> None:
     data = _data.edf_data(study)
     assert data.x[0] == 0.5 and data.x[-1] == 4.0
-    (name, y), = data.curves
+    ((name, y),) = data.curves
     assert name == "vis" and y[0] == 0.25 and y[-1] == 1.0
     assert y[np.searchsorted(data.x, 3.0) - 1] == 0.5  # just below 3: values 0.5 and 1
 
@@ -130,7 +132,10 @@ def test_edf_fraction_of_feasible_values(study: albacore.Study) -> None:
 def test_timeline_groups_trials_by_state(study: albacore.Study) -> None:
     data = _data.timeline_data(study)
     assert {s: b.numbers for s, b in data.bars.items()} == {
-        "COMPLETE": [0, 1, 4, 6], "INFEASIBLE": [2], "PRUNED": [5], "FAIL": [3],
+        "COMPLETE": [0, 1, 4, 6],
+        "INFEASIBLE": [2],
+        "PRUNED": [5],
+        "FAIL": [3],
     }
     assert _data.timeline_data(study, n_recent_trials=2).bars.keys() == {"PRUNED", "COMPLETE"}
 
@@ -168,8 +173,11 @@ def test_terminator_improvement_evaluates_prefixes(study: albacore.Study) -> Non
     from albacore.terminator import BestValueStagnationEvaluator, StaticErrorEvaluator
 
     data = _data.terminator_improvement_data(
-        study, plot_error=True, improvement_evaluator=BestValueStagnationEvaluator(max_stagnation_trials=2),
-        error_evaluator=StaticErrorEvaluator(0.5), min_n_trials=3,
+        study,
+        plot_error=True,
+        improvement_evaluator=BestValueStagnationEvaluator(max_stagnation_trials=2),
+        error_evaluator=StaticErrorEvaluator(0.5),
+        min_n_trials=3,
     )
     assert data.numbers.tolist() == [0, 1, 2, 4, 6]
     assert data.errors.tolist() == [0.5] * 5

@@ -90,7 +90,10 @@ def test_missing_plotly_names_the_extra(study: albacore.Study, monkeypatch: pyte
 
 @pytest.mark.parametrize("backend", BACKENDS, ids=["plotly", "matplotlib"])
 def test_multi_objective_plots_on_empty_and_failed_studies(backend) -> None:
-    for name, trial in (("mo-empty", None), ("mo-failed", albacore.trial.create_trial(state=albacore.trial.TrialState.FAIL))):
+    for name, trial in (
+        ("mo-empty", None),
+        ("mo-failed", albacore.trial.create_trial(state=albacore.trial.TrialState.FAIL)),
+    ):
         s = albacore.create_study(study_name=name, directions=["minimize", "minimize"])
         if trial is not None:
             s.add_trial(trial)

@@ -31,7 +31,9 @@ EXPECTED = {
 
 
 def _plain(function) -> str:
-    parameters = [p.replace(annotation=inspect.Parameter.empty) for p in inspect.signature(function).parameters.values()]
+    parameters = [
+        p.replace(annotation=inspect.Parameter.empty) for p in inspect.signature(function).parameters.values()
+    ]
     return str(inspect.Signature(parameters))
 
 

@@ -16,7 +16,8 @@ import abc
 import copy
 import threading
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
@@ -135,7 +136,8 @@ class GeneticSampler(Unpickled, BaseSampler):
     # --- generations ----------------------------------------------------------------------------
     def _objectives(self, study: Study, trials: list[FrozenTrial]) -> tuple[np.ndarray, np.ndarray]:
         points = to_minimization(np.array([t.values for t in trials], dtype=float), study.directions)
-        violation = violations([list(t.constraints.values()) or None for t in trials], self._constraints_func is not None)
+        constrained = self._constraints_func is not None
+        violation = violations([list(t.constraints.values()) or None for t in trials], constrained)
         return points.reshape(len(trials), -1), violation
 
     def _cache(self, study: Study) -> _StudyCache:
@@ -246,7 +248,7 @@ class GeneticSampler(Unpickled, BaseSampler):
     ) -> dict[str, Any]:
         numerical = [n for n, d in space.items() if _space.is_numerical(d)]
         child: dict[str, Any] = {}
-        for name, dist in space.items():  # categorical genes: uniform crossover of the first two parents
+        for name in space:  # categorical genes: uniform crossover of the first two parents
             if name not in numerical:
                 source = parents[1] if len(parents) > 1 and rng.random() < self._swapping_prob else parents[0]
                 child[name] = source.params[name]
@@ -284,9 +286,7 @@ class GeneticSampler(Unpickled, BaseSampler):
                     break
         return sample_uniform(rng, param_distribution)
 
-    def after_trial(
-        self, study: Study, trial: FrozenTrial, state: TrialState, values: Sequence[float] | None
-    ) -> None:
+    def after_trial(self, study: Study, trial: FrozenTrial, state: TrialState, values: Sequence[float] | None) -> None:
         with self._lock:
             self._pending.get(study).pop(trial.number, None)
         if self._constraints_func is None or state != TrialState.COMPLETE:
@@ -299,7 +299,10 @@ class GeneticSampler(Unpickled, BaseSampler):
             # Without stored constraints the trial counts as infinitely infeasible.
             _logger.warning(
                 "%s: constraints_func failed for trial %d (%s: %s); the trial counts as infeasible.",
-                self._name, trial.number, type(exc).__name__, exc,
+                self._name,
+                trial.number,
+                type(exc).__name__,
+                exc,
             )
             return
         study.set_trial_system_attr(trial, CONSTRAINTS_KEY, constraints)

@@ -62,8 +62,14 @@ def _polish(acq: Acquisition, space: EncodedSpace, x: np.ndarray, values: np.nda
 
     with np.errstate(all="ignore"):
         try:
-            result = optimize.minimize(fun, x[rows, cols], jac=True, method="L-BFGS-B",
-                                       bounds=[(0.0, 1.0)] * rows.size, options={"maxiter": maxiter, "ftol": _POLISH_FTOL})
+            result = optimize.minimize(
+                fun,
+                x[rows, cols],
+                jac=True,
+                method="L-BFGS-B",
+                bounds=[(0.0, 1.0)] * rows.size,
+                options={"maxiter": maxiter, "ftol": _POLISH_FTOL},
+            )
         except (ValueError, FloatingPointError, np.linalg.LinAlgError):
             return x, values
     polished = x.copy()
@@ -73,8 +79,9 @@ def _polish(acq: Acquisition, space: EncodedSpace, x: np.ndarray, values: np.nda
     return np.where(better[:, None], polished, x), np.where(better, new_values, values)
 
 
-def _grid_moves(space: EncodedSpace, x: np.ndarray, branches: list[Branch], owner: np.ndarray,
-                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _grid_moves(
+    space: EncodedSpace, x: np.ndarray, branches: list[Branch], owner: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Every single-coordinate change of the discrete coordinates -> points ``(k, d)``, their rows."""
     points, origin = [], []
     for i in np.flatnonzero(space.kinds != 0):
@@ -104,9 +111,16 @@ def _grid_moves(space: EncodedSpace, x: np.ndarray, branches: list[Branch], owne
     return np.concatenate(points), np.concatenate(origin)
 
 
-def _discrete_search(acq: Acquisition, space: EncodedSpace, x: np.ndarray, values: np.ndarray,
-                     branches: list[Branch], owner: np.ndarray, rng: np.random.Generator,
-                     max_rounds: int = 8) -> tuple[np.ndarray, np.ndarray, bool]:
+def _discrete_search(
+    acq: Acquisition,
+    space: EncodedSpace,
+    x: np.ndarray,
+    values: np.ndarray,
+    branches: list[Branch],
+    owner: np.ndarray,
+    rng: np.random.Generator,
+    max_rounds: int = 8,
+) -> tuple[np.ndarray, np.ndarray, bool]:
     """Best-improvement coordinate search over the discrete coordinates, all rows batched."""
     changed = False
     for _ in range(max_rounds):
@@ -126,9 +140,14 @@ def _discrete_search(acq: Acquisition, space: EncodedSpace, x: np.ndarray, value
     return x, values, changed
 
 
-def _candidates(space: EncodedSpace, branches: list[Branch], incumbents: np.ndarray,
-                incumbent_branch: np.ndarray, rng: np.random.Generator,
-                n_random: int) -> tuple[np.ndarray, np.ndarray]:
+def _candidates(
+    space: EncodedSpace,
+    branches: list[Branch],
+    incumbents: np.ndarray,
+    incumbent_branch: np.ndarray,
+    rng: np.random.Generator,
+    n_random: int,
+) -> tuple[np.ndarray, np.ndarray]:
     """Quasi-random points of every branch plus perturbations of the incumbents, and their branch."""
     per_branch = max(64, n_random // len(branches))
     parts, owner = [], []
@@ -195,4 +214,3 @@ def maximize(
         if not changed:
             break
     return x[int(np.argmax(values))]
-

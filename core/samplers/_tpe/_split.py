@@ -14,7 +14,7 @@ In both groups, PRUNED trials weigh by the share of a full run they trained
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

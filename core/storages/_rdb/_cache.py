@@ -41,7 +41,9 @@ _NEW_OR_LISTED = (
     sa.select(*TRIAL_COLUMNS)
     .where(
         trials.c.study_id == sa.bindparam("study_id"),
-        sa.or_(trials.c.number >= sa.bindparam("n_known"), trials.c.number.in_(sa.bindparam("numbers", expanding=True))),
+        sa.or_(
+            trials.c.number >= sa.bindparam("n_known"), trials.c.number.in_(sa.bindparam("numbers", expanding=True))
+        ),
     )
     .order_by(trials.c.number)
 )

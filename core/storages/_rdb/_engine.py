@@ -81,7 +81,9 @@ def parse_url(url: str) -> URL:
     backend = parsed.get_backend_name()
     if backend == "postgres":
         backend = "postgresql"
-        parsed = parsed.set(drivername="postgresql" + (f"+{parsed.get_driver_name()}" if "+" in parsed.drivername else ""))
+        parsed = parsed.set(
+            drivername="postgresql" + (f"+{parsed.get_driver_name()}" if "+" in parsed.drivername else "")
+        )
     if backend not in ("sqlite", "postgresql", "mysql", "mariadb"):
         raise ValueError(
             f"RDBStorage: unsupported database {backend!r} in url={url!r}; supported: "
@@ -288,8 +290,11 @@ class TransactionRunner:
                     raise StorageInternalError(f"RDBStorage.{operation} failed: {exc.orig}") from exc
                 _logger.warning(
                     "RDBStorage.%s: %s; retrying in %.2fs (attempt %d of %d).",
-                    operation, str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__,
-                    delay, attempt, MAX_ATTEMPTS,
+                    operation,
+                    str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__,
+                    delay,
+                    attempt,
+                    MAX_ATTEMPTS,
                 )
                 time.sleep(delay * (0.5 + random.random()))
                 delay = min(delay * 2, _BACKOFF_CAP_S)
@@ -338,9 +343,7 @@ def connection_error(url: URL, exc: OperationalError) -> StorageInternalError:
     """An error for a server that cannot be reached, naming host and port."""
     backend = url.get_backend_name()
     if backend == "sqlite":
-        return StorageInternalError(
-            f"RDBStorage: cannot open SQLite database {url.database!r}: {exc.orig}"
-        )
+        return StorageInternalError(f"RDBStorage: cannot open SQLite database {url.database!r}: {exc.orig}")
     default_port = 5432 if backend == "postgresql" else 3306
     return StorageInternalError(
         f"RDBStorage: cannot connect to the {backend} server at {url.host or 'localhost'}:"

@@ -7,7 +7,8 @@ kind, text, start, complete)``, so one round trip returns everything about a set
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row

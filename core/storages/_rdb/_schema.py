@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-from typing import Iterator
+from collections.abc import Iterator
 
 import sqlalchemy
 from alembic import command

@@ -38,7 +38,8 @@ import json
 import os
 import threading
 import weakref
-from typing import Any, Callable, Container, Sequence
+from collections.abc import Container, Sequence
+from typing import Any, Callable
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -50,6 +51,7 @@ from albacore.exceptions import DuplicatedStudyError, UpdateFinishedTrialError
 from albacore.storages._base import BaseStorage
 from albacore.storages._heartbeat import BaseHeartbeat, StaleTrialCallback, validate_heartbeat_args
 from albacore.storages._in_memory import check_study_name, generate_study_name
+from albacore.storages._optuna._detect import refuse_optuna_database
 from albacore.storages._rdb import _engine, _schema
 from albacore.storages._rdb._cache import StudyTrials
 from albacore.storages._rdb._load import TRIAL_COLUMNS, load_trial, load_trials
@@ -67,15 +69,15 @@ from albacore.storages._rdb._models import (
 )
 from albacore.storages._rdb._writes import (
     conditional_insert,
-    insert_template_children,
-    value_rows,
     dump_json,
+    insert_template_children,
     insert_trial,
     lock_trial,
-    upsert_into_unfinished_trial,
     server_epoch,
     update_state,
     upsert,
+    upsert_into_unfinished_trial,
+    value_rows,
 )
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
@@ -189,6 +191,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         if not check:
             return
         try:
+            refuse_optuna_database(engine, _engine.describe_url(self._url))
             if not self.skip_table_creation:
                 _schema.create_if_missing(engine)
             if not self.skip_compatibility_check:
@@ -481,7 +484,8 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         text = dump_json(value, f"{operation}: value of {key!r}")
 
         def work(conn: Connection) -> None:
-            upsert_into_unfinished_trial(conn, trial_attrs, {"trial_id": trial_id, "kind": kind, "attr_key": key}, {"value_json": text})
+            key_columns = {"trial_id": trial_id, "kind": kind, "attr_key": key}
+            upsert_into_unfinished_trial(conn, trial_attrs, key_columns, {"value_json": text})
 
         self._run(operation, work, write=True, durable=False, single=True)
 
@@ -509,7 +513,9 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
     def get_all_trials(
         self, study_id: int, deepcopy: bool = True, states: Container[TrialState] | None = None
     ) -> list[FrozenTrial]:
-        if states is not None and all(s not in states for s in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)):
+        if states is not None and all(
+            s not in states for s in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
+        ):
             wanted = [int(s) for s in _UNFINISHED if s in states]
             selected = self._unfinished_trials(study_id, wanted) if wanted else []
         else:

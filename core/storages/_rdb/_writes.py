@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from albacore.exceptions import UpdateFinishedTrialError
 from albacore.distributions import distribution_to_json
+from albacore.exceptions import UpdateFinishedTrialError
 from albacore.storages._rdb._models import (
     DATETIME,
     encode_float,
@@ -22,7 +23,6 @@ from albacore.storages._rdb._models import (
 )
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
-
 
 _UPSERTS: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], Any] = {}
 
@@ -281,7 +281,12 @@ def insert_template_children(conn: Connection, trial_id: int, template: FrozenTr
         conn.execute(
             sa.insert(trial_attrs),
             [
-                {"trial_id": trial_id, "kind": kind, "attr_key": key, "value_json": dump_json(value, f"attribute {key!r}")}
+                {
+                    "trial_id": trial_id,
+                    "kind": kind,
+                    "attr_key": key,
+                    "value_json": dump_json(value, f"attribute {key!r}"),
+                }
                 for kind, key, value in attrs
             ],
         )

@@ -50,6 +50,7 @@ from typing import Any
 
 from albacore.exceptions import StorageInternalError
 from albacore.logging import get_logger
+from albacore.storages._optuna._detect import is_optuna_journal_head, optuna_journal_error
 from albacore.storages.journal._base import BaseJournalBackend
 from albacore.storages.journal._format import HEADER, decode, encode, is_record, is_tombstone, tombstone
 
@@ -215,6 +216,8 @@ class JournalFileBackend(BaseJournalBackend):
                 decode(first)
             except ValueError as exc:
                 raise self._damage(0, 1, exc) from None
+        if is_optuna_journal_head(head):
+            raise optuna_journal_error(self._path)
         raise ValueError(
             f"JournalFileBackend: {self._path!r} is not an albacore journal (its first line is neither "
             f"the journal header nor a journal record); refusing to write to it. Pass a new or an "
@@ -393,7 +396,9 @@ class JournalFileBackend(BaseJournalBackend):
 
     def _release(self, token: bytes) -> None:
         if _read_bytes(self._lock_path) != token:
-            _logger.warning("The journal lock %s was broken while held; another writer judged it stale.", self._lock_path)
+            _logger.warning(
+                "The journal lock %s was broken while held; another writer judged it stale.", self._lock_path
+            )
             return
         try:
             os.unlink(self._lock_path)
@@ -429,7 +434,12 @@ class JournalFileBackend(BaseJournalBackend):
         if time.time() - mtime > self._lock_timeout:
             return True
         parts = content.decode(errors="replace").split()
-        return len(parts) == 3 and parts[0] == socket.gethostname() and parts[1].isdigit() and not _pid_alive(int(parts[1]))
+        return (
+            len(parts) == 3
+            and parts[0] == socket.gethostname()
+            and parts[1].isdigit()
+            and not _pid_alive(int(parts[1]))
+        )
 
     # --- snapshots -----------------------------------------------------------------------------
     def save_snapshot(self, log_number: int, snapshot: bytes) -> None:

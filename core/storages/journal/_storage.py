@@ -22,7 +22,8 @@ import os
 import threading
 import time
 import uuid
-from typing import Any, Container, Sequence
+from collections.abc import Container, Sequence
+from typing import Any
 
 from albacore._study_types import FrozenStudy, StudyDirection
 from albacore.distributions import BaseDistribution

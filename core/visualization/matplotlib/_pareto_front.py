@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Callable
 
 from albacore.visualization._data.pareto_front import PointSet, pareto_front_data
 from albacore.visualization.matplotlib._common import INFEASIBLE_COLOR, plt, set_title

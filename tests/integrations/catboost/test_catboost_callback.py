@@ -109,7 +109,9 @@ def test_missing_evaluation_set_lists_the_evaluated_ones(study_factory, data) ->
 
 def test_direction_mismatch(study_factory, data) -> None:
     trial = study_factory("minimize").ask()
-    with pytest.raises(catboost.CatBoostError, match="'AUC' is better when higher, but the study direction is MINIMIZE"):
+    with pytest.raises(
+        catboost.CatBoostError, match="'AUC' is better when higher, but the study direction is MINIMIZE"
+    ):
         _fit(_classifier(eval_metric="AUC"), data, [CatBoostPruningCallback(trial, "AUC")])
 
 

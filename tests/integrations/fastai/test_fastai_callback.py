@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pickle
 
+import fastai.callback.schedule  # noqa: F401  (adds Learner.fit_one_cycle)
 import pytest
 import torch
-import fastai.callback.schedule  # noqa: F401  (adds Learner.fit_one_cycle)
 from fastai.basics import CrossEntropyLossFlat, DataLoaders, Learner, accuracy, set_seed
 from sklearn.datasets import load_breast_cancer
 from sklearn.preprocessing import StandardScaler

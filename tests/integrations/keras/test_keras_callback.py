@@ -71,7 +71,9 @@ def test_interval(study_factory, digits) -> None:
 
 def test_unknown_monitor_lists_logged_metrics(study_factory, digits) -> None:
     trial = study_factory().ask()
-    with pytest.raises(ValueError, match=r"monitor='val_acc'.*available: 'accuracy', 'loss', 'val_accuracy', 'val_loss'"):
+    with pytest.raises(
+        ValueError, match=r"monitor='val_acc'.*available: 'accuracy', 'loss', 'val_accuracy', 'val_loss'"
+    ):
         _fit(digits, [KerasPruningCallback(trial, "val_acc")])
 
 
@@ -101,8 +103,13 @@ def test_a_missing_keras_backend_names_the_backend_setting(tmp_path, backend, ex
     env["HOME"] = str(tmp_path)  # no ~/.keras/keras.json
     if backend is not None:
         env["KERAS_BACKEND"] = backend
-    result = subprocess.run([sys.executable, "-c", "import albacore.integrations.keras"], capture_output=True,
-                            text=True, env=env, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", "import albacore.integrations.keras"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     last = result.stderr.strip().splitlines()[-1]
     assert result.returncode == 1 and re.search(expected, last), result.stderr
     assert "Set KERAS_BACKEND to an installed backend" in last and "pip install" not in last

@@ -57,20 +57,29 @@ def test_tuner_runs_every_stage_with_its_budget(arrays) -> None:
     assert "feature_fraction" in tuner.best_params  # every stage after the first starts from it
     # Each trial trained with the best parameters of the trials before it, plus its stage's.
     trials = tuner.study.trials
-    for before, trial in zip(trials[6:], trials[7:]):
+    for trial in trials[7:]:
         params = json.loads(trial.system_attrs["lightgbm_tuner:lgbm_params"])
-        assert params["feature_fraction"] in (trial.params.get("feature_fraction_stage2"), *[
-            json.loads(t.system_attrs["lightgbm_tuner:lgbm_params"])["feature_fraction"] for t in trials[: trial.number]])
+        assert params["feature_fraction"] in (
+            trial.params.get("feature_fraction_stage2"),
+            *[
+                json.loads(t.system_attrs["lightgbm_tuner:lgbm_params"])["feature_fraction"]
+                for t in trials[: trial.number]
+            ],
+        )
     booster = tuner.get_best_booster()
     assert booster.best_score["valid_0"]["binary_logloss"] == pytest.approx(tuner.best_score)
     # The stage 1 grid is evaluated as is.
-    grid = sorted(t.params["feature_fraction"] for t in tuner.study.trials if t.system_attrs[STAGE] == "feature_fraction")
+    grid = sorted(
+        t.params["feature_fraction"] for t in tuner.study.trials if t.system_attrs[STAGE] == "feature_fraction"
+    )
     assert grid == pytest.approx(np.linspace(0.4, 1.0, 7))
 
 
 def test_tuner_resumes_from_rdb_storage(arrays, tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'tuner.db'}"
-    study = albacore.create_study(storage=url, study_name="tuner-resume", sampler=albacore.samplers.RandomSampler(seed=0))
+    study = albacore.create_study(
+        storage=url, study_name="tuner-resume", sampler=albacore.samplers.RandomSampler(seed=0)
+    )
 
     class Interrupt(Exception):
         pass
@@ -83,7 +92,9 @@ def test_tuner_resumes_from_rdb_storage(arrays, tmp_path) -> None:
         _tuner(arrays, study=study, study_callbacks=[stop_after_25], model_dir=str(tmp_path / "models")).run()
     assert sum(_stage_counts(study).values()) == 25
 
-    resumed = albacore.load_study(storage=url, study_name="tuner-resume", sampler=albacore.samplers.RandomSampler(seed=1))
+    resumed = albacore.load_study(
+        storage=url, study_name="tuner-resume", sampler=albacore.samplers.RandomSampler(seed=1)
+    )
     tuner = _tuner(arrays, study=resumed, model_dir=str(tmp_path / "models"))
     tuner.run()
     counts = _stage_counts(resumed)
@@ -100,16 +111,25 @@ def test_time_budget_stops_early(arrays) -> None:
 
 def test_tuner_cv(arrays) -> None:
     X, y, _, _ = arrays
-    tuner = LightGBMTunerCV({**PARAMS, "metric": "auc"}, lgb.Dataset(X, y), num_boost_round=10, nfold=3,
-                            callbacks=[lgb.early_stopping(3, verbose=False)], return_cvbooster=True,
-                            time_budget=2.0, show_progress_bar=False, seed=0)
+    tuner = LightGBMTunerCV(
+        {**PARAMS, "metric": "auc"},
+        lgb.Dataset(X, y),
+        num_boost_round=10,
+        nfold=3,
+        callbacks=[lgb.early_stopping(3, verbose=False)],
+        return_cvbooster=True,
+        time_budget=2.0,
+        show_progress_bar=False,
+        seed=0,
+    )
     assert tuner.study.direction == albacore.StudyDirection.MAXIMIZE
     tuner.run()
     assert tuner.best_score == max(t.value for t in tuner.study.get_trials(states=(TrialState.COMPLETE,)))
     booster = tuner.get_best_booster()
     assert isinstance(booster, lgb.CVBooster)
-    rerun = lgb.cv(tuner.best_params, lgb.Dataset(X, y), 10, nfold=3, seed=0,
-                   callbacks=[lgb.early_stopping(3, verbose=False)])
+    rerun = lgb.cv(
+        tuner.best_params, lgb.Dataset(X, y), 10, nfold=3, seed=0, callbacks=[lgb.early_stopping(3, verbose=False)]
+    )
     assert rerun["valid auc-mean"][-1] == pytest.approx(tuner.best_score)
 
 
@@ -122,8 +142,15 @@ def test_tuner_cv_without_cvbooster(arrays) -> None:
 
 def test_train_one_liner_returns_best_booster(arrays) -> None:
     train_set, valid = _sets(arrays)
-    booster = train(dict(PARAMS), train_set, num_boost_round=10, valid_sets=[valid], time_budget=0.5,
-                    show_progress_bar=False, seed=1)
+    booster = train(
+        dict(PARAMS),
+        train_set,
+        num_boost_round=10,
+        valid_sets=[valid],
+        time_budget=0.5,
+        show_progress_bar=False,
+        seed=1,
+    )
     assert isinstance(booster, lgb.Booster)
     assert booster.predict(arrays[2]).shape == (150,)
 
@@ -149,9 +176,18 @@ def test_bad_arguments(arrays) -> None:
 
 def test_sample_size_and_named_valid_sets(arrays) -> None:
     train_set, valid = _sets(arrays)
-    tuner = LightGBMTuner(dict(PARAMS), train_set, num_boost_round=5, valid_sets=[train_set, valid],
-                          valid_names=["train", "holdout"], keep_training_booster=True, sample_size=100,
-                          time_budget=0.3, show_progress_bar=False, seed=0)
+    tuner = LightGBMTuner(
+        dict(PARAMS),
+        train_set,
+        num_boost_round=5,
+        valid_sets=[train_set, valid],
+        valid_names=["train", "holdout"],
+        keep_training_booster=True,
+        sample_size=100,
+        time_budget=0.3,
+        show_progress_bar=False,
+        seed=0,
+    )
     tuner.run()
     booster = tuner.get_best_booster()
     assert booster.train_set.num_data() == 100

@@ -47,8 +47,13 @@ def _worker(rank: int, init_file: str, out_dir: str, prune_from: int) -> None:
         study = albacore.create_study(pruner=StepPruner(prune_from), sampler=albacore.samplers.RandomSampler(seed=0))
         study.optimize(lambda t: _objective(t, log), n_trials=N_TRIALS)
         result["trials"] = [
-            {"state": t.state.name, "steps": sorted(t.intermediate_values), "params": t.params, "user_attrs": t.user_attrs,
-             "constraints": t.constraints}
+            {
+                "state": t.state.name,
+                "steps": sorted(t.intermediate_values),
+                "params": t.params,
+                "user_attrs": t.user_attrs,
+                "constraints": t.constraints,
+            }
             for t in study.trials
         ]
         errors_trial = study.ask()
@@ -75,8 +80,7 @@ def _worker(rank: int, init_file: str, out_dir: str, prune_from: int) -> None:
 
 
 def _run(tmp_path, prune_from: int) -> tuple[dict, dict]:
-    mp.start_processes(_worker, args=(str(tmp_path / "init"), str(tmp_path), prune_from), nprocs=2,
-                       start_method="fork")
+    mp.start_processes(_worker, args=(str(tmp_path / "init"), str(tmp_path), prune_from), nprocs=2, start_method="fork")
     return tuple(json.loads((tmp_path / f"rank{r}.json").read_text()) for r in (0, 1))
 
 

@@ -132,7 +132,9 @@ class _PruneFrom(albacore.pruners.BasePruner):
         return trial.last_step is not None and trial.last_step >= self.step
 
 
-@pytest.mark.parametrize(("missing", "present"), [("lightning", "pytorch_lightning"), ("pytorch_lightning", "lightning.pytorch")])
+@pytest.mark.parametrize(
+    ("missing", "present"), [("lightning", "pytorch_lightning"), ("pytorch_lightning", "lightning.pytorch")]
+)
 def test_one_package_is_enough(missing, present) -> None:
     # Import the integration with one package made unimportable: the callback subclasses the other's Callback.
     code = (

@@ -10,7 +10,7 @@ from sklearn.base import clone
 from sklearn.datasets import load_breast_cancer, load_digits
 from sklearn.decomposition import PCA
 from sklearn.linear_model import LogisticRegression, Ridge, SGDClassifier
-from sklearn.metrics import make_scorer, f1_score
+from sklearn.metrics import f1_score, make_scorer
 from sklearn.model_selection import GroupKFold, KFold, cross_val_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
@@ -165,10 +165,18 @@ def test_study_helpers_reach_the_fitted_study(cancer) -> None:
         ({"max_iter": 0}, ValueError, "max_iter must be a positive int, got max_iter=0"),
         ({"subsample": 1.5}, ValueError, r"subsample must be a float in \(0, 1\] or a positive int, got subsample=1.5"),
         ({"error_score": "skip"}, ValueError, "error_score must be a number or 'raise', got error_score='skip'"),
-        ({"param_distributions": {"C": [1, 2]}}, TypeError, r"param_distributions\['C'\] must be an albacore distribution"),
+        (
+            {"param_distributions": {"C": [1, 2]}},
+            TypeError,
+            r"param_distributions\['C'\] must be an albacore distribution",
+        ),
         ({"enable_pruning": True}, ValueError, "enable_pruning=True needs an estimator with partial_fit"),
         ({"study": "minimize"}, ValueError, "study must maximize the score"),
-        ({"catch": "ValueError"}, TypeError, "catch must be an exception class or a tuple of them, got catch='ValueError'"),
+        (
+            {"catch": "ValueError"},
+            TypeError,
+            "catch must be an exception class or a tuple of them, got catch='ValueError'",
+        ),
     ],
 )
 def test_bad_arguments_fail_in_fit(cancer, kwargs, error, match) -> None:
@@ -187,13 +195,15 @@ def test_subsample_uses_fewer_rows_for_trials_and_all_for_refit(cancer) -> None:
         scored_rows.append(len(X_test))
         return estimator.score(X_test, y_test)
 
-    search = AlbacoreSearchCV(LogisticRegression(max_iter=300), C, cv=2, n_trials=2, subsample=100,
-                              scoring=scorer, random_state=0).fit(X, y)
+    search = AlbacoreSearchCV(
+        LogisticRegression(max_iter=300), C, cv=2, n_trials=2, subsample=100, scoring=scorer, random_state=0
+    ).fit(X, y)
     assert scored_rows == [50] * 4  # 2 trials x 2 folds of the 100 sampled rows
     assert search.score(X, y) == search.best_estimator_.score(X, y)  # refit on all rows
     scored_rows.clear()
-    AlbacoreSearchCV(LogisticRegression(max_iter=300), C, cv=2, n_trials=1, subsample=0.5,
-                     scoring=scorer, random_state=0).fit(X, y)
+    AlbacoreSearchCV(
+        LogisticRegression(max_iter=300), C, cv=2, n_trials=1, subsample=0.5, scoring=scorer, random_state=0
+    ).fit(X, y)
     assert scored_rows == [75, 75]
     with pytest.raises(ValueError, match="subsample must be"):
         AlbacoreSearchCV(LogisticRegression(), C, subsample=0).fit(X, y)

@@ -168,9 +168,17 @@ def test_routing_groups_reach_the_splitter(data) -> None:
 def test_routing_pruning_routes_partial_fit_and_score_weights(data) -> None:
     X, y, w = data
     with sklearn.config_context(enable_metadata_routing=True):
-        estimator = SGDClassifier(random_state=0).set_fit_request(sample_weight=True).set_partial_fit_request(sample_weight=True)
-        search = AlbacoreSearchCV(estimator, {"alpha": CategoricalDistribution([1e-3])}, cv=CV, n_trials=1,
-                                  max_iter=2, enable_pruning=True, scoring=_weighted_accuracy())
+        estimator = SGDClassifier(random_state=0).set_fit_request(sample_weight=True)
+        estimator = estimator.set_partial_fit_request(sample_weight=True)
+        search = AlbacoreSearchCV(
+            estimator,
+            {"alpha": CategoricalDistribution([1e-3])},
+            cv=CV,
+            n_trials=1,
+            max_iter=2,
+            enable_pruning=True,
+            scoring=_weighted_accuracy(),
+        )
         search.fit(X, y, sample_weight=w)
     scores = []
     for train, test in CV.split(X, y):
@@ -204,8 +212,13 @@ def test_score_params_need_routing(data) -> None:
 def test_get_metadata_routing_lists_what_fit_and_score_consume() -> None:
     with sklearn.config_context(enable_metadata_routing=True):
         estimator = SGDClassifier().set_fit_request(sample_weight=True).set_partial_fit_request(sample_weight="pw")
-        search = AlbacoreSearchCV(estimator, {"alpha": FloatDistribution(1e-4, 1e-2)}, enable_pruning=True,
-                                  scoring=_weighted_accuracy(), cv=GroupKFold(3))
+        search = AlbacoreSearchCV(
+            estimator,
+            {"alpha": FloatDistribution(1e-4, 1e-2)},
+            enable_pruning=True,
+            scoring=_weighted_accuracy(),
+            cv=GroupKFold(3),
+        )
         routing = search.get_metadata_routing()
         assert routing.consumes("fit", {"sample_weight", "pw", "groups", "other"}) == {"sample_weight", "pw", "groups"}
         assert routing.consumes("score", {"sample_weight", "groups"}) == {"sample_weight"}

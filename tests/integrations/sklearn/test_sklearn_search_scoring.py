@@ -33,7 +33,9 @@ def cancer() -> tuple:
 def _search(estimator=None, **kwargs) -> AlbacoreSearchCV:
     study = albacore.create_study(direction="maximize", sampler=albacore.samplers.GridSampler({"C": GRID}))
     kwargs = {"cv": CV, "n_trials": len(GRID), "study": study, **kwargs}
-    return AlbacoreSearchCV(estimator or LogisticRegression(max_iter=300), {"C": CategoricalDistribution(GRID)}, **kwargs)
+    return AlbacoreSearchCV(
+        estimator or LogisticRegression(max_iter=300), {"C": CategoricalDistribution(GRID)}, **kwargs
+    )
 
 
 def _grid(**kwargs) -> GridSearchCV:
@@ -74,7 +76,8 @@ def test_multi_metric_refit_false_keeps_no_best_attributes_like_grid_search(canc
     for attr in ("best_index_", "best_params_", "best_score_", "best_estimator_"):
         assert hasattr(search, attr) == hasattr(grid, attr) == False  # noqa: E712
     assert _by_candidate(search.cv_results_, "mean_test_recall") == pytest.approx(
-        _by_candidate(grid.cv_results_, "mean_test_recall"))
+        _by_candidate(grid.cv_results_, "mean_test_recall")
+    )
     # Without a refit metric the study maximizes the first one.
     assert [t.value for t in search.trials_] == pytest.approx(list(search.cv_results_["mean_test_acc"]))
 
@@ -106,7 +109,9 @@ def test_callable_scoring_returning_a_dict_is_multi_metric(cancer) -> None:
     search = _search(scoring=two_scores, refit="f1").fit(X, y)
     grid = _grid(scoring=two_scores, refit="f1").fit(X, y)
     assert search.multimetric_
-    assert _by_candidate(search.cv_results_, "mean_test_f1") == pytest.approx(_by_candidate(grid.cv_results_, "mean_test_f1"))
+    assert _by_candidate(search.cv_results_, "mean_test_f1") == pytest.approx(
+        _by_candidate(grid.cv_results_, "mean_test_f1")
+    )
     assert search.best_params_ == grid.best_params_
     assert search.score(X, y) == pytest.approx(grid.score(X, y))
     with pytest.raises(ValueError, match="refit must be False, a callable or one of the scorer names 'f1', 'recall'"):
@@ -115,7 +120,10 @@ def test_callable_scoring_returning_a_dict_is_multi_metric(cancer) -> None:
 
 @pytest.mark.parametrize("refit", [True, "auc"])
 def test_multi_metric_needs_a_scorer_name_to_refit(cancer, refit) -> None:
-    with pytest.raises(ValueError, match=rf"refit must be False, a callable or one of the scorer names 'acc', 'recall', got refit={refit!r}"):
+    with pytest.raises(
+        ValueError,
+        match=rf"refit must be False, a callable or one of the scorer names 'acc', 'recall', got refit={refit!r}",
+    ):
         _search(scoring=SCORING, refit=refit).fit(*cancer)
     with pytest.raises(ValueError, match="refit must be set to a scorer key"):
         _grid(scoring=SCORING, refit=refit).fit(*cancer)
@@ -140,7 +148,9 @@ def test_feature_names_and_n_features_come_from_the_best_estimator(cancer) -> No
 
 def test_transformer_delegation_fit_transform_and_inverse_transform() -> None:
     X = load_digits().data[:200]
-    search = AlbacoreSearchCV(PCA(), {"n_components": CategoricalDistribution([3, 5])}, n_trials=2, cv=2, random_state=0)
+    search = AlbacoreSearchCV(
+        PCA(), {"n_components": CategoricalDistribution([3, 5])}, n_trials=2, cv=2, random_state=0
+    )
     Xt = search.fit_transform(X)
     np.testing.assert_allclose(Xt, search.best_estimator_.transform(X))
     np.testing.assert_allclose(search.inverse_transform(Xt), search.best_estimator_.inverse_transform(Xt))
@@ -154,7 +164,8 @@ def test_classifier_and_density_delegation(cancer) -> None:
     best = search.best_estimator_
     np.testing.assert_allclose(search.decision_function(X), best.decision_function(X))
     np.testing.assert_allclose(search.predict_log_proba(X), best.predict_log_proba(X))
-    density = AlbacoreSearchCV(KernelDensity(), {"bandwidth": CategoricalDistribution([0.5, 2.0])}, n_trials=2, cv=2,
-                               random_state=0).fit(X)
+    density = AlbacoreSearchCV(
+        KernelDensity(), {"bandwidth": CategoricalDistribution([0.5, 2.0])}, n_trials=2, cv=2, random_state=0
+    ).fit(X)
     np.testing.assert_allclose(density.score_samples(X), density.best_estimator_.score_samples(X))
     assert not hasattr(density, "predict_proba")

@@ -98,7 +98,9 @@ def _objective(trial) -> float:
 
 
 def test_one_run_holds_a_row_per_trial_at_its_number(tmp_path) -> None:
-    callback = WeightsAndBiasesCallback(metric_name="loss", wandb_kwargs={"project": "albacore-tests", "dir": str(tmp_path)})
+    callback = WeightsAndBiasesCallback(
+        metric_name="loss", wandb_kwargs={"project": "albacore-tests", "dir": str(tmp_path)}
+    )
     study = albacore.create_study()
     study.optimize(_objective, n_trials=4, callbacks=[callback], catch=(RuntimeError,))
     wandb.finish()
@@ -176,7 +178,11 @@ def test_one_name_for_several_objectives_stops_before_logging(tmp_path) -> None:
     [
         ({"metric_name": 3}, TypeError, "metric_name must be a str or a sequence of str, got metric_name=3"),
         ({"metric_name": ["a", ""]}, ValueError, "metric_name must hold non-empty names"),
-        ({"wandb_kwargs": ["project"]}, TypeError, r"wandb_kwargs must be a dict or None, got wandb_kwargs=\['project'\]"),
+        (
+            {"wandb_kwargs": ["project"]},
+            TypeError,
+            r"wandb_kwargs must be a dict or None, got wandb_kwargs=\['project'\]",
+        ),
     ],
 )
 def test_bad_arguments(kwargs, error, match) -> None:
