@@ -8,6 +8,7 @@ import tempfile
 import time
 from typing import BinaryIO, Callable, TypeVar
 
+from albacore._validation import check_callable
 from albacore.artifacts._protocol import ArtifactStore, check_store
 from albacore.artifacts.exceptions import ArtifactNotFound
 from albacore.logging import get_logger
@@ -81,8 +82,7 @@ class Backoff:
             raise ValueError(
                 f"Backoff: max_delay must be >= min_delay, got max_delay={max_delay!r} and min_delay={min_delay!r}"
             )
-        if sleep is not None and not callable(sleep):
-            raise TypeError(f"Backoff: sleep must be callable or None, got sleep={sleep!r}")
+        check_callable("Backoff", "sleep", sleep, allow_none=True)
         self._backend = backend
         self._max_retries = max_retries
         self._multiplier = float(multiplier)

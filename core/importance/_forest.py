@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import numpy as np
 
 from albacore._imports import require
+from albacore._validation import check_int
 from albacore.importance._base import (
     BaseImportanceEvaluator,
     check_params,
@@ -43,8 +44,7 @@ class ForestData:
 
 def check_forest_args(where: str, n_trees: Any, max_depth: Any) -> None:
     for name, value in (("n_trees", n_trees), ("max_depth", max_depth)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{where}: {name} must be an int >= 1, got {name}={value!r}")
+        check_int(where, name, value, 1)
 
 
 def forest_data(
