@@ -10,7 +10,8 @@ What is compared:
   classes and functions defined in the module itself;
 * every function's signature: parameter names, order, kinds and defaults;
 * every class's constructor signature and its public methods (signatures) and properties
-  (present, and still a property rather than a method);
+  (present, and still a property rather than a method); for the classes given an instance
+  factory, also the public attributes an instance sets on itself (``storage.engine``);
 * the ``optuna`` console script: each command and its option strings.
 
 Names albacore adds are not differences: Optuna code cannot depend on them.
@@ -22,6 +23,7 @@ import argparse
 import enum
 import importlib
 import inspect
+import re
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any, Callable
@@ -118,6 +120,13 @@ def _unwrap(member: Any) -> Any:
     return member.__func__ if isinstance(member, (staticmethod, classmethod)) else member
 
 
+def compare_instances(where: str, expected: object, actual: object) -> Iterator[str]:
+    """Public attributes an Optuna instance sets on itself that albacore's instance lacks."""
+    for name in sorted(vars(expected)):
+        if not name.startswith("_") and not hasattr(actual, name):
+            yield f"{where}: missing instance attribute {name!r}"
+
+
 def compare_classes(where: str, expected: type, actual: type) -> Iterator[str]:
     """Differences in a class's constructor, methods and properties."""
     if issubclass(expected, enum.Enum):
@@ -141,8 +150,18 @@ def compare_classes(where: str, expected: type, actual: type) -> Iterator[str]:
                 yield from compare_signatures(f"{where}.{name}", _unwrap(member), _unwrap(other))
 
 
-def compare_modules(optuna_name: str, albacore_name: str) -> Iterator[str]:
-    """Every difference between an Optuna module's public API and albacore's module."""
+def compare_modules(
+    optuna_name: str, albacore_name: str, instances: dict[str, Callable[[ModuleType], object]] | None = None
+) -> Iterator[str]:
+    """Every difference between an Optuna module's public API and albacore's module.
+
+    Args:
+        optuna_name: The Optuna module, e.g. ``"optuna.storages"``.
+        albacore_name: Its albacore counterpart.
+        instances: Public name -> ``factory(module)`` making an instance from either module
+            (called with Optuna's, then with albacore's), to compare instance attributes.
+    """
+    instances = instances or {}
     expected = importlib.import_module(optuna_name)
     try:
         actual = importlib.import_module(albacore_name)
@@ -164,7 +183,13 @@ def compare_modules(optuna_name: str, albacore_name: str) -> Iterator[str]:
             if not inspect.isclass(got):
                 yield f"{where}: not a class"
             else:
-                yield from compare_classes(where, want, got)
+                found = list(compare_classes(where, want, got))
+                if name in instances:
+                    expected_instance, actual_instance = instances[name](expected), instances[name](actual)
+                    yield from compare_instances(where, expected_instance, actual_instance)
+                    missing = re.compile(rf"{re.escape(where)}: missing attribute '(\w+)'\Z")
+                    found = [d for d in found if not ((m := missing.match(d)) and hasattr(actual_instance, m.group(1)))]
+                yield from found
         elif inspect.isfunction(want) or inspect.isbuiltin(want):
             if callable(got):
                 yield from compare_signatures(where, want, got)

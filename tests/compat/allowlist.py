@@ -65,7 +65,6 @@ ALLOWED: dict[str, str] = {
     "optuna.distributions.*UniformDistribution: missing": _DEPRECATED + " (FloatDistribution, IntDistribution)",
     "optuna.distributions.*Distribution.to_*_repr: missing parameter 'param_value_in_*_repr'": _REPR,
     "optuna.distributions.*Distribution.to_*_repr: extra required parameter '*ternal'": _REPR,
-    "optuna.trial.FrozenTrial: missing attribute 'values'": _INSTANCE,
     # --- study ---------------------------------------------------------------------------------
     "optuna.study.StudySummary: missing parameter 'direction'": _SUMMARY,
     "optuna.study.StudySummary: parameter 'directions' *": _SUMMARY,
@@ -112,6 +111,17 @@ ALLOWED: dict[str, str] = {
     "optuna.storages.RDBStorage: missing attribute 'get_heartbeat_stale_trial_callback'": (
         "heartbeats are handled by albacore.storages.BaseHeartbeat; the storage's callback is an "
         "internal of the heartbeat loop"
+    ),
+    "optuna.storages.RDBStorage: missing instance attribute 'heartbeat_stale_trial_callback'": (
+        "heartbeats are handled by albacore.storages.BaseHeartbeat; the storage's callback is an "
+        "internal of the heartbeat loop"
+    ),
+    "optuna.storages.RDBStorage: missing instance attribute 'engine'": (
+        _NOT_YET + ": the public SQLAlchemy engine (the storage's engines are private to its "
+        "transaction runner for now)"
+    ),
+    "optuna.storages.RDBStorage: missing instance attribute 'scoped_session'": (
+        "albacore's RDBStorage runs short Core transactions on connections, not ORM sessions"
     ),
     "optuna.storages._CachedStorage: missing": _PRIVATE,
     "optuna.storages.GrpcStorageProxy: missing": _NOT_YET + ": the gRPC storage proxy",

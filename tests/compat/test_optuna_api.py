@@ -37,6 +37,18 @@ MODULE_PAIRS = (
     *((f"optuna_integration.{o}", f"albacore.integrations.{a}") for o, a in FRAMEWORKS.items()),
 )
 
+# Classes whose instances set public attributes on themselves (storage.engine, trial.values):
+# Optuna module -> name -> factory(module), called once with Optuna's module, once with albacore's.
+INSTANCES = {
+    "optuna": {"Study": lambda m: m.create_study()},
+    "optuna.study": {"Study": lambda m: m.create_study()},
+    "optuna.trial": {"FrozenTrial": lambda m: m.create_trial(value=1.0)},
+    "optuna.storages": {
+        "InMemoryStorage": lambda m: m.InMemoryStorage(),
+        "RDBStorage": lambda m: m.RDBStorage("sqlite:///:memory:"),
+    },
+}
+
 
 @functools.cache
 def differences() -> tuple[str, ...]:
@@ -48,7 +60,7 @@ def differences() -> tuple[str, ...]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # Optuna warns on touching its deprecated names
         for optuna_name, albacore_name in MODULE_PAIRS:
-            found.extend(_compare.compare_modules(optuna_name, albacore_name))
+            found.extend(_compare.compare_modules(optuna_name, albacore_name, INSTANCES.get(optuna_name)))
         found.extend(_compare.compare_cli(optuna.cli._get_parser()[0], albacore.cli._main.build_parser()))
     return tuple(found)
 
