@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from albacore._validation import check_count
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
@@ -29,8 +30,7 @@ class MaxTrialsCallback:
     """
 
     def __init__(self, n_trials: int, states: Sequence[TrialState] | None = (TrialState.COMPLETE,)) -> None:
-        if isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 0:
-            raise ValueError(f"MaxTrialsCallback: n_trials must be a non-negative int, got n_trials={n_trials!r}")
+        check_count("MaxTrialsCallback", "n_trials", n_trials)
         self._n_trials = n_trials
         self._states = tuple(states) if states is not None else None
 

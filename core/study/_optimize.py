@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, Any, Callable
 
+from albacore._validation import check_callable, check_count
 from albacore.exceptions import UpdateFinishedTrialError
 from albacore.logging import get_logger
 from albacore.samplers._base import StartDecision
@@ -42,8 +43,7 @@ def validate_optimize_args(
     n_trials: Any, timeout: Any, n_jobs: Any, catch: Any
 ) -> tuple[int | None, float | None, int, tuple[type[BaseException], ...]]:
     """Check ``optimize``'s budget arguments and normalize them."""
-    if n_trials is not None and (isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 0):
-        raise ValueError(f"optimize: n_trials must be a non-negative int or None, got n_trials={n_trials!r}")
+    check_count("optimize", "n_trials", n_trials, allow_none=True)
     if timeout is not None:
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout >= 0:
             raise ValueError(f"optimize: timeout must be a non-negative number or None, got timeout={timeout!r}")
@@ -77,8 +77,7 @@ def optimize(
     show_progress_bar: bool,
 ) -> None:
     """Run ``func`` on new trials of ``study`` in this thread or ``n_jobs`` threads."""
-    if not callable(func):
-        raise TypeError(f"optimize: func must be callable, got func={func!r}")
+    check_callable("optimize", "func", func)
     runner = TrialRunner(study, func, catch, callbacks, gc_after_trial)
     if n_jobs == 1:
         executor: Executor = InlineExecutor()

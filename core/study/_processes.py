@@ -21,6 +21,7 @@ from concurrent.futures import ProcessPoolExecutor, wait
 from typing import TYPE_CHECKING, Any
 
 from albacore import logging as albacore_logging
+from albacore._validation import check_callable
 from albacore.storages._in_memory import InMemoryStorage
 from albacore.study._optimize import Budget, ExecutorTrials, run_loop
 from albacore.study._runner import CallbackType, ObjectiveFuncType, Outcome, TrialRunner
@@ -74,8 +75,7 @@ def optimize_in_processes(
     show_progress_bar: bool,
 ) -> None:
     """Run ``optimize`` with ``n_jobs`` worker processes; see :meth:`albacore.Study.optimize`."""
-    if not callable(func):
-        raise TypeError(f"optimize: func must be callable, got func={func!r}")
+    check_callable("optimize", "func", func)
     check_shareable(study._storage)
     _pickled("the study (its storage, sampler and pruner)", study)
     _pickled("func", func)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any, Callable
 
 import albacore
+from albacore._validation import check_count
 from albacore.pruners._base import BasePruner
 from albacore.study.study import Study
 from albacore.trial._frozen import FrozenTrial
@@ -66,8 +67,7 @@ class StepPruner(BasePruner):
     """
 
     def __init__(self, from_step: int) -> None:
-        if isinstance(from_step, bool) or not isinstance(from_step, int) or from_step < 0:
-            raise ValueError(f"StepPruner: from_step must be a non-negative int, got from_step={from_step!r}")
+        check_count("StepPruner", "from_step", from_step)
         self.from_step = from_step
 
     def prune(self, study: Study, trial: FrozenTrial) -> bool:

@@ -23,6 +23,7 @@ import numpy as np
 
 from albacore._moo import to_minimization
 from albacore._rng import SeededRNG
+from albacore._validation import check_callable, check_int, check_probability
 from albacore.distributions import BaseDistribution, check_distribution_compatibility
 from albacore.logging import get_logger
 from albacore.samplers._base import BaseSampler
@@ -45,14 +46,6 @@ GENERATION_KEY = "nsga:generation"
 PARENTS_KEY = "nsga:parents"
 POPULATION_KEY = "nsga:population:{}"
 _MAX_CROSSOVER_TRIES = 32
-
-
-def _check_prob(owner: str, name: str, value: Any, allow_none: bool = False) -> float | None:
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= float(value) <= 1.0:
-        raise ValueError(f"{owner}: {name} must be a probability in [0, 1], got {name}={value!r}")
-    return float(value)
 
 
 class _Pending:
@@ -99,11 +92,10 @@ class GeneticSampler(Unpickled, BaseSampler):
         constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
     ) -> None:
         owner = self._name
-        if isinstance(population_size, bool) or not isinstance(population_size, int) or population_size < 2:
-            raise ValueError(f"{owner}: population_size must be an int >= 2, got population_size={population_size!r}")
-        self._mutation_prob = _check_prob(owner, "mutation_prob", mutation_prob, allow_none=True)
-        self._crossover_prob = _check_prob(owner, "crossover_prob", crossover_prob)
-        self._swapping_prob = _check_prob(owner, "swapping_prob", swapping_prob)
+        check_int(owner, "population_size", population_size, 2)
+        self._mutation_prob = check_probability(owner, "mutation_prob", mutation_prob, allow_none=True)
+        self._crossover_prob = check_probability(owner, "crossover_prob", crossover_prob)
+        self._swapping_prob = check_probability(owner, "swapping_prob", swapping_prob)
         if crossover is None:
             crossover = UniformCrossover(self._swapping_prob)  # type: ignore[arg-type]
         if not isinstance(crossover, BaseCrossover):
@@ -113,8 +105,8 @@ class GeneticSampler(Unpickled, BaseSampler):
                 f"{owner}: population_size must be >= the {crossover.n_parents} parents {crossover} needs, "
                 f"got population_size={population_size}"
             )
-        if constraints_func is not None and not callable(constraints_func):
-            raise TypeError(f"{owner}: constraints_func must be callable, got constraints_func={constraints_func!r}")
+        if constraints_func is not None:
+            check_callable(owner, "constraints_func", constraints_func)
         self._population_size = population_size
         self._crossover = crossover
         self._constraints_func = constraints_func

@@ -37,6 +37,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 from sqlalchemy.pool import StaticPool
 
 from albacore._imports import require
+from albacore._validation import check_type
 from albacore.exceptions import StorageInternalError
 from albacore.logging import get_logger
 
@@ -69,8 +70,7 @@ def parse_url(url: str) -> URL:
     Raises:
         ValueError: If ``url`` is not a database URL albacore supports.
     """
-    if not isinstance(url, str):
-        raise TypeError(f"RDBStorage: url must be a str, got url={url!r}")
+    check_type("RDBStorage", "url", url, str, "a str")
     try:
         parsed = sqlalchemy.make_url(url)
     except ArgumentError:

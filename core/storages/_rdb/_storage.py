@@ -46,6 +46,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from albacore._study_types import FrozenStudy, StudyDirection
+from albacore._validation import check_type
 from albacore.distributions import BaseDistribution, distribution_to_json
 from albacore.exceptions import DuplicatedStudyError, UpdateFinishedTrialError
 from albacore.storages._base import BaseStorage
@@ -168,8 +169,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         interval, grace = validate_heartbeat_args(
             "RDBStorage", heartbeat_interval, grace_period, heartbeat_stale_trial_callback
         )
-        if engine_kwargs is not None and not isinstance(engine_kwargs, dict):
-            raise TypeError(f"RDBStorage: engine_kwargs must be a dict, got engine_kwargs={engine_kwargs!r}")
+        check_type("RDBStorage", "engine_kwargs", engine_kwargs, dict, "a dict", allow_none=True)
         self.url = url
         self.engine_kwargs = engine_kwargs
         self.skip_compatibility_check = skip_compatibility_check

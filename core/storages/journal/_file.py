@@ -48,6 +48,7 @@ import time
 import uuid
 from typing import Any
 
+from albacore._validation import check_type
 from albacore.exceptions import StorageInternalError
 from albacore.logging import get_logger
 from albacore.storages._optuna._detect import is_optuna_journal_head, optuna_journal_error
@@ -121,8 +122,7 @@ class JournalFileBackend(BaseJournalBackend):
                 f"JournalFileBackend: file_mode must be permission bits between 0o000 and 0o777, "
                 f"got file_mode={file_mode!r}"
             )
-        if not isinstance(repair, bool):
-            raise TypeError(f"JournalFileBackend: repair must be a bool, got repair={repair!r}")
+        check_type("JournalFileBackend", "repair", repair, bool, "a bool")
         self._path = os.path.abspath(path)
         self._lock_timeout = float(lock_timeout)
         self._file_mode = file_mode

@@ -26,6 +26,7 @@ from collections.abc import Container, Sequence
 from typing import Any
 
 from albacore._study_types import FrozenStudy, StudyDirection
+from albacore._validation import check_count
 from albacore.distributions import BaseDistribution
 from albacore.exceptions import DuplicatedStudyError
 from albacore.logging import get_logger
@@ -85,10 +86,7 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
                 f"JournalStorage: backend must be a BaseJournalBackend (e.g. JournalFileBackend(path)), "
                 f"got backend={backend!r}"
             )
-        if isinstance(snapshot_interval, bool) or not isinstance(snapshot_interval, int) or snapshot_interval < 1:
-            raise ValueError(
-                f"JournalStorage: snapshot_interval must be a positive int, got snapshot_interval={snapshot_interval!r}"
-            )
+        check_count("JournalStorage", "snapshot_interval", snapshot_interval, positive=True)
         self._heartbeat_interval, self._grace_period = validate_heartbeat_args(
             "JournalStorage", heartbeat_interval, grace_period, heartbeat_stale_trial_callback
         )
