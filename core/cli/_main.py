@@ -400,12 +400,18 @@ def _add_storage_import(storage_commands: Any) -> None:
         "storage",
     )
     sub.add_argument(
-        "--from", dest="source", required=True, metavar="URL",
+        "--from",
+        dest="source",
+        required=True,
+        metavar="URL",
         help="Optuna database URL, or journal file (path or journal:// URL).",
     )
     sub.add_argument("--to", dest="target", required=True, metavar="URL", help="albacore storage URL.")
     sub.add_argument(
-        "--study-name", dest="study_names", action="append", metavar="NAME",
+        "--study-name",
+        dest="study_names",
+        action="append",
+        metavar="NAME",
         help="A study to import (repeat for several); every study when left out.",
     )
 
