@@ -37,6 +37,13 @@ def check_int(call: str, name: str, value: Any, minimum: int | None = None, *, a
     return int(value)
 
 
+def check_int_at_least(call: str, name: str, value: Any, minimum: int) -> int:
+    """``value`` as an int >= ``minimum``, the two faults told apart: a non-int raises
+    ``ValueError: {call}: {name} must be an int, got ...`` and a smaller int ``... must be
+    >= {minimum}, got ...`` (the pruners' messages)."""
+    return check_bounds(call, name, check_int(call, name, value), minimum)
+
+
 def check_count(call: str, name: str, value: Any, *, positive: bool = False, allow_none: bool = False) -> Any:
     """``value`` as an int >= 0 (>= 1 when ``positive``), else ``ValueError: {call}: {name}
     must be a non-negative int`` (``a positive int``) ``, got {name}=...``. ``None`` passes

@@ -13,6 +13,7 @@ from albacore._validation import (
     check_count,
     check_choice,
     check_int,
+    check_int_at_least,
     check_interval,
     check_number,
     check_probability,
@@ -102,3 +103,11 @@ def test_check_count_phrases_non_negative_and_positive() -> None:
         check_count("f", "n", 0, positive=True)
     with pytest.raises(ValueError, match=r"^f: n must be a non-negative int, got n=1\.0$"):
         check_count("f", "n", 1.0)
+
+
+def test_check_int_at_least_tells_type_and_range_apart() -> None:
+    assert check_int_at_least("P", "k", np.int16(2), 2) == 2
+    with pytest.raises(ValueError, match=r"^P: k must be an int, got k=1\.5$"):
+        check_int_at_least("P", "k", 1.5, 0)
+    with pytest.raises(ValueError, match=r"^P: k must be >= 2, got k=1$"):
+        check_int_at_least("P", "k", 1, 2)

@@ -9,7 +9,7 @@ import itertools
 import math
 from typing import TYPE_CHECKING
 
-from albacore._validation import check_bounds, check_int
+from albacore._validation import check_int_at_least
 from albacore.pruners._base import BasePruner
 from albacore.pruners._successive_halving import Rungs, prune_at_rungs
 from albacore.pruners._view import StudyView
@@ -64,25 +64,17 @@ class HyperbandPruner(BasePruner):
         bootstrap_count: int = 0,
     ) -> None:
         owner = "HyperbandPruner"
-        self._min_resource = check_bounds(
-            owner, "min_resource", check_int(owner, "min_resource", min_resource), 1
-        )
+        self._min_resource = check_int_at_least(owner, "min_resource", min_resource, 1)
         if max_resource != "auto":
-            max_resource = check_bounds(
-                owner, "max_resource", check_int(owner, "max_resource", max_resource), 1
-            )
+            max_resource = check_int_at_least(owner, "max_resource", max_resource, 1)
             if max_resource < self._min_resource:
                 raise ValueError(
                     f"{owner}: max_resource must be >= min_resource, got max_resource={max_resource!r} "
                     f"with min_resource={min_resource!r}"
                 )
         self._max_resource = max_resource
-        self._reduction_factor = check_bounds(
-            owner, "reduction_factor", check_int(owner, "reduction_factor", reduction_factor), 2
-        )
-        self._bootstrap_count = check_bounds(
-            owner, "bootstrap_count", check_int(owner, "bootstrap_count", bootstrap_count), 0
-        )
+        self._reduction_factor = check_int_at_least(owner, "reduction_factor", reduction_factor, 2)
+        self._bootstrap_count = check_int_at_least(owner, "bootstrap_count", bootstrap_count, 0)
         if self._bootstrap_count > 0 and max_resource == "auto":
             raise ValueError(
                 f"{owner}: bootstrap_count > 0 needs an explicit max_resource, got "

@@ -6,7 +6,7 @@ import math
 from typing import TYPE_CHECKING
 
 from albacore._study_types import StudyDirection
-from albacore._validation import check_bounds, check_int, check_number
+from albacore._validation import check_int_at_least, check_number
 from albacore.pruners._base import BasePruner
 from albacore.trial._frozen import FrozenTrial
 
@@ -45,7 +45,7 @@ class PatientPruner(BasePruner):
                 f"{owner}: wrapped_pruner must be a BasePruner or None, got wrapped_pruner={wrapped_pruner!r}"
             )
         self._wrapped_pruner = wrapped_pruner
-        self._patience = check_bounds(owner, "patience", check_int(owner, "patience", patience), 0)
+        self._patience = check_int_at_least(owner, "patience", patience, 0)
         self._min_delta = check_number(owner, "min_delta", min_delta, 0.0)
 
     def prune(self, study: Study, trial: FrozenTrial) -> bool:

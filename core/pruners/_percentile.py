@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from albacore._study_types import StudyDirection
-from albacore._validation import check_bounds, check_int, check_number
+from albacore._validation import check_int_at_least, check_number
 from albacore.pruners._base import BasePruner
 from albacore.pruners._checks import best_value, due_step
 from albacore.trial._frozen import FrozenTrial
@@ -60,18 +60,10 @@ class PercentilePruner(BasePruner):
     ) -> None:
         owner = type(self).__name__
         self._percentile = check_number(owner, "percentile", percentile, 0.0, 100.0)
-        self._n_startup_trials = check_bounds(
-            owner, "n_startup_trials", check_int(owner, "n_startup_trials", n_startup_trials), 0
-        )
-        self._n_warmup_steps = check_bounds(
-            owner, "n_warmup_steps", check_int(owner, "n_warmup_steps", n_warmup_steps), 0
-        )
-        self._interval_steps = check_bounds(
-            owner, "interval_steps", check_int(owner, "interval_steps", interval_steps), 1
-        )
-        self._n_min_trials = check_bounds(
-            owner, "n_min_trials", check_int(owner, "n_min_trials", n_min_trials), 1
-        )
+        self._n_startup_trials = check_int_at_least(owner, "n_startup_trials", n_startup_trials, 0)
+        self._n_warmup_steps = check_int_at_least(owner, "n_warmup_steps", n_warmup_steps, 0)
+        self._interval_steps = check_int_at_least(owner, "interval_steps", interval_steps, 1)
+        self._n_min_trials = check_int_at_least(owner, "n_min_trials", n_min_trials, 1)
 
     def prune(self, study: Study, trial: FrozenTrial) -> bool:
         step = due_step(trial, self._n_warmup_steps, self._interval_steps)

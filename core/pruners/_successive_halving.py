@@ -6,7 +6,7 @@ import math
 from typing import TYPE_CHECKING, Any, Callable
 
 from albacore._study_types import StudyDirection
-from albacore._validation import check_bounds, check_int
+from albacore._validation import check_int_at_least
 from albacore.pruners._base import BasePruner
 from albacore.pruners._checks import is_better
 from albacore.trial._frozen import FrozenTrial
@@ -61,19 +61,11 @@ class SuccessiveHalvingPruner(BasePruner):
     ) -> None:
         owner = "SuccessiveHalvingPruner"
         if min_resource != "auto":
-            min_resource = check_bounds(
-                owner, "min_resource", check_int(owner, "min_resource", min_resource), 1
-            )
+            min_resource = check_int_at_least(owner, "min_resource", min_resource, 1)
         self._min_resource = min_resource
-        self._reduction_factor = check_bounds(
-            owner, "reduction_factor", check_int(owner, "reduction_factor", reduction_factor), 2
-        )
-        self._min_early_stopping_rate = check_bounds(
-            owner, "min_early_stopping_rate", check_int(owner, "min_early_stopping_rate", min_early_stopping_rate), 0
-        )
-        self._bootstrap_count = check_bounds(
-            owner, "bootstrap_count", check_int(owner, "bootstrap_count", bootstrap_count), 0
-        )
+        self._reduction_factor = check_int_at_least(owner, "reduction_factor", reduction_factor, 2)
+        self._min_early_stopping_rate = check_int_at_least(owner, "min_early_stopping_rate", min_early_stopping_rate, 0)
+        self._bootstrap_count = check_int_at_least(owner, "bootstrap_count", bootstrap_count, 0)
         if self._bootstrap_count > 0 and min_resource == "auto":
             raise ValueError(
                 f"{owner}: bootstrap_count > 0 needs an explicit min_resource, got "

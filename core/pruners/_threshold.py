@@ -6,7 +6,7 @@ import math
 from numbers import Real
 from typing import TYPE_CHECKING
 
-from albacore._validation import check_bounds, check_int
+from albacore._validation import check_int_at_least
 from albacore.pruners._base import BasePruner
 from albacore.pruners._checks import due_step
 from albacore.trial._frozen import FrozenTrial
@@ -51,12 +51,8 @@ class ThresholdPruner(BasePruner):
         self._upper = math.inf if upper is None else _check_bound(owner, "upper", upper)
         if self._lower > self._upper:
             raise ValueError(f"{owner}: lower must be <= upper, got lower={lower!r} and upper={upper!r}")
-        self._n_warmup_steps = check_bounds(
-            owner, "n_warmup_steps", check_int(owner, "n_warmup_steps", n_warmup_steps), 0
-        )
-        self._interval_steps = check_bounds(
-            owner, "interval_steps", check_int(owner, "interval_steps", interval_steps), 1
-        )
+        self._n_warmup_steps = check_int_at_least(owner, "n_warmup_steps", n_warmup_steps, 0)
+        self._interval_steps = check_int_at_least(owner, "interval_steps", interval_steps, 1)
 
     def prune(self, study: Study, trial: FrozenTrial) -> bool:
         step = due_step(trial, self._n_warmup_steps, self._interval_steps)

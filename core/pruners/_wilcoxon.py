@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from albacore._study_types import StudyDirection
-from albacore._validation import check_bounds, check_int, check_number
+from albacore._validation import check_int_at_least, check_number
 from albacore.pruners._base import BasePruner
 from albacore.trial._frozen import FrozenTrial
 
@@ -53,9 +53,7 @@ class WilcoxonPruner(BasePruner):
     def __init__(self, p_threshold: float = 0.1, n_startup_steps: int = 2) -> None:
         owner = "WilcoxonPruner"
         self._p_threshold = check_number(owner, "p_threshold", p_threshold, 0.0, 1.0)
-        self._n_startup_steps = check_bounds(
-            owner, "n_startup_steps", check_int(owner, "n_startup_steps", n_startup_steps), 0
-        )
+        self._n_startup_steps = check_int_at_least(owner, "n_startup_steps", n_startup_steps, 0)
 
     def prune(self, study: Study, trial: FrozenTrial) -> bool:
         if not trial.intermediate_values:
