@@ -22,7 +22,7 @@ def experimental(version: str) -> Callable[[_T], _T]:
     def decorator(obj: _T) -> _T:
         message = f"{obj.__qualname__} is experimental (added in v{version}); its interface may change."
         if isinstance(obj, type):
-            original_init = obj.__init__
+            original_init = obj.__init__  # type: ignore[misc]
 
             @functools.wraps(original_init)
             def init(self: Any, *args: Any, **kwargs: Any) -> None:

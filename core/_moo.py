@@ -26,7 +26,8 @@ _T = TypeVar("_T", bound=_Valued)
 def to_minimization(values: np.ndarray, directions: Sequence[StudyDirection]) -> np.ndarray:
     """Return ``values`` (n_points x n_objectives) with maximized columns negated."""
     signs = np.array([-1.0 if d == StudyDirection.MAXIMIZE else 1.0 for d in directions])
-    return np.asarray(values, dtype=float) * signs
+    minimized: np.ndarray = np.asarray(values, dtype=float) * signs
+    return minimized
 
 
 def dominates(a: np.ndarray, b: np.ndarray) -> bool:

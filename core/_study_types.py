@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from typing import Any, cast
 
 
 class StudyDirection(enum.IntEnum):
@@ -35,8 +36,8 @@ class FrozenStudy:
         self,
         study_name: str,
         direction: StudyDirection | None,
-        user_attrs: dict,
-        system_attrs: dict,
+        user_attrs: dict[str, Any],
+        system_attrs: dict[str, Any],
         study_id: int,
         *,
         directions: list[StudyDirection] | None = None,
@@ -44,7 +45,7 @@ class FrozenStudy:
         if (direction is None) == (directions is None):
             raise ValueError("FrozenStudy: give exactly one of direction and directions")
         self.study_name = study_name
-        self.directions = list(directions) if directions is not None else [direction]
+        self.directions = list(directions) if directions is not None else [cast(StudyDirection, direction)]
         self.user_attrs = user_attrs
         self.system_attrs = system_attrs
         self._study_id = study_id

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import warnings
+from types import FrameType
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
@@ -28,7 +29,7 @@ def _library_dirs() -> tuple[str, ...]:
 def _user_stacklevel() -> int:
     """Return the stacklevel of the first frame outside albacore."""
     library = _library_dirs()
-    frame = sys._getframe(2)
+    frame: FrameType | None = sys._getframe(2)
     level = 2
     while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(library):
         frame = frame.f_back

@@ -75,7 +75,7 @@ class BaseDistribution(abc.ABC):
         """Constructor arguments that recreate the distribution (used for JSON and equality)."""
 
     def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self._attributes() == other._attributes()  # type: ignore[attr-defined]
+        return type(self) is type(other) and self._attributes() == other._attributes()
 
     def __hash__(self) -> int:
         return hash((type(self).__name__, json.dumps(self._attributes(), sort_keys=True)))
@@ -87,7 +87,7 @@ class BaseDistribution(abc.ABC):
     def __copy__(self) -> BaseDistribution:
         return self  # immutable
 
-    def __deepcopy__(self, memo: dict) -> BaseDistribution:
+    def __deepcopy__(self, memo: dict[int, Any]) -> BaseDistribution:
         return self  # immutable
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -102,10 +102,10 @@ class BaseDistribution(abc.ABC):
 def _check_bound(name: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) and not hasattr(value, "__float__"):
         raise TypeError(f"{name} must be a number, got {name}={value!r}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {name}={value!r}")
-    return value
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{name} must be finite, got {name}={number!r}")
+    return number
 
 
 def _adjusted_high(low: float, high: float, step: float) -> float:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from albacore.distributions import BaseDistribution
 from albacore.trial._frozen import FrozenTrial
@@ -72,7 +72,7 @@ class IntersectionSearchSpace:
             (TrialState.COMPLETE, TrialState.PRUNED) if include_pruned else (TrialState.COMPLETE,)
         )
         self._lock = threading.Lock()
-        self._study_ref: weakref.ref | None = None
+        self._study_ref: weakref.ref[Study] | None = None
         self._seen: set[int] = set()
         self._space: dict[str, BaseDistribution] | None = None
 
@@ -88,12 +88,12 @@ class IntersectionSearchSpace:
                     self._space = _intersect(self._space, trial)
             return dict(sorted((self._space or {}).items()))
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         del state["_lock"]
         state["_study_ref"], state["_seen"], state["_space"] = None, set(), None
         return state
 
-    def __setstate__(self, state: dict) -> None:
+    def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._lock = threading.Lock()

@@ -35,7 +35,7 @@ def is_better(a: float, b: float, direction: StudyDirection) -> bool:
 
 def best_value(values: Any, direction: StudyDirection) -> float:
     """The best non-NaN value of ``values`` in ``direction``, NaN if there is none."""
-    finite = [v for v in values if not math.isnan(v)]
+    finite: list[float] = [v for v in values if not math.isnan(v)]
     if not finite:
         return math.nan
     return max(finite) if direction == StudyDirection.MAXIMIZE else min(finite)

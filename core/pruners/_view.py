@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Container, Hashable
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, cast
 
 from albacore._moo import pareto_front_trials
 from albacore._study_types import StudyDirection
@@ -149,7 +149,7 @@ class StudyView:
         if not feasible:
             raise ValueError(f"this view of study {self.study_name!r} holds no completed feasible trial yet")
         pick = max if directions[0] == StudyDirection.MAXIMIZE else min
-        return copy.deepcopy(pick(feasible, key=lambda t: t.value))
+        return copy.deepcopy(pick(feasible, key=lambda t: cast(float, t.value)))  # complete: value is set
 
     @property
     def best_params(self) -> dict[str, Any]:

@@ -283,7 +283,7 @@ class InMemoryStorage(BaseStorage):
             trials = record.trials
             if states is None:
                 selected = list(trials)
-            elif all(s in _UNFINISHED for s in states):  # type: ignore[union-attr]
+            elif all(s in _UNFINISHED for s in states):  # type: ignore[attr-defined]
                 selected = [trials[n] for n in sorted(record.unfinished) if trials[n].state in states]
             else:
                 selected = [t for t in trials if t.state in states]

@@ -53,7 +53,9 @@ def trials_dataframe(study: Study, attrs: tuple[str, ...], multi_index: bool) ->
     return frame
 
 
-def _add_values(row: dict, values: list[float] | None, n_objectives: int, names: list[str] | None) -> None:
+def _add_values(
+    row: dict[tuple[str, str], Any], values: list[float] | None, n_objectives: int, names: list[str] | None
+) -> None:
     if n_objectives == 1 and names is None:
         row[("value", "")] = values[0] if values else None
         return

@@ -195,10 +195,10 @@ class FrozenTrial(BaseTrial):
         new.__dict__.update(self.__dict__)
         return new
 
-    def __deepcopy__(self, memo: dict) -> FrozenTrial:
+    def __deepcopy__(self, memo: dict[int, Any]) -> FrozenTrial:
         return self._clone(memo)
 
-    def _clone(self, memo: dict | None = None) -> FrozenTrial:
+    def _clone(self, memo: dict[int, Any] | None = None) -> FrozenTrial:
         """A deep copy that shares only immutable parts (distributions, scalars)."""
         memo = {} if memo is None else memo
         new = object.__new__(FrozenTrial)
@@ -267,7 +267,7 @@ class FrozenTrial(BaseTrial):
 _SCALARS = (str, int, float, bool, type(None))
 
 
-def _copy_attrs(attrs: dict[str, Any], memo: dict) -> dict[str, Any]:
+def _copy_attrs(attrs: dict[str, Any], memo: dict[int, Any]) -> dict[str, Any]:
     """Copy an attribute dict, deep-copying only values that are not immutable scalars."""
     if not attrs:
         return {}

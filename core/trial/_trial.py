@@ -68,7 +68,7 @@ class Trial(BaseTrial):
         self._storage = study._storage
         # This worker is the only writer of a running trial, so a local snapshot kept in step
         # with every write is as fresh as the storage.
-        self._cached = self._storage.get_trial(trial_id)
+        self._cached: FrozenTrial = self._storage.get_trial(trial_id)
         self._relative_space: dict[str, BaseDistribution] = {}
         self._relative_params: dict[str, Any] = {}
         sampler = study.sampler

@@ -18,6 +18,8 @@ number of trials that changed, not the size of the study.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -65,7 +67,7 @@ class StudyTrials:
     def refresh(self, conn: Connection, study_id: int, finished_by_id: dict[int, FrozenTrial]) -> None:
         """Read what changed since the last refresh (see the module docstring)."""
         n_known = len(self.trials)
-        params: dict = {"study_id": study_id, "n_known": n_known}
+        params: dict[str, Any] = {"study_id": study_id, "n_known": n_known}
         if not self.unfinished:
             query = _NEW
         elif len(self.unfinished) <= _MAX_IN_LIST:

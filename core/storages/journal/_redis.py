@@ -153,7 +153,8 @@ class JournalRedisBackend(BaseJournalBackend):
                 pipe = self._redis.pipeline(transaction=False)
                 pipe.rpush(self._logs_key, *items)
                 pipe.lrange(self._logs_key, start[1], -1)
-                return pipe.execute()
+                results: list[Any] = pipe.execute()
+                return results
 
             _, raw = self._call(both)
             return self._decode(raw, start, log_number_from)

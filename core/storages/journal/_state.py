@@ -134,7 +134,8 @@ class ReplayState(InMemoryStorage):
 
     def is_duplicate(self, record: dict[str, Any]) -> bool:
         """Whether ``record`` was applied already (its writer's sequence number is not new)."""
-        return record["seq"] <= self.last_seq.get(record["writer"], -1)
+        duplicate: bool = record["seq"] <= self.last_seq.get(record["writer"], -1)
+        return duplicate
 
     def apply(self, record: dict[str, Any]) -> Any:
         """Apply one record and return its outcome."""
