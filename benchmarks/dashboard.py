@@ -376,7 +376,8 @@ def main() -> None:
         else:
             ours_url, theirs_url = _pg_database(args.postgres_url, "albacore_dash_bench"), _pg_database(
                 args.postgres_url, "optuna_dash_bench")
-        cached_ours, cached_theirs = _has_study(ours_url, name, args.trials), _has_study(theirs_url, name, args.trials)
+        cached_ours = _has_study(ours_url, name, args.trials, "albacore_")
+        cached_theirs = _has_study(theirs_url, name, args.trials, "")
         t0 = time.perf_counter()
         if not cached_ours:
             write_albacore(ours_url, name, args.trials)
@@ -406,9 +407,9 @@ def _pg_database(base: str, database: str) -> str:
     return url.set(database=database).render_as_string(hide_password=False)
 
 
-def _has_study(url: str, name: str, n: int) -> bool:
-    """Whether a complete copy of the study is already there (both schemas name their tables
-    studies and trials)."""
+def _has_study(url: str, name: str, n: int, prefix: str) -> bool:
+    """Whether a complete copy of the study is already there (``prefix``: albacore's tables
+    are albacore_studies and albacore_trials, Optuna's studies and trials)."""
     import sqlalchemy as sa
 
     if url.startswith("sqlite:///") and not os.path.exists(url[len("sqlite:///"):]):
@@ -417,7 +418,8 @@ def _has_study(url: str, name: str, n: int) -> bool:
     try:
         with engine.connect() as conn:
             count = conn.execute(sa.text(
-                "SELECT count(*) FROM trials t JOIN studies s ON s.study_id = t.study_id WHERE s.study_name = :n"),
+                f"SELECT count(*) FROM {prefix}trials t JOIN {prefix}studies s ON s.study_id = t.study_id "
+                "WHERE s.study_name = :n"),
                 {"n": name}).scalar()
         return count == n
     except sa.exc.SQLAlchemyError:
