@@ -9,13 +9,13 @@ grouping a categorical's columns.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from albacore.distributions import BaseDistribution, CategoricalDistribution
+from albacore.samplers._transform import encoded_bounds
 from albacore.trial._frozen import FrozenTrial
 
 
@@ -55,10 +55,9 @@ def encode(trials: Sequence[FrozenTrial], space: dict[str, BaseDistribution]) ->
         else:
             raw = np.array([t.params[name] for t in trials], dtype=float)
             # A grid parameter covers [low - step/2, high + step/2], so that its values weigh alike.
-            half = 0.0 if dist.step is None else dist.step / 2.0  # type: ignore[attr-defined]
-            low, high = float(dist.low) - half, float(dist.high) + half  # type: ignore[attr-defined]
+            low, high = encoded_bounds(dist)
             if dist.log:  # type: ignore[attr-defined]
-                raw, low, high = np.log(raw), math.log(low), math.log(high)
+                raw = np.log(raw)
             scaled = (raw - low) / (high - low) if high > low else np.zeros_like(raw)
             columns.append(np.clip(scaled, 0.0, 1.0)[:, None])
             width = 1
