@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Container, Iterable, Iterator, Sequence
 
 from albacore._moo import pareto_front_trials
 from albacore._study_types import StudyDirection
-from albacore._validation import check_choice
+from albacore._validation import check_choice, check_type
 from albacore.distributions import BaseDistribution
 from albacore.exceptions import UpdateFinishedTrialError
 from albacore.pruners._base import BasePruner
@@ -426,8 +426,8 @@ class Study:
                 x = trial.suggest_float("x", -10, 10)
                 study.tell(trial, (x - 2) ** 2)
         """
-        if fixed_distributions is not None and not isinstance(fixed_distributions, dict):
-            raise TypeError(f"ask: fixed_distributions must be a dict, got {fixed_distributions!r}")
+        if fixed_distributions is not None:
+            check_type("ask", "fixed_distributions", fixed_distributions, dict, "a dict")
         for name, dist in (fixed_distributions or {}).items():
             if not isinstance(dist, BaseDistribution):
                 raise TypeError(f"ask: fixed_distributions[{name!r}] must be a distribution, got {dist!r}")
@@ -519,8 +519,7 @@ class Study:
         Raises:
             TypeError: If ``params`` is not a dict with str keys and values of the types above.
         """
-        if not isinstance(params, dict):
-            raise TypeError(f"enqueue_trial: params must be a dict, got params={params!r}")
+        check_type("enqueue_trial", "params", params, dict, "a dict")
         params = {name: _enqueued_value(name, value, params) for name, value in params.items()}
         if skip_if_exists and self._params_exist(params):
             return
