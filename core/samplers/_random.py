@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -11,6 +11,7 @@ from albacore._rng import SeededRNG
 from albacore.distributions import (
     BaseDistribution,
     CategoricalDistribution,
+    FloatDistribution,
     IntDistribution,
 )
 from albacore.samplers._base import BaseSampler
@@ -28,22 +29,25 @@ def sample_uniform(rng: np.random.Generator, distribution: BaseDistribution) -> 
     """
     kind = distribution_kind(distribution)
     if kind is CategoricalDistribution:
-        return distribution.choices[int(rng.integers(len(distribution.choices)))]
+        choices = cast(CategoricalDistribution, distribution).choices
+        return choices[int(rng.integers(len(choices)))]
     if kind is IntDistribution:
-        if distribution.log:
-            low, high = math.log(distribution.low - 0.5), math.log(distribution.high + 0.5)
+        ints = cast(IntDistribution, distribution)
+        if ints.log:
+            low, high = math.log(ints.low - 0.5), math.log(ints.high + 0.5)
             value = int(round(math.exp(rng.uniform(low, high))))
-            return min(max(value, distribution.low), distribution.high)
-        n_values = (distribution.high - distribution.low) // distribution.step + 1
-        return distribution.low + int(rng.integers(n_values)) * distribution.step
-    if distribution.log:
-        value = math.exp(rng.uniform(math.log(distribution.low), math.log(distribution.high)))
-    elif distribution.step is not None:
-        n_values = int(round((distribution.high - distribution.low) / distribution.step)) + 1
-        value = distribution.low + int(rng.integers(n_values)) * distribution.step
+            return min(max(value, ints.low), ints.high)
+        n_values = (ints.high - ints.low) // ints.step + 1
+        return ints.low + int(rng.integers(n_values)) * ints.step
+    floats = cast(FloatDistribution, distribution)
+    if floats.log:
+        sample = math.exp(rng.uniform(math.log(floats.low), math.log(floats.high)))
+    elif floats.step is not None:
+        n_steps = int(round((floats.high - floats.low) / floats.step)) + 1
+        sample = floats.low + int(rng.integers(n_steps)) * floats.step
     else:  # low + width * U[0, 1): a third of the cost of rng.uniform for one scalar
-        value = distribution.low + (distribution.high - distribution.low) * rng.random()
-    return float(min(max(value, distribution.low), distribution.high))
+        sample = floats.low + (floats.high - floats.low) * rng.random()
+    return float(min(max(sample, floats.low), floats.high))
 
 
 class RandomSampler(BaseSampler):
