@@ -92,8 +92,10 @@ def write_albacore(url: str, name: str, n: int) -> None:
     for begin in range(0, n, CHUNK):
         templates = []
         for i in range(begin, min(n, begin + CHUNK)):
-            params = {p: (CHOICES[int(cols[p][i])] if k == "cat" else int(cols[p][i]) if k == "int" else float(cols[p][i]))
-                      for p, k in PARAMS}
+            params = {
+                p: (CHOICES[int(cols[p][i])] if k == "cat" else int(cols[p][i]) if k == "int" else float(cols[p][i]))
+                for p, k in PARAMS
+            }
             t0 = start + datetime.timedelta(seconds=i)
             trial = create_trial(value=float(cols["value"][i]), params=params, distributions=dists)
             trial.datetime_start, trial.datetime_complete = t0, t0 + datetime.timedelta(seconds=0.8)
@@ -101,8 +103,9 @@ def write_albacore(url: str, name: str, n: int) -> None:
 
         def work(conn: Any, templates: list[Any] = templates) -> None:
             for template in templates:
-                trial_id = insert_trial(conn, study_id, TrialState.COMPLETE, template.datetime_start,
-                                        template.datetime_complete)
+                trial_id = insert_trial(
+                    conn, study_id, TrialState.COMPLETE, template.datetime_start, template.datetime_complete
+                )
                 insert_template_children(conn, trial_id, template)
 
         storage._run("bench_bulk_write", work, write=True, idempotent=False, durable=True)
@@ -114,8 +117,7 @@ def write_optuna(url: str, name: str, n: int) -> None:
     """Bulk-write the same study into Optuna 5.0's own schema with SQLAlchemy Core."""
     import optuna
     import sqlalchemy as sa
-    from optuna.distributions import (CategoricalDistribution, FloatDistribution, IntDistribution,
-                                      distribution_to_json)
+    from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution, distribution_to_json
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     try:
@@ -124,9 +126,17 @@ def write_optuna(url: str, name: str, n: int) -> None:
         pass
     study = optuna.create_study(storage=url, study_name=name)
     study_id = study._study_id
-    dists = {p: distribution_to_json({"float": FloatDistribution(-5, 5), "log": FloatDistribution(1e-5, 1.0, log=True),
-                                      "int": IntDistribution(0, 99), "cat": CategoricalDistribution(CHOICES)}[k])
-             for p, k in PARAMS}
+    dists = {
+        p: distribution_to_json(
+            {
+                "float": FloatDistribution(-5, 5),
+                "log": FloatDistribution(1e-5, 1.0, log=True),
+                "int": IntDistribution(0, 99),
+                "cat": CategoricalDistribution(CHOICES),
+            }[k]
+        )
+        for p, k in PARAMS
+    }
     engine = sa.create_engine(url)
     meta = sa.MetaData()
     meta.reflect(engine, only=["trials", "trial_params", "trial_values"])
@@ -136,18 +146,46 @@ def write_optuna(url: str, name: str, n: int) -> None:
     with engine.begin() as conn:
         for begin in range(0, n, CHUNK):
             numbers = range(begin, min(n, begin + CHUNK))
-            conn.execute(trials.insert(), [
-                {"number": i, "study_id": study_id, "state": "COMPLETE",
-                 "datetime_start": start + datetime.timedelta(seconds=i),
-                 "datetime_complete": start + datetime.timedelta(seconds=i + 0.8)} for i in numbers])
-            ids = dict(conn.execute(sa.select(trials.c.number, trials.c.trial_id).where(
-                trials.c.study_id == study_id, trials.c.number >= begin, trials.c.number < begin + CHUNK)).all())
-            conn.execute(params_t.insert(), [
-                {"trial_id": ids[i], "param_name": p, "param_value": float(cols[p][i]), "distribution_json": dists[p]}
-                for i in numbers for p, _ in PARAMS])
-            conn.execute(values_t.insert(), [
-                {"trial_id": ids[i], "objective": 0, "value": float(cols["value"][i]), "value_type": "FINITE"}
-                for i in numbers])
+            conn.execute(
+                trials.insert(),
+                [
+                    {
+                        "number": i,
+                        "study_id": study_id,
+                        "state": "COMPLETE",
+                        "datetime_start": start + datetime.timedelta(seconds=i),
+                        "datetime_complete": start + datetime.timedelta(seconds=i + 0.8),
+                    }
+                    for i in numbers
+                ],
+            )
+            ids = dict(
+                conn.execute(
+                    sa.select(trials.c.number, trials.c.trial_id).where(
+                        trials.c.study_id == study_id, trials.c.number >= begin, trials.c.number < begin + CHUNK
+                    )
+                ).all()
+            )
+            conn.execute(
+                params_t.insert(),
+                [
+                    {
+                        "trial_id": ids[i],
+                        "param_name": p,
+                        "param_value": float(cols[p][i]),
+                        "distribution_json": dists[p],
+                    }
+                    for i in numbers
+                    for p, _ in PARAMS
+                ],
+            )
+            conn.execute(
+                values_t.insert(),
+                [
+                    {"trial_id": ids[i], "objective": 0, "value": float(cols["value"][i]), "value_type": "FINITE"}
+                    for i in numbers
+                ],
+            )
     engine.dispose()
     assert len(optuna.load_study(study_name=name, storage=url).get_trials(deepcopy=False)) == n
 
@@ -179,9 +217,9 @@ class Server:
             try:
                 get(self.base + "/")
                 return
-            except OSError:
+            except OSError as exc:
                 if time.monotonic() > deadline or self.process.poll() is not None:
-                    raise RuntimeError(f"server {command} did not start")
+                    raise RuntimeError(f"server {command} did not start") from exc
                 time.sleep(0.2)
 
     def peak_rss_mb(self) -> float:
@@ -221,7 +259,7 @@ def bench_albacore(url: str, name: str, repeat: int, browser: bool) -> dict[str,
             "study summary": f"{b}/api/studies/{sid}",
             "trial table page": f"{b}/api/studies/{sid}/trials?sort=number&order=desc&offset=0&limit=25",
             "table sorted+filtered": f"{b}/api/studies/{sid}/trials?sort=value&order=asc&limit=25&states=COMPLETE"
-                                     "&filters=" + urllib.request.quote(json.dumps([{"field": "param:f0", "op": ">", "value": 0}])),
+            "&filters=" + urllib.request.quote(json.dumps([{"field": "param:f0", "op": ">", "value": 0}])),
             "history figure": f"{b}/api/studies/{sid}/figures/history",
             "importance figure": f"{b}/api/studies/{sid}/figures/importance",
         }
@@ -229,7 +267,9 @@ def bench_albacore(url: str, name: str, repeat: int, browser: bool) -> dict[str,
             out[f"cold {label}"], _ = get(address)
             out[label] = timed(lambda a=address: get(a), repeat)
         marker = json.loads(get(calls["study summary"])[1])["marker"]
-        out["refresh (nothing new)"] = timed(lambda: get(f"{b}/api/studies/{sid}/updates?since={marker}"), repeat, pause=0.6)
+        out["refresh (nothing new)"] = timed(
+            lambda: get(f"{b}/api/studies/{sid}/updates?since={marker}"), repeat, pause=0.6
+        )
         out["csv download"] = timed(lambda: get(f"{b}/api/studies/{sid}/trials.csv"), 1)
         if browser:
             out["page ready (browser)"] = page_ready(f"{b}/#/study/{sid}", repeat=3)
@@ -318,7 +358,9 @@ PAIRS = [
 
 def report(kind: str, n: int, ours: dict[str, Any], theirs: dict[str, Any] | None) -> list[str]:
     lines = [f"## {kind}: one study of {n:,} COMPLETE trials x {len(PARAMS)} params", ""]
-    lines.append(f"{'API call (warm, median)':<34}{'albacore ms':>12}  {'optuna-dashboard equivalent':<28}{'ms':>10}{'ratio':>9}")
+    lines.append(
+        f"{'API call (warm, median)':<34}{'albacore ms':>12}  {'optuna-dashboard equivalent':<28}{'ms':>10}{'ratio':>9}"
+    )
     for mine, other in PAIRS:
         a = ours[mine] * 1000
         if theirs is None:
@@ -326,20 +368,34 @@ def report(kind: str, n: int, ours: dict[str, Any], theirs: dict[str, Any] | Non
             continue
         o = theirs[other] * 1000
         lines.append(f"{mine:<34}{a:>12.1f}  {other:<28}{o:>10.1f}{o / a:>8.1f}x")
-    lines.append(f"{'table sorted+filtered':<34}{ours['table sorted+filtered'] * 1000:>12.1f}  (optuna-dashboard filters in the browser)")
+    lines.append(
+        f"{'table sorted+filtered':<34}{ours['table sorted+filtered'] * 1000:>12.1f}  "
+        "(optuna-dashboard filters in the browser)"
+    )
     lines.append("")
-    lines.append(f"first (cold) calls, albacore: studies {ours['cold studies']:.2f} s (reads the whole study once), summary "
-                 f"{ours['cold study summary'] * 1000:.0f} ms, table {ours['cold trial table page'] * 1000:.0f} ms, history "
-                 f"{ours['cold history figure'] * 1000:.0f} ms, importance {ours['cold importance figure'] * 1000:.0f} ms")
+    lines.append(
+        f"first (cold) calls, albacore: studies {ours['cold studies']:.2f} s (reads the whole study once), summary "
+        f"{ours['cold study summary'] * 1000:.0f} ms, table {ours['cold trial table page'] * 1000:.0f} ms, history "
+        f"{ours['cold history figure'] * 1000:.0f} ms, importance {ours['cold importance figure'] * 1000:.0f} ms"
+    )
     if theirs is not None:
-        lines.append(f"first (cold) calls, optuna-dashboard: studies {theirs['cold studies']:.2f} s, detail "
-                     f"{theirs['cold study detail (all trials)']:.2f} s, importance {theirs['cold importance']:.2f} s")
-    lines.append(f"refresh with nothing new, albacore server time (in process): {ours['refresh server time'] * 1000:.1f} ms "
-                 f"(target <= 50 ms)")
+        lines.append(
+            f"first (cold) calls, optuna-dashboard: studies {theirs['cold studies']:.2f} s, detail "
+            f"{theirs['cold study detail (all trials)']:.2f} s, importance {theirs['cold importance']:.2f} s"
+        )
+    lines.append(
+        f"refresh with nothing new, albacore server time (in process): {ours['refresh server time'] * 1000:.1f} ms "
+        f"(target <= 50 ms)"
+    )
     if "page ready (browser)" in ours:
-        lines.append(f"study page ready in headless Chromium (warm server): {ours['page ready (browser)']:.2f} s (target <= 1.5 s)")
-    lines.append(f"peak server RSS: albacore {ours['peak RSS MB']:.0f} MB (target < 500 MB)"
-                 + (f", optuna-dashboard {theirs['peak RSS MB']:.0f} MB" if theirs else ""))
+        lines.append(
+            f"study page ready in headless Chromium (warm server): {ours['page ready (browser)']:.2f} s "
+            "(target <= 1.5 s)"
+        )
+    lines.append(
+        f"peak server RSS: albacore {ours['peak RSS MB']:.0f} MB (target < 500 MB)"
+        + (f", optuna-dashboard {theirs['peak RSS MB']:.0f} MB" if theirs else "")
+    )
     lines.append("")
     return lines
 
@@ -348,11 +404,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=100_000)
     parser.add_argument("--storages", default="sqlite,postgresql")
-    parser.add_argument("--postgres-url", default=os.environ.get(
-        "ALBACORE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("ALBACORE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
+    )
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--optuna-repeat", type=int, default=2,
-                        help="calls per optuna-dashboard endpoint (each reads the whole study)")
+    parser.add_argument(
+        "--optuna-repeat", type=int, default=2, help="calls per optuna-dashboard endpoint (each reads the whole study)"
+    )
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--skip-optuna", action="store_true")
     args = parser.parse_args()
@@ -364,8 +423,9 @@ def main() -> None:
     lines = ["# benchmarks/dashboard.py: albacore dashboard vs optuna-dashboard (Optuna 5.0 storage)", ""]
     versions = f"python {platform.python_version()}, albacore {albacore.__version__}"
     if not args.skip_optuna:
-        import optuna
         from importlib.metadata import version
+
+        import optuna
 
         versions += f", optuna {optuna.__version__}, optuna-dashboard {version('optuna-dashboard')}"
     lines += [versions, f"machine: {os.cpu_count()} cores; ratio = optuna-dashboard time / albacore time", ""]
@@ -374,8 +434,10 @@ def main() -> None:
             ours_url = f"sqlite:///{CACHE}/albacore-{args.trials}.db"
             theirs_url = f"sqlite:///{CACHE}/optuna-{args.trials}.db"
         else:
-            ours_url, theirs_url = _pg_database(args.postgres_url, "albacore_dash_bench"), _pg_database(
-                args.postgres_url, "optuna_dash_bench")
+            ours_url, theirs_url = (
+                _pg_database(args.postgres_url, "albacore_dash_bench"),
+                _pg_database(args.postgres_url, "optuna_dash_bench"),
+            )
         cached_ours = _has_study(ours_url, name, args.trials, "albacore_")
         cached_theirs = _has_study(theirs_url, name, args.trials, "")
         t0 = time.perf_counter()
@@ -412,15 +474,18 @@ def _has_study(url: str, name: str, n: int, prefix: str) -> bool:
     are albacore_studies and albacore_trials, Optuna's studies and trials)."""
     import sqlalchemy as sa
 
-    if url.startswith("sqlite:///") and not os.path.exists(url[len("sqlite:///"):]):
+    if url.startswith("sqlite:///") and not os.path.exists(url[len("sqlite:///") :]):
         return False
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:
-            count = conn.execute(sa.text(
-                f"SELECT count(*) FROM {prefix}trials t JOIN {prefix}studies s ON s.study_id = t.study_id "
-                "WHERE s.study_name = :n"),
-                {"n": name}).scalar()
+            count = conn.execute(
+                sa.text(
+                    f"SELECT count(*) FROM {prefix}trials t JOIN {prefix}studies s ON s.study_id = t.study_id "
+                    "WHERE s.study_name = :n"
+                ),
+                {"n": name},
+            ).scalar()
         return count == n
     except sa.exc.SQLAlchemyError:
         return False

@@ -10,8 +10,8 @@ import pytest
 from albacore._validation import (
     check_bounds,
     check_callable,
-    check_count,
     check_choice,
+    check_count,
     check_int,
     check_int_at_least,
     check_interval,

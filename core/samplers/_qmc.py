@@ -82,7 +82,9 @@ class QMCSampler(Unpickled, BaseSampler):
         warn_asynchronous_seeding: bool = True,
     ) -> None:
         check_choice("QMCSampler", "qmc_type", qmc_type, _QMC_TYPES)
-        check_type("QMCSampler", "independent_sampler", independent_sampler, BaseSampler, "a BaseSampler", allow_none=True)
+        check_type(
+            "QMCSampler", "independent_sampler", independent_sampler, BaseSampler, "a BaseSampler", allow_none=True
+        )
         check_seed("QMCSampler", seed)
         self._qmc_type = qmc_type
         self._scramble = bool(scramble)
@@ -145,7 +147,12 @@ class QMCSampler(Unpickled, BaseSampler):
             seed = self._seed if self._seed is not None else int(self._rng.rng.integers(2**31 - 1))
             study.set_system_attr(SEED_KEY, seed)
             stored = study.system_attrs.get(SEED_KEY, seed)  # another worker may have won the race
-        if self._warn_asynchronous_seeding and self._seed is not None and stored != self._seed and not self._warned_seed:
+        if (
+            self._warn_asynchronous_seeding
+            and self._seed is not None
+            and stored != self._seed
+            and not self._warned_seed
+        ):
             self._warned_seed = True
             warn(
                 f"QMCSampler: seed={self._seed} differs from the scrambling seed {stored} stored in study "

@@ -42,7 +42,11 @@ class RetryHeartbeatStaleTrialCallback:
     def __init__(self, max_retry: int | None = None, inherit_intermediate_values: bool = False) -> None:
         check_count("RetryHeartbeatStaleTrialCallback", "max_retry", max_retry, allow_none=True)
         check_type(
-            "RetryHeartbeatStaleTrialCallback", "inherit_intermediate_values", inherit_intermediate_values, bool, "a bool"
+            "RetryHeartbeatStaleTrialCallback",
+            "inherit_intermediate_values",
+            inherit_intermediate_values,
+            bool,
+            "a bool",
         )
         self._max_retry = max_retry
         self._inherit_intermediate_values = inherit_intermediate_values

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from albacore._study_types import StudyDirection
 from albacore._validation import check_type

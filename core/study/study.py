@@ -7,7 +7,8 @@ import copy
 import numbers
 import threading
 import weakref
-from typing import TYPE_CHECKING, Any, Container, Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from albacore._moo import pareto_front_trials
 from albacore._study_types import StudyDirection

@@ -55,7 +55,9 @@ class Terminator(BaseTerminator):
             raise TypeError("Terminator: improvement_evaluator must be a BaseImprovementEvaluator, got "
                             f"improvement_evaluator={improvement_evaluator!r}")
         if error_evaluator is not None and not isinstance(error_evaluator, BaseErrorEvaluator):
-            raise TypeError(f"Terminator: error_evaluator must be a BaseErrorEvaluator, got error_evaluator={error_evaluator!r}")
+            raise TypeError(
+                f"Terminator: error_evaluator must be a BaseErrorEvaluator, got error_evaluator={error_evaluator!r}"
+            )
         check_int("Terminator", "min_n_trials", min_n_trials, 1)
         self._improvement_evaluator = improvement_evaluator or RegretBoundEvaluator()
         if error_evaluator is None:
@@ -74,8 +76,10 @@ class Terminator(BaseTerminator):
         """
         directions = study.directions
         if len(directions) > 1:
-            raise ValueError(f"Terminator: only single-objective studies can be terminated; "
-                             f"this study has {len(directions)} objectives")
+            raise ValueError(
+                f"Terminator: only single-objective studies can be terminated; "
+                f"this study has {len(directions)} objectives"
+            )
         trials = study.get_trials(deepcopy=False)
         n_complete = sum(1 for t in trials if t.state == TrialState.COMPLETE)
         if n_complete < self._min_n_trials:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
@@ -260,7 +261,8 @@ class GPSampler(Unpickled, BaseSampler):
                 self._warned.add(param_name)
                 warn(
                     f"GPSampler: parameter {param_name!r} is not in the GP's search space (it is new, or "
-                    f"its distribution changed between trials), so it is sampled by {type(self._independent_sampler).__name__}. Pass "
+                    f"its distribution changed between trials), so it is sampled by "
+                    f"{type(self._independent_sampler).__name__}. Pass "
                     f"warn_independent_sampling=False to silence this warning."
                 )
         return self._independent_sampler.sample_independent(study, trial, param_name, param_distribution)
@@ -268,9 +270,7 @@ class GPSampler(Unpickled, BaseSampler):
     def before_trial(self, study: Study, trial: FrozenTrial) -> None:
         self._independent_sampler.before_trial(study, trial)
 
-    def after_trial(
-        self, study: Study, trial: FrozenTrial, state: TrialState, values: Sequence[float] | None
-    ) -> None:
+    def after_trial(self, study: Study, trial: FrozenTrial, state: TrialState, values: Sequence[float] | None) -> None:
         if self._constraints_func is not None and state in (TrialState.COMPLETE, TrialState.PRUNED):
             constraints = constraints_from_sequence(self._constraints_func(trial))
             study.set_trial_system_attr(trial, CONSTRAINTS_KEY, constraints)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import copy
 import math
 import threading
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
@@ -309,7 +310,9 @@ class TPESampler(Unpickled, BaseSampler):
             z_l, c_l = codec.encode(liars)
             z_a, c_a = np.vstack([z_a, z_l]), np.vstack([c_a, c_l])
             w_a = np.append(w_a, np.ones(len(z_l)))
-        options = dict(prior_weight=self._prior_weight, bandwidth=bandwidth, consider_endpoints=self._consider_endpoints)
+        options = dict(
+            prior_weight=self._prior_weight, bandwidth=bandwidth, consider_endpoints=self._consider_endpoints
+        )
         good = ParzenEstimator(z_b, c_b, w_b, codec, **options)
         bad = ParzenEstimator(z_a, c_a, w_a, codec, **options)
         choices = self._draw_choices(good, bad) if codec.n_choices else None
@@ -332,10 +335,17 @@ class TPESampler(Unpickled, BaseSampler):
         abandoned for good.
         """
         rng = self._rng.rng
-        return np.array([
-            int(np.argmax(rng.beta(np.maximum(good.choice_counts(j), 1e-12), np.maximum(bad.choice_counts(j), 1e-12))))
-            for j in range(len(good.cat_log_p))
-        ], dtype=int)
+        return np.array(
+            [
+                int(
+                    np.argmax(
+                        rng.beta(np.maximum(good.choice_counts(j), 1e-12), np.maximum(bad.choice_counts(j), 1e-12))
+                    )
+                )
+                for j in range(len(good.cat_log_p))
+            ],
+            dtype=int,
+        )
 
     def _below_weights(self, study: Study, snapshot: Snapshot, rows: np.ndarray, ranked: np.ndarray) -> np.ndarray:
         """Weights of the good rows (in trial-number order); ``ranked`` holds them best first."""
