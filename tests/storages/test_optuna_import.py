@@ -307,3 +307,23 @@ def test_a_torn_last_journal_line_is_skipped_and_a_damaged_one_named(tmp_path: A
         file.write(b'\n{"op_code": 2}\n')
     with pytest.raises(ValueError, match=r"line \d+ is not a journal record"):
         import_optuna_studies(journal, InMemoryStorage())
+
+
+def test_an_albacore_database_that_optuna_opened_stays_albacore(tmp_path: Any) -> None:
+    url = f"sqlite:///{tmp_path / 'albacore.db'}"
+    albacore.create_study(study_name="mine", storage=url).optimize(lambda t: t.suggest_float("x", 0, 1), 3)
+    optuna.create_study(study_name="theirs", storage=url)  # adds Optuna's tables beside albacore's
+    assert len(albacore.load_study(study_name="mine", storage=url).trials) == 3
+    with pytest.raises(ValueError, match="is not an Optuna storage"):
+        import_optuna_studies(url, InMemoryStorage())
+
+
+def test_a_database_older_than_optuna_3_is_named(tmp_path: Any) -> None:
+    url = f"sqlite:///{tmp_path / 'optuna.db'}"
+    _fill(url)
+    engine = sqlalchemy.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE trial_values DROP COLUMN value_type")
+    engine.dispose()
+    with pytest.raises(ValueError, match=r"older than Optuna 3.0 \(no trial_values.value_type\)"):
+        import_optuna_studies(url, InMemoryStorage())

@@ -16,12 +16,21 @@ from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
 _TABLES = (
-    "studies", "study_directions", "study_user_attributes", "study_system_attributes", "trials",
-    "trial_params", "trial_values", "trial_intermediate_values", "trial_user_attributes",
+    "studies",
+    "study_directions",
+    "study_user_attributes",
+    "study_system_attributes",
+    "trials",
+    "trial_params",
+    "trial_values",
+    "trial_intermediate_values",
+    "trial_user_attributes",
     "trial_system_attributes",
 )
 _FLOAT_COLUMNS = (
-    ("trial_params", "param_value"), ("trial_values", "value"), ("trial_intermediate_values", "intermediate_value"),
+    ("trial_params", "param_value"),
+    ("trial_values", "value"),
+    ("trial_intermediate_values", "intermediate_value"),
 )
 # value_type / intermediate_value_type -> the value a NULL column stands for.
 _NON_FINITE = {"INF_POS": math.inf, "INF_NEG": -math.inf, "NAN": math.nan}
@@ -37,6 +46,12 @@ def read_database(url: str) -> list[OptunaStudy]:
     try:
         meta = sqlalchemy.MetaData()
         meta.reflect(bind=engine, only=_TABLES)
+        for table, column in (("trial_values", "value_type"), ("trial_intermediate_values", "intermediate_value_type")):
+            if column not in meta.tables[table].c:
+                raise ValueError(
+                    f"the Optuna database {url!r} has a schema older than Optuna 3.0 (no {table}.{column}); "
+                    f"upgrade it with `optuna storage upgrade --storage URL` first"
+                )
         for table, column in _FLOAT_COLUMNS:
             # Read as Python floats: MySQL's DOUBLE reflects as a type giving rounded Decimals.
             meta.tables[table].c[column].type = sqlalchemy.Double()
