@@ -1,12 +1,12 @@
-"""Crossover operators of :class:`~albacore.samplers.NSGAIISampler` and NSGA-III.
+"""Crossover and mutation operators of :class:`~albacore.samplers.NSGAIISampler` and NSGA-III.
 
 Example:
     .. code-block:: python
 
         from albacore.samplers import NSGAIISampler
-        from albacore.samplers.nsgaii import BLXAlphaCrossover
+        from albacore.samplers.nsgaii import BLXAlphaCrossover, PolynomialMutation
 
-        sampler = NSGAIISampler(crossover=BLXAlphaCrossover(alpha=0.3))
+        sampler = NSGAIISampler(crossover=BLXAlphaCrossover(alpha=0.3), mutation=PolynomialMutation())
 """
 
 from albacore.samplers._ga._crossovers import (
@@ -18,10 +18,13 @@ from albacore.samplers._ga._crossovers import (
     UniformCrossover,
     VSBXCrossover,
 )
+from albacore.samplers._ga._mutations import BaseMutation, PolynomialMutation
 
 __all__ = [
     "BLXAlphaCrossover",
     "BaseCrossover",
+    "BaseMutation",
+    "PolynomialMutation",
     "SBXCrossover",
     "SPXCrossover",
     "UNDXCrossover",

@@ -29,6 +29,10 @@ _INSTANCE = (
 )
 _NOT_YET = "not in albacore yet (planned); Optuna code using it fails with AttributeError or TypeError"
 _PRIVATE = "a private name (leading underscore) that Optuna lists in __all__; not public API"
+_ANY_ARGS = (
+    "Optuna's constructor accepts and ignores any arguments (the signature of its @experimental "
+    "wrapper or of an abstract base); albacore's takes the ones it uses"
+)
 _REPR = "the value parameter is named `external` / `internal`; every caller passes it positionally"
 _SUMMARY = (
     "StudySummary is a dataclass that get_all_study_summaries builds, holding `directions` and "
@@ -90,14 +94,12 @@ ALLOWED: dict[str, str] = {
         "extension point (BaseSampler is)"
     ),
     "optuna.samplers.NSGAII*Sampler: missing parameter '*'": (
-        _NOT_YET + ": the pluggable mutation and the elite-selection / child-generation / "
-        "after-trial strategy hooks"
+        _NOT_YET + ": the elite-selection / child-generation / after-trial strategy hooks"
     ),
     "optuna.samplers.NSGAII*Sampler: missing attribute '*'": (
         _NOT_YET + ": the population accessors of Optuna's GA base class "
         "(population_size, get_population, get_parent_population, get_trial_generation, select_parent)"
     ),
-    "optuna.samplers.nsgaii.*Mutation: missing": _NOT_YET + ": BaseMutation, PolynomialMutation",
     # --- storages ------------------------------------------------------------------------------
     "optuna.storages.Journal*Storage: missing": _DEPRECATED + " (JournalFileBackend, JournalRedisBackend)",
     "optuna.storages.JournalFile*Lock: missing": _DEPRECATED + " (the file backend locks by itself)",
@@ -144,9 +146,8 @@ ALLOWED: dict[str, str] = {
         "there is nothing to switch"
     ),
     "optuna.search_space._*: missing": _PRIVATE,
-    "optuna.terminator.*Evaluator: missing parameter '*args'": (
-        "Optuna's evaluators accept and ignore any arguments; albacore's take the ones they use"
-    ),
+    "optuna.terminator.*Evaluator: missing parameter '*args'": _ANY_ARGS,
+    "optuna.samplers.nsgaii.BaseMutation: missing parameter '*args'": _ANY_ARGS,
     # --- integrations --------------------------------------------------------------------------
     "optuna.integration.BoTorchSampler: missing": "albacore's GPSampler is its Bayesian optimization sampler",
     "optuna.integration.PyCmaSampler: missing": _DEPRECATED + " (CmaEsSampler)",

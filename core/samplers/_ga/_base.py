@@ -30,6 +30,7 @@ from albacore.samplers._base import BaseSampler
 from albacore.samplers._cache import StudyCache, Unpickled, new_dict
 from albacore.samplers._ga import _space
 from albacore.samplers._ga._crossovers import BaseCrossover, UniformCrossover
+from albacore.samplers._ga._mutations import BaseMutation
 from albacore.samplers._ga._selection import constrained_ranks, crowding_distance, violations
 from albacore.samplers._random import sample_uniform
 from albacore.search_space import IntersectionSearchSpace
@@ -84,6 +85,7 @@ class GeneticSampler(Unpickled, BaseSampler):
         self,
         *,
         population_size: int = 50,
+        mutation: BaseMutation | None = None,
         mutation_prob: float | None = None,
         crossover: BaseCrossover | None = None,
         crossover_prob: float = 0.9,
@@ -92,6 +94,8 @@ class GeneticSampler(Unpickled, BaseSampler):
         constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
     ) -> None:
         owner = self._name
+        if mutation is not None and not isinstance(mutation, BaseMutation):
+            raise TypeError(f"{owner}: mutation must be a BaseMutation or None, got mutation={mutation!r}")
         check_int(owner, "population_size", population_size, 2)
         self._mutation_prob = check_probability(owner, "mutation_prob", mutation_prob, allow_none=True)
         self._crossover_prob = check_probability(owner, "crossover_prob", crossover_prob)
@@ -109,6 +113,7 @@ class GeneticSampler(Unpickled, BaseSampler):
             check_callable(owner, "constraints_func", constraints_func)
         self._population_size = population_size
         self._crossover = crossover
+        self._mutation = mutation
         self._constraints_func = constraints_func
         self._rng = SeededRNG(seed)
         self._search_space = IntersectionSearchSpace()
@@ -233,7 +238,17 @@ class GeneticSampler(Unpickled, BaseSampler):
         else:
             child = {name: parents[0].params[name] for name in search_space}
         pending.mutated = {name for name in child if rng.random() < pending.mutation_prob}
-        return {name: value for name, value in child.items() if name not in pending.mutated}
+        result = {name: value for name, value in child.items() if name not in pending.mutated}
+        if self._mutation is not None:  # numerical genes move from the child's value; the rest redraw
+            for name, value in child.items():
+                if name in pending.mutated and _space.is_numerical(search_space[name]):
+                    result[name] = self._mutate(study, value, search_space[name], rng)
+        return result
+
+    def _mutate(self, study: Study, value: Any, distribution: BaseDistribution, rng: np.random.Generator) -> Any:
+        x = _space.encode(value, distribution)
+        moved = float(self._mutation.mutation(x, rng, study, np.array(_space.bounds(distribution))))  # type: ignore[union-attr]
+        return _space.decode(moved if np.isfinite(moved) else x, distribution)
 
     def _cross(
         self, study: Study, parents: list[FrozenTrial], space: dict[str, BaseDistribution], rng: np.random.Generator

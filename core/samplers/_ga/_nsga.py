@@ -9,6 +9,7 @@ import numpy as np
 from albacore._validation import check_int
 from albacore.samplers._ga._base import GeneticSampler
 from albacore.samplers._ga._crossovers import BaseCrossover
+from albacore.samplers._ga._mutations import BaseMutation
 from albacore.samplers._ga._selection import das_dennis_points, select_nsga2, select_nsga3
 from albacore.trial._frozen import FrozenTrial
 
@@ -29,8 +30,11 @@ class NSGAIISampler(GeneticSampler):
 
     Args:
         population_size: Trials per generation.
-        mutation_prob: Probability of drawing a parameter afresh instead of taking the
-            crossed value; defaults to ``1 / number of parameters``.
+        mutation: A mutation from :mod:`albacore.samplers.nsgaii` (``PolynomialMutation``)
+            that moves a mutated numerical parameter from its crossed value; None draws it
+            afresh, uniformly (categorical parameters always are).
+        mutation_prob: Probability of mutating a parameter (see ``mutation``) instead of
+            taking the crossed value; defaults to ``1 / number of parameters``.
         crossover: A crossover from :mod:`albacore.samplers.nsgaii`; defaults to
             ``UniformCrossover(swapping_prob)``.
         crossover_prob: Probability that a child is crossed (otherwise it copies its
@@ -62,6 +66,7 @@ class NSGAIISampler(GeneticSampler):
         self,
         *,
         population_size: int = 50,
+        mutation: BaseMutation | None = None,
         mutation_prob: float | None = None,
         crossover: BaseCrossover | None = None,
         crossover_prob: float = 0.9,
@@ -70,7 +75,7 @@ class NSGAIISampler(GeneticSampler):
         constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
     ) -> None:
         super().__init__(
-            population_size=population_size, mutation_prob=mutation_prob, crossover=crossover,
+            population_size=population_size, mutation=mutation, mutation_prob=mutation_prob, crossover=crossover,
             crossover_prob=crossover_prob, swapping_prob=swapping_prob, seed=seed,
             constraints_func=constraints_func,
         )
@@ -97,7 +102,7 @@ class NSGAIIISampler(GeneticSampler):
             divisions per objective.
         dividing_parameter: Divisions of the default reference points.
         population_size: Trials per generation.
-        mutation_prob: See :class:`NSGAIISampler`.
+        mutation, mutation_prob: See :class:`NSGAIISampler`.
         crossover: See :class:`NSGAIISampler`.
         crossover_prob: See :class:`NSGAIISampler`.
         swapping_prob: See :class:`NSGAIISampler`.
@@ -123,6 +128,7 @@ class NSGAIIISampler(GeneticSampler):
         reference_points: np.ndarray | None = None,
         dividing_parameter: int = 3,
         population_size: int = 50,
+        mutation: BaseMutation | None = None,
         mutation_prob: float | None = None,
         crossover: BaseCrossover | None = None,
         crossover_prob: float = 0.9,
@@ -131,7 +137,7 @@ class NSGAIIISampler(GeneticSampler):
         constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
     ) -> None:
         super().__init__(
-            population_size=population_size, mutation_prob=mutation_prob, crossover=crossover,
+            population_size=population_size, mutation=mutation, mutation_prob=mutation_prob, crossover=crossover,
             crossover_prob=crossover_prob, swapping_prob=swapping_prob, seed=seed,
             constraints_func=constraints_func,
         )
