@@ -111,7 +111,7 @@ class HyperbandPruner(BasePruner):
         finished = view.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.PRUNED))
         if len(finished) < study.sampler.n_startup_trials:
             return study
-        return view  # type: ignore[return-value]
+        return view
 
     def bracket_of(self, study: Study, trial_number: int) -> int | None:
         """The bracket of trial ``trial_number`` of ``study``; None until the brackets are known.
@@ -185,7 +185,8 @@ class _BracketView(StudyView):
     @property
     def bracket(self) -> int:
         """The bracket this view holds."""
-        return self.label[-1]  # type: ignore[index]
+        bracket: int = self.label[-1]  # type: ignore[index]
+        return bracket
 
 
 class _InBracket:

@@ -125,6 +125,7 @@ class AutoSampler(Unpickled, BaseSampler):
     """
 
     _unpickled = {"_lock": threading.Lock}
+    _lock: threading.Lock
 
     def __init__(
         self, seed: int | None = None, *, constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None

@@ -163,6 +163,7 @@ class CmaEsSampler(Unpickled, BaseSampler):
     """
 
     _unpickled = {"_lock": threading.Lock}
+    _lock: threading.Lock
 
     def __init__(
         self,
@@ -201,9 +202,9 @@ class CmaEsSampler(Unpickled, BaseSampler):
         self._lr_adapt = lr_adapt
         self._source_trials = list(source_trials) if source_trials is not None else None
         self._search_space = IntersectionSearchSpace(include_pruned=consider_pruned_trials)
-        self._runs: StudyCache[dict[tuple, _Run]] = StudyCache(new_dict)  # {space key: _Run} per study
+        self._runs: StudyCache[dict[str, _Run]] = StudyCache(new_dict)  # {space key: _Run} per study
         self._warned: set[str] = set()
-        self._encoders: dict[tuple, _Encoder] = {}
+        self._encoders: dict[tuple[tuple[str, BaseDistribution], ...], _Encoder] = {}
         self._init_unpickled()
 
     @property

@@ -70,6 +70,8 @@ class QMCSampler(Unpickled, BaseSampler):
     """
 
     _unpickled = {"_lock": threading.Lock, "_engines": dict}
+    _lock: threading.Lock
+    _engines: dict[tuple[int, int | None], Any]  # (dimension, scramble seed) -> scipy QMC engine
 
     def __init__(
         self,

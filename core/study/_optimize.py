@@ -158,7 +158,7 @@ class ExecutorTrials:
         self._executor = executor
         self._unit = unit
 
-    def submit(self, trial: Trial) -> Future:
+    def submit(self, trial: Trial) -> Future[Any]:
         fn, arg = self._unit(trial)
         return self._executor.submit(fn, arg)
 
@@ -168,7 +168,7 @@ class ExecutorTrials:
 
 def run_loop(study: Study, trials: ExecutorTrials, budget: Budget, n_jobs: int, show_progress_bar: bool) -> None:
     """Start trials while the budget and the sampler allow, at most ``n_jobs`` at a time."""
-    running: dict[Future, int] = {}  # work unit -> trial id
+    running: dict[Future[Any], int] = {}  # work unit -> trial id
     progress = ProgressBar(show_progress_bar, budget.n_trials, budget.timeout)
     pause = _FIRST_PAUSE
     try:
@@ -200,7 +200,7 @@ def run_loop(study: Study, trials: ExecutorTrials, budget: Budget, n_jobs: int, 
 
 
 def _start_trials(
-    study: Study, trials: ExecutorTrials, budget: Budget, running: dict[Future, int], n_jobs: int
+    study: Study, trials: ExecutorTrials, budget: Budget, running: dict[Future[Any], int], n_jobs: int
 ) -> StartDecision:
     """Ask and submit trials until ``n_jobs`` run or the budget or the sampler says no."""
     while len(running) < n_jobs and budget.left():
@@ -221,7 +221,7 @@ def _start_trials(
     return StartDecision.PROPOSE
 
 
-def _finish(study: Study, future: Future, trial_id: int, progress: ProgressBar) -> None:
+def _finish(study: Study, future: Future[Any], trial_id: int, progress: ProgressBar) -> None:
     """Account for a finished work unit; re-raise the objective's error it carries."""
     if study._beats:
         stop_heartbeat(study._storage, trial_id)  # a trial run in another process beats from here since ask
@@ -236,7 +236,7 @@ def _finish(study: Study, future: Future, trial_id: int, progress: ProgressBar) 
         progress.update(study, frozen)
 
 
-def _abandon(study: Study, running: dict[Future, int]) -> None:
+def _abandon(study: Study, running: dict[Future[Any], int]) -> None:
     """After an error: fail the trials whose work never started (the others finish)."""
     for future, trial_id in running.items():
         if future.cancel():

@@ -388,7 +388,7 @@ class Study:
             self._in_optimize = False
             self._stop_requested = False
 
-    def _heartbeat(self, trial: Trial) -> contextlib.AbstractContextManager:
+    def _heartbeat(self, trial: Trial) -> contextlib.AbstractContextManager[Any]:
         """Keep ``trial`` marked alive while its objective runs (storages with heartbeats)."""
         if not self._beats:
             return _NO_HEARTBEAT

@@ -20,6 +20,7 @@ from albacore.pruners._base import BasePruner
 from albacore.study.study import Study
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
+from albacore.trial._study_protocol import StudyLike
 
 __all__ = ["LEVELS", "N_STEPS", "WAVE", "DeterministicPruner", "PrunerContract", "StepPruner", "curve", "replay"]
 
@@ -50,7 +51,7 @@ class DeterministicPruner(BasePruner):
             raise TypeError(f"DeterministicPruner: is_pruning must be a bool, got is_pruning={is_pruning!r}")
         self.is_pruning = is_pruning
 
-    def prune(self, study: Study, trial: FrozenTrial) -> bool:
+    def prune(self, study: StudyLike, trial: FrozenTrial) -> bool:
         return self.is_pruning
 
 
@@ -70,7 +71,7 @@ class StepPruner(BasePruner):
         check_count("StepPruner", "from_step", from_step)
         self.from_step = from_step
 
-    def prune(self, study: Study, trial: FrozenTrial) -> bool:
+    def prune(self, study: StudyLike, trial: FrozenTrial) -> bool:
         last = trial.last_step
         return last is not None and last >= self.from_step
 

@@ -56,6 +56,7 @@ from albacore.pruners import BasePruner, StudyView
 from albacore.samplers._base import BaseSampler
 from albacore.study.study import Study
 from albacore.trial import BaseTrial, FrozenTrial, TrialState, create_trial
+from albacore.trial._study_protocol import StudyLike
 
 __all__ = ["CONDITIONAL_SPACE", "ENQUEUED_PARAMS", "FINITE_SEARCH_SPACE", "SEARCH_SPACE", "SamplerContract"]
 
@@ -155,10 +156,10 @@ def _new_study(factory: SamplerFactory, seed: int | None = 0, **kwargs: Any) -> 
 class _EvenTrialsView(BasePruner):
     """Never prunes; shows the sampler a StudyView of the even-numbered trials."""
 
-    def prune(self, study: Study, trial: FrozenTrial) -> bool:
+    def prune(self, study: StudyLike, trial: FrozenTrial) -> bool:
         return False
 
-    def study_for_sampler(self, study: Study, trial: FrozenTrial) -> Any:
+    def study_for_sampler(self, study: StudyLike, trial: FrozenTrial) -> Any:
         return StudyView(study, _is_even, "contract-even")
 
 

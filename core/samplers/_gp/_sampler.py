@@ -35,7 +35,7 @@ _REFIT_GROWTH = 0.03
 def _default_independent_sampler(seed: int | None) -> BaseSampler:
     """Univariate TPE for the parameters outside the GP's space (random if TPE is absent)."""
     try:
-        from albacore.samplers import TPESampler  # type: ignore[attr-defined]
+        from albacore.samplers import TPESampler
     except ImportError:
         return RandomSampler(seed=seed)
     return TPESampler(seed=seed, multivariate=False)
@@ -90,6 +90,7 @@ class GPSampler(Unpickled, BaseSampler):
     """
 
     _unpickled = {"_lock": threading.Lock}
+    _lock: threading.Lock
 
     def __init__(
         self,

@@ -132,6 +132,8 @@ class TPESampler(Unpickled, BaseSampler):
     """
 
     _unpickled = {"_local": threading.local, "_warned": set}
+    _local: threading.local
+    _warned: set[str]
 
     def __init__(
         self,
@@ -272,7 +274,8 @@ class TPESampler(Unpickled, BaseSampler):
         trial_key = (trial.number, trial.datetime_start)
         cached = getattr(self._local, "context", None)
         if cached is not None and cached[0] == key and cached[1] == trial_key:
-            return cached[2]
+            hit: _Context = cached[2]
+            return hit
         history = self._histories.get(study)
         running = history.update(study)
         running = [t for t in running if t.number != trial.number] if self._constant_liar else []
