@@ -70,10 +70,12 @@ def _draw(n: int, seed: int) -> tuple[list[dict[str, Any]], np.ndarray]:
         "weight_decay": 10 ** rng.uniform(-6, -2, n), "width": rng.uniform(0.25, 2.0, n),
         "warmup": rng.uniform(0, 10, n), "layers": rng.integers(1, 9, n),
         "batch": np.clip(np.rint(2 ** rng.uniform(4, 9, n)), 16, 512).astype(int),
-        "optimizer": rng.choice(["sgd", "adam", "rmsprop"], n), "activation": rng.choice(["relu", "gelu", "tanh", "silu"], n),
+        "optimizer": rng.choice(["sgd", "adam", "rmsprop"], n),
+        "activation": rng.choice(["relu", "gelu", "tanh", "silu"], n),
     }
     rows = [{k: (v[i].item() if hasattr(v[i], "item") else v[i]) for k, v in cols.items()} for i in range(n)]
-    loss = (np.log10(cols["lr"]) + 3) ** 2 + (cols["dropout"] - 0.2) ** 2 * 4 + 0.1 * cols["layers"] + rng.normal(0, 0.1, n)
+    loss = (np.log10(cols["lr"]) + 3) ** 2 + (cols["dropout"] - 0.2) ** 2 * 4 + 0.1 * cols["layers"]
+    loss += rng.normal(0, 0.1, n)
     return rows, loss
 
 

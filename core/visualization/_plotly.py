@@ -86,7 +86,9 @@ def grid_layout(n_rows: int, n_cols: int, gap: float = 0.03) -> dict[str, Any]:
     return layout
 
 
-def param_axis(scale: str, choices: tuple[str, ...] = (), value_range: tuple[float, float] | None = None) -> dict[str, Any]:
+def param_axis(
+    scale: str, choices: tuple[str, ...] = (), value_range: tuple[float, float] | None = None
+) -> dict[str, Any]:
     """Axis settings for a parameter: log type, or choice labels at their indices."""
     axis: dict[str, Any] = {}
     if scale == "log":

@@ -79,5 +79,8 @@ def plot_terminator_improvement(
         fig.add_trace(
             go_.Scatter(x=data.numbers, y=data.errors, mode="lines+markers", name="Error", line={"color": _ERROR})
         )
-    fig.update_layout(title=title("Terminator Improvement Plot", data.notes), xaxis_title="Trial", yaxis_title="Terminator Improvement")
+    fig.update_layout(
+        title=title("Terminator Improvement Plot", data.notes), xaxis_title="Trial",
+        yaxis_title="Terminator Improvement",
+    )
     return fig

@@ -69,7 +69,8 @@ def rank_data(
     else:
         quantiles = np.full(5, np.nan)
     labels = ["min.", "25%", "50%", "75%", "max."]
-    ticks = [(q, f"{label} ({nice_number(float(v))})") for q, label, v in zip((0, 0.25, 0.5, 0.75, 1), labels, quantiles)]
+    positions = (0.0, 0.25, 0.5, 0.75, 1.0)
+    ticks = [(q, f"{label} ({nice_number(float(v))})") for q, label, v in zip(positions, labels, quantiles)]
     n_panels = 1 if len(names) <= 2 else len(names) ** 2
     shown = sample_mask(len(done.values), matrix_points(n_panels))
     notes = [f"showing {int(shown.sum()):,} of {len(shown):,} trials (random sample)"] if not shown.all() else []

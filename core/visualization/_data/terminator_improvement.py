@@ -56,7 +56,8 @@ def terminator_improvement_data(
     if plot_error:
         error_evaluator = error_evaluator if error_evaluator is not None else CrossValidationErrorEvaluator()
         if not isinstance(error_evaluator, BaseErrorEvaluator):
-            raise TypeError(f"{WHERE}: error_evaluator must be a BaseErrorEvaluator, got error_evaluator={error_evaluator!r}")
+            raise TypeError(f"{WHERE}: error_evaluator must be a BaseErrorEvaluator, "
+                            f"got error_evaluator={error_evaluator!r}")
     trials = completed_trials(WHERE, study, None).trials
     n = len(trials)
     counts = np.unique(np.linspace(1, n, min(n, MAX_EVALUATIONS)).round().astype(int))

@@ -57,7 +57,10 @@ def plot_contour(
     # heatmap-coloured contour): a mesh per panel costs far less than contour polygons.
     # Each panel gets its own norm; a shared one makes every mesh listen to the others.
     levels = np.linspace(low, high if high > low else low + 1.0, 13)
-    cells = [(0, 0, names[0], names[1])] if n == 1 else [(i, j, x, y) for i, y in enumerate(names) for j, x in enumerate(names)]
+    if n == 1:
+        cells = [(0, 0, names[0], names[1])]
+    else:
+        cells = [(i, j, x, y) for i, y in enumerate(names) for j, x in enumerate(names)]
     for i, j, x, y in cells:
         ax = axes[i, j]
         if x == y:  # empty diagonal; keeps its frame-less Axes for the edge labels

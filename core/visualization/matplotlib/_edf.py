@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from albacore.study import Study
 
 
-def plot_edf(study: Study | Sequence[Study], *, target: Target | None = None, target_name: str = "Objective Value") -> Axes:
+def plot_edf(
+    study: Study | Sequence[Study], *, target: Target | None = None, target_name: str = "Objective Value"
+) -> Axes:
     """Plot the empirical distribution function of the objective values, on matplotlib Axes.
 
     Same data as :func:`albacore.visualization.plot_edf`.

@@ -53,7 +53,8 @@ def plot_optimization_history(
     several = len(data.series) > 1
     if data.error_bar is not None:
         bars = data.error_bar
-        ax.errorbar(bars.numbers, bars.value_mean, yerr=bars.value_std, fmt="o", ms=3, capsize=2, label=data.target_name)
+        ax.errorbar(bars.numbers, bars.value_mean, yerr=bars.value_std, fmt="o", ms=3, capsize=2,
+                    label=data.target_name)
         if bars.best_mean is not None:
             known = ~np.isnan(bars.best_mean)
             x, mean, std = bars.numbers[known], bars.best_mean[known], bars.best_std[known]

@@ -54,7 +54,8 @@ def plot_terminator_improvement(
     if early.any():
         last = int(early.sum()) + 1
         ax.plot(data.numbers[:last], data.improvements[:last], marker=".", color="tab:blue", alpha=0.35)
-    ax.plot(data.numbers[~early], data.improvements[~early], marker=".", color="tab:blue", label="Terminator Improvement")
+    ax.plot(data.numbers[~early], data.improvements[~early], marker=".", color="tab:blue",
+            label="Terminator Improvement")
     if data.errors is not None:
         ax.plot(data.numbers, data.errors, marker=".", color="tab:red", label="Error")
     set_title(ax, "Terminator Improvement Plot", data.notes)
