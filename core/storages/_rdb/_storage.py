@@ -39,7 +39,7 @@ import os
 import threading
 import weakref
 from collections.abc import Container, Sequence
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -86,6 +86,9 @@ from albacore.trial._state import TrialState
 # Every storage of this process, to renew their locks in a forked child (a lock held by
 # another thread at fork time would stay held forever there).
 _STORAGES: weakref.WeakSet[RDBStorage] = weakref.WeakSet()
+
+
+_T = TypeVar("_T")
 
 
 def _renew_locks_after_fork() -> None:
@@ -214,16 +217,17 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
     def _run(
         self,
         operation: str,
-        fn: Callable[[Connection], Any],
+        fn: Callable[[Connection], _T],
         *,
         write: bool,
         idempotent: bool = True,
         durable: bool = True,
         single: bool = False,
-    ) -> Any:
-        return self._runner.run(
+    ) -> _T:
+        result: _T = self._runner.run(
             operation, fn, write=write, idempotent=idempotent, durable=durable, single=single
         )
+        return result
 
     # --- schema --------------------------------------------------------------------------------
     def upgrade(self) -> None:
