@@ -298,7 +298,9 @@ class MLflowCallback(ProcessLocal):
 
     # -- what a trial becomes ----------------------------------------------------------------
 
-    def _entities(self, study: Study, trial: FrozenTrial, names: tuple[str, ...]) -> tuple[list, list, dict[str, str]]:
+    def _entities(
+        self, study: Study, trial: FrozenTrial, names: tuple[str, ...]
+    ) -> tuple[list[Any], list[Any], dict[str, str]]:
         when = _milliseconds(trial.datetime_complete) or 0
         metrics = [Metric(name, float(value), when, 0) for name, value in named_values(names, trial).items()]
         if trial.intermediate_values:

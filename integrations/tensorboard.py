@@ -81,7 +81,7 @@ class TensorBoardCallback:
             # then: tensorboard --logdir runs/
     """
 
-    def __init__(self, dirname: str | os.PathLike, metric_name: str | Sequence[str]) -> None:
+    def __init__(self, dirname: str | os.PathLike[str], metric_name: str | Sequence[str]) -> None:
         if not isinstance(dirname, (str, os.PathLike)):
             raise TypeError(f"{_CALLER}: dirname must be a str or path, got dirname={dirname!r}")
         self._dirname = os.fspath(dirname)

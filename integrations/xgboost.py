@@ -77,7 +77,7 @@ class XGBoostPruningCallback(xgboost.callback.TrainingCallback):
         self._observation_key = observation_key
         self._direction_checked = False
 
-    def after_iteration(self, model: Any, epoch: int, evals_log: dict[str, dict[str, list]]) -> bool:
+    def after_iteration(self, model: Any, epoch: int, evals_log: dict[str, dict[str, list[Any]]]) -> bool:
         """Report the observed metric at ``epoch`` and raise TrialPruned if the pruner says so.
 
         Returns:

@@ -73,7 +73,7 @@ class LightGBMPruningCallback:
                 return
         self._raise_not_found(entries, target)
 
-    def _raise_not_found(self, entries: list, target: str) -> None:
+    def _raise_not_found(self, entries: list[Any], target: str) -> None:
         data_names = {entry[0] for entry in entries}
         if target not in data_names:
             raise missing_metric_error(_CALLER, "valid_name", target, data_names)
@@ -81,7 +81,7 @@ class LightGBMPruningCallback:
         raise missing_metric_error(_CALLER, "metric", self._metric, metrics)
 
 
-def _cv_entry(entry: tuple) -> tuple:
+def _cv_entry(entry: tuple[Any, ...]) -> tuple[Any, ...]:
     """``lightgbm.cv``'s entry in the form of lightgbm 4.6+: ``("valid", "auc", mean, ...)``.
 
     Before 4.6 the data set was ``"cv_agg"`` and the metric ``"valid auc"``.

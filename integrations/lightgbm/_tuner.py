@@ -86,7 +86,7 @@ class _BaseTuner:
         train_set: Any,
         *,
         num_boost_round: int,
-        callbacks: list[Callable] | None,
+        callbacks: list[Callable[..., Any]] | None,
         time_budget: float | None,
         sample_size: int | None,
         study: Study | None,
