@@ -40,7 +40,10 @@ def terminator_improvement_data(
     """Evaluate the improvement (and with ``plot_error`` the error) on each prefix of the
     COMPLETE trials, at most :data:`MAX_EVALUATIONS` prefixes."""
     from albacore.terminator import (
-        BaseErrorEvaluator, BaseImprovementEvaluator, CrossValidationErrorEvaluator, RegretBoundEvaluator,
+        BaseErrorEvaluator,
+        BaseImprovementEvaluator,
+        CrossValidationErrorEvaluator,
+        RegretBoundEvaluator,
     )
 
     check_study(WHERE, study)

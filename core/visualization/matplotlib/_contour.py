@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from albacore.visualization._data._trials import Target
 from albacore.visualization._data.contour import ContourData, contour_data
 from albacore.visualization.matplotlib._common import INFEASIBLE_COLOR, param_axis, plt, suptitle
 from albacore.visualization.matplotlib._matrix import axes_grid, label_edges, result
-
-import numpy as np
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
