@@ -320,7 +320,9 @@ def _studies(args: argparse.Namespace) -> None:
     _out(render(rows, args.format))
 
 
-def _trial_rows(study: albacore.Study, trials: list, flatten: bool) -> list[dict[str, Any]]:
+def _trial_rows(
+    study: albacore.Study, trials: list[albacore.trial.FrozenTrial], flatten: bool
+) -> list[dict[str, Any]]:
     with_user_attrs = any(t.user_attrs for t in trials)
     return [trial_row(t, len(study.directions), with_user_attrs, flatten) for t in trials]
 

@@ -74,7 +74,7 @@ class StudyCache(Generic[V]):
         return (StudyCache, (self._factory,))
 
 
-def new_dict(study: Study) -> dict:
+def new_dict(study: Study) -> dict[Any, Any]:
     """A ``StudyCache`` factory: an empty dict per study."""
     return {}
 

@@ -80,6 +80,7 @@ class GeneticSampler(Unpickled, BaseSampler):
     _name = "GeneticSampler"
 
     _unpickled = {"_lock": threading.Lock}
+    _lock: threading.Lock
 
     def __init__(
         self,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+from typing import Any
 
 import numpy as np
 from scipy import linalg, optimize
@@ -28,10 +29,10 @@ _SIGNAL_BOUNDS = (math.log(5e-2), math.log(20.0))
 _NOISE_BOUNDS = (math.log(1e-9), math.log(2.0))
 
 
-_CONTROLLER: list = []
+_CONTROLLER: list[Any] = []
 
 
-def one_blas_thread() -> contextlib.AbstractContextManager:
+def one_blas_thread() -> contextlib.AbstractContextManager[Any]:
     """Limit BLAS to one thread inside the block (threads cost more than they gain on small
     matrices), when threadpoolctl is installed."""
     if not _CONTROLLER:

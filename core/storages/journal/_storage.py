@@ -211,7 +211,8 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
             self._sync()
             if name in self._state._name_to_id:
                 raise DuplicatedStudyError(f"a study named {name!r} already exists")
-            return self._write("create_study", directions=[int(d) for d in directions], name=name)
+            study_id: int = self._write("create_study", directions=[int(d) for d in directions], name=name)
+            return study_id
 
     def delete_study(self, study_id: int) -> None:
         self._read().get_study_name_from_id(study_id)  # KeyError naming it
@@ -230,7 +231,8 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
         self._json_value("set_study_system_attr_if", "system attribute", key, value)
         self._json_value("set_study_system_attr_if", "expected value of", key, expected)
         self._read().get_study_name_from_id(study_id)  # KeyError naming it, without a record
-        return self._write("study_system_attr_if", study_id=study_id, key=key, expected=expected, value=value)
+        done: bool = self._write("study_system_attr_if", study_id=study_id, key=key, expected=expected, value=value)
+        return done
 
     def get_study_id_from_name(self, study_name: str) -> int:
         return self._read().get_study_id_from_name(study_name)
@@ -256,7 +258,8 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
             template_trial = new_trial(-1, -1, datetime_start=datetime.datetime.now())
         data = trial_to_json(template_trial)
         self._json_value("create_new_trial", "template trial", "attrs", [data["user_attrs"], data["system_attrs"]])
-        return self._write("create_trial", study_id=study_id, trial=data)
+        trial_id: int = self._write("create_trial", study_id=study_id, trial=data)
+        return trial_id
 
     def _check_updatable(self, trial_id: int) -> None:
         """Fail early, without a record, on an unknown trial or one known to be finished.
@@ -289,13 +292,14 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
         self, trial_id: int, state: TrialState, values: Sequence[float] | None = None
     ) -> bool:
         self._check_updatable(trial_id)
-        return self._write(
+        updated: bool = self._write(
             "state",
             trial_id=trial_id,
             state=int(state),
             values=None if values is None else [float(v) for v in values],
             time=datetime.datetime.now().isoformat(),
         )
+        return updated
 
     def set_trial_intermediate_value(self, trial_id: int, step: int, intermediate_value: float) -> None:
         self._check_updatable(trial_id)
