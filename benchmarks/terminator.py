@@ -19,11 +19,13 @@ Two tables:
 Reported per problem: the median trial count at the stop (``--trials`` when never
 stopped), the median regret at the stop (best value minus the optimum; for ML problems minus
 the best value any run found), and on how many seeds albacore stopped no later than Optuna,
-ended with no worse regret, and both.
+ended with no worse regret, and both. The replay also prints the quartiles of albacore's
+improvement value over Optuna's at the same trial counts (same history, same evaluator):
+how far the two implementations' EMMR / regret-bound values agree.
 
 Usage:
     pip install optuna==5.0.0   # only for this benchmark
-    nice -n 10 python benchmarks/terminator.py [--seeds 3] [--trials 80] [--mode both|replay|live]
+    nice -n 10 python benchmarks/terminator.py [--seeds 3] [--trials 60] [--mode both|replay|live]
         [--problems sphere5,branin2]
 
 Output: the latest run is committed in benchmarks/results/terminator.txt.
@@ -103,12 +105,13 @@ def run(module: Any, problem: Problem, seed: int, n_trials: int) -> tuple[int, f
     return len(study.trials), float(study.best_value), time.perf_counter() - start
 
 
-def replay(problem: Problem, seed: int, n_trials: int, optuna: Any) -> tuple[int, int, list[float]]:
+def replay(problem: Problem, seed: int, n_trials: int, optuna: Any) -> tuple[int, int, list[float], list[float]]:
     """One albacore TPE history of ``n_trials`` trials, judged after every trial by both
     libraries' terminators (the same evaluators as :func:`run`, min_n_trials=20).
 
-    Returns the trial count at which each library would stop (``n_trials`` if never) and the
-    running best values of the history.
+    Returns the trial count at which each library would stop (``n_trials`` if never), the
+    running best values of the history, and the ratios albacore / Optuna of the improvement
+    values at the trial counts both libraries evaluated.
     """
     study = albacore.create_study(sampler=albacore.samplers.TPESampler(seed=seed))
     study.optimize(_objective(albacore, problem), n_trials=n_trials)
@@ -122,17 +125,20 @@ def replay(problem: Problem, seed: int, n_trials: int, optuna: Any) -> tuple[int
     ]
     direction_a = albacore.StudyDirection.MINIMIZE
     direction_o = optuna.study.StudyDirection.MINIMIZE
-    stops = []
+    stops, values = [], []
     for module, trials, direction in ((albacore, trials_a, direction_a), (optuna, trials_o, direction_o)):
         improvement, error = _evaluators(module, problem, seed)
-        stop = n_trials
+        stop, seen = n_trials, []
         for n in range(20, n_trials + 1):
-            if improvement.evaluate(trials[:n], direction) < error.evaluate(trials[:n], direction):
+            seen.append(improvement.evaluate(trials[:n], direction))
+            if seen[-1] < error.evaluate(trials[:n], direction):
                 stop = n
                 break
         stops.append(stop)
+        values.append(seen)
     best = list(np.minimum.accumulate([t.value for t in trials_a]))
-    return stops[0], stops[1], best
+    ratios = [a / o for a, o in zip(*values) if a > 0 and o > 0 and max(a, o) < 1e200]
+    return stops[0], stops[1], best, ratios
 
 
 def _to_optuna(optuna: Any, dist: Any) -> Any:
@@ -173,8 +179,10 @@ def replay_table(problems: list[Problem], seeds: int, n_trials: int, optuna: Any
     for problem in problems:
         stops: dict[str, list[int]] = {"a": [], "o": []}
         best: list[list[float]] = []
+        ratios: list[float] = []
         for seed in range(seeds):
-            stop_a, stop_o, running = replay(problem, seed, n_trials, optuna)
+            stop_a, stop_o, running, seed_ratios = replay(problem, seed, n_trials, optuna)
+            ratios += seed_ratios
             stops["a"].append(stop_a)
             stops["o"].append(stop_o)
             best.append(running)
@@ -183,7 +191,9 @@ def replay_table(problems: list[Problem], seeds: int, n_trials: int, optuna: Any
         counts = _paired(stops["a"], stops["o"], reg["a"], reg["o"])
         totals = [t + c for t, c in zip(totals, counts)]
         print(_row(problem.name, stops, reg, counts, seeds))
-        print(f"{'':16} per seed stop a={stops['a']} o={stops['o']}", flush=True)
+        q = np.quantile(ratios, [0.25, 0.5, 0.75]) if ratios else [float("nan")] * 3
+        print(f"{'':16} per seed stop a={stops['a']} o={stops['o']}; improvement value a/o at equal trials: "
+              f"median {q[1]:.2f} (quartiles {q[0]:.2f}..{q[2]:.2f})", flush=True)
     _print_totals(totals, seeds * len(problems))
 
 
@@ -208,7 +218,7 @@ def _row(name: str, n: dict[str, list[int]], reg: dict[str, list[float]], counts
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--trials", type=int, default=80)
+    parser.add_argument("--trials", type=int, default=60)
     parser.add_argument("--problems", default=",".join(DEFAULT_PROBLEMS))
     parser.add_argument("--mode", choices=("live", "replay", "both"), default="both")
     args = parser.parse_args()
