@@ -23,7 +23,7 @@ def _import_keras() -> Any:
         return importlib.import_module("keras")
     except ImportError as exc:
         backend = getattr(exc, "name", None) or ""
-        if importlib.util.find_spec("keras") is None or backend.split(".")[0] not in _BACKENDS:
+        if not _keras_installed() or backend.split(".")[0] not in _BACKENDS:
             return require("keras", extra="keras", feature="albacore.integrations.keras")
         chosen = os.environ.get("KERAS_BACKEND")
         how = (
@@ -38,6 +38,14 @@ def _import_keras() -> Any:
 
 
 _BACKENDS = ("tensorflow", "torch", "jax", "openvino")
+
+
+def _keras_installed() -> bool:
+    """Whether a ``keras`` package can be found (an import hook that refuses it counts as absent)."""
+    try:
+        return importlib.util.find_spec("keras") is not None
+    except (ImportError, ValueError):
+        return False
 keras = _import_keras()
 
 __all__ = ["KerasPruningCallback"]

@@ -154,8 +154,8 @@ def test_a_trial_added_by_another_process_appears_without_reload(storage: str, l
     page.page.evaluate("window.__same_page = true")
     assert page.page.locator("#trial-rows tr[data-number='61']").count() == 0
     _add_trial_in_another_process(storage, XSS_NAME)
-    page.page.wait_for_selector("#trial-rows tr[data-number='61']")
-    assert "COMPLETE" in page.page.inner_text("#trial-rows tr[data-number='61']")
+    # A poll may catch the trial between ask and tell; a later poll patches the row to COMPLETE.
+    page.page.wait_for_selector("#trial-rows tr[data-number='61']:has-text('COMPLETE')")
     page.page.wait_for_function("document.querySelector('#best-value').innerText.includes('-1 (trial #61)')")
     assert page.page.evaluate("window.__same_page") is True  # no reload happened
     _no_xss(page)

@@ -82,7 +82,10 @@ def test_integrations_use_the_public_surface_only() -> None:
 @pytest.mark.parametrize(
     ("module", "names"),
     [
-        ("albacore.integrations.lightgbm", ["LightGBMPruningCallback", "LightGBMTuner", "LightGBMTunerCV", "train"]),
+        (
+            "albacore.integrations.lightgbm",
+            ["Dataset", "LightGBMPruningCallback", "LightGBMTuner", "LightGBMTunerCV", "train"],
+        ),
         ("albacore.integrations.xgboost", ["XGBoostPruningCallback"]),
         ("albacore.integrations.sklearn", ["AlbacoreSearchCV"]),
         ("albacore.integrations.pytorch", ["PyTorchPruningReporter", "report_and_maybe_prune"]),

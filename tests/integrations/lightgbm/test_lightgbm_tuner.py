@@ -5,6 +5,8 @@ from __future__ import annotations
 import collections
 import json
 import os
+import time
+from typing import Any
 
 import lightgbm as lgb
 import numpy as np
@@ -103,8 +105,16 @@ def test_tuner_resumes_from_rdb_storage(arrays, tmp_path) -> None:
     assert tuner.get_best_booster().best_score["valid_0"]["binary_logloss"] == pytest.approx(tuner.best_score)
 
 
+def _slow_first_round(env: Any) -> None:
+    # Every trial takes at least 50 ms, so the full 62-trial run outlasts the budget on any machine.
+    if env.iteration == env.begin_iteration:
+        time.sleep(0.05)
+
+
 def test_time_budget_stops_early(arrays) -> None:
-    tuner = _tuner(arrays, time_budget=0.3)
+    train_set, valid = _sets(arrays)
+    tuner = LightGBMTuner(dict(PARAMS), train_set, num_boost_round=15, valid_sets=[valid],
+                          callbacks=[_slow_first_round], seed=0, time_budget=0.3, show_progress_bar=False)
     tuner.run()
     assert 1 <= len(tuner.study.trials) < sum(BUDGETS.values())
 
