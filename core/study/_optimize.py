@@ -75,10 +75,17 @@ def optimize(
     callbacks: Sequence[CallbackType],
     gc_after_trial: bool,
     show_progress_bar: bool,
+    pool: Executor | None = None,
 ) -> None:
-    """Run ``func`` on new trials of ``study`` in this thread or ``n_jobs`` threads."""
+    """Run ``func`` on new trials of ``study`` in this thread, ``n_jobs`` threads or on ``pool``."""
     check_callable("optimize", "func", func)
     runner = TrialRunner(study, func, catch, callbacks, gc_after_trial)
+    if pool is not None:
+        from albacore.study._cluster import trials_on
+
+        with study._optimize_session():
+            run_loop(study, trials_on(study, pool, runner), Budget(study, n_trials, timeout), n_jobs, show_progress_bar)
+        return
     if n_jobs == 1:
         executor: Executor = InlineExecutor()
     else:

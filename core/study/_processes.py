@@ -34,21 +34,21 @@ if TYPE_CHECKING:
 EXECUTORS = ("thread", "process")
 
 
-def check_shareable(storage: BaseStorage) -> None:
-    """Raise ValueError if ``storage`` cannot be shared by several processes."""
+def check_shareable(storage: BaseStorage, executor: str = "executor='process'") -> None:
+    """Raise ValueError if ``storage`` cannot be shared by several processes (``executor`` names the call)."""
     hint = (
         "use a storage that processes share, e.g. storage='sqlite:///albacore.db' or "
         "JournalStorage(JournalFileBackend('albacore.log'))"
     )
     if isinstance(storage, InMemoryStorage):
         raise ValueError(
-            f"optimize(executor='process'): the study's storage is an InMemoryStorage, which lives in one "
+            f"optimize({executor}): the study's storage is an InMemoryStorage, which lives in one "
             f"process and cannot be shared by worker processes; {hint}"
         )
     url = getattr(storage, "url", None)
     if isinstance(url, str) and (url in ("sqlite://", "sqlite:///:memory:") or "mode=memory" in url):
         raise ValueError(
-            f"optimize(executor='process'): the study's storage is an in-memory SQLite database "
+            f"optimize({executor}): the study's storage is an in-memory SQLite database "
             f"(url={url!r}), which worker processes cannot share; {hint}"
         )
 
@@ -73,19 +73,30 @@ def optimize_in_processes(
     callbacks: Sequence[CallbackType],
     gc_after_trial: bool,
     show_progress_bar: bool,
+    devices: list[str] | None = None,
 ) -> None:
-    """Run ``optimize`` with ``n_jobs`` worker processes; see :meth:`albacore.Study.optimize`."""
+    """Run ``optimize`` with ``n_jobs`` worker processes; see :meth:`albacore.Study.optimize`.
+
+    With ``devices`` (one per worker, from :func:`worker_devices`), worker ``i`` sees only
+    ``devices[i]``.
+    """
     check_callable("optimize", "func", func)
     check_shareable(study._storage)
     _pickled("the study (its storage, sampler and pruner)", study)
     _pickled("func", func)
     _pickled("callbacks", list(callbacks))
     runner = _pickled("the trial runner", TrialRunner(study, func, catch, callbacks, gc_after_trial))
+    context = multiprocessing.get_context("spawn")
+    device_queue = None
+    if devices is not None:
+        device_queue = context.Queue()
+        for device in devices:
+            device_queue.put(device)
     pool = ProcessPoolExecutor(
         max_workers=n_jobs,
-        mp_context=multiprocessing.get_context("spawn"),
+        mp_context=context,
         initializer=_start_worker,
-        initargs=(runner, albacore_logging.get_verbosity()),
+        initargs=(runner, albacore_logging.get_verbosity(), device_queue),
     )
     trials = ExecutorTrials(pool, lambda trial: (_run_handed_trial, trial._handoff()))
     with study._optimize_session():
@@ -103,9 +114,49 @@ def optimize_in_processes(
 _runner: TrialRunner | None = None
 
 
-def _start_worker(pickled_runner: bytes, verbosity: int) -> None:
-    """Initializer of a worker process: load the study once."""
+def worker_devices(devices: Any, n_jobs: int) -> list[str]:
+    """``optimize``'s ``devices`` argument as one device string per worker process.
+
+    Raises:
+        ValueError: If ``devices`` is empty or names something that is not a device.
+        TypeError: If ``devices`` is neither a sequence of strings nor a callable.
+    """
+    if callable(devices):
+        picked = [devices(i) for i in range(n_jobs)]
+    elif isinstance(devices, (list, tuple)) and devices:
+        picked = [devices[i % len(devices)] for i in range(n_jobs)]
+    elif isinstance(devices, (list, tuple)):
+        raise ValueError(f"optimize: devices must name at least one device, got devices={devices!r}")
+    else:
+        raise TypeError(
+            f"optimize: devices must be a list of device strings (e.g. ['cuda:0', 'cuda:1']) or a "
+            f"callable worker_index -> device, got devices={devices!r}"
+        )
+    for device in picked:
+        if not isinstance(device, str) or _visible_devices(device) is None:
+            raise ValueError(
+                f"optimize: each device must be 'cpu', 'cuda:<index>' or '<index>', got {device!r} "
+                f"in devices={devices!r}"
+            )
+    return picked
+
+
+def _visible_devices(device: str) -> str | None:
+    """The ``CUDA_VISIBLE_DEVICES`` value for ``device``; None if it is not a device string."""
+    if device == "cpu":
+        return ""
+    index = device[len("cuda:"):] if device.startswith("cuda:") else device
+    return index if index.isdigit() else None
+
+
+def _start_worker(pickled_runner: bytes, verbosity: int, device_queue: Any = None) -> None:
+    """Initializer of a worker process: take a device, then load the study once."""
     global _runner
+    if device_queue is not None:
+        # Before the objective's module (and its framework) is unpickled and starts CUDA.
+        device = device_queue.get()
+        os.environ["CUDA_VISIBLE_DEVICES"] = _visible_devices(device)  # type: ignore[assignment]
+        os.environ["ALBACORE_DEVICE"] = device
     albacore_logging.set_verbosity(verbosity)
     _runner = pickle.loads(pickled_runner)
     _runner.study.sampler.reseed_rng()  # copies of one sampler must not draw the same numbers

@@ -7,7 +7,7 @@ import copy
 import numbers
 import threading
 import weakref
-from collections.abc import Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from albacore._moo import pareto_front_trials
@@ -317,7 +317,8 @@ class Study:
         callbacks: Iterable[_optimize.CallbackType] | None = None,
         gc_after_trial: bool = False,
         show_progress_bar: bool = False,
-        executor: str = "thread",
+        executor: str | Any = "thread",
+        devices: Sequence[str] | Callable[[int], str] | None = None,
     ) -> None:
         """Run ``func`` on new trials until a budget is spent.
 
@@ -343,7 +344,20 @@ class Study:
                 it must be one processes can share (a database URL such as
                 ``"sqlite:///albacore.db"``, a JournalStorage), and ``func``, ``callbacks``,
                 the sampler and the pruner must be picklable (module-level functions).
-                ``n_trials`` is then the total over all processes.
+                ``n_trials`` is then the total over all processes. Any other
+                ``concurrent.futures.Executor`` (a ``ProcessPoolExecutor``, a Dask
+                ``Client`` or its ``get_executor(resources=...)``,
+                :class:`albacore.integrations.ray.RayExecutor`) runs the trials on its
+                workers, at most ``n_jobs`` at a time, under the same budget; the storage
+                must be one every worker reaches (see the README, "Running on a cluster")
+                and the objective, callbacks, sampler and pruner travel pickled. The
+                executor stays open afterwards.
+            devices: With ``executor="process"``, the device each worker process may use,
+                e.g. ``["cuda:0", "cuda:1"]`` (worker ``i`` gets ``devices[i % len]``), or
+                a callable ``worker_index -> device``; ``"cpu"`` hides every GPU. The
+                worker's ``CUDA_VISIBLE_DEVICES`` is set before the objective is loaded,
+                so the objective sees its device as ``cuda:0``; ``ALBACORE_DEVICE`` holds
+                the name given here.
 
         Example:
             .. code-block:: python
@@ -361,18 +375,27 @@ class Study:
                 is recorded as FAIL first.
         """
         n_trials, timeout, n_jobs, catch_tuple = _optimize.validate_optimize_args(n_trials, timeout, n_jobs, catch)
-        check_choice("optimize", "executor", executor, ("thread", "process"))
+        pool = None
+        if isinstance(executor, str):
+            check_choice("optimize", "executor", executor, ("thread", "process"))
+        else:
+            from albacore.study._cluster import as_executor
+
+            pool = as_executor(executor)
+        if devices is not None and executor != "process":
+            raise ValueError(f"optimize: devices needs executor='process', got executor={executor!r}")
         if executor == "process":
-            from albacore.study._processes import optimize_in_processes
+            from albacore.study._processes import optimize_in_processes, worker_devices
 
             optimize_in_processes(
                 self, func, n_trials, timeout, n_jobs, catch_tuple,
                 _optimize.iterate_callbacks(callbacks), gc_after_trial, show_progress_bar,
+                None if devices is None else worker_devices(devices, n_jobs),
             )
             return
         _optimize.optimize(
             self, func, n_trials, timeout, n_jobs, catch_tuple,
-            _optimize.iterate_callbacks(callbacks), gc_after_trial, show_progress_bar,
+            _optimize.iterate_callbacks(callbacks), gc_after_trial, show_progress_bar, pool,
         )
 
     @contextlib.contextmanager
