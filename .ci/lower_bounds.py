@@ -6,7 +6,8 @@ declared lower bound of the installed extras pinned (``numpy>=1.23`` becomes ``n
 
 1. the core install alone (no extras): the default sampler's whole path, CMA-ES included;
 2. the extras of ``SKLEARN_1_2_STAGE`` on top of it (they declare ``scikit-learn>=1.2``, so
-   they are tested at scikit-learn 1.2 before step 3 raises it to the sklearn extra's 1.6);
+   they are tested at scikit-learn 1.2 before step 3 raises it to the sklearn extra's 1.6),
+   with the database drivers, which their tests need;
 3. every other extra of ``EXTRA_TESTS`` (fastai excepted, see below): their tests.
 
 A bound that no longer holds (an API the code needs arrived later) fails here, not on a
@@ -67,8 +68,9 @@ EXTRA_TESTS: dict[str, tuple[str, ...]] = {
     "gcs": ("tests/artifacts",),
     "dashboard": ("tests/dashboard",),
 }
-#: Extras that declare scikit-learn>=1.2: step 2 tests them there.
-SKLEARN_1_2_STAGE = ("importance", "shap", "lightgbm", "dashboard")  # dashboard: plotly>=5 (visualization: 6.1)
+#: Extras that declare scikit-learn>=1.2: step 2 tests them there, with the database drivers
+#: (the dashboard's tests serve every storage; the drivers stay installed for step 3).
+SKLEARN_1_2_STAGE = ("postgresql", "mysql", "redis", "importance", "shap", "lightgbm", "dashboard")
 #: Tests left out: the browser tests drive Chromium through Playwright (a test tool, no extra).
 IGNORED_TESTS = ("tests/dashboard/test_browser.py",)
 #: Test tools (not pinned to their lowest), and those an extra's tests need besides: the local

@@ -35,6 +35,8 @@ def _offline(monkeypatch) -> None:
 
 def _records(path: pathlib.Path):
     data = path.read_bytes()
+    if len(data) < 7:  # the service has not written the header yet: no records so far
+        return
     assert data[:4] == b":W&B"
     position, pending = 7, b""
     while position + _CHUNK_HEADER <= len(data):
