@@ -200,6 +200,8 @@ def test_keyboard_interrupt_marks_the_running_trial_fail_and_propagates(n_jobs: 
         trial.suggest_float("x", 0, 1)
         if trial.number == 2:
             raise KeyboardInterrupt("stop now")
+        # The other worker must not finish the remaining 17 trials while trial 2 is recorded.
+        time.sleep(0.02)
         return 0.0
 
     with pytest.raises(KeyboardInterrupt, match="stop now"):
