@@ -15,6 +15,7 @@ from albacore._lazy import lazy_exports
 
 _MODULES = {
     "catboost": ("CatBoostPruningCallback",),
+    "dask": ("DaskStorage",),
     "fastai": ("FastAIPruningCallback", "FastAIV2PruningCallback"),
     "keras": ("KerasPruningCallback",),
     "lightgbm": ("LightGBMPruningCallback", "LightGBMTuner", "LightGBMTunerCV"),
@@ -22,6 +23,7 @@ _MODULES = {
     "pytorch_distributed": ("TorchDistributedTrial",),
     "pytorch_ignite": ("PyTorchIgnitePruningHandler",),
     "pytorch_lightning": ("PyTorchLightningPruningCallback",),
+    "ray": ("RayExecutor", "RayStorage"),
     "shap": ("ShapleyImportanceEvaluator",),
     "sklearn": ("AlbacoreSearchCV",),
     "skorch": ("SkorchPruningCallback",),

@@ -27,6 +27,7 @@ import uuid
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
+from albacore import logging as albacore_logging
 from albacore.exceptions import UpdateFinishedTrialError
 from albacore.logging import get_logger
 from albacore.storages._heartbeat import fail_stale_trials, stop_heartbeat
@@ -82,17 +83,63 @@ class ClusterTrials(ExecutorTrials):
         ):
             _check_picklable(name, what, obj)
         self._study = study
-        self._payload = (uuid.uuid4().hex, _check_picklable(name, "the trial runner", runner))
+        runner_bytes = _check_picklable(name, "the trial runner", runner)
+        self._payload = (uuid.uuid4().hex, runner_bytes, albacore_logging.get_verbosity())
         super().__init__(executor, lambda trial: (_run_on_worker, (self._payload, trial._handoff())))
+
+        self._queued = _QueuedBeats(study) if study._beats else None
 
     def submit(self, trial: Trial) -> Future[Any]:
         future = super().submit(trial)
-        if self._study._beats:
-            stop_heartbeat(self._study._storage, trial._trial_id)  # the worker beats from now on
+        if self._queued is not None:
+            stop_heartbeat(self._study._storage, trial._trial_id)
+            self._queued.add(trial._trial_id)
         return future
 
     def close(self) -> None:
-        pass  # the executor is the caller's
+        if self._queued is not None:
+            self._queued.stop()  # the executor is the caller's: it stays open
+
+
+class _QueuedBeats:
+    """Beats from this process for trials submitted but not yet started by a worker.
+
+    A work unit may wait in the engine's queue (for a free worker or a resource); once a
+    worker starts it (its attempt mark is set), that worker beats, and a dead worker's
+    trial goes stale.
+    """
+
+    def __init__(self, study: Study) -> None:
+        self._storage = study._storage
+        self._interval = self._storage.get_heartbeat_interval()  # type: ignore[attr-defined]
+        self._trial_ids: set[int] = set()
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="albacore-queued-heartbeats", daemon=True)
+        self._thread.start()
+
+    def add(self, trial_id: int) -> None:
+        with self._lock:
+            self._trial_ids.add(trial_id)
+
+    def _run(self) -> None:
+        while not self._stopped.wait(self._interval):
+            with self._lock:
+                trial_ids = list(self._trial_ids)
+            for trial_id in trial_ids:
+                try:
+                    trial = self._storage.get_trial(trial_id)
+                    if trial.state.is_finished() or ATTEMPT_KEY in trial.system_attrs:
+                        with self._lock:
+                            self._trial_ids.discard(trial_id)
+                    else:
+                        self._storage.record_heartbeat(trial_id)
+                except Exception as exc:  # noqa: BLE001 - a missed beat must not stop optimize
+                    _logger.warning("Heartbeat of queued trial id %d failed: %s", trial_id, exc)
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._thread.join()
 
 
 class InProcessTrials(ExecutorTrials):
@@ -107,7 +154,14 @@ class InProcessTrials(ExecutorTrials):
 
 def _check_picklable(executor_name: str, what: str, obj: Any) -> bytes:
     try:
-        return pickle.dumps(obj)
+        # cloudpickle (which Dask and Ray ship) also carries functions of the main script by value.
+        import cloudpickle
+
+        dumps = cloudpickle.dumps
+    except ImportError:
+        dumps = pickle.dumps
+    try:
+        return dumps(obj)  # type: ignore[no-any-return]
     except Exception as exc:  # noqa: BLE001 - pickle raises several types
         raise ValueError(
             f"optimize(executor={executor_name}): {what} must be picklable to run on the executor's "
@@ -121,10 +175,11 @@ _runners_lock = threading.Lock()
 _KEEP_RUNNERS = 4
 
 
-def _worker_runner(token: str, pickled: bytes) -> TrialRunner:
+def _worker_runner(token: str, pickled: bytes, verbosity: int) -> TrialRunner:
     with _runners_lock:
         runner = _runners.get(token)
         if runner is None:
+            albacore_logging.set_verbosity(verbosity)
             runner = pickle.loads(pickled)
             runner.study.sampler.reseed_rng()  # copies of one sampler must not draw the same numbers
             runner.study._in_optimize = True  # a callback's study.stop() reaches the loop through the outcome
@@ -134,10 +189,10 @@ def _worker_runner(token: str, pickled: bytes) -> TrialRunner:
     return runner
 
 
-def _run_on_worker(unit: tuple[tuple[str, bytes], Any]) -> Outcome:
+def _run_on_worker(unit: tuple[tuple[str, bytes, int], Any]) -> Outcome:
     """The work unit on a worker: run the trial the loop asked, unless another worker started it."""
-    (token, pickled), handoff = unit
-    runner = _worker_runner(token, pickled)
+    payload, handoff = unit
+    runner = _worker_runner(*payload)
     study = runner.study
     trial = Trial._resume(study, handoff)
     cached = trial._cached
