@@ -67,6 +67,8 @@ EXTRA_TESTS: dict[str, tuple[str, ...]] = {
     "s3": ("tests/artifacts",),
     "gcs": ("tests/artifacts",),
     "dashboard": ("tests/dashboard",),
+    "dask": ("tests/integrations/dask",),
+    "ray": ("tests/integrations/ray",),
 }
 #: Extras that declare scikit-learn>=1.2: step 2 tests them there, with the database drivers
 #: (the dashboard's tests serve every storage; the drivers stay installed for step 3).
