@@ -38,12 +38,10 @@ def failing_objective(trial: albacore.Trial) -> float:
 
 @pytest.fixture(scope="module")
 def client():
-    with (
-        LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, resources={"slot": 1}
-        ) as cluster,
-        Client(cluster) as dask_client,
-    ):
+    cluster = LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, resources={"slot": 1}
+    )
+    with cluster, Client(cluster) as dask_client:
         yield dask_client
 
 
