@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from numbers import Integral, Real
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 
 def _is_int(value: Any) -> bool:
@@ -41,7 +41,7 @@ def check_int_at_least(call: str, name: str, value: Any, minimum: int) -> int:
     """``value`` as an int >= ``minimum``, the two faults told apart: a non-int raises
     ``ValueError: {call}: {name} must be an int, got ...`` and a smaller int ``... must be
     >= {minimum}, got ...`` (the pruners' messages)."""
-    return check_bounds(call, name, check_int(call, name, value), minimum)
+    return cast(int, check_bounds(call, name, check_int(call, name, value), minimum))
 
 
 def check_count(call: str, name: str, value: Any, *, positive: bool = False, allow_none: bool = False) -> Any:
@@ -87,7 +87,7 @@ def check_number(
     """
     if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(float(value)):
         raise ValueError(f"{call}: {name} must be a finite number, got {name}={value!r}")
-    return check_bounds(call, name, float(value), low, high, low_open=low_open)
+    return cast(float, check_bounds(call, name, float(value), low, high, low_open=low_open))
 
 
 def check_interval(
@@ -133,7 +133,7 @@ def check_callable(call: str, name: str, value: Any, *, allow_none: bool = False
     """``value`` if callable (or None when ``allow_none``), else ``TypeError: {call}: {name}
     must be callable, got {name}=...``."""
     if (value is None and allow_none) or callable(value):
-        return value
+        return cast("Callable[..., Any] | None", value)
     raise TypeError(f"{call}: {name} must be callable{_or_none(allow_none)}, got {name}={value!r}")
 
 

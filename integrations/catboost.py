@@ -22,7 +22,7 @@ _CALLER = "CatBoostPruningCallback"
 
 def _maximized(metric: str) -> bool | None:
     """Whether CatBoost maximizes ``metric`` (``"NDCG:top=5"`` -> NDCG), or None if unknown."""
-    metric_class = getattr(catboost.metrics, metric.split(":")[0], None)
+    metric_class: Any = getattr(catboost.metrics, metric.split(":")[0], None)
     try:
         built = metric_class()
     except Exception:  # not a metric class, or one that needs arguments

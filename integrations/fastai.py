@@ -7,6 +7,8 @@ torchvision); without fastai, the import raises an ImportError naming
 
 from __future__ import annotations
 
+from typing import Any
+
 from albacore._imports import require
 from albacore.exceptions import TrialPruned
 from albacore.integrations._pruning import missing_metric_error, report_and_prune
@@ -14,7 +16,7 @@ from albacore.trial import Trial
 
 _feature = "albacore.integrations.fastai"
 fastai_core = require("fastai.callback.core", extra="fastai", feature=_feature)
-fastai_tracker = require("fastai.callback.tracker", extra="fastai", feature=_feature)
+fastai_tracker: Any = require("fastai.callback.tracker", extra="fastai", feature=_feature)
 
 __all__ = ["FastAIPruningCallback", "FastAIV2PruningCallback"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal, cast
 
 from albacore._imports import require
 from albacore.integrations._tracking import ProcessLocal, check_metric_name, metric_names, named_values
@@ -214,7 +214,7 @@ class MLflowCallback(ProcessLocal):
             @functools.wraps(func)
             def wrapper(trial: Trial) -> Any:
                 with self._translated_errors(f"opening the run of trial {trial.number}"):
-                    experiment_id = self._experiment_id(trial.study)
+                    experiment_id = self._experiment_id(cast(Study, trial.study))
                     if self._tracking_uri is not None:
                         mlflow.set_tracking_uri(self._tracking_uri)
                     kwargs = self._mlflow_kwargs
@@ -271,7 +271,7 @@ class MLflowCallback(ProcessLocal):
                     "restore or permanently delete it, or pass create_experiment=False"
                 )
             self._experiments[name] = experiment.experiment_id
-            return experiment.experiment_id
+            return cast(str, experiment.experiment_id)
 
     def _parent_run_id(self) -> str | None:
         explicit = self._mlflow_kwargs.get("parent_run_id")
@@ -338,7 +338,7 @@ class _TranslatedErrors:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind: Any, exc: BaseException | None, traceback: Any) -> bool:
+    def __exit__(self, kind: Any, exc: BaseException | None, traceback: Any) -> Literal[False]:
         if exc is None or not isinstance(exc, MlflowException):
             return False
         where = f"{_CALLER}: {self._what} in the MLflow tracking store tracking_uri={self._uri!r} failed"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar, cast
 
 from albacore._imports import require
 from albacore._warnings import warn
@@ -18,6 +18,8 @@ from albacore.distributions import BaseDistribution, CategoricalChoiceType
 from albacore.trial import Trial
 
 __all__ = ["TorchDistributedTrial"]
+
+_T = TypeVar("_T")
 
 _CALLER = "TorchDistributedTrial"
 
@@ -77,18 +79,18 @@ class TorchDistributedTrial:
         self._trial = trial
         self._number = self._collective(lambda t: t.number)
 
-    def _collective(self, call: Callable[[Trial], Any]) -> Any:
+    def _collective(self, call: Callable[[Trial], _T]) -> _T:
         payload: list[Any] = [None]
         if self._is_owner:
             try:
-                payload = [(True, call(self._trial))]
+                payload = [(True, call(cast(Trial, self._trial)))]
             except Exception as exc:  # broadcast, then raise on every rank
                 payload = [(False, exc)]
         self._dist.broadcast_object_list(payload, src=self._src, group=self._group)
         ok, value = payload[0]
         if not ok:
             raise value
-        return value
+        return cast(_T, value)
 
     # --- suggestions ------------------------------------------------------------------------
     def suggest_float(

@@ -12,7 +12,7 @@ from albacore._imports import require
 from albacore.integrations._pruning import lookup_metric, report_and_prune
 from albacore.trial import Trial
 
-skorch_callbacks = require("skorch.callbacks", extra="skorch", feature="albacore.integrations.skorch")
+skorch_callbacks: Any = require("skorch.callbacks", extra="skorch", feature="albacore.integrations.skorch")
 
 __all__ = ["SkorchPruningCallback"]
 

@@ -89,10 +89,11 @@ class WeightsAndBiasesCallback(ProcessLocal):
             self._run = wandb.init(**self._wandb_kwargs)
 
     _PROCESS_LOCAL = ("_lock", "_run", "_last_step", "_trial_runs")
+    _run: Any  # the wandb run of a single-run callback (None with as_multirun)
 
     def _init_process_state(self) -> None:
         self._lock = threading.Lock()
-        self._run: Any = None
+        self._run = None
         self._last_step: int | None = None
         self._trial_runs: dict[int, Any] = {}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from albacore._imports import require
 from albacore.artifacts._protocol import check_bucket_name
@@ -77,7 +77,7 @@ class Boto3ArtifactStore:
             if missing is not None:
                 raise missing from None
             raise
-        return response["Body"]
+        return cast(BinaryIO, response["Body"])
 
     def write(self, artifact_id: str, content_body: BinaryIO) -> None:
         """Upload the rest of ``content_body`` as the object ``artifact_id``."""

@@ -105,7 +105,7 @@ def check_target(where: str, study: Study, target: object) -> None:
 
 def check_known_params(where: str, trials: Sequence[FrozenTrial], params: Sequence[str]) -> None:
     """ValueError naming the parameters of ``params`` that no completed trial has."""
-    known = set()
+    known: set[str] = set()
     for t in trials:
         known.update(t.distributions)
     missing = [p for p in params if p not in known]

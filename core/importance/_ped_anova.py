@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, cast
 
 import numpy as np
 from scipy.special import ndtr
@@ -78,7 +78,7 @@ def parzen_on_grid(counts: np.ndarray, categorical: bool) -> np.ndarray:
         kernels = np.full((cells.size + 1, n), _PRIOR_WEIGHT / (cells.size + 1))
         kernels[np.arange(cells.size), cells] += 1.0
         kernels /= kernels.sum(axis=1, keepdims=True)
-        return weights @ kernels
+        return cast(np.ndarray, weights @ kernels)
     w = counts[cells].astype(float)
     total = w.sum()
     mean = float(cells @ w) / total
@@ -95,7 +95,7 @@ def parzen_on_grid(counts: np.ndarray, categorical: bool) -> np.ndarray:
     cdf = ndtr((edges[None, :] - mu[:, None]) / sigma[:, None])
     mass = np.diff(cdf, axis=1)
     mass /= cdf[:, -1:] - cdf[:, :1]
-    return weights @ mass
+    return cast(np.ndarray, weights @ mass)
 
 
 def pearson_divergence(top: np.ndarray, region: np.ndarray | None, n_cells: int, categorical: bool) -> float:
@@ -212,7 +212,7 @@ class PedAnovaImportanceEvaluator(BaseImportanceEvaluator):
             mask[_best_multi_objective(losses, k)] = True
             return mask
         cutoff = np.partition(losses, k - 1)[k - 1]
-        return losses <= cutoff
+        return cast(np.ndarray, losses <= cutoff)
 
     def _importance(self, name: str, dists: list[dict[str, BaseDistribution]], params: list[dict[str, Any]],
                     top: np.ndarray, n_top: int, n_region: int) -> float:

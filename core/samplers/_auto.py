@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, cast
 
 import numpy as np
 
@@ -201,7 +201,7 @@ class AutoSampler(Unpickled, BaseSampler):
         from albacore.samplers import CmaEsSampler
 
         with self._lock:
-            sampler = self._state(study)["cmaes"]
+            sampler: BaseSampler | None = self._state(study)["cmaes"]
         if sampler is not None:
             return sampler
         x0 = study.system_attrs.get(CMAES_X0_KEY)
@@ -268,7 +268,7 @@ class AutoSampler(Unpickled, BaseSampler):
             for t in repeats:
                 original = values.get(t.system_attrs[REPEAT_KEY])
                 if t.state == TrialState.COMPLETE and original is not None:
-                    same = math.isclose(t.value, original, rel_tol=1e-9, abs_tol=0.0)
+                    same = math.isclose(cast(float, t.value), original, rel_tol=1e-9, abs_tol=0.0)
                     return "cmaes" if same else "gp"
             return "gp"
         if len(trials) < RUGGED_MIN_TRIALS:
@@ -278,7 +278,7 @@ class AutoSampler(Unpickled, BaseSampler):
 
     def _chosen(self, study: Study, trial: FrozenTrial) -> BaseSampler:
         with self._lock:
-            sampler = self._state(study)["choices"].get(trial.number)
+            sampler: BaseSampler | None = self._state(study)["choices"].get(trial.number)
         if sampler is None:  # a hook called without before_trial: decide now
             _, sampler = self._choose(study)
         return sampler
@@ -327,4 +327,4 @@ class _Repeat(PartialFixedSampler):
 def _best(study: Study, trials: list[FrozenTrial]) -> FrozenTrial:
     """The best of ``trials``, completed trials of a single-objective ``study``."""
     sign = 1.0 if study.direction.name == "MINIMIZE" else -1.0
-    return min(trials, key=lambda t: sign * t.value)
+    return min(trials, key=lambda t: sign * cast(float, t.value))

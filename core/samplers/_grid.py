@@ -10,7 +10,7 @@ import threading
 import weakref
 from collections.abc import Mapping, Sequence
 from numbers import Real
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -173,7 +173,7 @@ class GridSampler(BaseSampler):
                     grid_id = self._grid_id_of(t)
                     if grid_id is not None:
                         mask[grid_id] = True
-            return mask.copy()
+            return cast(np.ndarray, mask.copy())
 
     def _taken_mask(self, study: Study) -> np.ndarray:
         """Grid ids held by a finished (not failed) or running trial."""

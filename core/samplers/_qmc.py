@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import warnings
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -180,4 +180,4 @@ class QMCSampler(Unpickled, BaseSampler):
                 warnings.simplefilter("ignore")  # Sobol's note on powers of two does not apply one point at a time
                 if index > engine.num_generated:
                     engine.fast_forward(index - engine.num_generated)
-                return engine.random(1)[0]
+                return cast(np.ndarray, engine.random(1)[0])

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -87,9 +87,10 @@ def nearest_in_distribution(value: float, distribution: BaseDistribution) -> int
 
 def grid_step(distribution: BaseDistribution) -> float | int | None:
     """The step of a float or int distribution's grid in linear scale; None if continuous or log."""
-    if distribution.log:  # type: ignore[attr-defined]
+    numeric = cast("FloatDistribution | IntDistribution", distribution)
+    if numeric.log:
         return None
-    return distribution.step  # type: ignore[attr-defined]
+    return numeric.step
 
 
 def encoded_bounds(distribution: BaseDistribution, *, widen: bool = True) -> tuple[float, float]:
@@ -123,9 +124,9 @@ def to_unit_array(
 ) -> np.ndarray:
     """:func:`to_unit` of one value per distribution at once (one point of a box)."""
     t = np.array(values, dtype=float)
-    logs = np.array([d.log for d in distributions], dtype=bool)  # type: ignore[attr-defined]
+    logs = np.array([d.log for d in distributions], dtype=np.bool_)  # type: ignore[attr-defined]
     t[logs] = np.log(t[logs])
-    return np.clip((t - low) / (high - low), 0.0, 1.0)
+    return cast(np.ndarray, np.clip((t - low) / (high - low), 0.0, 1.0))
 
 
 def from_unit(u: float, distribution: BaseDistribution, low: float, high: float) -> int | float:

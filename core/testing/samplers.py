@@ -128,8 +128,8 @@ def conditional_objective(space: dict[str, BaseDistribution]) -> Callable[[BaseT
     def objective(trial: BaseTrial) -> float:
         x = _suggest(trial, "x", space)
         if _suggest(trial, "branch", space) == "left":
-            return (x - 1) ** 2 + _suggest(trial, "left_x", space)
-        return (x + 1) ** 2 + _suggest(trial, "right_n", space) / 10
+            return float((x - 1) ** 2 + _suggest(trial, "left_x", space))
+        return float((x + 1) ** 2 + _suggest(trial, "right_n", space) / 10)
 
     return objective
 
@@ -426,7 +426,7 @@ class SamplerContract:
         study.optimize(
             constrained,
             n_trials=self.n_trials,
-            callbacks=[lambda s, t: snapshots.setdefault(t.number, copy.deepcopy(t))],
+            callbacks=[lambda s, t: snapshots.__setitem__(t.number, copy.deepcopy(t))],
         )
         assert len(snapshots) == self.n_trials
         for trial in study.get_trials(deepcopy=False):

@@ -23,7 +23,7 @@ import datetime
 import multiprocessing
 import pickle
 import threading
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 
@@ -38,7 +38,7 @@ __all__ = ["StorageContract"]
 MIN = [StudyDirection.MINIMIZE]
 
 
-def _new_study(storage: BaseStorage, directions=MIN, name: str | None = None) -> int:
+def _new_study(storage: BaseStorage, directions: list[StudyDirection] = MIN, name: str | None = None) -> int:
     return storage.create_new_study(directions, name)
 
 
@@ -92,7 +92,7 @@ class StorageContract:
         study_id = _new_study(storage)
         trial_id = storage.create_new_trial(study_id)
         bad = {"when": datetime.date(2024, 1, 2)}
-        calls = [
+        calls: list[Callable[[], Any]] = [
             lambda: storage.set_study_user_attr(study_id, "u", bad),
             lambda: storage.set_study_system_attr(study_id, "s", bad),
             lambda: storage.set_trial_user_attr(trial_id, "u", bad),

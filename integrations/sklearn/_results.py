@@ -47,7 +47,8 @@ def rank_descending(means: np.ndarray) -> np.ndarray:
     if means.size == 0:
         return np.empty(0, dtype=np.int32)
     filled = np.where(np.isnan(means), -np.inf, means)
-    return rankdata(-filled, method="min").astype(np.int32)
+    ranks: np.ndarray = rankdata(-filled, method="min").astype(np.int32)
+    return ranks
 
 
 def cv_results(trials: Sequence[FrozenTrial], n_splits: int, metrics: Sequence[str], train: bool) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import copy
 import numbers
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import sklearn
@@ -155,7 +155,7 @@ class AlbacoreSearchCV(MetaEstimatorMixin, BaseEstimator):
         n_jobs: int | None = None,
         n_trials: int | None = 10,
         random_state: Any = None,
-        refit: bool | str | Callable[[dict], int] = True,
+        refit: bool | str | Callable[[dict[str, Any]], int] = True,
         return_train_score: bool = False,
         scoring: Any = None,
         study: Study | None = None,
@@ -225,13 +225,13 @@ class AlbacoreSearchCV(MetaEstimatorMixin, BaseEstimator):
     def classes_(self) -> np.ndarray:
         """The class labels of the best estimator (classifiers only)."""
         self._check_refitted("classes_")
-        return self.best_estimator_.classes_
+        return cast(np.ndarray, self.best_estimator_.classes_)
 
     @property
     def n_features_in_(self) -> int:
         """Number of features seen by the best estimator's fit."""
         self._check_refitted("n_features_in_")
-        return self.best_estimator_.n_features_in_
+        return int(self.best_estimator_.n_features_in_)
 
     @property
     def user_attrs_(self) -> dict[str, Any]:
@@ -312,7 +312,7 @@ class AlbacoreSearchCV(MetaEstimatorMixin, BaseEstimator):
         return albacore.create_study(direction="maximize", sampler=albacore.samplers.TPESampler(seed=seed))
 
     def _subsample_rows(self, n_samples: int, random_state: np.random.RandomState) -> np.ndarray | None:
-        size = self.subsample if is_int(self.subsample) else int(round(self.subsample * n_samples))
+        size = int(self.subsample) if is_int(self.subsample) else int(round(self.subsample * n_samples))
         if size >= n_samples:
             return None
         return np.sort(random_state.choice(n_samples, max(size, 1), replace=False))
@@ -342,7 +342,7 @@ class AlbacoreSearchCV(MetaEstimatorMixin, BaseEstimator):
         """Subsample the rows and their metadata, route the metadata and split the folds."""
         classifier = is_classifier(self.estimator)
         classes = np.unique(y) if self.enable_pruning and classifier else None
-        n_samples = n_rows(X)
+        n_samples = cast(int, n_rows(X))  # fit's indexable() made X an array-like
         rows = self._subsample_rows(n_samples, random_state)
         if rows is not None:
             params = take_rows(params, n_samples, rows)
@@ -534,7 +534,8 @@ class AlbacoreSearchCV(MetaEstimatorMixin, BaseEstimator):
         score_params = process_routing(self, "score", **params).scorer.score if params else {}
         if self.multimetric_ and not isinstance(self.refit, str):
             raise ValueError(f"{CALLER}.score: with several metrics refit must name one, got refit={self.refit!r}")
-        scorer = self.scorer_[self.refit] if isinstance(self.scorer_, dict) else self.scorer_
+        # A dict of scorers means several metrics, for which refit names one (checked above).
+        scorer = self.scorer_[cast(str, self.refit)] if isinstance(self.scorer_, dict) else self.scorer_
         value = scorer(self.best_estimator_, X, y, **score_params)
         return float(value[self.refit] if isinstance(value, Mapping) else value)
 

@@ -11,18 +11,21 @@ import numbers
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from sklearn.base import clone
 from sklearn.model_selection import cross_validate
 from sklearn.utils import Bunch, _safe_indexing
 
-from albacore.distributions import BaseDistribution, FloatDistribution, IntDistribution
+from albacore.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution, IntDistribution
 from albacore.exceptions import TrialPruned
 from albacore.integrations._pruning import pruned_message
 from albacore.integrations.sklearn._results import metric_names, record
 from albacore.trial import Trial
+
+if TYPE_CHECKING:
+    from albacore.study import Study
 
 CALLER = "AlbacoreSearchCV"
 
@@ -37,7 +40,7 @@ def n_rows(value: Any) -> int | None:
     return len(value) if hasattr(value, "__len__") else None
 
 
-def take_rows(params: Mapping[str, Any], n_samples: int, rows: np.ndarray) -> dict[str, Any]:
+def take_rows(params: Mapping[str, Any], n_samples: int | None, rows: np.ndarray) -> dict[str, Any]:
     """Index every value with one entry per sample (weights, groups...) by ``rows``.
 
     Values of another length (``classes``, a scalar option) pass through unchanged, the
@@ -119,16 +122,17 @@ class Objective:
         try:
             check_refit_metric(self.search.refit, names)
         except ValueError:
-            trial.study.stop()  # a callable scorer's metrics are known only now: stop early
+            cast("Study", trial.study).stop()  # a callable scorer's metrics are known only now: stop early
             raise
         return self.search.refit if isinstance(self.search.refit, str) else names[0]
 
     def _cross_validate(self, estimator: Any, error_score: Any) -> dict[str, Any]:
         folds = self.folds
-        return cross_validate(
+        results: dict[str, Any] = cross_validate(
             estimator, folds.X, folds.y, scoring=self.scorers, cv=folds.splits, params=folds.cv_params,
             return_train_score=self.search.return_train_score, error_score=error_score,
         )
+        return results
 
     def reproduce_failure(self, params: dict[str, Any]) -> None:
         """Rerun a failed setting with ``error_score="raise"`` to surface its exception."""
@@ -166,7 +170,9 @@ class Objective:
                 raise TrialPruned(pruned_message(trial.number, epoch, value, "epoch"))
         return results
 
-    def _score(self, model: Any, rows: np.ndarray, score_params: Mapping[str, Any], n_samples: int) -> dict[str, float]:
+    def _score(
+        self, model: Any, rows: np.ndarray, score_params: Mapping[str, Any], n_samples: int | None
+    ) -> dict[str, float]:
         X, y = _safe_indexing(self.folds.X, rows), _rows_or_none(self.folds.y, rows)
         score = self.scorers(model, X, y, **take_rows(score_params, n_samples, rows))
         if isinstance(score, Mapping):
@@ -183,7 +189,7 @@ def _suggest(trial: Trial, name: str, dist: BaseDistribution) -> Any:
         return trial.suggest_float(name, dist.low, dist.high, log=dist.log, step=dist.step)
     if isinstance(dist, IntDistribution):
         return trial.suggest_int(name, dist.low, dist.high, log=dist.log, step=dist.step)
-    return trial.suggest_categorical(name, dist.choices)
+    return trial.suggest_categorical(name, cast(CategoricalDistribution, dist).choices)
 
 
 def is_int(value: Any) -> bool:

@@ -16,6 +16,7 @@ Each encoded dimension ``j`` contributes ``w_j * D_j(a, b)`` to the squared scal
 from __future__ import annotations
 
 import math
+from typing import cast
 
 import numpy as np
 
@@ -94,4 +95,4 @@ def cross_r2(a: Features, b: Features, w: np.ndarray, exact: bool) -> np.ndarray
         r2 = np.maximum((za * za).sum(1)[:, None] + (zb * zb).sum(1)[None, :] - 2.0 * za @ zb.T, 0.0)
     for k, j in enumerate(a.cat_dims):
         r2 = r2 + w[j] * (a.cat[:, k][:, None] != b.cat[:, k][None, :])
-    return r2
+    return cast(np.ndarray, r2)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from scipy import linalg, optimize
@@ -44,7 +44,7 @@ def one_blas_thread() -> contextlib.AbstractContextManager[Any]:
             _CONTROLLER.append(ThreadpoolController())
     if _CONTROLLER[0] is None:
         return contextlib.nullcontext()
-    return _CONTROLLER[0].limit(limits=1, user_api="blas")
+    return cast(contextlib.AbstractContextManager[Any], _CONTROLLER[0].limit(limits=1, user_api="blas"))
 
 
 def _prior_ls_mu(d: int) -> float:
@@ -91,10 +91,10 @@ def _cholesky(k: np.ndarray) -> np.ndarray:
         try:
             if jitter:
                 k = k + jitter * np.eye(len(k))
-            return linalg.cholesky(k, lower=True, check_finite=False)
+            return cast(np.ndarray, linalg.cholesky(k, lower=True, check_finite=False))
         except linalg.LinAlgError:
             jitter = 1e-9 * scale if jitter == 0.0 else jitter * 10.0
-    return linalg.cholesky(k + 1e-2 * scale * np.eye(len(k)), lower=True, check_finite=False)
+    return cast(np.ndarray, linalg.cholesky(k + 1e-2 * scale * np.eye(len(k)), lower=True, check_finite=False))
 
 
 def _inverse_lower(chol: np.ndarray) -> np.ndarray:
@@ -102,7 +102,7 @@ def _inverse_lower(chol: np.ndarray) -> np.ndarray:
     inv, info = linalg.lapack.dpotri(chol, lower=1)
     if info != 0:
         return np.tril(linalg.cho_solve((chol, True), np.eye(len(chol)), check_finite=False))
-    return inv
+    return cast(np.ndarray, inv)
 
 
 def _neg_log_posterior(theta: np.ndarray, stack: np.ndarray, y: np.ndarray,

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 from scipy import optimize
@@ -43,7 +44,7 @@ class Branch:
 
 def _free_mask(space: EncodedSpace, x: np.ndarray) -> np.ndarray:
     """Continuous, present coordinates of each row of ``x``."""
-    return (space.kinds == 0) & ~space.absent(x)
+    return cast(np.ndarray, (space.kinds == 0) & ~space.absent(x))
 
 
 def _polish(acq: Acquisition, space: EncodedSpace, x: np.ndarray, values: np.ndarray,
@@ -84,7 +85,7 @@ def _grid_moves(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Every single-coordinate change of the discrete coordinates -> points ``(k, d)``, their rows."""
     points, origin = [], []
-    for i in np.flatnonzero(space.kinds != 0):
+    for i in np.flatnonzero(space.kinds != 0).tolist():
         for r in range(len(x)):
             if space.absent(x[r])[i]:
                 continue
@@ -213,4 +214,4 @@ def maximize(
         x, values, changed = _discrete_search(acq, space, x, values, branches, owner, rng)
         if not changed:
             break
-    return x[int(np.argmax(values))]
+    return cast(np.ndarray, x[int(np.argmax(values))])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, cast
 
 import numpy as np
 
@@ -196,7 +196,7 @@ class GPSampler(Unpickled, BaseSampler):
         The objective is standardized before the fit, so this is the share of its variance
         the GP explains as noise; None before the first fit.
         """
-        return self._cache(study, ("noise",), [None])[0]
+        return cast("float | None", self._cache(study, ("noise",), [None])[0])
 
     def _build_acquisition(
         self, study: Study, space: EncodedSpace, trials: list[FrozenTrial], x: np.ndarray, y: np.ndarray,

@@ -16,11 +16,11 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
-from albacore.distributions import BaseDistribution, CategoricalDistribution, IntDistribution
+from albacore.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution, IntDistribution
 from albacore.samplers._transform import encoded_bounds, from_unit, grid_step, space_key, to_unit
 from albacore.trial._frozen import FrozenTrial
 
@@ -67,14 +67,15 @@ class EncodedSpace:
             self.kinds[i] = CATEGORICAL
             self.n_grid[i] = len(dist.choices)
             return
-        self.low[i], self.high[i] = encoded_bounds(dist)
-        step = grid_step(dist)
-        if dist.log and isinstance(dist, IntDistribution):
+        numeric = cast("FloatDistribution | IntDistribution", dist)
+        self.low[i], self.high[i] = encoded_bounds(numeric)
+        step = grid_step(numeric)
+        if numeric.log and isinstance(numeric, IntDistribution):
             self.kinds[i] = DISCRETE
-            self.n_grid[i] = dist.high - dist.low + 1
+            self.n_grid[i] = numeric.high - numeric.low + 1
         elif step is not None:
             self.kinds[i] = DISCRETE
-            self.n_grid[i] = int(round((dist.high - dist.low) / step)) + 1  # type: ignore[attr-defined]
+            self.n_grid[i] = int(round((numeric.high - numeric.low) / step)) + 1
 
     @property
     def dim(self) -> int:
@@ -96,31 +97,31 @@ class EncodedSpace:
         """Encoded coordinates of every value of discrete dimension ``i`` (choices if categorical)."""
         if self.kinds[i] == CATEGORICAL:
             return np.arange(self.n_grid[i], dtype=float)
-        dist = self.dists[i]
+        dist = cast("FloatDistribution | IntDistribution", self.dists[i])
         if dist.log:
-            values = np.arange(dist.low, dist.high + 1, dtype=float)
-            return (np.log(values) - self.low[i]) / (self.high[i] - self.low[i])
-        values = dist.low + dist.step * np.arange(self.n_grid[i])
-        return (values - self.low[i]) / (self.high[i] - self.low[i])
+            values = np.arange(dist.low, dist.high + 1, dtype=np.float64)
+            return cast(np.ndarray, (np.log(values) - self.low[i]) / (self.high[i] - self.low[i]))
+        values = dist.low + cast(float, dist.step) * np.arange(self.n_grid[i])
+        return cast(np.ndarray, (values - self.low[i]) / (self.high[i] - self.low[i]))
 
     def snap(self, i: int, u: np.ndarray) -> np.ndarray:
         """Encoded coordinate of the grid point nearest to ``u`` in discrete dimension ``i``."""
-        return self.grid(i)[self.grid_index(i, u)]
+        return cast(np.ndarray, self.grid(i)[self.grid_index(i, u)])
 
     def grid_index(self, i: int, u: np.ndarray) -> np.ndarray:
         """Index of the grid point nearest to ``u`` in discrete dimension ``i``."""
-        dist = self.dists[i]
+        dist = cast("FloatDistribution | IntDistribution", self.dists[i])
         t = self.low[i] + np.clip(u, 0.0, 1.0) * (self.high[i] - self.low[i])
         if dist.log:
             k = np.round(np.exp(t)) - dist.low
         else:
-            k = np.round((t - dist.low) / dist.step)
-        return np.clip(np.nan_to_num(k), 0, self.n_grid[i] - 1).astype(int)
+            k = np.round((t - dist.low) / cast(float, dist.step))
+        return cast(np.ndarray, np.clip(np.nan_to_num(k), 0, self.n_grid[i] - 1).astype(int))
 
     def round(self, x: np.ndarray) -> np.ndarray:
         """Snap the discrete coordinates of ``x`` (shape ``(..., d)``) onto their grids (NaN kept)."""
         x = np.array(x, dtype=float, copy=True)
-        for i in np.flatnonzero(self.is_discrete):
+        for i in np.flatnonzero(self.is_discrete).tolist():
             col = x[..., i]
             x[..., i] = np.where(np.isnan(col), np.nan, self.snap(i, col))
         return x
@@ -139,7 +140,7 @@ class EncodedSpace:
         return out
 
     def sample(self, rng: np.random.Generator, n: int, template: np.ndarray | None = None,
-               choices: list[np.ndarray] | None = None) -> np.ndarray:
+               choices: list[np.ndarray | None] | None = None) -> np.ndarray:
         """``n`` quasi-random encoded points, discrete coordinates on their grids.
 
         Args:
@@ -151,7 +152,8 @@ class EncodedSpace:
         u = (_sobol(self.dim, n) + rng.uniform(size=self.dim)) % 1.0  # a randomly shifted Sobol set
         x = u.copy()
         for i in np.flatnonzero(self.is_categorical):
-            allowed = np.arange(self.n_grid[i]) if choices is None or choices[i] is None else choices[i]
+            given = None if choices is None else choices[i]
+            allowed = np.arange(self.n_grid[i]) if given is None else given
             x[:, i] = allowed[np.minimum((u[:, i] * len(allowed)).astype(int), len(allowed) - 1)]
         if template is not None:
             absent = self.absent(template)

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import math
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
-from albacore.distributions import BaseDistribution, CategoricalDistribution
+from albacore.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution
 from albacore.trial._constraints import constraint_values
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
@@ -32,7 +32,7 @@ class _Growable:
 
     def __init__(self, width: int | None, fill: float, dtype: type = float) -> None:
         shape = (16,) if width is None else (16, width)
-        self.data = np.full(shape, fill, dtype=dtype)
+        self.data: np.ndarray = np.full(shape, fill, dtype=dtype)
         self.fill = fill
 
     def ensure(self, n: int) -> None:
@@ -48,7 +48,8 @@ def compatible(old: BaseDistribution, new: BaseDistribution) -> bool:
         return False
     if isinstance(new, CategoricalDistribution):
         return old == new
-    return old.log == new.log  # type: ignore[attr-defined]
+    # Same type and not categorical: both are float or int distributions.
+    return cast(FloatDistribution, old).log == cast(FloatDistribution, new).log
 
 
 class History:

@@ -19,6 +19,8 @@ Both are clipped to ``[1 / min(100, n + 1), 1]`` of the unit interval.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import numpy as np
 from scipy.special import log_ndtr, ndtr, ndtri
 
@@ -36,7 +38,7 @@ def _log_gauss_mass(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     hi = np.where(flip, -a, b)
     log_hi = log_ndtr(hi)
     with np.errstate(divide="ignore"):
-        return log_hi + np.log1p(-np.exp(np.minimum(log_ndtr(lo) - log_hi, -1e-300)))
+        return cast(np.ndarray, log_hi + np.log1p(-np.exp(np.minimum(log_ndtr(lo) - log_hi, -1e-300))))
 
 
 class ParzenEstimator:
@@ -129,7 +131,7 @@ class ParzenEstimator:
         return result, counts
 
     # --- evaluation ------------------------------------------------------------------------
-    def log_pdf(self, z: np.ndarray, cats: np.ndarray, edges: list) -> np.ndarray:
+    def log_pdf(self, z: np.ndarray, cats: np.ndarray, edges: list[Any]) -> np.ndarray:
         """Log density (log probability mass for discrete dimensions) of candidates.
 
         Args:
@@ -150,7 +152,7 @@ class ParzenEstimator:
             squared = (zc * zc) @ inv_var.T - 2.0 * zc @ (mu * inv_var).T + np.sum(mu * mu * inv_var, axis=1)
             const = np.sum(_LOG_SQRT_2PI + np.log(sigma) + self.log_norm[:, continuous], axis=1)
             total -= 0.5 * np.maximum(squared, 0.0) + const[None, :]
-        for j in np.flatnonzero(~continuous):
+        for j in np.flatnonzero(~continuous).tolist():
             lo, hi = edges[j]
             a = (lo[:, None] - self.mu[None, :, j]) / self.sigma[None, :, j]
             b = (hi[:, None] - self.mu[None, :, j]) / self.sigma[None, :, j]
@@ -159,7 +161,7 @@ class ParzenEstimator:
             total += log_p[:, cats[:, j]].T
         top = total.max(axis=1, keepdims=True)
         top = np.where(np.isfinite(top), top, 0.0)
-        return np.log(np.sum(np.exp(total - top), axis=1)) + top[:, 0]
+        return cast(np.ndarray, np.log(np.sum(np.exp(total - top), axis=1)) + top[:, 0])
 
     def choice_counts(self, j: int) -> np.ndarray:
         """Weighted number of observations of each choice of categorical dimension ``j``

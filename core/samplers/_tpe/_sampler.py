@@ -313,7 +313,7 @@ class TPESampler(Unpickled, BaseSampler):
             z_l, c_l = codec.encode(liars)
             z_a, c_a = np.vstack([z_a, z_l]), np.vstack([c_a, c_l])
             w_a = np.append(w_a, np.ones(len(z_l)))
-        options = dict(
+        options: dict[str, Any] = dict(
             prior_weight=self._prior_weight, bandwidth=bandwidth, consider_endpoints=self._consider_endpoints
         )
         good = ParzenEstimator(z_b, c_b, w_b, codec, **options)

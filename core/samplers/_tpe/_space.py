@@ -7,7 +7,7 @@ grid value owns a bin of equal width. Categorical parameters are kept as choice 
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 import numpy as np
 
@@ -46,7 +46,7 @@ class _Numeric:
         low, high = self.dist.low, self.dist.high
         if self.step is not None:
             values = low + np.round((values - low) / self.step) * self.step
-        return np.clip(values, low, high)
+        return cast(np.ndarray, np.clip(values, low, high))
 
     def bins(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         """Unit-cube edges of the grid bins holding ``values`` (None for continuous ones)."""

@@ -15,6 +15,7 @@ In both groups, PRUNED trials weigh by the share of a full run they trained
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 
@@ -119,7 +120,7 @@ def reference_point(points: np.ndarray) -> np.ndarray:
     """A reference point slightly worse than every point (minimization)."""
     worst, best = points.max(axis=0), points.min(axis=0)
     margin = np.maximum(0.1 * (worst - best), 1e-12 * np.maximum(1.0, np.abs(worst)))
-    return worst + margin
+    return cast(np.ndarray, worst + margin)
 
 
 def greedy_hypervolume_subset(points: np.ndarray, k: int) -> np.ndarray:
@@ -168,4 +169,4 @@ def hypervolume_weights(points: np.ndarray) -> np.ndarray:
     top = contrib.max()
     if top <= 0:
         return np.ones(len(points))
-    return np.clip(contrib / top, 0.1, 1.0)
+    return cast(np.ndarray, np.clip(contrib / top, 0.1, 1.0))
