@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import pytest
@@ -78,9 +79,15 @@ def test_in_memory_storage_with_a_process_pool_is_refused(pool) -> None:
 
 
 def test_unpicklable_objective_is_refused(tmp_path, pool) -> None:
-    study = _journal_study(tmp_path, "lambda")
+    study = _journal_study(tmp_path, "unpicklable")
+    lock = threading.Lock()
+
+    def holds_a_lock(trial: albacore.Trial) -> float:
+        with lock:
+            return 0.0
+
     with pytest.raises(ValueError, match=r"executor=ProcessPoolExecutor\): func must be picklable"):
-        study.optimize(lambda t: 0.0, n_trials=2, executor=pool)
+        study.optimize(holds_a_lock, n_trials=2, executor=pool)
     assert study.trials == []
 
 
@@ -134,3 +141,19 @@ def test_devices_need_worker_processes() -> None:
     study = albacore.create_study()
     with pytest.raises(ValueError, match=r"devices needs executor='process', got executor='thread'"):
         study.optimize(objective, n_trials=1, devices=["cuda:0"])
+
+
+def test_kubernetes_worker_example_runs_against_a_shared_database(tmp_path) -> None:
+    import pathlib
+    import subprocess
+    import sys
+
+    example = pathlib.Path(__file__).resolve().parents[2] / "examples" / "distributed" / "kubernetes" / "worker.py"
+    url = f"sqlite:///{tmp_path / 'k8s.db'}"
+    for _ in range(2):  # a second pod finds the study already done
+        result = subprocess.run(
+            [sys.executable, str(example), "--storage", url, "--n-trials", "5"],
+            capture_output=True, text=True, timeout=120,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert "trials: 5 finished" in result.stdout
