@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from albacore.visualization._data._trials import Target
-from albacore.visualization._data.optimization_history import OptimizationHistoryData, optimization_history_data
+from albacore.visualization._data.optimization_history import (
+    ErrorBarSeries,
+    OptimizationHistoryData,
+    optimization_history_data,
+)
 from albacore.visualization._plotly import INFEASIBLE_COLOR, go, scatter, title
 
 if TYPE_CHECKING:
@@ -82,7 +86,7 @@ def _series_traces(go_: Any, data: OptimizationHistoryData) -> list[Any]:
 
 
 def _error_bar_traces(go_: Any, data: OptimizationHistoryData) -> list[Any]:
-    bars = data.error_bar
+    bars = cast(ErrorBarSeries, data.error_bar)  # called when there is one
     traces = [
         scatter(
             go_, len(bars.numbers), x=bars.numbers, y=bars.value_mean, mode="markers", name=data.target_name,
@@ -91,7 +95,7 @@ def _error_bar_traces(go_: Any, data: OptimizationHistoryData) -> list[Any]:
     ]
     if bars.best_mean is not None:
         known = ~np.isnan(bars.best_mean)
-        x, mean, std = bars.numbers[known], bars.best_mean[known], bars.best_std[known]
+        x, mean, std = bars.numbers[known], bars.best_mean[known], cast(np.ndarray, bars.best_std)[known]
         traces.append(scatter(go_, len(x), x=x, y=mean, mode="lines", name="Best Value"))
         traces.append(
             go_.Scatter(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from types import ModuleType
 from typing import Any
 
@@ -101,8 +102,8 @@ def param_axis(
 
 
 def matrix_axes(
-    layout: dict[str, Any], cells: list[tuple[int, str, str | None]], size: int,
-    axes: dict[str, tuple[str, tuple[str, ...], tuple[float, float] | None]], value_name: str = "",
+    layout: dict[str, Any], cells: Sequence[tuple[int, str, str | None]], size: int,
+    axes: Mapping[str, tuple[str, tuple[str, ...], tuple[float, float] | None]], value_name: str = "",
 ) -> None:
     """Set each panel's axes in ``layout``: scale and choices of its parameters (``None`` as y
     is the value axis, titled ``value_name``), titles on the outer panels only."""

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from albacore.study import Study
 
 
-def rank_cells(data: RankData) -> list[tuple[int, str | None, str | None]]:
+def rank_cells(data: RankData) -> list[tuple[int, str, str | None]]:
     """(panel index, x param, y param) of each panel; ``None`` as y means the value axis."""
     names = data.params
     if len(names) == 1:

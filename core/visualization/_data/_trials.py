@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, cast
 
 import numpy as np
 
@@ -105,7 +105,7 @@ def completed_trials(where: str, study: Study, target: Target | None) -> Complet
     check_target(where, study, target)
     trials = complete_trials(where, study)
     if target is None:
-        values = np.fromiter((t.values[0] for t in trials), dtype=float, count=len(trials))
+        values = np.fromiter((cast("list[float]", t.values)[0] for t in trials), dtype=np.float64, count=len(trials))
     else:
         values = np.array([target(t) for t in trials], dtype=float)
     finite = np.isfinite(values)
@@ -173,13 +173,13 @@ class ParamColumn:
         if self.scale == "categorical":
             return [self.choices[int(c)] for c in coords]
         if self.scale == "log":
-            return (10.0 ** coords).tolist()
-        return coords.tolist()
+            return cast("list[Any]", (10.0 ** coords).tolist())
+        return cast("list[Any]", coords.tolist())
 
     def values(self, mask: np.ndarray) -> np.ndarray:
         """Values on the axis's own scale: numbers (log axes too) or choice indices."""
         coords = self.coords[mask]
-        return 10.0 ** coords if self.scale == "log" else coords
+        return cast(np.ndarray, 10.0 ** coords if self.scale == "log" else coords)
 
 
 def param_column(trials: Sequence[FrozenTrial], name: str) -> ParamColumn:

@@ -11,7 +11,7 @@ sample of them when there are more than a panel's share of markers (the notes sa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -125,7 +125,7 @@ def _cells(coords: np.ndarray, axis: Axis) -> np.ndarray:
     if axis.scale == "categorical":
         return coords.astype(int)
     step = axis.grid[1] - axis.grid[0]
-    return np.clip(np.rint((coords - axis.grid[0]) / step), 0, len(axis.grid) - 1).astype(int)
+    return cast(np.ndarray, np.clip(np.rint((coords - axis.grid[0]) / step), 0, len(axis.grid) - 1).astype(int))
 
 
 def _surfaces(
@@ -150,7 +150,7 @@ def _surfaces(
         if z is not None:
             by_shape.setdefault(z.shape, []).append(k)
     for indices in by_shape.values():
-        filled = fill_grids(np.stack([grids[k] for k in indices]))
+        filled = fill_grids(np.stack([cast(np.ndarray, grids[k]) for k in indices]))
         for k, z in zip(indices, filled):
             grids[k] = z
     return grids
@@ -166,7 +166,7 @@ def _panel(col_x: ParamColumn, col_y: ParamColumn, z: np.ndarray | None, feasibl
 
 def fill_grid(z: np.ndarray) -> np.ndarray:
     """Fill the NaN cells of one 2-D grid (see :func:`fill_grids`)."""
-    return fill_grids(z[None])[0]
+    return cast(np.ndarray, fill_grids(z[None])[0])
 
 
 def fill_grids(z: np.ndarray) -> np.ndarray:

@@ -99,7 +99,7 @@ def _count(n: int, noun: str) -> str:
 def _numeric_dimension(label: str, coords: np.ndarray, scale: str) -> Dimension:
     low, high = float(coords.min()), float(coords.max())
     if scale == "log":
-        ticks = list(range(math.ceil(low), math.floor(high) + 1)) or [low, high]
+        ticks: list[float] = list(range(math.ceil(low), math.floor(high) + 1)) or [low, high]
         if len(ticks) == 1:
             ticks = sorted({low, float(ticks[0]), high})
         return Dimension(label, coords, scale, [float(t) for t in ticks], [nice_number(10.0**t) for t in ticks])

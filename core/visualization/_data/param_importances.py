@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from albacore.visualization._data._trials import Target, check_study, completed_trials, select_params
 
@@ -64,4 +64,4 @@ def param_importances_data(
 
 
 def _objective(index: int) -> Target:
-    return lambda t: t.values[index]
+    return lambda t: cast("list[float]", t.values)[index]

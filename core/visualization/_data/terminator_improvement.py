@@ -4,7 +4,7 @@ the course of a study, from :mod:`albacore.terminator` evaluators."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -66,9 +66,10 @@ def terminator_improvement_data(
     counts = np.unique(np.linspace(1, n, min(n, MAX_EVALUATIONS)).round().astype(int))
     notes = [f"evaluated at {len(counts):,} of {n:,} trials (evenly spaced)"] if len(counts) < n else []
     direction = study.directions[0]
-    improvements = np.array([improvement_evaluator.evaluate(trials[:c], direction) for c in counts], dtype=float)
+    improvements = np.array([improvement_evaluator.evaluate(trials[:c], direction) for c in counts], dtype=np.float64)
     errors = None
     if plot_error:
-        errors = np.array([error_evaluator.evaluate(trials[:c], direction) for c in counts], dtype=float)
+        checked = cast(BaseErrorEvaluator, error_evaluator)  # checked above when plot_error
+        errors = np.array([checked.evaluate(trials[:c], direction) for c in counts], dtype=np.float64)
     numbers = np.array([trials[c - 1].number for c in counts], dtype=int)
     return TerminatorImprovementData(numbers, improvements, errors, min_n_trials, counts < min_n_trials, notes)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from albacore._validation import check_count
 from albacore.trial._constraints import is_feasible
@@ -52,6 +52,6 @@ def timeline_data(study: Study, n_recent_trials: int | None = None) -> TimelineD
             label = "INFEASIBLE"
         group = bars.setdefault(label, TimelineBars([], [], []))
         group.numbers.append(t.number)
-        group.starts.append(t.datetime_start)
+        group.starts.append(cast(datetime.datetime, t.datetime_start))  # started trials only
         group.ends.append(t.datetime_complete or now)
     return TimelineData({s: bars[s] for s in STATES if s in bars})

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from albacore._imports import require
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 INFEASIBLE_COLOR = "#cccccc"
 STATE_COLORS = {
@@ -68,7 +71,7 @@ def param_axis(ax: Any, which: str, scale: str, choices: tuple[str, ...] = (), v
         (ax.set_xlim if which == "x" else ax.set_ylim)(low, high)
 
 
-def new_axes(feature: str, **kwargs: Any) -> Any:
+def new_axes(feature: str, **kwargs: Any) -> Axes:
     """A new figure with one Axes."""
     _, ax = plt(feature).subplots(**kwargs)
-    return ax
+    return cast("Axes", ax)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
 from albacore.visualization.matplotlib._common import plt
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 
 def axes_grid(feature: str, n: int) -> np.ndarray:
@@ -16,7 +19,7 @@ def axes_grid(feature: str, n: int) -> np.ndarray:
     fig, axes = pyplot.subplots(n, n, figsize=(size + 1.2, size), squeeze=False)
     if n > 1:
         fig.subplots_adjust(wspace=0.08, hspace=0.08)
-    return axes
+    return cast(np.ndarray, axes)
 
 
 def label_edges(axes: np.ndarray, x_names: list[str], y_names: list[str]) -> None:
@@ -37,6 +40,6 @@ def label_edges(axes: np.ndarray, x_names: list[str], y_names: list[str]) -> Non
         ax.yaxis.set_minor_formatter(NullFormatter())
 
 
-def result(axes: np.ndarray) -> Any:
+def result(axes: np.ndarray) -> Axes | np.ndarray:
     """One Axes for a single panel, else the array (as Optuna returns)."""
-    return axes[0, 0] if axes.size == 1 else axes
+    return cast("Axes", axes[0, 0]) if axes.size == 1 else axes

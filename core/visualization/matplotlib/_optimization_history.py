@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -58,7 +58,7 @@ def plot_optimization_history(
                     label=data.target_name)
         if bars.best_mean is not None:
             known = ~np.isnan(bars.best_mean)
-            x, mean, std = bars.numbers[known], bars.best_mean[known], bars.best_std[known]
+            x, mean, std = bars.numbers[known], bars.best_mean[known], cast(np.ndarray, bars.best_std)[known]
             ax.plot(x, mean, color="tab:orange", label="Best Value")
             ax.fill_between(x, mean - std, mean + std, color="tab:orange", alpha=0.2)
     else:

@@ -64,7 +64,8 @@ def plot_parallel_coordinate(
     segments = np.stack((np.broadcast_to(x, y.shape), y), axis=2)
     cmap = pyplot.get_cmap("Blues_r" if data.reverse_scale else "Blues")
     norm = pyplot.Normalize(float(data.color.min()), float(data.color.max()))
-    lines = LineCollection(segments, cmap=cmap, norm=norm, linewidths=0.8, alpha=0.6)
+    # The stubs ask for a Sequence of (k, 2) arrays; an (n, k, 2) array is one.
+    lines = LineCollection(segments, cmap=cmap, norm=norm, linewidths=0.8, alpha=0.6)  # type: ignore[arg-type]
     lines.set_array(data.color)
     ax.add_collection(lines)
     for i, (d, (low, high)) in enumerate(zip(data.dimensions, spans)):

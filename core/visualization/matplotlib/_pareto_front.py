@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, cast
 
 from albacore.visualization._data.pareto_front import PointSet, pareto_front_data
 from albacore.visualization.matplotlib._common import INFEASIBLE_COLOR, plt, set_title
@@ -65,7 +65,7 @@ def plot_pareto_front(
         ax.set_zlabel(data.target_names[2])
     set_title(ax, "Pareto-front Plot")
     ax.legend(loc="best")
-    return ax
+    return cast("Axes", ax)
 
 
 def _scatter(ax: Any, points: PointSet, label: str, cmap: str | None) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from albacore.visualization._data._trials import Target
 from albacore.visualization._data.slice import slice_data
@@ -62,4 +62,4 @@ def plot_slice(
     axes[0].set_ylabel(data.target_name)
     fig.colorbar(points, ax=axes, label="Trial")
     suptitle(fig, "Slice Plot")
-    return axes[0] if n == 1 else axes
+    return cast("Axes", axes[0]) if n == 1 else axes

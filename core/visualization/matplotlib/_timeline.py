@@ -45,14 +45,16 @@ def plot_timeline(study: Study, n_recent_trials: int | None = None) -> Axes:
     ax = new_axes("plot_timeline")
     for state, bars in data.bars.items():
         # One collection of rectangles per state: a bar artist per trial is far too slow.
-        x0 = dates.date2num(bars.starts)
-        x1 = dates.date2num(bars.ends)
+        # matplotlib.dates ships without annotations.
+        x0 = dates.date2num(bars.starts)  # type: ignore[no-untyped-call]
+        x1 = dates.date2num(bars.ends)  # type: ignore[no-untyped-call]
         y = np.asarray(bars.numbers, dtype=float)
         corners = np.stack([
             np.stack((x0, y - 0.4), axis=1), np.stack((x1, y - 0.4), axis=1),
             np.stack((x1, y + 0.4), axis=1), np.stack((x0, y + 0.4), axis=1),
         ], axis=1)
-        ax.add_collection(PolyCollection(corners, facecolors=STATE_COLORS[state], edgecolors="none", label=state))
+        # The stubs ask for a Sequence of (k, 2) arrays; an (n, k, 2) array is one.
+        ax.add_collection(PolyCollection(corners, facecolors=STATE_COLORS[state], edgecolors="none", label=state))  # type: ignore[arg-type]
     ax.autoscale_view()
     ax.xaxis_date()
     ax.figure.autofmt_xdate()
