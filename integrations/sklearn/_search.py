@@ -400,7 +400,10 @@ class AlbacoreSearchCV(MetaEstimatorMixin, BaseEstimator):
             n_trials=self.n_trials,
             timeout=self.timeout,
             n_jobs=self.n_jobs or 1,
-            catch=self._catch_classes() if self.error_score == "raise" else (Exception,),
+            # optimize catches any BaseException subclass; its annotation says Exception, as Optuna's.
+            catch=cast("tuple[type[Exception], ...]", self._catch_classes())
+            if self.error_score == "raise"
+            else (Exception,),
             callbacks=self.callbacks,
         )
         self._summarize(objective, scorers)
