@@ -78,7 +78,7 @@ class StorageHost:
             if method == "create_new_trial":
                 with self._lock:
                     self._beats[result] = time.time()
-            elif method == "set_trial_state_values" and args[1].is_finished():
+            elif method == "set_state" and args[1].is_finished():
                 with self._lock:
                     self._beats.pop(args[0], None)
         return pickle.dumps((True, result))
@@ -87,6 +87,13 @@ class StorageHost:
         """The study's trials numbered ``start`` or more, but for the finished ones the client ``known``s."""
         skip = set(known)
         return [t for t in self.storage.get_all_trials(study_id, deepcopy=False)[start:] if t.number not in skip]
+
+    def _remote_set_state(
+        self, trial_id: int, state: TrialState, values: Sequence[float] | None
+    ) -> tuple[bool, FrozenTrial | None]:
+        """``set_trial_state_values``, with the finished trial (which the client caches) when it finishes."""
+        result = self.storage.set_trial_state_values(trial_id, state, values)
+        return result, self.storage.get_trial(trial_id) if state.is_finished() else None
 
     def _remote_record_heartbeat(self, trial_id: int) -> None:
         if self._delegate_beats:
@@ -196,9 +203,11 @@ class HostedStorage(BaseStorage, BaseHeartbeat):
         self._call("set_trial_param", trial_id, param_name, param_value_internal, distribution)
 
     def set_trial_state_values(self, trial_id: int, state: TrialState, values: Sequence[float] | None = None) -> bool:
-        return self._call(  # type: ignore[no-any-return]
-            "set_trial_state_values", trial_id, state, None if values is None else list(values)
-        )
+        result, frozen = self._call("set_state", trial_id, state, None if values is None else list(values))
+        if frozen is not None:
+            with self._cache_lock:
+                self._finished[trial_id] = frozen
+        return result  # type: ignore[no-any-return]
 
     def set_trial_intermediate_value(self, trial_id: int, step: int, intermediate_value: float) -> None:
         self._call("set_trial_intermediate_value", trial_id, step, intermediate_value)
