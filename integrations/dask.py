@@ -58,6 +58,8 @@ class DaskStorage(HostedStorage):
             created with the name of an existing one attaches to it (``storage`` is then
             ignored).
         client: The Dask client; the current default client when None.
+        register: Host the storage on the scheduler. False attaches to the storage ``name``
+            that another DaskStorage registered (``name`` is then required).
         heartbeat_interval: Seconds between two heartbeats of a running trial, or None for
             no heartbeats (unless ``storage`` has its own).
         grace_period: Seconds without a heartbeat after which a running trial is failed
@@ -87,6 +89,7 @@ class DaskStorage(HostedStorage):
         storage: None | str | BaseStorage = None,
         name: str | None = None,
         client: Any = None,
+        register: bool = True,
         *,
         heartbeat_interval: float | None = None,
         grace_period: float | None = None,
@@ -99,6 +102,11 @@ class DaskStorage(HostedStorage):
             )
         if name is not None and (not isinstance(name, str) or not name):
             raise ValueError(f"DaskStorage: name must be a non-empty string or None, got name={name!r}")
+        if not isinstance(register, bool) or (not register and name is None):
+            raise ValueError(
+                f"DaskStorage: register must be a bool, and register=False needs the name of a registered "
+                f"storage; got register={register!r}, name={name!r}"
+            )
         interval, grace = validate_heartbeat_args(
             "DaskStorage", heartbeat_interval, grace_period, heartbeat_stale_trial_callback
         )
@@ -122,7 +130,14 @@ class DaskStorage(HostedStorage):
         self._client = client
         self._address = client.scheduler.address
         spec = pickle.dumps(storage)
-        client.run_on_scheduler(_install, name=self.name, spec=spec, interval=interval, grace=grace)
+        if register:
+            client.run_on_scheduler(_install, name=self.name, spec=spec, interval=interval, grace=grace)
+        elif not client.run_on_scheduler(_is_hosted, name=self.name):
+            raise ValueError(f"DaskStorage: register=False, but no storage named {self.name!r} is on the scheduler")
+
+    def get_base_storage(self) -> BaseStorage:
+        """A copy of the storage the scheduler holds (an InMemoryStorage copy is a snapshot)."""
+        return pickle.loads(self.client.run_on_scheduler(_pickled_base, name=self.name))  # type: ignore[no-any-return]
 
     @property
     def client(self) -> Any:
@@ -150,6 +165,14 @@ def _install(dask_scheduler: Any, name: str, spec: bytes, interval: float | None
     if name not in _hosts:
         _hosts[name] = StorageHost(build_storage(pickle.loads(spec)), interval, grace)
     dask_scheduler.handlers[_HANDLER] = _handle
+
+
+def _is_hosted(dask_scheduler: Any, name: str) -> bool:
+    return name in _hosts
+
+
+def _pickled_base(dask_scheduler: Any, name: str) -> bytes:
+    return pickle.dumps(_hosts[name].storage)
 
 
 async def _handle(name: str, payload: bytes) -> bytes:

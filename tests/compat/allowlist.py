@@ -151,7 +151,6 @@ ALLOWED: dict[str, str] = {
     # --- integrations --------------------------------------------------------------------------
     "optuna.integration.BoTorchSampler: missing": "albacore's GPSampler is its Bayesian optimization sampler",
     "optuna.integration.PyCmaSampler: missing": _DEPRECATED + " (CmaEsSampler)",
-    "optuna.integration.DaskStorage: missing": _NOT_YET + ": the Dask integration",
     "optuna.integration.TensorFlowPruningHook: missing": _DEPRECATED + " (TensorFlow 1 estimators)",
     "optuna.integration.TFKerasPruningCallback: missing": (
         "Keras 3 runs on TensorFlow too: use KerasPruningCallback"

@@ -124,6 +124,19 @@ def test_dask_storage_attaches_by_name_and_pickles(client) -> None:
     assert copy.name == storage.name and len(albacore.load_study(study_name="shared", storage=copy).trials) == 2
 
 
+def test_register_false_attaches_and_the_base_storage_is_a_copy(client) -> None:
+    storage = DaskStorage(client=client, name="albacore-test-base")
+    albacore.create_study(storage=storage, study_name="base").optimize(objective, n_trials=3)
+    attached = DaskStorage(client=client, name="albacore-test-base", register=False)
+    assert len(albacore.load_study(study_name="base", storage=attached).trials) == 3
+    base = attached.get_base_storage()
+    assert len(albacore.load_study(study_name="base", storage=base).trials) == 3
+    with pytest.raises(ValueError, match=r"register=False, but no storage named 'nowhere' is on the scheduler"):
+        DaskStorage(client=client, name="nowhere", register=False)
+    with pytest.raises(ValueError, match=r"register=False needs the name of a registered storage"):
+        DaskStorage(client=client, register=False)
+
+
 def test_dask_storage_on_a_durable_storage(client, tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'durable.db'}"
     study = albacore.create_study(storage=DaskStorage(url, client=client), study_name="durable")
