@@ -89,16 +89,38 @@ class ClusterTrials(ExecutorTrials):
 
         self._queued = _QueuedBeats(study) if study._beats else None
 
+        self._submitted: dict[Future[Any], int] = {}
+
     def submit(self, trial: Trial) -> Future[Any]:
         future = super().submit(trial)
+        self._submitted[future] = trial._trial_id
+        future.add_done_callback(self._forget)
         if self._queued is not None:
             stop_heartbeat(self._study._storage, trial._trial_id)
             self._queued.add(trial._trial_id)
         return future
 
+    def _forget(self, future: Future[Any]) -> None:
+        self._submitted.pop(future, None)
+
     def close(self) -> None:
+        """Stop the queued beats; after an error or Ctrl-C, cancel and fail the trials still out.
+
+        The executor is the caller's: it stays open. A worker still running a failed trial
+        finds it finished when it tells, and drops its result.
+        """
         if self._queued is not None:
-            self._queued.stop()  # the executor is the caller's: it stays open
+            self._queued.stop()
+        storage = self._study._storage
+        for future, trial_id in list(self._submitted.items()):
+            future.cancel()
+            try:
+                trial = storage.get_trial(trial_id)
+                if trial.state == TrialState.RUNNING:
+                    storage.set_trial_state_values(trial_id, TrialState.FAIL)
+                    _logger.warning("Trial %d failed: optimize stopped while it ran.", trial.number)
+            except UpdateFinishedTrialError:
+                pass  # finished meanwhile
 
 
 class _QueuedBeats:

@@ -157,3 +157,25 @@ def test_kubernetes_worker_example_runs_against_a_shared_database(tmp_path) -> N
         )
         assert result.returncode == 0, result.stderr[-3000:]
         assert "trials: 5 finished" in result.stdout
+
+
+def slow_objective(trial: albacore.Trial) -> float:
+    import time
+
+    trial.suggest_float("x", 0, 1)
+    time.sleep(2)
+    return 0.0
+
+
+def test_ctrl_c_fails_the_trials_running_on_the_executor(tmp_path, pool) -> None:
+    import signal
+    import time
+
+    study = _journal_study(tmp_path, "interrupt")
+    timer = threading.Timer(0.8, os.kill, (os.getpid(), signal.SIGINT))  # a real signal ends the wait
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        study.optimize(slow_objective, n_trials=4, n_jobs=2, executor=pool)
+    assert [t.state for t in study.trials] == [TrialState.FAIL, TrialState.FAIL]
+    time.sleep(2.5)  # the workers finish and find their trials failed: the results are dropped
+    assert [t.state for t in study.trials] == [TrialState.FAIL, TrialState.FAIL]
