@@ -113,6 +113,8 @@ class ClusterTrials(ExecutorTrials):
             self._queued.stop()
         storage = self._study._storage
         for future, trial_id in list(self._submitted.items()):
+            if future.done() and not future.cancelled():
+                continue  # its trial was told by its worker (the done callback may lag)
             future.cancel()
             try:
                 trial = storage.get_trial(trial_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import sys
 import threading
 
 import pytest
@@ -159,3 +160,21 @@ class TestDaskStorageContract(StorageContract):
     @pytest.fixture
     def storage(self, client):
         return DaskStorage(client=client)
+
+
+def test_missing_dask_names_the_extra() -> None:
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in 'distributed,dask'.split(','):\n"
+        "            raise ImportError(name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "from albacore.integrations.dask import DaskStorage\n"
+        "DaskStorage()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "pip install 'albacore[dask]'" in result.stderr

@@ -11,8 +11,8 @@ EXAMPLE = pathlib.Path(__file__).resolve().parents[3] / "examples" / "pytorch_de
 
 def test_devices_example(tmp_path) -> None:
     result = subprocess.run(
-        [sys.executable, str(EXAMPLE), "--n-trials", "4", "--storage", f"sqlite:///{tmp_path / 'd.db'}"],
+        [sys.executable, str(EXAMPLE), "--n-trials", "2", "--storage", f"sqlite:///{tmp_path / 'd.db'}"],
         capture_output=True, text=True, timeout=180, cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "trials: 4 on devices " in result.stdout
+    assert "trials: 2 on devices " in result.stdout

@@ -120,3 +120,21 @@ def test_ray_executor_reserves_resources_and_validates() -> None:
     executor.shutdown()
     with pytest.raises(RuntimeError, match="RayExecutor: cannot submit after shutdown"):
         executor.submit(int)
+
+
+def test_missing_ray_names_the_extra() -> None:
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in 'ray'.split(','):\n"
+        "            raise ImportError(name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "from albacore.integrations.ray import RayStorage\n"
+        "RayStorage()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "pip install 'albacore[ray]'" in result.stderr
