@@ -157,7 +157,7 @@ class _QueuedBeats:
                         with self._lock:
                             self._trial_ids.discard(trial_id)
                     else:
-                        self._storage.record_heartbeat(trial_id)
+                        self._storage.record_heartbeat(trial_id)  # type: ignore[attr-defined]
                 except Exception as exc:  # noqa: BLE001 - a missed beat must not stop optimize
                     _logger.warning("Heartbeat of queued trial id %d failed: %s", trial_id, exc)
 
