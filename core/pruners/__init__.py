@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from albacore.pruners._hyperband import HyperbandPruner as HyperbandPruner
     from albacore.pruners._median import MedianPruner as MedianPruner
     from albacore.pruners._nop import NopPruner as NopPruner
+    from albacore.pruners._pareto import ParetoPruner as ParetoPruner
     from albacore.pruners._patient import PatientPruner as PatientPruner
     from albacore.pruners._percentile import PercentilePruner as PercentilePruner
     from albacore.pruners._successive_halving import SuccessiveHalvingPruner as SuccessiveHalvingPruner
@@ -27,6 +28,7 @@ _EXPORTS = {
     "HyperbandPruner": "albacore.pruners._hyperband",
     "MedianPruner": "albacore.pruners._median",
     "NopPruner": "albacore.pruners._nop",
+    "ParetoPruner": "albacore.pruners._pareto",
     "PatientPruner": "albacore.pruners._patient",
     "PercentilePruner": "albacore.pruners._percentile",
     "SuccessiveHalvingPruner": "albacore.pruners._successive_halving",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import abc
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from albacore.trial._frozen import FrozenTrial
 
@@ -38,6 +38,13 @@ class BasePruner(abc.ABC):
       (pruners with absolute thresholds, such as ``ThresholdPruner``, compare values as
       given).
 
+    **Multi-objective studies.** A pruner that can decide in a study with several
+    objectives sets the class attribute ``supports_multi_objective = True``; there it reads
+    each step's vector of values from ``trial.multi_intermediate_values`` (step to one value
+    per objective, in the order of ``study.directions``). ``trial.should_prune()`` raises a
+    ValueError naming the pruner class when a pruner without it serves such a study. The
+    default is False.
+
     **What the sampler sees.** When a trial starts, ``study_for_sampler(study, trial)`` is
     called once; the sampler's ``before_trial``, ``infer_relative_search_space``,
     ``sample_relative`` and ``sample_independent`` calls for that trial receive the study it
@@ -48,6 +55,8 @@ class BasePruner(abc.ABC):
     the trials of its bracket, once the bracket holds the sampler's ``n_startup_trials``
     finished trials). ``after_trial`` always receives the real study.
     """
+
+    supports_multi_objective: ClassVar[bool] = False
 
     @abc.abstractmethod
     def prune(self, study: Study, trial: FrozenTrial) -> bool:

@@ -35,7 +35,9 @@ class HyperbandPruner(BasePruner):
     bracket. Trials compete only with trials of their bracket, and once a bracket holds the
     sampler's ``n_startup_trials`` finished trials the sampler sees only the trials of the
     bracket; before that it sees the whole study (see :meth:`study_for_sampler`). Rung
-    values are stored in trial system attributes ``"hyperband:completed_rung_<k>"``.
+    values are stored in trial system attributes ``"hyperband:completed_rung_<k>"``. In a
+    multi-objective study each bracket promotes as MO-ASHA does (see
+    :class:`SuccessiveHalvingPruner`): by non-dominated rank, then hypervolume contribution.
 
     Args:
         min_resource: Steps before the first rung of bracket 0.
@@ -55,6 +57,10 @@ class HyperbandPruner(BasePruner):
             pruner = albacore.pruners.HyperbandPruner(min_resource=1, max_resource=30)
             study = albacore.create_study(direction="maximize", pruner=pruner)
     """
+
+    # Each bracket is a SuccessiveHalvingPruner run, which orders a multi-objective rung
+    # by non-dominated rank and hypervolume contribution (MO-ASHA).
+    supports_multi_objective = True
 
     def __init__(
         self,

@@ -12,13 +12,15 @@ if TYPE_CHECKING:
 
 
 class NopPruner(BasePruner):
-    """A pruner that never prunes: every trial runs to the end.
+    """A pruner that never prunes: every trial runs to the end (in any study).
 
     Example:
         .. code-block:: python
 
             study = albacore.create_study(pruner=albacore.pruners.NopPruner())
     """
+
+    supports_multi_objective = True
 
     def prune(self, study: Study, trial: FrozenTrial) -> bool:
         return False

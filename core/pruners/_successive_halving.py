@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Callable
 
+import numpy as np
+
+from albacore._moo import non_domination_ranks, to_minimization
 from albacore._study_types import StudyDirection
 from albacore._validation import check_int_at_least
+from albacore.hypervolume import hypervolume_contributions
 from albacore.pruners._base import BasePruner
 from albacore.pruners._checks import is_better
 from albacore.trial._frozen import FrozenTrial
@@ -31,6 +36,14 @@ class SuccessiveHalvingPruner(BasePruner):
     otherwise it is pruned. No worker waits for another: the rungs are whatever the storage
     holds when the trial gets there. A NaN value ranks below every number.
 
+    **Several objectives** (MO-ASHA, Schmucker et al. 2021): in a multi-objective study the
+    rung holds each trial's vector of values (``trial.report(values, step)``) and trials
+    are ordered by non-dominated rank (the Pareto front first, then the front of the rest,
+    ...) and, within a front, by their hypervolume contribution to it, larger first (the
+    reference point lies 10% beyond the rung's worst value in each objective). The same
+    top ``max(1, n // reduction_factor)`` positions are promoted, ties counting half. A
+    vector with a NaN ranks below every other.
+
     Args:
         min_resource: Steps before the first rung, or ``"auto"``: once a trial completes,
             ``max(1, last_step // 100)`` of the completed trials (stored in the study system
@@ -50,7 +63,10 @@ class SuccessiveHalvingPruner(BasePruner):
 
             pruner = albacore.pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=4)
             study = albacore.create_study(direction="maximize", pruner=pruner)
+            mo_study = albacore.create_study(directions=["minimize", "minimize"], pruner=pruner)
     """
+
+    supports_multi_objective = True
 
     def __init__(
         self,
@@ -127,21 +143,46 @@ class Rungs:
             rung += 1
         return rung
 
-    def promotable(self, value: float | None, others: list[Any], direction: StudyDirection) -> bool:
+    def promotable(self, value: Any, others: list[Any], directions: Sequence[StudyDirection]) -> bool:
         """Whether ``value`` is in the top fraction of the rung made of it and ``others``.
 
         Its rank is the number of others better than it plus half the number equal to it
         (tied values share the mean of their positions), and the top ``max(1, size //
         reduction_factor)`` ranks are promoted. Counting ties as half keeps a metric with
         few distinct values (accuracy on a small validation set) from promoting every trial
-        that merely equals the rung's cut-off.
+        that merely equals the rung's cut-off. With several objectives the values are
+        vectors, compared by non-dominated rank, then hypervolume contribution.
         """
         size = len(others) + 1
         if size < self.bootstrap_count or value is None:
             return False
+        cutoff = max(1, size // self.reduction_factor)
+        if len(directions) > 1:
+            better, tied = _multi_objective_position(value, [o for o in others if o is not None], directions)
+            return better + 0.5 * tied < cutoff
+        direction = directions[0]
         better = sum(1 for other in others if other is not None and is_better(other, value, direction))
         tied = sum(1 for other in others if other == value)
-        return better + 0.5 * tied < max(1, size // self.reduction_factor)
+        return better + 0.5 * tied < cutoff
+
+
+def _multi_objective_position(
+    value: list[float], others: list[list[float]], directions: Sequence[StudyDirection]
+) -> tuple[int, int]:
+    """How many of ``others`` are ahead of ``value`` and how many tie with it (MO-ASHA order)."""
+    if not others:
+        return 0, 0
+    points = to_minimization(np.array([value, *others], dtype=float), directions)
+    ranks = non_domination_ranks(points)
+    same = ranks == ranks[0]
+    front = points[same]
+    worst, best = points.max(axis=0), points.min(axis=0)
+    reference = worst + 0.1 * np.maximum(worst - best, 1e-12)
+    contribution = np.zeros(len(points))
+    contribution[same] = hypervolume_contributions(front, reference)
+    ahead = (ranks < ranks[0]) | (same & (contribution > contribution[0]))
+    tied = same & (contribution == contribution[0])
+    return int(ahead[1:].sum()), int(tied[1:].sum())
 
 
 def prune_at_rungs(
@@ -175,18 +216,24 @@ def prune_at_rungs(
         first += 1
     if first > top:
         return False
-    value: float | None = trial.intermediate_values[step]
-    if value is None or math.isnan(value):
-        value = None
+    directions = study.directions
+    value: Any
+    if len(directions) > 1:
+        value = list(trial.multi_intermediate_values[step])
+        if any(math.isnan(v) for v in value):
+            value = None
+    else:
+        value = trial.intermediate_values[step]
+        if value is None or math.isnan(value):
+            value = None
     peers = [
         t for t in study.get_trials(deepcopy=False)
         if t.number != trial.number and (same_group is None or same_group(t))
     ]
-    direction = study.direction
     for rung in range(first, top + 1):
         attr = f"{key}{rung}"
         study.set_trial_system_attr(trial, attr, value)
         others = [t.system_attrs[attr] for t in peers if attr in t.system_attrs]
-        if not rungs.promotable(value, others, direction):
+        if not rungs.promotable(value, others, directions):
             return True
     return False

@@ -96,7 +96,7 @@ class BaseTrial(abc.ABC):
         """Return the external value of ``name`` under ``distribution``."""
 
     @abc.abstractmethod
-    def report(self, value: float, step: int) -> None:
+    def report(self, value: float | Sequence[float], step: int) -> None:
         """Report an intermediate objective value at ``step``."""
 
     @abc.abstractmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from albacore.distributions import BaseDistribution, check_distribution_compatibility
@@ -55,7 +56,7 @@ class FixedTrial(BaseTrial):
         self._distributions[name] = distribution
         return self._suggested[name]
 
-    def report(self, value: float, step: int) -> None:
+    def report(self, value: float | Sequence[float], step: int) -> None:
         """Do nothing: a fixed trial belongs to no study."""
 
     def should_prune(self) -> bool:

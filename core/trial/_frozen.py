@@ -13,6 +13,9 @@ from albacore.trial._base import BaseTrial
 from albacore.trial._constraints import CONSTRAINTS_KEY, constraints_dict, validate_constraint
 from albacore.trial._state import TrialState
 
+MULTI_INTERMEDIATE_KEY = "intermediate_values:"
+"""Prefix of the system attributes holding a multi-objective report, followed by the step."""
+
 
 class FrozenTrial(BaseTrial):
     """A snapshot of one trial: its state, values, parameters and attributes.
@@ -156,6 +159,24 @@ class FrozenTrial(BaseTrial):
         """The largest step with an intermediate value, or None."""
         return max(self.intermediate_values) if self.intermediate_values else None
 
+    @property
+    def multi_intermediate_values(self) -> dict[int, tuple[float, ...]]:
+        """Reported values per step, one per objective: step to tuple of floats.
+
+        In a single-objective study each tuple holds the one value of
+        ``intermediate_values``. In a multi-objective study ``trial.report(values, step)``
+        stores the whole vector in the system attribute ``"intermediate_values:<step>"``
+        and its first value in ``intermediate_values[step]`` (so step bookkeeping, data
+        frames and plots keep working); this property reads the vectors back. Steps
+        whose vector is missing (written by a single-objective report) hold one value.
+        """
+        attrs = self._system_attrs
+        result: dict[int, tuple[float, ...]] = {}
+        for step, value in self.intermediate_values.items():
+            vector = attrs.get(f"{MULTI_INTERMEDIATE_KEY}{step}")
+            result[step] = (value,) if vector is None else tuple(vector)
+        return result
+
     # --- BaseTrial: replaying a finished trial ---------------------------------------------
     def _suggest(self, name: str, distribution: BaseDistribution) -> Any:
         if name not in self._params:
@@ -171,7 +192,7 @@ class FrozenTrial(BaseTrial):
             raise ValueError(f"parameter {name!r}: stored value {value!r} is outside {distribution!r}")
         return value
 
-    def report(self, value: float, step: int) -> None:
+    def report(self, value: float | Sequence[float], step: int) -> None:
         """Do nothing: a frozen trial's history is fixed."""
 
     def should_prune(self) -> bool:

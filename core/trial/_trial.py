@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from albacore._warnings import warn
@@ -15,7 +16,7 @@ from albacore.distributions import (
 )
 from albacore.trial._base import BaseTrial
 from albacore.trial._constraints import CONSTRAINTS_KEY, validate_constraint
-from albacore.trial._frozen import FrozenTrial
+from albacore.trial._frozen import MULTI_INTERMEDIATE_KEY, FrozenTrial
 
 if TYPE_CHECKING:
     from albacore.trial._study_protocol import StudyHandle as Study
@@ -145,28 +146,34 @@ class Trial(BaseTrial):
         return distribution.contains(distribution.to_internal_repr(self._relative_params[name]))
 
     # --- reporting and pruning --------------------------------------------------------------
-    def report(self, value: float, step: int) -> None:
+    def report(self, value: float | Sequence[float], step: int) -> None:
         """Report an intermediate objective value, e.g. a validation loss after an epoch.
 
+        In a multi-objective study ``value`` is a sequence with one value per objective,
+        in the order of ``study.directions``; the vector is read back through
+        ``FrozenTrial.multi_intermediate_values`` and its first value is also stored in
+        ``intermediate_values[step]``.
+
         Args:
-            value: The value at ``step``.
+            value: The value at ``step`` (a sequence of values in a multi-objective study).
             step: A non-negative integer, e.g. the epoch. Reporting the same step twice
                 keeps the first value and warns.
 
         Raises:
-            NotImplementedError: In a multi-objective study (pruning needs one objective).
-            TypeError: If ``value`` is not a number or ``step`` not an integer.
-            ValueError: If ``step`` is negative.
+            TypeError: If ``value`` is not a number (a sequence of numbers in a
+                multi-objective study) or ``step`` not an integer.
+            ValueError: If ``step`` is negative, or a multi-objective report does not hold
+                one value per objective.
         """
-        if len(self.study.directions) > 1:
-            raise NotImplementedError(
-                "trial.report is not supported in multi-objective studies: pruners compare one "
-                "objective across trials"
-            )
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise TypeError(f"report: value must be a number, got value={value!r}") from None
+        n_objectives = len(self.study.directions)
+        if n_objectives > 1:
+            numbers = _objective_values(value, n_objectives)
+            number = numbers[0]
+        else:
+            try:
+                number = float(value)  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                raise TypeError(f"report: value must be a number, got value={value!r}") from None
         if isinstance(step, bool) or not isinstance(step, int) and not hasattr(step, "__index__"):
             raise TypeError(f"report: step must be an int, got step={step!r}")
         step = int(step)
@@ -175,9 +182,14 @@ class Trial(BaseTrial):
         if step in self._cached.intermediate_values:
             warn(
                 f"report: trial {self._cached.number} already has a value at step {step}; "
-                f"the new value {number} is ignored"
+                f"the new value {value!r} is ignored"
             )
             return
+        if n_objectives > 1:
+            # The vector first: a reader that sees the step sees its vector.
+            key = f"{MULTI_INTERMEDIATE_KEY}{step}"
+            self._storage.set_trial_system_attr(self._trial_id, key, numbers)
+            self._cached.system_attrs = {**self._cached.system_attrs, key: numbers}
         self._storage.set_trial_intermediate_value(self._trial_id, step, number)
         self._cached.intermediate_values = {**self._cached.intermediate_values, step: number}
 
@@ -188,14 +200,17 @@ class Trial(BaseTrial):
             True if the objective should stop (typically by raising ``TrialPruned``).
 
         Raises:
-            NotImplementedError: In a multi-objective study.
+            ValueError: In a multi-objective study whose pruner does not declare
+                ``supports_multi_objective``.
         """
-        if len(self.study.directions) > 1:
-            raise NotImplementedError(
-                "trial.should_prune is not supported in multi-objective studies: pruners compare "
-                "one objective across trials"
+        pruner = self.study.pruner
+        if len(self.study.directions) > 1 and not getattr(pruner, "supports_multi_objective", False):
+            raise ValueError(
+                f"should_prune: {type(pruner).__name__} does not support multi-objective studies; "
+                "use a pruner with supports_multi_objective = True (NopPruner, ThresholdPruner, "
+                "ParetoPruner, SuccessiveHalvingPruner, HyperbandPruner)"
             )
-        return bool(self.study.pruner.prune(self.study, copy.deepcopy(self._cached)))
+        return bool(pruner.prune(self.study, copy.deepcopy(self._cached)))
 
     # --- attributes ----------------------------------------------------------------------------
     def set_user_attr(self, key: str, value: Any) -> None:
@@ -279,3 +294,20 @@ def _only_value(distribution: BaseDistribution) -> Any:
     return distribution.choices[0]  # type: ignore[attr-defined]
 
 
+def _objective_values(value: Any, n_objectives: int) -> list[float]:
+    """The floats of a multi-objective report (TypeError/ValueError naming ``value``)."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) and not hasattr(value, "__len__"):
+        raise TypeError(
+            f"report: value must be a sequence of {n_objectives} numbers (one per objective) in a "
+            f"multi-objective study, got value={value!r}"
+        )
+    items = list(value)
+    if len(items) != n_objectives:
+        raise ValueError(
+            f"report: value must hold one number per objective: the study has {n_objectives} "
+            f"objectives, got {len(items)} values in value={value!r}"
+        )
+    try:
+        return [float(v) for v in items]
+    except (TypeError, ValueError):
+        raise TypeError(f"report: value must hold numbers, got value={value!r}") from None

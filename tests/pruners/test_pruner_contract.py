@@ -16,6 +16,7 @@ from albacore.pruners import (
     HyperbandPruner,
     MedianPruner,
     NopPruner,
+    ParetoPruner,
     PatientPruner,
     PercentilePruner,
     SuccessiveHalvingPruner,
@@ -43,6 +44,12 @@ class TestNopPruner(PrunerContract):
     @pytest.fixture
     def pruner_factory(self):
         return NopPruner
+
+
+class TestParetoPruner(PrunerContract):
+    @pytest.fixture
+    def pruner_factory(self):
+        return lambda: ParetoPruner(n_startup_trials=2, n_warmup_steps=1)
 
 
 class TestPatientPruner(PrunerContract):

@@ -35,8 +35,8 @@ def test_warmup_and_interval_are_honoured(make_study, pruned_steps):
     [
         ({}, r"ThresholdPruner: give lower, upper or both, got lower=None and upper=None"),
         ({"lower": 2.0, "upper": 1.0}, r"ThresholdPruner: lower must be <= upper, got lower=2.0 and upper=1.0"),
-        ({"lower": math.nan}, r"ThresholdPruner: lower must be a number or None, got lower=nan"),
-        ({"upper": "1"}, r"ThresholdPruner: upper must be a number or None, got upper='1'"),
+        ({"lower": math.nan}, r"ThresholdPruner: lower must be a number, None or a sequence of them, got lower=nan"),
+        ({"upper": "1"}, r"ThresholdPruner: upper must be a number, None or a sequence of them, got upper='1'"),
         ({"upper": 1.0, "n_warmup_steps": -1}, r"ThresholdPruner: n_warmup_steps must be >= 0, got n_warmup_steps=-1"),
         ({"upper": 1.0, "interval_steps": 0}, r"ThresholdPruner: interval_steps must be >= 1, got interval_steps=0"),
     ],

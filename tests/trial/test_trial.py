@@ -221,11 +221,11 @@ def test_report_rejects_bad_arguments(value, step, exc, match: str) -> None:
         _study().ask().report(value, step)
 
 
-def test_report_and_should_prune_raise_in_multi_objective_studies() -> None:
+def test_report_and_should_prune_in_multi_objective_studies_need_a_vector_and_a_capable_pruner() -> None:
     trial = _study(directions=["minimize", "maximize"]).ask()
-    with pytest.raises(NotImplementedError, match=r"trial.report is not supported in multi-objective"):
+    with pytest.raises(TypeError, match=r"report: value must be a sequence of 2 numbers"):
         trial.report(1.0, 0)
-    with pytest.raises(NotImplementedError, match=r"trial.should_prune is not supported in multi-objective"):
+    with pytest.raises(ValueError, match=r"should_prune: MedianPruner does not support multi-objective"):
         trial.should_prune()
 
 
