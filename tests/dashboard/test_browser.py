@@ -134,6 +134,34 @@ def test_study_page_renders_every_plot_without_console_errors(storage: str, live
     assert page.errors == []
 
 
+def test_the_first_figure_is_drawn_without_plotly_then_made_interactive(storage: str, live_server: Callable[..., str],
+                                                                        page: Page) -> None:
+    base = live_server(storage)
+    page.page.goto(base + "/")
+    page.page.wait_for_selector(".study-link")
+    assert page.page.evaluate("window.Plotly === undefined && !document.querySelector('script[src*=plotly]')")
+    sid = _sid(storage, XSS_NAME)
+    page.page.goto(f"{base}/#/study/{sid}")
+    page.page.wait_for_selector("#plot[data-ready=history] .main-svg", state="attached")
+    drawn = page.page.evaluate(f"""async () => {{
+        const result = await api("/api/studies/{sid}/figures/history?objective=0&params=");
+        const traces = lightTraces(result.figure);
+        const div = document.createElement("div");
+        document.body.append(div);
+        drawLight(div, result.figure, traces);
+        return {{ points: traces.map((t) => t.x.length), paths: div.querySelectorAll("path").length,
+                  legend: Array.from(div.querySelectorAll("text.legend"), (t) => t.textContent),
+                  title: div.querySelector("text.title").textContent }};
+    }}""")
+    assert drawn["points"] == [60, 60]  # 60 COMPLETE trials: each value and the best value so far
+    assert drawn["paths"] == 2 and drawn["legend"] == ["Objective Value", "Best Value"]
+    assert drawn["title"] == "Optimization History Plot"
+    timeline = page.page.evaluate(
+        f"""async () => lightTraces((await api("/api/studies/{sid}/figures/timeline")).figure)""")
+    assert timeline is None  # dates and bars: plotly.js draws it
+    assert page.errors == []
+
+
 def _add_trial_in_another_process(url: str, name: str) -> None:
     code = textwrap.dedent(f"""
         import albacore

@@ -26,7 +26,7 @@ def _post(url: str, body: dict) -> dict:
         try:
             with opener.open(request, timeout=10) as response:
                 return json.loads(response.read())
-        except urllib.error.URLError:
+        except (urllib.error.URLError, ConnectionError):  # refused, or dropped while uvicorn starts
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)  # the server thread is still starting

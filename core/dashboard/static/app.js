@@ -8,13 +8,111 @@ const app = document.getElementById("app");
 let meta = { read_only: true };
 let pageToken = 0; // bumped on every navigation; stale async work checks it
 let pollTimer = null;
-// plotly.js loads in parallel with the first API calls; drawing waits for it.
-const plotlyReady = new Promise((resolve, reject) => {
-  if (window.Plotly) { resolve(window.Plotly); return; }
-  const script = document.getElementById("plotly-js");
-  script.addEventListener("load", () => resolve(window.Plotly));
-  script.addEventListener("error", () => reject(new Error("plotly.js could not be loaded")));
-});
+// plotly.js (4.8 MB) is loaded on demand: the study page draws its first figure with the
+// light SVG renderer below, then loads plotly.js while idle and swaps in the interactive plot.
+let plotlyPromise = null;
+function loadPlotly() {
+  if (!plotlyPromise) {
+    plotlyPromise = new Promise((resolve, reject) => {
+      if (window.Plotly) { resolve(window.Plotly); return; }
+      const script = document.createElement("script");
+      script.src = "/static/plotly.min.js";
+      script.addEventListener("load", () => { performance.mark("plotly-loaded"); resolve(window.Plotly); });
+      script.addEventListener("error", () => reject(new Error("plotly.js could not be loaded")));
+      document.head.append(script);
+    });
+  }
+  return plotlyPromise;
+}
+
+// --- light renderer: scatter traces (markers and lines) as one static SVG ---------------------
+const SVG_NS = "http://www.w3.org/2000/svg";
+const PALETTE = ["#636efa", "#ef553b", "#00cc96", "#ab63fa", "#ffa15a"];
+const DTYPES = { f8: Float64Array, f4: Float32Array, i4: Int32Array, u4: Uint32Array, i2: Int16Array,
+  u2: Uint16Array, i1: Int8Array, u1: Uint8Array };
+
+function numbers(a) { // a plain array or plotly's {dtype, bdata} (base64 of a typed array)
+  if (Array.isArray(a)) return a.every((v) => typeof v === "number") ? a : null;
+  if (!a || typeof a.bdata !== "string" || !DTYPES[a.dtype] || a.shape) return null;
+  const bytes = Uint8Array.from(atob(a.bdata), (c) => c.charCodeAt(0));
+  return Array.from(new DTYPES[a.dtype](bytes.buffer));
+}
+
+function lightTraces(figure) { // null when the figure needs plotly.js
+  const traces = [];
+  for (const t of figure.data) {
+    if (!["scatter", "scattergl"].includes(t.type || "scatter") || t.xaxis || t.yaxis) return null;
+    const x = numbers(t.x), y = numbers(t.y);
+    if (!x || !y || x.length !== y.length) return null;
+    traces.push({ x, y, name: t.name || "", mode: t.mode || "markers",
+      color: (t.line && typeof t.line.color === "string" && t.line.color) || (t.marker && typeof t.marker.color === "string" && t.marker.color) || null });
+  }
+  return traces.length ? traces : null;
+}
+
+function niceTicks(lo, hi, count) {
+  if (!(hi > lo)) { const d = Math.abs(lo) || 1; lo -= d / 2; hi += d / 2; }
+  const raw = (hi - lo) / count, mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((st) => st >= raw);
+  const ticks = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
+  return { lo, hi, ticks };
+}
+
+function drawLight(div, figure, traces) {
+  const W = Math.max(400, div.clientWidth || 900), H = 430, L = 70, R = 170, T = 50, B = 55;
+  const layout = figure.layout || {};
+  const logY = layout.yaxis && layout.yaxis.type === "log";
+  const ty = (v) => (logY ? Math.log10(v) : v);
+  const xs = traces.flatMap((t) => t.x.filter(Number.isFinite));
+  const ys = traces.flatMap((t) => t.y.filter((v) => Number.isFinite(v) && (!logY || v > 0)).map(ty));
+  const lo = (a) => a.reduce((m, v) => (v < m ? v : m), Infinity), hi = (a) => a.reduce((m, v) => (v > m ? v : m), -Infinity);
+  const X = niceTicks(xs.length ? lo(xs) : 0, xs.length ? hi(xs) : 1, 8), Y = niceTicks(ys.length ? lo(ys) : 0, ys.length ? hi(ys) : 1, 6);
+  const px = (v) => L + ((v - X.lo) / (X.hi - X.lo)) * (W - L - R), py = (v) => H - B - ((ty(v) - Y.lo) / (Y.hi - Y.lo)) * (H - T - B);
+  const el = (tag, attrs, text) => {
+    const e = document.createElementNS(SVG_NS, tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+    if (text !== undefined) e.textContent = text;
+    return e;
+  };
+  const svg = el("svg", { class: "light-plot", width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img" });
+  svg.append(el("rect", { x: L, y: T, width: W - L - R, height: H - T - B, fill: "#e5ecf6" }));
+  for (const v of X.ticks) {
+    svg.append(el("line", { x1: px(v), x2: px(v), y1: T, y2: H - B, stroke: "#fff" }));
+    svg.append(el("text", { x: px(v), y: H - B + 16, "text-anchor": "middle", class: "tick" }, fmtNumber(v)));
+  }
+  for (const v of Y.ticks) {
+    const y = H - B - ((v - Y.lo) / (Y.hi - Y.lo)) * (H - T - B);
+    svg.append(el("line", { x1: L, x2: W - R, y1: y, y2: y, stroke: "#fff" }));
+    svg.append(el("text", { x: L - 6, y: y + 4, "text-anchor": "end", class: "tick" }, fmtNumber(logY ? 10 ** v : v)));
+  }
+  const title = (o) => (o && o.title && (typeof o.title === "string" ? o.title : o.title.text)) || "";
+  svg.append(el("text", { x: L, y: 28, class: "title" }, title(layout)));
+  svg.append(el("text", { x: (L + W - R) / 2, y: H - 12, "text-anchor": "middle", class: "axis" }, title(layout.xaxis)));
+  svg.append(el("text", { x: 16, y: (T + H - B) / 2, "text-anchor": "middle", class: "axis", transform: `rotate(-90 16 ${(T + H - B) / 2})` }, title(layout.yaxis)));
+  traces.forEach((t, i) => {
+    const color = t.color || PALETTE[i % PALETTE.length];
+    const ok = (j) => Number.isFinite(t.x[j]) && Number.isFinite(t.y[j]) && (!logY || t.y[j] > 0);
+    let d = "";
+    if (t.mode.includes("lines")) {
+      let pen = "M";
+      for (let j = 0; j < t.x.length; j++) {
+        if (!ok(j)) { pen = "M"; continue; }
+        d += `${pen}${px(t.x[j]).toFixed(1)} ${py(t.y[j]).toFixed(1)}`;
+        pen = "L";
+      }
+      svg.append(el("path", { d, fill: "none", stroke: color, "stroke-width": 2 }));
+    }
+    if (t.mode.includes("markers")) {
+      d = "";
+      for (let j = 0; j < t.x.length; j++) if (ok(j)) d += `M${(px(t.x[j]) - 3).toFixed(1)} ${py(t.y[j]).toFixed(1)}a3 3 0 1 0 6 0a3 3 0 1 0 -6 0`;
+      svg.append(el("path", { d, fill: color, "fill-opacity": 0.75 }));
+    }
+    svg.append(el("rect", { x: W - R + 14, y: T + 6 + i * 22, width: 14, height: 4, fill: color }));
+    svg.append(el("text", { x: W - R + 34, y: T + 12 + i * 22, class: "legend" }, t.name));
+  });
+  div.replaceChildren(svg);
+}
 
 // --- small helpers ---------------------------------------------------------------------------
 function h(tag, attrs, ...children) {
@@ -248,11 +346,29 @@ async function studyPage(studyId) {
       plotDiv.dataset.ready = kind;
       return;
     }
-    if (plotDiv.querySelector(".plot-message")) plotDiv.replaceChildren();
     plotNote.textContent = result.note || "";
     const layout = { ...result.figure.layout, autosize: true };
     delete layout.width;
-    await (await plotlyReady).react(plotDiv, result.figure.data, layout, { responsive: true, displaylogo: false });
+    const traces = window.Plotly ? null : lightTraces(result.figure);
+    if (traces) { // first paint without plotly.js; the interactive plot follows when it has loaded
+      drawLight(plotDiv, result.figure, traces);
+      plotDiv.dataset.ready = kind;
+      performance.mark(`figure-light-${kind}`);
+      setTimeout(() => loadPlotly().then((plotly) => {
+        if (token !== pageToken || kind !== state.figure || result !== state.shown) return;
+        plotDiv.replaceChildren();
+        return plotly.react(plotDiv, result.figure.data, layout, { responsive: true, displaylogo: false })
+          .then(() => performance.mark("figure-interactive"));
+      }).catch((e) => showBanner(e.message)), 50);
+      state.shown = result;
+      return;
+    }
+    state.shown = result;
+    const plotly = await loadPlotly();
+    if (token !== pageToken || kind !== state.figure || result !== state.shown) return;
+    if (!plotDiv.querySelector(".main-svg")) plotDiv.replaceChildren();
+    await plotly.react(plotDiv, result.figure.data, layout, { responsive: true, displaylogo: false });
+    performance.mark("figure-interactive");
     plotDiv.dataset.ready = kind;
   };
   objectiveSelect.onchange = () => { state.objective = Number(objectiveSelect.value); loadFigure(); };
@@ -272,6 +388,7 @@ async function studyPage(studyId) {
     h("div", { className: "card" }, h("h2", {}, "Note"), note.element));
   renderTabs();
   await Promise.all([loadFigure(), table.load()]);
+  performance.mark("study-ready");
   app.dataset.ready = "study";
 
   poll(async () => {
@@ -470,7 +587,7 @@ async function trialPage(studyId, number) {
     }
     plotDiv.style.minHeight = "";
     if (plotDiv.querySelector(".plot-message")) plotDiv.replaceChildren();
-    await (await plotlyReady).react(plotDiv, [{ x: trial.intermediate_values.map((p) => p[0]), y: trial.intermediate_values.map((p) => p[1]), mode: "lines+markers", type: "scatter", name: "intermediate" }],
+    await (await loadPlotly()).react(plotDiv, [{ x: trial.intermediate_values.map((p) => p[0]), y: trial.intermediate_values.map((p) => p[1]), mode: "lines+markers", type: "scatter", name: "intermediate" }],
       { title: { text: "Intermediate values" }, xaxis: { title: { text: "Step" } }, yaxis: { title: { text: "Value" } }, margin: { t: 40 } }, { responsive: true, displaylogo: false });
   };
   app.replaceChildren(body, tellBox, h("div", { className: "card" }, plotDiv), h("div", { className: "card" }, h("h2", {}, "Note"), note.element));
