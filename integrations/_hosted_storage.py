@@ -75,9 +75,9 @@ class StorageHost:
         except Exception as exc:  # noqa: BLE001 - the client re-raises it
             return pickle.dumps((False, exc))
         if self._interval is not None and not self._delegate_beats:
-            if method == "create_new_trial":
+            if method == "create_trial":
                 with self._lock:
-                    self._beats[result] = time.time()
+                    self._beats[result[0]] = time.time()
             elif method == "set_state" and args[1].is_finished():
                 with self._lock:
                     self._beats.pop(args[0], None)
@@ -87,6 +87,11 @@ class StorageHost:
         """The study's trials numbered ``start`` or more, but for the finished ones the client ``known``s."""
         skip = set(known)
         return [t for t in self.storage.get_all_trials(study_id, deepcopy=False)[start:] if t.number not in skip]
+
+    def _remote_create_trial(self, study_id: int, template_trial: FrozenTrial | None) -> tuple[int, FrozenTrial]:
+        """``create_new_trial``, with the new trial (the ``get_trial`` that follows it needs no round trip)."""
+        trial_id = self.storage.create_new_trial(study_id, template_trial)
+        return trial_id, self.storage.get_trial(trial_id)
 
     def _remote_set_state(
         self, trial_id: int, state: TrialState, values: Sequence[float] | None
@@ -139,6 +144,7 @@ class HostedStorage(BaseStorage, BaseHeartbeat):
         self._finished: dict[int, FrozenTrial] = {}  # trial id -> finished trial
         self._prefix: dict[int, list[FrozenTrial]] = {}  # study id -> finished trials numbered 0..k-1
         self._later: dict[int, dict[int, FrozenTrial]] = {}  # study id -> finished trials after the prefix
+        self._fresh: dict[int, FrozenTrial] = {}  # trial id -> the trial this client just created
 
     def __getstate__(self) -> dict[str, Any]:
         keep = ("_interval", "_callback")
@@ -197,12 +203,20 @@ class HostedStorage(BaseStorage, BaseHeartbeat):
 
     # --- trials: writes -------------------------------------------------------------------------
     def create_new_trial(self, study_id: int, template_trial: FrozenTrial | None = None) -> int:
-        return self._call("create_new_trial", study_id, template_trial)  # type: ignore[no-any-return]
+        trial_id, frozen = self._call("create_trial", study_id, template_trial)
+        with self._cache_lock:
+            if frozen.state == TrialState.RUNNING:
+                if len(self._fresh) > 1000:  # created but never read: forget them
+                    self._fresh.clear()
+                self._fresh[trial_id] = frozen  # read once by the get_trial that follows (Trial's first look)
+        return trial_id  # type: ignore[no-any-return]
 
     def set_trial_param(self, trial_id: int, param_name: str, param_value_internal: float, distribution: Any) -> None:
+        self._touch(trial_id)
         self._call("set_trial_param", trial_id, param_name, param_value_internal, distribution)
 
     def set_trial_state_values(self, trial_id: int, state: TrialState, values: Sequence[float] | None = None) -> bool:
+        self._touch(trial_id)
         result, frozen = self._call("set_state", trial_id, state, None if values is None else list(values))
         if frozen is not None:
             with self._cache_lock:
@@ -210,20 +224,32 @@ class HostedStorage(BaseStorage, BaseHeartbeat):
         return result  # type: ignore[no-any-return]
 
     def set_trial_intermediate_value(self, trial_id: int, step: int, intermediate_value: float) -> None:
+        self._touch(trial_id)
         self._call("set_trial_intermediate_value", trial_id, step, intermediate_value)
 
     def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:
+        self._touch(trial_id)
         self._call("set_trial_user_attr", trial_id, key, value)
 
     def set_trial_system_attr(self, trial_id: int, key: str, value: Any) -> None:
+        self._touch(trial_id)
         self._call("set_trial_system_attr", trial_id, key, value)
+
+    def _touch(self, trial_id: int) -> None:
+        """A write of this client to ``trial_id``: its creation snapshot is out of date."""
+        if self._fresh:
+            with self._cache_lock:
+                self._fresh.pop(trial_id, None)
 
     # --- trials: reads ---------------------------------------------------------------------------
     def get_trial(self, trial_id: int) -> FrozenTrial:
         with self._cache_lock:
             cached = self._finished.get(trial_id)
+            fresh = self._fresh.pop(trial_id, None)
         if cached is not None:
             return copy.deepcopy(cached)
+        if fresh is not None:
+            return fresh  # no one else has seen its id yet: still exactly as created
         t: FrozenTrial = self._call("get_trial", trial_id)
         if t.state.is_finished():
             with self._cache_lock:
