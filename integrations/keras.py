@@ -11,10 +11,16 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+from collections.abc import Sequence
 from typing import Any
 
 from albacore._imports import require
-from albacore.integrations._pruning import lookup_metric, report_and_prune
+from albacore.integrations._pruning import (
+    check_metric_names,
+    check_objective_count,
+    lookup_metrics,
+    report_and_prune,
+)
 from albacore.trial import Trial
 
 
@@ -62,7 +68,9 @@ class KerasPruningCallback(keras.callbacks.Callback):
 
     Args:
         trial: The trial being evaluated.
-        monitor: A key of Keras' epoch logs, e.g. ``"val_loss"`` or ``"val_accuracy"``.
+        monitor: A key of Keras' epoch logs, e.g. ``"val_loss"`` or ``"val_accuracy"``; in
+            a multi-objective study, a sequence of keys, one per objective in the order of
+            ``study.directions`` (e.g. ``["val_loss", "val_latency"]``), reported together.
         interval: Report every this many epochs.
 
     Raises:
@@ -76,19 +84,23 @@ class KerasPruningCallback(keras.callbacks.Callback):
                       callbacks=[KerasPruningCallback(trial, "val_loss")])
     """
 
-    def __init__(self, trial: Trial, monitor: str, interval: int = 1) -> None:
+    def __init__(self, trial: Trial, monitor: str | Sequence[str], interval: int = 1) -> None:
         super().__init__()
         if isinstance(interval, bool) or not isinstance(interval, int) or interval < 1:
             raise ValueError(f"{_CALLER}: interval must be a positive int, got interval={interval!r}")
         self._trial = trial
-        self._monitor = monitor
+        self._monitor = monitor if isinstance(monitor, str) else check_metric_names(
+            monitor, caller=_CALLER, param="monitor"
+        )
         self._interval = interval
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         """Report ``logs[monitor]`` and raise TrialPruned if the trial should stop."""
         if (epoch + 1) % self._interval != 0:
             return
-        value = lookup_metric(logs, self._monitor, caller=_CALLER, param="monitor")
+        if not isinstance(self._monitor, str):
+            check_objective_count(self._trial, self._monitor, caller=_CALLER, param="monitor")
+        value = lookup_metrics(logs, self._monitor, caller=_CALLER, param="monitor")
         report_and_prune(self._trial, value, epoch, what="epoch")
 
     def __getstate__(self) -> dict[str, Any]:

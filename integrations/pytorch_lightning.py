@@ -10,11 +10,17 @@ an ImportError naming ``pip install 'albacore[lightning]'`` (that extra installs
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
 from typing import Any
 
 from albacore._imports import require
 from albacore.exceptions import TrialPruned
-from albacore.integrations._pruning import lookup_metric, pruned_message
+from albacore.integrations._pruning import (
+    check_metric_names,
+    check_objective_count,
+    lookup_metrics,
+    pruned_message,
+)
 from albacore.trial import Trial, TrialState
 
 _FEATURE = "albacore.integrations.pytorch_lightning"
@@ -59,7 +65,9 @@ class PyTorchLightningPruningCallback(*_callback_bases()):
 
     Args:
         trial: The trial being evaluated.
-        monitor: A metric logged with ``self.log(...)``, e.g. ``"val_loss"``.
+        monitor: A metric logged with ``self.log(...)``, e.g. ``"val_loss"``; in a
+            multi-objective study, a sequence of metrics, one per objective in the order of
+            ``study.directions``, reported together.
 
     Raises:
         ValueError: During ``fit``, if ``monitor`` was not logged (the message lists the
@@ -75,11 +83,13 @@ class PyTorchLightningPruningCallback(*_callback_bases()):
             return trainer.callback_metrics["val_loss"].item()
     """
 
-    def __init__(self, trial: Trial, monitor: str) -> None:
+    def __init__(self, trial: Trial, monitor: str | Sequence[str]) -> None:
         super().__init__()
         self._trial = trial
-        self.monitor = monitor
-        self._pruned_at: tuple[int, float] | None = None
+        self.monitor = monitor if isinstance(monitor, str) else check_metric_names(
+            monitor, caller=_CALLER, param="monitor"
+        )
+        self._pruned_at: tuple[int, float | list[float]] | None = None
 
     def on_fit_start(self, trainer: Any, pl_module: Any) -> None:
         """Forget a previous fit's pruning decision."""
@@ -90,7 +100,9 @@ class PyTorchLightningPruningCallback(*_callback_bases()):
         if trainer.sanity_checking:
             return
         epoch = pl_module.current_epoch
-        value = lookup_metric(trainer.callback_metrics, self.monitor, caller=_CALLER, param="monitor")
+        if not isinstance(self.monitor, str):
+            check_objective_count(self._trial, self.monitor, caller=_CALLER, param="monitor")
+        value = lookup_metrics(trainer.callback_metrics, self.monitor, caller=_CALLER, param="monitor")
         distributed = trainer.world_size > 1
         prune = False
         if trainer.is_global_zero:
@@ -122,7 +134,9 @@ class PyTorchLightningPruningCallback(*_callback_bases()):
         if pruned_at is None:
             attrs = self._stored_attrs()
             if attrs.get(_PRUNED_KEY):
-                pruned_at = (int(attrs[_EPOCH_KEY]), float(attrs[_VALUE_KEY]))
+                stored = attrs[_VALUE_KEY]
+                value = [float(v) for v in stored] if isinstance(stored, list) else float(stored)
+                pruned_at = (int(attrs[_EPOCH_KEY]), value)
         if pruned_at is not None:
             raise TrialPruned(pruned_message(self._trial.number, pruned_at[0], pruned_at[1], "epoch"))
 

@@ -8,10 +8,17 @@ Importing this module imports XGBoost (the callback subclasses
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from albacore._imports import require
-from albacore.integrations._pruning import check_direction, missing_metric_error, report_and_prune
+from albacore.integrations._pruning import (
+    check_direction,
+    check_metric_names,
+    check_objective_count,
+    missing_metric_error,
+    report_and_prune,
+)
 from albacore.trial import Trial
 
 xgboost = require("xgboost", extra="xgboost", feature="albacore.integrations.xgboost")
@@ -48,7 +55,10 @@ class XGBoostPruningCallback(xgboost.callback.TrainingCallback):
         trial: The trial being evaluated.
         observation_key: ``"<data name>-<metric>"``, e.g. ``"validation-logloss"`` for
             ``evals=[(dvalid, "validation")]``, ``"test-auc"`` for ``xgboost.cv`` or
-            ``"validation_0-logloss"`` for the scikit-learn API.
+            ``"validation_0-logloss"`` for the scikit-learn API. In a multi-objective
+            study, a sequence of such keys, one per objective in the order of
+            ``study.directions`` (e.g. ``["validation-logloss", "validation-error"]``),
+            reported together.
 
     Raises:
         ValueError: During training, if ``observation_key`` is not among the evaluated
@@ -67,14 +77,17 @@ class XGBoostPruningCallback(xgboost.callback.TrainingCallback):
                 return float(booster.eval(dvalid).split(":")[1])
     """
 
-    def __init__(self, trial: Trial, observation_key: str) -> None:
+    def __init__(self, trial: Trial, observation_key: str | Sequence[str]) -> None:
         super().__init__()
-        if not isinstance(observation_key, str) or not observation_key:
-            raise ValueError(
-                f"{_CALLER}: observation_key must be a non-empty str, got observation_key={observation_key!r}"
-            )
+        if isinstance(observation_key, str) or not isinstance(observation_key, Sequence):
+            if not isinstance(observation_key, str) or not observation_key:
+                raise ValueError(
+                    f"{_CALLER}: observation_key must be a non-empty str, got observation_key={observation_key!r}"
+                )
+            self._observation_key: str | tuple[str, ...] = observation_key
+        else:
+            self._observation_key = check_metric_names(observation_key, caller=_CALLER, param="observation_key")
         self._trial = trial
-        self._observation_key = observation_key
         self._direction_checked = False
 
     def after_iteration(self, model: Any, epoch: int, evals_log: dict[str, dict[str, list[Any]]]) -> bool:
@@ -91,16 +104,23 @@ class XGBoostPruningCallback(xgboost.callback.TrainingCallback):
             for data, logs in evals_log.items()
             for metric, history in logs.items()
         }
-        if self._observation_key not in flat:
-            raise missing_metric_error(_CALLER, "observation_key", self._observation_key, flat)
-        metric, history = flat[self._observation_key]
-        if not self._direction_checked:
-            maximize = _known_direction(metric)
-            if maximize is not None:
-                check_direction(self._trial, maximize=maximize, caller=_CALLER, metric=metric)
-            self._direction_checked = True
-        value = history[-1]
-        if isinstance(value, tuple):  # xgboost.cv logs (mean, std)
-            value = value[0]
+        keys = (self._observation_key,) if isinstance(self._observation_key, str) else self._observation_key
+        values = []
+        for index, key in enumerate(keys):
+            if key not in flat:
+                raise missing_metric_error(_CALLER, "observation_key", key, flat)
+            metric, history = flat[key]
+            if not self._direction_checked:
+                if index == 0 and len(keys) > 1:
+                    check_objective_count(self._trial, keys, caller=_CALLER, param="observation_key")
+                maximize = _known_direction(metric)
+                if maximize is not None:
+                    check_direction(self._trial, maximize=maximize, caller=_CALLER, metric=metric, objective=index)
+            value = history[-1]
+            if isinstance(value, tuple):  # xgboost.cv logs (mean, std)
+                value = value[0]
+            values.append(value)
+        self._direction_checked = True
+        value = values[0] if isinstance(self._observation_key, str) else values
         report_and_prune(self._trial, value, epoch, what="boosting round")
         return False

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from albacore._imports import require
-from albacore.integrations._pruning import check_direction, missing_metric_error, report_and_prune
+from albacore.integrations._pruning import (
+    check_direction,
+    check_metric_names,
+    check_objective_count,
+    missing_metric_error,
+    report_and_prune,
+)
 from albacore.trial import Trial
 
 _CALLER = "LightGBMPruningCallback"
@@ -21,7 +28,10 @@ class LightGBMPruningCallback:
 
     Args:
         trial: The trial being evaluated.
-        metric: The evaluation metric to monitor, e.g. ``"binary_logloss"`` or ``"auc"``.
+        metric: The evaluation metric to monitor, e.g. ``"binary_logloss"`` or ``"auc"``; in
+            a multi-objective study, a sequence of metrics, one per objective in the order of
+            ``study.directions`` (e.g. ``["binary_logloss", "auc"]``), reported together
+            (each direction is checked against its objective's).
         valid_name: The name of the validation set, as given by ``valid_names`` in
             ``lightgbm.train`` (``"valid_0"`` is LightGBM's name for the first one).
         report_interval: Report (and consider pruning) every this many rounds.
@@ -44,7 +54,7 @@ class LightGBMPruningCallback:
     """
 
     def __init__(
-        self, trial: Trial, metric: str, valid_name: str = "valid_0", report_interval: int = 1
+        self, trial: Trial, metric: str | Sequence[str], valid_name: str = "valid_0", report_interval: int = 1
     ) -> None:
         require("lightgbm", extra="lightgbm", feature=_CALLER)
         if isinstance(report_interval, bool) or not isinstance(report_interval, int) or report_interval < 1:
@@ -52,7 +62,7 @@ class LightGBMPruningCallback:
                 f"{_CALLER}: report_interval must be a positive int, got report_interval={report_interval!r}"
             )
         self._trial = trial
-        self._metric = metric
+        self._metric = metric if isinstance(metric, str) else check_metric_names(metric, caller=_CALLER, param="metric")
         self._valid_name = valid_name
         self._report_interval = report_interval
         self._direction_checked = False
@@ -63,6 +73,9 @@ class LightGBMPruningCallback:
         entries = [_cv_entry(entry) for entry in env.evaluation_result_list or []]
         is_cv = any(len(entry) > 4 and entry[4] is not None for entry in entries)
         target = "valid" if is_cv else self._valid_name
+        if not isinstance(self._metric, str):
+            self._report_several(self._metric, entries, target, env.iteration)
+            return
         for entry in entries:
             data_name, metric_name, value, higher_better = entry[0], entry[1], entry[2], entry[3]
             if data_name == target and metric_name == self._metric:
@@ -73,12 +86,26 @@ class LightGBMPruningCallback:
                 return
         self._raise_not_found(entries, target)
 
-    def _raise_not_found(self, entries: list[Any], target: str) -> None:
+    def _report_several(self, names: tuple[str, ...], entries: list[Any], target: str, iteration: int) -> None:
+        found = {entry[1]: entry for entry in entries if entry[0] == target}
+        missing = next((name for name in names if name not in found), None)
+        if missing is not None:
+            self._raise_not_found(entries, target, missing)
+        if not self._direction_checked:
+            check_objective_count(self._trial, names, caller=_CALLER, param="metric")
+            for index, name in enumerate(names):
+                check_direction(
+                    self._trial, maximize=bool(found[name][3]), caller=_CALLER, metric=name, objective=index
+                )
+            self._direction_checked = True
+        report_and_prune(self._trial, [found[name][2] for name in names], iteration, what="boosting round")
+
+    def _raise_not_found(self, entries: list[Any], target: str, metric: str | None = None) -> None:
         data_names = {entry[0] for entry in entries}
         if target not in data_names:
             raise missing_metric_error(_CALLER, "valid_name", target, data_names)
         metrics = {entry[1] for entry in entries if entry[0] == target}
-        raise missing_metric_error(_CALLER, "metric", self._metric, metrics)
+        raise missing_metric_error(_CALLER, "metric", self._metric if metric is None else metric, metrics)
 
 
 def _cv_entry(entry: tuple[Any, ...]) -> tuple[Any, ...]:
