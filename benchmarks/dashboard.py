@@ -301,28 +301,51 @@ def refresh_server_time(url: str, name: str, repeat: int) -> float:
     return result
 
 
-def page_ready(address: str, repeat: int) -> tuple[float, float]:
-    """Seconds from navigation to the study page's summary, table and history plot drawn:
-    a first visit (empty browser cache) and the median of revisits (plotly.js cached)."""
+def page_ready(address: str, repeat: int) -> dict[str, tuple[float, float]]:
+    """Seconds from navigation start to (a) the study page ready: summary, first table page
+    and the history figure drawn (by the page's light SVG renderer), and (b) the history
+    figure interactive (plotly.js loaded, parsed and drawn), read from the page's own
+    ``performance.mark`` entries; for a first visit (empty browser cache) and as the median
+    of revisits (plotly.js in the HTTP cache)."""
     from playwright.sync_api import sync_playwright
 
-    times = []
+    marks: dict[str, list[float]] = {"ready": [], "interactive": []}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         for _ in range(repeat + 1):
             page = context.new_page()
-            t0 = time.perf_counter()
             page.goto(address, wait_until="commit")
             page.wait_for_selector("#app[data-ready=study]", timeout=120_000)
             page.wait_for_selector("#plot[data-ready=history] .main-svg", state="attached", timeout=120_000)
-            times.append(time.perf_counter() - t0)
+            at = page.evaluate("() => Object.fromEntries(performance.getEntriesByType('mark')"
+                               ".map((m) => [m.name, m.startTime / 1000]))")
+            marks["ready"].append(at["study-ready"])
+            marks["interactive"].append(at["figure-interactive"])
             page.close()
         browser.close()
-    return times[0], statistics.median(times[1:])
+    return {k: (v[0], statistics.median(v[1:])) for k, v in marks.items()}
 
 
-def bench_optuna(url: str, name: str, n: int, repeat: int) -> dict[str, Any]:
+def optuna_page_ready(address: str, sid: int) -> float:
+    """Seconds from navigation to optuna-dashboard's study page drawn with its data: the
+    study's trials received (``/api/studies/<id>``) and its plotly history plot present
+    (wall clock around Playwright's waits, first visit)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        t0 = time.perf_counter()
+        with page.expect_response(lambda r: f"/api/studies/{sid}?" in r.url, timeout=400_000):
+            page.goto(address, wait_until="commit")
+        page.wait_for_selector(".js-plotly-plot .main-svg", state="attached", timeout=120_000)
+        ready = time.perf_counter() - t0
+        browser.close()
+    return ready
+
+
+def bench_optuna(url: str, name: str, n: int, repeat: int, browser: bool) -> dict[str, Any]:
     port = free_port()
     server = Server(["optuna-dashboard", url, "--port", str(port), "--host", "127.0.0.1"], port)
     out: dict[str, Any] = {}
@@ -340,6 +363,11 @@ def bench_optuna(url: str, name: str, n: int, repeat: int) -> dict[str, Any]:
             out[label] = timed(lambda a=address: get(a), repeat)
         out["refresh (nothing new)"] = timed(lambda: get(f"{b}/api/studies/{sid}?after={n}"), repeat, pause=0.6)
         out["csv download"] = timed(lambda: get(f"{b}/csv/{sid}"), 1)
+        if browser:
+            try:
+                out["page ready (browser)"] = optuna_page_ready(f"{b}/dashboard/studies/{sid}", sid)
+            except Exception as exc:  # noqa: BLE001 - reported in the results instead
+                out["page ready error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
         out["peak RSS MB"] = server.peak_rss_mb()
     finally:
         server.stop()
@@ -385,15 +413,26 @@ def report(kind: str, n: int, ours: dict[str, Any], theirs: dict[str, Any] | Non
             f"first (cold) calls, optuna-dashboard: studies {theirs['cold studies']:.2f} s, detail "
             f"{theirs['cold study detail (all trials)']:.2f} s, importance {theirs['cold importance']:.2f} s"
         )
+    if theirs is not None and "page ready (browser)" in theirs:
+        lines.append(f"optuna-dashboard study page with its history plot drawn: {theirs['page ready (browser)']:.2f} s "
+                     "(wall clock, first visit; it fetches every trial first)")
+    elif theirs is not None:
+        lines.append(f"optuna-dashboard study page: not measured ({theirs.get('page ready error', 'no browser')})")
     lines.append(
         f"refresh with nothing new, albacore server time (in process): {ours['refresh server time'] * 1000:.1f} ms "
-        f"(target <= 50 ms)"
+        f"(target <= 50 ms); HTTP latency: albacore {ours['refresh (nothing new)'] * 1000:.1f} ms"
+        + (f", optuna-dashboard {theirs['refresh (nothing new)'] * 1000:.1f} ms" if theirs else "")
     )
     if "page ready (browser)" in ours:
-        first, again = ours["page ready (browser)"]
+        times = ours["page ready (browser)"]
+        (first, again), (first_i, again_i) = times["ready"], times["interactive"]
         lines.append(
-            f"study page ready in headless Chromium (warm server): first visit {first:.2f} s, "
-            f"revisit with plotly.js cached {again:.2f} s (target <= 1.5 s)"
+            f"study page ready in headless Chromium (warm server; summary, table page and history drawn): first visit "
+            f"{first:.2f} s, revisit {again:.2f} s (target <= 1.5 s)"
+        )
+        lines.append(
+            f"history plot interactive (plotly.js loaded after first paint): first visit {first_i:.2f} s, "
+            f"revisit with plotly.js cached {again_i:.2f} s"
         )
     lines.append(
         f"peak server RSS: albacore {ours['peak RSS MB']:.0f} MB (target < 500 MB)"
@@ -425,13 +464,17 @@ def main() -> None:
     name = f"bench-{args.trials}"
     lines = ["# benchmarks/dashboard.py: albacore dashboard vs optuna-dashboard (Optuna 5.0 storage)", ""]
     versions = f"python {platform.python_version()}, albacore {albacore.__version__}"
-    if not args.skip_optuna:
+    skip_reason = "--skip-optuna given" if args.skip_optuna else _optuna_missing()
+    if skip_reason is None:
         from importlib.metadata import version
 
         import optuna
 
         versions += f", optuna {optuna.__version__}, optuna-dashboard {version('optuna-dashboard')}"
     lines += [versions, f"machine: {os.cpu_count()} cores; ratio = optuna-dashboard time / albacore time", ""]
+    if skip_reason is not None:
+        lines += [f"optuna-dashboard not run: {skip_reason}", ""]
+        print(lines[-2], flush=True)
     for kind in args.storages.split(","):
         if kind == "sqlite":
             ours_url = f"sqlite:///{CACHE}/albacore-{args.trials}.db"
@@ -442,21 +485,39 @@ def main() -> None:
                 _pg_database(args.postgres_url, "optuna_dash_bench"),
             )
         cached_ours = _has_study(ours_url, name, args.trials, "albacore_")
-        cached_theirs = _has_study(theirs_url, name, args.trials, "")
+        cached_theirs = skip_reason is None and _has_study(theirs_url, name, args.trials, "")
         t0 = time.perf_counter()
         if not cached_ours:
             write_albacore(ours_url, name, args.trials)
-        if not args.skip_optuna and not cached_theirs:
+        if skip_reason is None and not cached_theirs:
             write_optuna(theirs_url, name, args.trials)
         print(f"{kind}: studies ready in {time.perf_counter() - t0:.0f} s", flush=True)
         ours = bench_albacore(ours_url, name, args.repeat, browser=not args.no_browser)
-        theirs = None if args.skip_optuna else bench_optuna(theirs_url, name, args.trials, args.optuna_repeat)
+        theirs = (None if skip_reason is not None
+                  else bench_optuna(theirs_url, name, args.trials, args.optuna_repeat, browser=not args.no_browser))
         section = report(kind, args.trials, ours, theirs)
         print("\n".join(section), flush=True)
         lines += section
     os.makedirs("benchmarks/results", exist_ok=True)
     with open("benchmarks/results/dashboard.txt", "w") as out:
         out.write("\n".join(lines).rstrip() + "\n")
+
+
+def _optuna_missing() -> str | None:
+    """Why optuna-dashboard cannot be run here, or None when it can."""
+    import shutil
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        optuna_version, dashboard_version = version("optuna"), version("optuna-dashboard")
+    except PackageNotFoundError as exc:
+        return (f"{exc.name} is not installed (pip install -c constraints.txt optuna==5.0.0 "
+                "'optuna-dashboard==0.21.*'; it failed or was not run on this machine)")
+    if not optuna_version.startswith("5.0") or not dashboard_version.startswith("0.21"):
+        return f"need optuna 5.0 and optuna-dashboard 0.21, found {optuna_version} and {dashboard_version}"
+    if shutil.which("optuna-dashboard") is None:
+        return "the optuna-dashboard console script is not on PATH"
+    return None
 
 
 def _pg_database(base: str, database: str) -> str:

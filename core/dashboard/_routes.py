@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import math
 import threading
+import time
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ from albacore.storages._base import BaseStorage
 from albacore.trial._state import TrialState
 
 MAX_CHANGED_ROWS = 2000  # an update with more changed trials asks the page to reload
+STUDY_LIST_INTERVAL = 0.5  # seconds during which the study list is served from the last read
 
 
 class HTTPError(Exception):
@@ -39,6 +41,9 @@ class Backend:
         self.epoch = epoch
         self.figures = FigureCache()
         self._snapshots: dict[int, StudySnapshot] = {}
+        # study id -> (snapshot, its revision, summary)
+        self._summaries: dict[int, tuple[StudySnapshot, int, dict[str, Any]]] = {}
+        self._study_list: tuple[float, list[Any]] = (-float("inf"), [])  # (monotonic read time, studies)
         self._lock = threading.Lock()
 
     # --- studies ---------------------------------------------------------------------------------
@@ -63,7 +68,11 @@ class Backend:
     def studies(self, search: str) -> list[dict[str, Any]]:
         rows = []
         needle = search.strip().lower()
-        for frozen in self.storage.get_all_studies():
+        read_at, all_studies = self._study_list
+        if time.monotonic() - read_at >= STUDY_LIST_INTERVAL:  # several viewers polling share one read
+            all_studies = self.storage.get_all_studies()
+            self._study_list = (time.monotonic(), all_studies)
+        for frozen in all_studies:
             if needle and needle not in frozen.study_name.lower():
                 continue
             snapshot = self.snapshot(frozen._study_id)
@@ -71,6 +80,15 @@ class Backend:
         return rows
 
     def _summary(self, snapshot: StudySnapshot) -> dict[str, Any]:
+        """The study's list row, computed once per snapshot revision (a copy: callers add keys)."""
+        revision = snapshot.revision
+        cached = self._summaries.get(snapshot.study_id)
+        if cached is None or cached[0] is not snapshot or cached[1] != revision:
+            cached = (snapshot, revision, self._compute_summary(snapshot))
+            self._summaries[snapshot.study_id] = cached
+        return dict(cached[2])
+
+    def _compute_summary(self, snapshot: StudySnapshot) -> dict[str, Any]:
         columns = snapshot.columns
         best = snapshot.best_trials() if len(snapshot.directions) == 1 else []
         start = columns.start[: columns.n]
@@ -130,6 +148,8 @@ class Backend:
         self.storage.delete_study(study_id)
         with self._lock:
             self._snapshots.pop(study_id, None)
+            self._summaries.pop(study_id, None)
+            self._study_list = (-float("inf"), [])
         return {"deleted": name}
 
     def _study_name(self, study_id: int) -> str:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 from typing import Any, Callable
 
 import numpy as np
 import pytest
 
 import albacore
+from albacore.dashboard._routes import STUDY_LIST_INTERVAL
 from albacore.distributions import CategoricalDistribution, FloatDistribution
 from albacore.trial import TrialState, create_trial
 from tests.dashboard.conftest import WRITE, open_storage, quiet
@@ -333,6 +335,7 @@ def test_figures_come_from_albacore_visualization(tmp_path: Any, client_for: Cal
     unknown = client.get(f"/api/studies/{single}/figures/radar")
     assert unknown.status_code == 404 and "unknown figure 'radar'" in unknown.json()["error"]
     empty = albacore.create_study(storage=url, study_name="empty")
+    time.sleep(STUDY_LIST_INTERVAL)  # a study created elsewhere is listed at the next read of the list
     sid = _study_id(client, "empty")
     assert "has no trials to plot" in client.get(f"/api/studies/{sid}/figures/history").json()["error"]
     del empty
