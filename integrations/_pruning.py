@@ -171,7 +171,7 @@ def report_and_prune(trial: Trial, value: Any, step: int, *, what: str = "step")
 
 def pruned_message(number: int, step: int, value: float | Sequence[float], what: str = "step") -> str:
     """The message of the TrialPruned raised by the integrations (a list shows every value)."""
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, Sequence):
         shown = "[" + ", ".join(_shown(v) for v in value) + "]"
         return f"Trial {number} pruned at {what} {step} (values {shown})."
     return f"Trial {number} pruned at {what} {step} (value {_shown(value)})."
