@@ -171,7 +171,7 @@ def test_non_json_attribute_is_rejected(tmp_path) -> None:
 
 
 def test_bad_arguments(tmp_path) -> None:
-    with pytest.raises(TypeError, match="JournalStorage: backend must be a BaseJournalBackend"):
+    with pytest.raises(TypeError, match="JournalStorage: log_storage must be a BaseJournalBackend"):
         JournalStorage(str(tmp_path / "j.log"))  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="snapshot_interval must be a positive int, got snapshot_interval=0"):
         JournalStorage(JournalFileBackend(tmp_path / "j.log"), snapshot_interval=0)

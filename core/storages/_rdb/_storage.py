@@ -42,7 +42,7 @@ from collections.abc import Container, Sequence
 from typing import Any, Callable, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from albacore._study_types import FrozenStudy, StudyDirection
@@ -228,6 +228,25 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
             operation, fn, write=write, idempotent=idempotent, durable=durable, single=single
         )
         return result
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine of the storage's write transactions.
+
+        Use it for your own queries or to ``dispose()`` the pool (e.g. after ``os.fork``).
+        After unpickling, the storage opens a new engine. On PostgreSQL its connections run
+        with ``synchronous_commit=off`` (albacore asks for a durable commit where one is
+        needed); on PostgreSQL and MySQL the storage reads through a second, autocommit
+        engine that stays private. Finished trials are cached by every storage object, so
+        do not change them through this engine.
+
+        Example:
+            .. code-block:: python
+
+                with storage.engine.connect() as conn:
+                    conn.execute(sqlalchemy.text("SELECT 1"))
+        """
+        return self._runner.engine
 
     # --- schema --------------------------------------------------------------------------------
     def upgrade(self) -> None:

@@ -71,8 +71,10 @@ class JournalFileBackend(BaseJournalBackend):
     ``repair=True``. Files this backend creates are private to their owner by default.
 
     Args:
-        path: The log file; created if missing (its directory must exist). Not a symbolic
-            link.
+        file_path: The log file; created if missing (its directory must exist). Not a
+            symbolic link.
+        lock_obj: Accepted for Optuna's signature and must be None: the backend always locks
+            with its own lock file (Optuna's lock classes have no counterpart here).
         lock_timeout: Seconds after which a lock held by a process on another machine is
             considered abandoned and broken. Appends hold the lock for milliseconds.
         file_mode: Permission bits of the files this backend creates (the journal, its
@@ -84,7 +86,8 @@ class JournalFileBackend(BaseJournalBackend):
             skip. The state loses what those records said; run it with no worker writing.
 
     Raises:
-        ValueError: If ``path`` is empty, a directory, a symbolic link, a file that is not
+        TypeError: If ``lock_obj`` is not None.
+        ValueError: If ``file_path`` is empty, a directory, a symbolic link, a file that is not
             an albacore journal, or its directory does not exist; if ``lock_timeout`` is
             not positive or ``file_mode`` is not a mode.
         TypeError: If ``repair`` is not a bool.
@@ -101,13 +104,19 @@ class JournalFileBackend(BaseJournalBackend):
 
     def __init__(
         self,
-        path: str | os.PathLike[str],
-        lock_timeout: float = 30.0,
+        file_path: str | os.PathLike[str],
+        lock_obj: None = None,
         *,
+        lock_timeout: float = 30.0,
         file_mode: int = 0o600,
         repair: bool = False,
     ) -> None:
-        path = os.fspath(path)
+        if lock_obj is not None:
+            raise TypeError(
+                f"JournalFileBackend: lock_obj must be None (albacore locks the journal with its own "
+                f"lock file next to it; tune it with lock_timeout), got lock_obj={lock_obj!r}"
+            )
+        path = os.fspath(file_path)
         if not isinstance(path, str) or not path:
             raise ValueError(f"JournalFileBackend: path must be a non-empty file path, got path={path!r}")
         if os.path.isdir(path):
@@ -151,7 +160,7 @@ class JournalFileBackend(BaseJournalBackend):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(  # type: ignore[misc]
-            state["path"], state["lock_timeout"], file_mode=state.get("file_mode", 0o600)
+            state["path"], lock_timeout=state["lock_timeout"], file_mode=state.get("file_mode", 0o600)
         )
 
     def __repr__(self) -> str:

@@ -48,8 +48,8 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
     """A storage on an append-only operation log, shared by processes and machines.
 
     Args:
-        backend: Where the log lives: a :class:`JournalFileBackend` (a file, also on NFS)
-            or a :class:`JournalRedisBackend`.
+        log_storage: Where the log lives (the backend; Optuna's parameter name): a
+            :class:`JournalFileBackend` (a file, also on NFS) or a :class:`JournalRedisBackend`.
         heartbeat_interval: Seconds between two heartbeats of a running trial; None
             disables heartbeats.
         grace_period: Seconds without a heartbeat after which another worker marks a
@@ -60,7 +60,7 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
             spacing doubles as the log grows, keeping snapshot cost proportional to the log.
 
     Raises:
-        TypeError: If ``backend`` is not a BaseJournalBackend.
+        TypeError: If ``log_storage`` is not a BaseJournalBackend.
         ValueError: On invalid heartbeat arguments or snapshot interval.
 
     Example:
@@ -74,18 +74,19 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
 
     def __init__(
         self,
-        backend: BaseJournalBackend,
+        log_storage: BaseJournalBackend,
         *,
         heartbeat_interval: float | None = None,
         grace_period: float | None = None,
         heartbeat_stale_trial_callback: StaleTrialCallback | None = None,
         snapshot_interval: int = 10_000,
     ) -> None:
-        if not isinstance(backend, BaseJournalBackend):
+        if not isinstance(log_storage, BaseJournalBackend):
             raise TypeError(
-                f"JournalStorage: backend must be a BaseJournalBackend (e.g. JournalFileBackend(path)), "
-                f"got backend={backend!r}"
+                f"JournalStorage: log_storage must be a BaseJournalBackend (e.g. JournalFileBackend(path)), "
+                f"got log_storage={log_storage!r}"
             )
+        backend = log_storage
         check_count("JournalStorage", "snapshot_interval", snapshot_interval, positive=True)
         self._heartbeat_interval, self._grace_period = validate_heartbeat_args(
             "JournalStorage", heartbeat_interval, grace_period, heartbeat_stale_trial_callback
