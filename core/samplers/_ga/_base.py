@@ -125,6 +125,29 @@ class GeneticSampler(Unpickled, BaseSampler):
     def reseed_rng(self) -> None:
         self._rng.reseed()
 
+    @property
+    def population_size(self) -> int:
+        """Number of trials in one generation."""
+        return self._population_size
+
+    def get_trial_generation(self, study: Study, trial: FrozenTrial) -> int:
+        """The generation ``trial`` belongs to (recorded when it started).
+
+        Args:
+            study: The study the trial belongs to (accepted for Optuna's signature).
+            trial: A trial sampled by this sampler.
+
+        Raises:
+            ValueError: If the trial was not sampled by a genetic sampler.
+        """
+        generation = trial.system_attrs.get(GENERATION_KEY)
+        if generation is None:
+            raise ValueError(
+                f"{self._name}.get_trial_generation: trial {trial.number} has no generation "
+                f"(it was not sampled by a genetic sampler)"
+            )
+        return int(generation)
+
     @abc.abstractmethod
     def _select_survivors(
         self, study: Study, points: np.ndarray, violation: np.ndarray, size: int, rng: np.random.Generator

@@ -1,0 +1,24 @@
+"""NSGA-II/III accessors shared with Optuna's GA samplers: population_size, get_trial_generation."""
+
+from __future__ import annotations
+
+import pytest
+
+import albacore
+from albacore.samplers import NSGAIIISampler, NSGAIISampler
+
+
+@pytest.mark.parametrize("sampler_class", [NSGAIISampler, NSGAIIISampler])
+def test_trials_are_numbered_by_generation_of_population_size(sampler_class) -> None:
+    sampler = sampler_class(population_size=4, seed=0)
+    assert sampler.population_size == 4
+    study = albacore.create_study(directions=["minimize", "minimize"], sampler=sampler)
+    study.optimize(lambda t: (t.suggest_float("x", 0, 1), t.suggest_float("y", 0, 1)), n_trials=12)
+    assert [sampler.get_trial_generation(study, t) for t in study.trials] == [0] * 4 + [1] * 4 + [2] * 4
+
+
+def test_trial_of_another_sampler_has_no_generation() -> None:
+    study = albacore.create_study()
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
+    with pytest.raises(ValueError, match=r"NSGAIISampler.get_trial_generation: trial 0 has no generation"):
+        NSGAIISampler().get_trial_generation(study, study.trials[0])
