@@ -92,10 +92,6 @@ ALLOWED: dict[str, str] = {
     "optuna.samplers.NSGAII*Sampler: missing parameter '*'": (
         _NOT_YET + ": the elite-selection / child-generation / after-trial strategy hooks"
     ),
-    "optuna.samplers.NSGAII*Sampler: missing attribute '*_population'": (
-        _NOT_YET + ": the population accessors of Optuna's GA base class "
-        "(get_population, get_parent_population)"
-    ),
     "optuna.samplers.NSGAII*Sampler: missing attribute 'select_parent'": (
         _NOT_YET + ": Optuna's GA base class's select_parent"
     ),

@@ -22,3 +22,18 @@ def test_trial_of_another_sampler_has_no_generation() -> None:
     study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
     with pytest.raises(ValueError, match=r"NSGAIISampler.get_trial_generation: trial 0 has no generation"):
         NSGAIISampler().get_trial_generation(study, study.trials[0])
+
+
+@pytest.mark.parametrize("sampler_class", [NSGAIISampler, NSGAIIISampler])
+def test_populations_and_parents_by_generation(sampler_class) -> None:
+    sampler = sampler_class(population_size=4, seed=0)
+    study = albacore.create_study(directions=["minimize", "minimize"], sampler=sampler)
+    study.optimize(lambda t: (t.suggest_float("x", 0, 1), t.suggest_float("y", 0, 1)), n_trials=10)
+    assert [t.number for t in sampler.get_population(study, 1)] == [4, 5, 6, 7]
+    assert [t.number for t in sampler.get_population(study, 2)] == [8, 9]
+    assert sampler.get_parent_population(study, 0) == []
+    assert sorted(t.number for t in sampler.get_parent_population(study, 1)) == [0, 1, 2, 3]
+    parents_of_2 = {t.number for t in sampler.get_parent_population(study, 2)}
+    assert len(parents_of_2) == 4 and parents_of_2 <= set(range(8))
+    with pytest.raises(ValueError, match=r"get_parent_population: generation 2 has not completed .*generation=3"):
+        sampler.get_parent_population(study, 3)

@@ -148,6 +148,39 @@ class GeneticSampler(Unpickled, BaseSampler):
             )
         return int(generation)
 
+    def get_population(self, study: Study, generation: int) -> list[FrozenTrial]:
+        """The completed trials of ``generation``, in the order they completed.
+
+        Args:
+            study: The study the sampler samples.
+            generation: A generation number (0 for the first).
+        """
+        cache = self._cache(study)
+        with self._lock:
+            return list(cache.by_generation.get(generation, ()))
+
+    def get_parent_population(self, study: Study, generation: int) -> list[FrozenTrial]:
+        """The parents ``generation`` is bred from: the survivors of ``generation - 1``.
+
+        Args:
+            study: The study the sampler samples.
+            generation: A generation number; generation 0 has no parents.
+
+        Raises:
+            ValueError: If generation ``generation - 1`` has not completed yet.
+        """
+        if generation == 0:
+            return []
+        latest, _, cache = self._parent_population(study)
+        if not 0 < generation <= latest + 1:
+            raise ValueError(
+                f"{self._name}.get_parent_population: generation {generation - 1} has not completed "
+                f"(the latest completed generation is {latest}), got generation={generation!r}"
+            )
+        with self._lock:
+            numbers = list(cache.survivors[generation - 1])
+        return [cache.by_number[n] for n in numbers if n in cache.by_number]
+
     @abc.abstractmethod
     def _select_survivors(
         self, study: Study, points: np.ndarray, violation: np.ndarray, size: int, rng: np.random.Generator
