@@ -92,9 +92,6 @@ ALLOWED: dict[str, str] = {
     "optuna.samplers.NSGAII*Sampler: missing parameter '*'": (
         _NOT_YET + ": the elite-selection / child-generation / after-trial strategy hooks"
     ),
-    "optuna.samplers.NSGAII*Sampler: missing attribute 'select_parent'": (
-        _NOT_YET + ": Optuna's GA base class's select_parent"
-    ),
     # --- storages ------------------------------------------------------------------------------
     "optuna.storages.Journal*Storage: missing": _DEPRECATED + " (JournalFileBackend, JournalRedisBackend)",
     "optuna.storages.JournalFile*Lock: missing": _DEPRECATED + " (the file backend locks by itself)",

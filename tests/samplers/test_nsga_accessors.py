@@ -37,3 +37,12 @@ def test_populations_and_parents_by_generation(sampler_class) -> None:
     assert len(parents_of_2) == 4 and parents_of_2 <= set(range(8))
     with pytest.raises(ValueError, match=r"get_parent_population: generation 2 has not completed .*generation=3"):
         sampler.get_parent_population(study, 3)
+
+
+def test_select_parent_returns_the_survivors_that_breed_the_next_generation() -> None:
+    sampler = NSGAIISampler(population_size=4, seed=1)
+    study = albacore.create_study(directions=["minimize", "minimize"], sampler=sampler)
+    study.optimize(lambda t: (t.suggest_float("x", 0, 1), t.suggest_float("y", 0, 1)), n_trials=9)
+    assert sampler.select_parent(study, 1) == sampler.get_parent_population(study, 2)
+    with pytest.raises(ValueError, match=r"generation 2 has not completed"):
+        sampler.select_parent(study, 2)

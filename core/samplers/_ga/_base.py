@@ -181,6 +181,21 @@ class GeneticSampler(Unpickled, BaseSampler):
             numbers = list(cache.survivors[generation - 1])
         return [cache.by_number[n] for n in numbers if n in cache.by_number]
 
+    def select_parent(self, study: Study, generation: int) -> list[FrozenTrial]:
+        """The survivors of ``generation`` (with its own parents), who breed ``generation + 1``.
+
+        Survivors are chosen once, by the first worker to see the generation complete, and
+        kept in the storage; this returns them (choosing them if nobody has yet).
+
+        Args:
+            study: The study the sampler samples.
+            generation: A completed generation's number.
+
+        Raises:
+            ValueError: If ``generation`` has not completed yet.
+        """
+        return self.get_parent_population(study, generation + 1)
+
     @abc.abstractmethod
     def _select_survivors(
         self, study: Study, points: np.ndarray, violation: np.ndarray, size: int, rng: np.random.Generator
