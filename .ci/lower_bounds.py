@@ -69,6 +69,7 @@ EXTRA_TESTS: dict[str, tuple[str, ...]] = {
     "dashboard": ("tests/dashboard",),
     "dask": ("tests/integrations/dask",),
     "ray": ("tests/integrations/ray",),
+    "grpc": ("tests/storages/test_grpc_proxy.py",),
 }
 #: Extras that declare scikit-learn>=1.2: step 2 tests them there, with the database drivers
 #: (the dashboard's tests serve every storage; the drivers stay installed for step 3).

@@ -157,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_listing_commands(commands)
     _add_ask_and_tell(commands)
     _add_dashboard(commands)
-    storage = commands.add_parser("storage", help="Storage commands (upgrade, repair, import).")
+    storage = commands.add_parser("storage", help="Storage commands (upgrade, repair, import, proxy).")
     storage_commands = storage.add_subparsers(title="commands", metavar="COMMAND")
     _command(
         storage_commands, "upgrade", _storage_upgrade, "Migrate an RDB storage's schema to this albacore's.", "storage"
@@ -170,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
         "storage",
     )
     _add_storage_import(storage_commands)
+    _add_storage_proxy(storage_commands)
     return parser
 
 
@@ -423,6 +424,31 @@ def _storage_import(args: argparse.Namespace) -> None:
 
     names = import_optuna_studies(args.source, args.target, args.study_names)
     print(f"Imported {len(names)} study(ies) into {args.target}: {', '.join(names)}.", file=sys.stderr)
+
+
+def _add_storage_proxy(storage_commands: Any) -> None:
+    sub = _command(
+        storage_commands,
+        "proxy",
+        _storage_proxy,
+        "Serve a storage to GrpcStorageProxy workers over gRPC until interrupted (needs albacore[grpc]).",
+        "storage",
+    )
+    sub.add_argument("--host", default="localhost", help="Address to listen on (default localhost; 0.0.0.0: all).")
+    sub.add_argument("--port", type=int, default=13000, help="Port to listen on (default 13000).")
+
+
+def _storage_proxy(args: argparse.Namespace) -> None:
+    from albacore.storages._grpc._server import start_server
+
+    server, port = start_server(_storage(args), args.host, args.port, None)
+    print(f"Serving the storage on {args.host}:{port} (Ctrl-C to stop).", file=sys.stderr, flush=True)
+    try:
+        server.wait_for_termination()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop(grace=1.0)
 
 
 def _ask(args: argparse.Namespace) -> None:

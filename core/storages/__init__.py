@@ -13,6 +13,8 @@ from albacore._lazy import lazy_exports
 if TYPE_CHECKING:
     from albacore.storages._base import BaseStorage as BaseStorage
     from albacore.storages._callbacks import RetryHeartbeatStaleTrialCallback as RetryHeartbeatStaleTrialCallback
+    from albacore.storages._grpc import GrpcStorageProxy as GrpcStorageProxy
+    from albacore.storages._grpc import run_grpc_proxy_server as run_grpc_proxy_server
     from albacore.storages._heartbeat import BaseHeartbeat as BaseHeartbeat
     from albacore.storages._heartbeat import fail_stale_trials as fail_stale_trials
     from albacore.storages._in_memory import InMemoryStorage as InMemoryStorage
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "BaseHeartbeat": "albacore.storages._heartbeat",
     "BaseStorage": "albacore.storages._base",
+    "GrpcStorageProxy": "albacore.storages._grpc",
     "InMemoryStorage": "albacore.storages._in_memory",
     "JournalFileBackend": "albacore.storages.journal",
     "JournalRedisBackend": "albacore.storages.journal",
@@ -34,6 +37,7 @@ _EXPORTS = {
     "fail_stale_trials": "albacore.storages._heartbeat",
     "get_storage": "albacore.storages._resolve",
     "journal": "albacore.storages.journal",
+    "run_grpc_proxy_server": "albacore.storages._grpc",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -113,8 +113,6 @@ ALLOWED: dict[str, str] = {
         "albacore's RDBStorage runs short Core transactions on connections, not ORM sessions"
     ),
     "optuna.storages._CachedStorage: missing": _PRIVATE,
-    "optuna.storages.GrpcStorageProxy: missing": _NOT_YET + ": the gRPC storage proxy",
-    "optuna.storages.run_grpc_proxy_server: missing": _NOT_YET + ": the gRPC storage proxy",
     "optuna.storages*.JournalStorage: missing attribute 'restore_replay_result'": (
         "JournalStorage writes and reads its snapshots itself (snapshot_interval)"
     ),
