@@ -14,11 +14,14 @@ Each dashboard runs as its own server process. Measured:
   ``/api/studies/<id>?after=<n>``), spaced beyond albacore's 0.5 s read interval so the
   storage is really read, as server time measured inside the process and as HTTP latency;
 - the study page ready in headless Chromium (summary, first table page and the history plot
-  drawn), warm;
+  drawn; the first figure is drawn as static SVG before plotly.js has loaded), and the history
+  plot interactive (plotly.js loaded and drawn), from the page's own performance marks, for a
+  first visit and for revisits with plotly.js cached; optuna-dashboard's study page until its
+  trials have arrived and its plot is drawn;
 - peak memory (VmHWM) of each server process.
 
 Usage:
-    pip install -c constraints.txt optuna==5.0.0 optuna-dashboard==0.21.0   # only for this benchmark
+    pip install -c constraints.txt optuna==5.0.0 'optuna-dashboard==0.21.*'   # only for this benchmark
     python benchmarks/dashboard.py [--trials 100000] [--storages sqlite,postgresql] [--postgres-url URL]
 
 Output: the latest run is committed in benchmarks/results/dashboard.txt.
