@@ -29,6 +29,9 @@ _FULL, _LAST = 1, 4
 def _offline(monkeypatch) -> None:
     monkeypatch.setenv("WANDB_MODE", "offline")
     monkeypatch.setenv("WANDB_SILENT", "true")
+    # W&B keeps its settings in a process-wide singleton: drop one an earlier test in this
+    # worker made, so the next wandb.init reads the offline mode set above.
+    wandb.teardown()
     yield
     wandb.finish()
 
