@@ -72,13 +72,13 @@ class ParetoPruner(BasePruner):
         completed = study.get_trials(deepcopy=False, states=_COMPLETE)
         if len(completed) < self._n_startup_trials:
             return False
-        mine = trial.multi_intermediate_values[step]
+        mine = trial._intermediate_vector(step)
         if any(math.isnan(v) for v in mine):
             return True
         others = []
         for other in completed:
             if step in other.intermediate_values:
-                vector = other.multi_intermediate_values[step]
+                vector = other._intermediate_vector(step)
                 if len(vector) == len(mine) and not any(math.isnan(v) for v in vector):
                     others.append(vector)
         if len(others) < self._n_min_trials:

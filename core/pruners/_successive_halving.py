@@ -219,7 +219,7 @@ def prune_at_rungs(
     directions = study.directions
     value: Any
     if len(directions) > 1:
-        value = list(trial.multi_intermediate_values[step])
+        value = list(trial._intermediate_vector(step))
         if any(math.isnan(v) for v in value):
             value = None
     else:

@@ -96,7 +96,7 @@ class ThresholdPruner(BasePruner):
                 f"ThresholdPruner: the bounds hold {len(self._lowers)} values but the study has "
                 f"{n_objectives} objectives"
             )
-        values = trial.multi_intermediate_values[step]
+        values = trial._intermediate_vector(step)
         lowers = self._lowers if self._per_objective else self._lowers * n_objectives
         uppers = self._uppers if self._per_objective else self._uppers * n_objectives
         return any(math.isnan(v) or not lo <= v <= hi for v, lo, hi in zip(values, lowers, uppers))

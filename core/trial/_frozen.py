@@ -170,12 +170,18 @@ class FrozenTrial(BaseTrial):
         frames and plots keep working); this property reads the vectors back. Steps
         whose vector is missing (written by a single-objective report) hold one value.
         """
-        attrs = self._system_attrs
-        result: dict[int, tuple[float, ...]] = {}
-        for step, value in self.intermediate_values.items():
-            vector = attrs.get(f"{MULTI_INTERMEDIATE_KEY}{step}")
-            result[step] = (value,) if vector is None else tuple(vector)
-        return result
+        return {step: self._intermediate_vector(step) for step in self.intermediate_values}
+
+    def _intermediate_vector(self, step: int) -> tuple[float, ...]:
+        """The vector reported at ``step`` (one entry of :attr:`multi_intermediate_values`).
+
+        Pruners read one step of many trials; this builds no dict of every step.
+
+        Raises:
+            KeyError: If nothing was reported at ``step``.
+        """
+        vector = self._system_attrs.get(f"{MULTI_INTERMEDIATE_KEY}{step}")
+        return (self.intermediate_values[step],) if vector is None else tuple(vector)
 
     # --- BaseTrial: replaying a finished trial ---------------------------------------------
     def _suggest(self, name: str, distribution: BaseDistribution) -> Any:
