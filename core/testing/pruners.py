@@ -29,7 +29,8 @@ class DeterministicPruner(BasePruner):
     """A pruner whose answer is fixed: always prune, or never.
 
     Useful to test code paths that depend on ``trial.should_prune()`` (integration
-    callbacks, objectives raising :class:`albacore.TrialPruned`).
+    callbacks, objectives raising :class:`albacore.TrialPruned`), in single- and
+    multi-objective studies.
 
     Args:
         is_pruning: The value every call of :meth:`prune` returns.
@@ -46,6 +47,8 @@ class DeterministicPruner(BasePruner):
             assert trial.should_prune()
     """
 
+    supports_multi_objective = True  # the answer reads no values
+
     def __init__(self, is_pruning: bool) -> None:
         if not isinstance(is_pruning, bool):
             raise TypeError(f"DeterministicPruner: is_pruning must be a bool, got is_pruning={is_pruning!r}")
@@ -58,7 +61,8 @@ class DeterministicPruner(BasePruner):
 class StepPruner(BasePruner):
     """Prunes a trial once it has reported a value at a step >= ``from_step``.
 
-    Gives tests a known pruning step without depending on other trials.
+    Gives tests a known pruning step without depending on other trials, in single- and
+    multi-objective studies.
 
     Args:
         from_step: The first step at which ``prune`` answers True.
@@ -66,6 +70,8 @@ class StepPruner(BasePruner):
     Raises:
         ValueError: If ``from_step`` is not a non-negative int.
     """
+
+    supports_multi_objective = True  # the answer reads steps only
 
     def __init__(self, from_step: int) -> None:
         check_count("StepPruner", "from_step", from_step)

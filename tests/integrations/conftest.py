@@ -24,10 +24,15 @@ def _quiet_albacore() -> None:
 
 @pytest.fixture
 def study_factory() -> Callable[..., albacore.Study]:
-    """``study_factory(direction, prune_from=None)``: a study whose pruner prunes from a step."""
+    """``study_factory(direction, prune_from=None, *, directions=None)``: a study whose pruner
+    prunes from a step (never when ``prune_from`` is None); ``directions`` makes it multi-objective."""
 
-    def make(direction: str = "minimize", prune_from: int | None = None) -> albacore.Study:
+    def make(
+        direction: str = "minimize", prune_from: int | None = None, *, directions: list[str] | None = None
+    ) -> albacore.Study:
         pruner = DeterministicPruner(False) if prune_from is None else StepPruner(prune_from)
+        if directions is not None:
+            return albacore.create_study(directions=directions, pruner=pruner)
         return albacore.create_study(direction=direction, pruner=pruner)
 
     return make

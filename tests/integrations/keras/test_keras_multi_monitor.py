@@ -13,25 +13,13 @@ from sklearn.datasets import load_digits  # noqa: E402
 
 import albacore  # noqa: E402
 from albacore.integrations.keras import KerasPruningCallback  # noqa: E402
-from albacore.pruners import BasePruner  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 EPOCHS = 4
 
 
-class PruneFrom(BasePruner):
-    supports_multi_objective = True
-
-    def __init__(self, step: int | None) -> None:
-        self.step = step
-
-    def prune(self, study, trial) -> bool:
-        return self.step is not None and trial.last_step >= self.step
-
-
-def _study(prune_from=None):
-    return albacore.create_study(directions=["minimize", "maximize"], pruner=PruneFrom(prune_from))
+DIRECTIONS = ["minimize", "maximize"]
 
 
 def _fit(callbacks: list) -> keras.callbacks.History:
@@ -44,8 +32,8 @@ def _fit(callbacks: list) -> keras.callbacks.History:
                      batch_size=64, shuffle=False, verbose=0, callbacks=callbacks)
 
 
-def test_reports_every_monitor_in_order() -> None:
-    study = _study()
+def test_reports_every_monitor_in_order(study_factory) -> None:
+    study = study_factory(directions=DIRECTIONS)
     trial = study.ask()
     history = _fit([KerasPruningCallback(trial, ["val_loss", "val_accuracy"])])
     reported = study.get_trials(deepcopy=False)[0].multi_intermediate_values
@@ -53,17 +41,18 @@ def test_reports_every_monitor_in_order() -> None:
     assert [reported[i] for i in range(EPOCHS)] == [pytest.approx(pair) for pair in expected]
 
 
-def test_prunes_and_bad_monitors_raise() -> None:
+def test_prunes_and_bad_monitors_raise(study_factory) -> None:
     with pytest.raises(albacore.TrialPruned, match=r"pruned at epoch 1 \(values \["):
-        _fit([KerasPruningCallback(_study(prune_from=1).ask(), ["val_loss", "val_accuracy"])])
+        fresh = study_factory(directions=DIRECTIONS, prune_from=1).ask()
+        _fit([KerasPruningCallback(fresh, ["val_loss", "val_accuracy"])])
     with pytest.raises(ValueError, match=r"KerasPruningCallback: monitor names 1 metrics but the study has 2"):
-        _fit([KerasPruningCallback(_study().ask(), ["val_loss"])])
+        _fit([KerasPruningCallback(study_factory(directions=DIRECTIONS).ask(), ["val_loss"])])
     with pytest.raises(ValueError, match=r"monitor='val_auc' is not among"):
-        _fit([KerasPruningCallback(_study().ask(), ["val_loss", "val_auc"])])
+        _fit([KerasPruningCallback(study_factory(directions=DIRECTIONS).ask(), ["val_loss", "val_auc"])])
     with pytest.raises(ValueError, match=r"monitor must be a non-empty str or a non-empty sequence of them"):
-        KerasPruningCallback(_study().ask(), [1, 2])
+        KerasPruningCallback(study_factory(directions=DIRECTIONS).ask(), [1, 2])
 
 
-def test_pickles_with_several_monitors() -> None:
-    callback = KerasPruningCallback(_study().ask(), ["val_loss", "val_accuracy"])
+def test_pickles_with_several_monitors(study_factory) -> None:
+    callback = KerasPruningCallback(study_factory(directions=DIRECTIONS).ask(), ["val_loss", "val_accuracy"])
     assert pickle.loads(pickle.dumps(callback))._monitor == ("val_loss", "val_accuracy")

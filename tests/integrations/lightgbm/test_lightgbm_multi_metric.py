@@ -10,25 +10,10 @@ from sklearn.datasets import load_breast_cancer
 
 import albacore
 from albacore.integrations.lightgbm import LightGBMPruningCallback
-from albacore.pruners import BasePruner
 
 PARAMS = {"objective": "binary", "metric": ["binary_logloss", "auc"], "verbosity": -1, "num_threads": 1,
           "deterministic": True, "force_row_wise": True}
 ROUNDS = 8
-
-
-class PruneFrom(BasePruner):
-    supports_multi_objective = True
-
-    def __init__(self, step: int | None) -> None:
-        self.step = step
-
-    def prune(self, study, trial) -> bool:
-        return self.step is not None and trial.last_step >= self.step
-
-
-def _study(directions, prune_from=None):
-    return albacore.create_study(directions=directions, pruner=PruneFrom(prune_from))
 
 
 def _train(callbacks: list, record: dict | None = None) -> lgb.Booster:
@@ -39,8 +24,8 @@ def _train(callbacks: list, record: dict | None = None) -> lgb.Booster:
     return lgb.train(PARAMS, train, ROUNDS, valid_sets=[valid], valid_names=["valid_0"], callbacks=callbacks + extra)
 
 
-def test_reports_one_value_per_metric_in_order() -> None:
-    study = _study(["minimize", "maximize"])
+def test_reports_one_value_per_metric_in_order(study_factory) -> None:
+    study = study_factory(directions=["minimize", "maximize"])
     trial = study.ask()
     record: dict = {}
     _train([LightGBMPruningCallback(trial, ["binary_logloss", "auc"])], record)
@@ -50,28 +35,29 @@ def test_reports_one_value_per_metric_in_order() -> None:
     ]
 
 
-def test_prunes_with_all_values_in_the_message() -> None:
-    study = _study(["minimize", "maximize"], prune_from=2)
+def test_prunes_with_all_values_in_the_message(study_factory) -> None:
+    study = study_factory(directions=["minimize", "maximize"], prune_from=2)
     trial = study.ask()
     with pytest.raises(albacore.TrialPruned, match=r"pruned at boosting round 2 \(values \[[0-9.]+, [0-9.]+\]\)"):
         _train([LightGBMPruningCallback(trial, ("binary_logloss", "auc"))])
 
 
-def test_bad_metric_lists_raise() -> None:
-    trial = _study(["minimize", "maximize"]).ask()
+def test_bad_metric_lists_raise(study_factory) -> None:
+    trial = study_factory(directions=["minimize", "maximize"]).ask()
     with pytest.raises(ValueError, match=r"LightGBMPruningCallback: metric names 1 metrics but the study has 2"):
         _train([LightGBMPruningCallback(trial, ["binary_logloss"])])
     with pytest.raises(ValueError, match=r"metric='error' is not among .*available: 'auc', 'binary_logloss'"):
         _train([LightGBMPruningCallback(trial, ["binary_logloss", "error"])])
     with pytest.raises(ValueError, match=r"metric 'auc' is better when higher, but the study direction of objective 1"):
-        _train([LightGBMPruningCallback(_study(["minimize", "minimize"]).ask(), ["binary_logloss", "auc"])])
+        fresh = study_factory(directions=["minimize", "minimize"]).ask()
+        _train([LightGBMPruningCallback(fresh, ["binary_logloss", "auc"])])
     with pytest.raises(ValueError, match=r"LightGBMPruningCallback: metric names a metric twice"):
         LightGBMPruningCallback(trial, ["auc", "auc"])
     with pytest.raises(ValueError, match=r"non-empty sequence of them, got metric=\[\]"):
         LightGBMPruningCallback(trial, [])
 
 
-def test_pickles_with_several_metrics() -> None:
-    trial = _study(["minimize", "maximize"]).ask()
+def test_pickles_with_several_metrics(study_factory) -> None:
+    trial = study_factory(directions=["minimize", "maximize"]).ask()
     callback = pickle.loads(pickle.dumps(LightGBMPruningCallback(trial, ["binary_logloss", "auc"])))
     assert callback._metric == ("binary_logloss", "auc")

@@ -11,7 +11,6 @@ import pytest
 
 import albacore
 from albacore.integrations.pytorch_lightning import PyTorchLightningPruningCallback
-from albacore.pruners import BasePruner
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _lightning_models import TinyRegressorL, loaders, trainer  # noqa: E402
@@ -37,18 +36,7 @@ class Recorder(lightning.pytorch.Callback):
             self.values.append((float(metrics["val_loss"]), float(metrics["val_mae"])))
 
 
-class PruneFrom(BasePruner):
-    supports_multi_objective = True
-
-    def __init__(self, step: int | None) -> None:
-        self.step = step
-
-    def prune(self, study, trial) -> bool:
-        return self.step is not None and trial.last_step >= self.step
-
-
-def _study(prune_from=None):
-    return albacore.create_study(directions=["minimize", "minimize"], pruner=PruneFrom(prune_from))
+DIRECTIONS = ["minimize", "minimize"]
 
 
 def _fit(callbacks, max_epochs: int = 3):
@@ -56,23 +44,25 @@ def _fit(callbacks, max_epochs: int = 3):
     trainer(callbacks, max_epochs, package="lightning").fit(TwoMetrics(), *loaders())
 
 
-def test_reports_every_monitor_in_order() -> None:
-    study = _study()
+def test_reports_every_monitor_in_order(study_factory) -> None:
+    study = study_factory(directions=DIRECTIONS)
     recorder = Recorder()
     _fit([PyTorchLightningPruningCallback(study.ask(), ["val_loss", "val_mae"]), recorder])
     reported = study.get_trials(deepcopy=False)[0].multi_intermediate_values
     assert [reported[i] for i in range(3)] == [pytest.approx(pair) for pair in recorder.values]
 
 
-def test_prunes_and_bad_monitors_raise() -> None:
+def test_prunes_and_bad_monitors_raise(study_factory) -> None:
     with pytest.raises(albacore.TrialPruned, match=r"pruned at epoch 1 \(values \["):
-        _fit([PyTorchLightningPruningCallback(_study(prune_from=1).ask(), ["val_loss", "val_mae"])])
+        fresh = study_factory(directions=DIRECTIONS, prune_from=1).ask()
+        _fit([PyTorchLightningPruningCallback(fresh, ["val_loss", "val_mae"])])
     with pytest.raises(ValueError, match=r"LightningPruningCallback: monitor names 3 metrics but the study has 2"):
-        _fit([PyTorchLightningPruningCallback(_study().ask(), ["val_loss", "val_mae", "val_x"])])
+        fresh = study_factory(directions=DIRECTIONS).ask()
+        _fit([PyTorchLightningPruningCallback(fresh, ["val_loss", "val_mae", "val_x"])])
     with pytest.raises(ValueError, match=r"monitor='val_x' is not among"):
-        _fit([PyTorchLightningPruningCallback(_study().ask(), ["val_loss", "val_x"])])
+        _fit([PyTorchLightningPruningCallback(study_factory(directions=DIRECTIONS).ask(), ["val_loss", "val_x"])])
 
 
-def test_pickles_with_several_monitors() -> None:
-    callback = PyTorchLightningPruningCallback(_study().ask(), ["val_loss", "val_mae"])
+def test_pickles_with_several_monitors(study_factory) -> None:
+    callback = PyTorchLightningPruningCallback(study_factory(directions=DIRECTIONS).ask(), ["val_loss", "val_mae"])
     assert pickle.loads(pickle.dumps(callback)).monitor == ("val_loss", "val_mae")
