@@ -14,7 +14,6 @@ heartbeats of its own), so workers' clocks need not agree.
 from __future__ import annotations
 
 import abc
-import copy
 import pickle
 import threading
 import time
@@ -22,6 +21,7 @@ from collections.abc import Container, Sequence
 from typing import Any, Callable
 
 from albacore.storages import BaseHeartbeat, BaseStorage, InMemoryStorage, get_storage
+from albacore.storages._client_cache import ClientTrialCache
 from albacore.trial import FrozenTrial, TrialState
 
 StaleCallback = Callable[[Any, FrozenTrial], None]
@@ -140,11 +140,7 @@ class HostedStorage(BaseStorage, BaseHeartbeat):
         self._init_cache()
 
     def _init_cache(self) -> None:
-        self._cache_lock = threading.Lock()
-        self._finished: dict[int, FrozenTrial] = {}  # trial id -> finished trial
-        self._prefix: dict[int, list[FrozenTrial]] = {}  # study id -> finished trials numbered 0..k-1
-        self._later: dict[int, dict[int, FrozenTrial]] = {}  # study id -> finished trials after the prefix
-        self._fresh: dict[int, FrozenTrial] = {}  # trial id -> the trial this client just created
+        self._cache = ClientTrialCache()
 
     def __getstate__(self) -> dict[str, Any]:
         keep = ("_interval", "_callback")
@@ -173,6 +169,7 @@ class HostedStorage(BaseStorage, BaseHeartbeat):
 
     def delete_study(self, study_id: int) -> None:
         self._call("delete_study", study_id)
+        self._cache.forget_study(study_id)
 
     def set_study_user_attr(self, study_id: int, key: str, value: Any) -> None:
         self._call("set_study_user_attr", study_id, key, value)
@@ -204,81 +201,45 @@ class HostedStorage(BaseStorage, BaseHeartbeat):
     # --- trials: writes -------------------------------------------------------------------------
     def create_new_trial(self, study_id: int, template_trial: FrozenTrial | None = None) -> int:
         trial_id, frozen = self._call("create_trial", study_id, template_trial)
-        with self._cache_lock:
-            if frozen.state == TrialState.RUNNING:
-                if len(self._fresh) > 1000:  # created but never read: forget them
-                    self._fresh.clear()
-                self._fresh[trial_id] = frozen  # read once by the get_trial that follows (Trial's first look)
+        self._cache.created(trial_id, frozen)
         return trial_id  # type: ignore[no-any-return]
 
     def set_trial_param(self, trial_id: int, param_name: str, param_value_internal: float, distribution: Any) -> None:
-        self._touch(trial_id)
+        self._cache.touched(trial_id)
         self._call("set_trial_param", trial_id, param_name, param_value_internal, distribution)
 
     def set_trial_state_values(self, trial_id: int, state: TrialState, values: Sequence[float] | None = None) -> bool:
-        self._touch(trial_id)
+        self._cache.touched(trial_id)
         result, frozen = self._call("set_state", trial_id, state, None if values is None else list(values))
         if frozen is not None:
-            with self._cache_lock:
-                self._finished[trial_id] = frozen
+            self._cache.finished(trial_id, frozen)
         return result  # type: ignore[no-any-return]
 
     def set_trial_intermediate_value(self, trial_id: int, step: int, intermediate_value: float) -> None:
-        self._touch(trial_id)
+        self._cache.touched(trial_id)
         self._call("set_trial_intermediate_value", trial_id, step, intermediate_value)
 
     def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:
-        self._touch(trial_id)
+        self._cache.touched(trial_id)
         self._call("set_trial_user_attr", trial_id, key, value)
 
     def set_trial_system_attr(self, trial_id: int, key: str, value: Any) -> None:
-        self._touch(trial_id)
+        self._cache.touched(trial_id)
         self._call("set_trial_system_attr", trial_id, key, value)
-
-    def _touch(self, trial_id: int) -> None:
-        """A write of this client to ``trial_id``: its creation snapshot is out of date."""
-        if self._fresh:
-            with self._cache_lock:
-                self._fresh.pop(trial_id, None)
 
     # --- trials: reads ---------------------------------------------------------------------------
     def get_trial(self, trial_id: int) -> FrozenTrial:
-        with self._cache_lock:
-            cached = self._finished.get(trial_id)
-            fresh = self._fresh.pop(trial_id, None)
-        if cached is not None:
-            return copy.deepcopy(cached)
-        if fresh is not None:
-            return fresh  # no one else has seen its id yet: still exactly as created
-        t: FrozenTrial = self._call("get_trial", trial_id)
-        if t.state.is_finished():
-            with self._cache_lock:
-                self._finished[trial_id] = t
-            return copy.deepcopy(t)
-        return t
+        known = self._cache.lookup(trial_id)
+        if known is not None:
+            return known
+        return self._cache.read(self._call("get_trial", trial_id))
 
     def get_all_trials(
         self, study_id: int, deepcopy: bool = True, states: Container[TrialState] | None = None
     ) -> list[FrozenTrial]:
-        with self._cache_lock:
-            prefix = self._prefix.setdefault(study_id, [])
-            later = self._later.setdefault(study_id, {})
-            start, known = len(prefix), list(later)
+        start, known = self._cache.read_position(study_id)
         fresh: list[FrozenTrial] = self._call("trials_since", study_id, start, known)
-        with self._cache_lock:
-            for t in fresh:
-                if t.state.is_finished():
-                    later[t.number] = t
-                    self._finished[t._trial_id] = t
-            if len(prefix) == start:  # another thread may have moved it meanwhile
-                while len(prefix) in later:
-                    prefix.append(later.pop(len(prefix)))
-            merged = {t.number: t for t in fresh}
-            merged.update(later)
-            trials = [*prefix, *(merged[n] for n in sorted(merged) if n >= len(prefix))]
-        if states is not None:
-            trials = [t for t in trials if t.state in states]
-        return copy.deepcopy(trials) if deepcopy else trials
+        return self._cache.trials(study_id, fresh, deepcopy=deepcopy, states=states)
 
     def get_trial_id_from_study_id_trial_number(self, study_id: int, trial_number: int) -> int:
         return self._call("get_trial_id_from_study_id_trial_number", study_id, trial_number)  # type: ignore[no-any-return]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import os
 import threading
 import time
@@ -14,6 +13,7 @@ from albacore._study_types import FrozenStudy, StudyDirection
 from albacore.distributions import BaseDistribution
 from albacore.exceptions import StorageInternalError
 from albacore.storages._base import BaseStorage
+from albacore.storages._client_cache import ClientTrialCache
 from albacore.storages._grpc import _codec
 from albacore.storages._grpc._codec import ERROR, dumps, loads, trial_from_list
 from albacore.storages._grpc._server import SERVICE
@@ -26,27 +26,6 @@ CONNECT_TIMEOUT_S = 10.0
 _FINISHED = frozenset((TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL))
 # Calls that may run twice without harm: a call lost with the connection is sent again.
 _NOT_IDEMPOTENT = frozenset(("create_new_study", "create_new_trial", "set_study_system_attr_if"))
-
-
-class _StudyCache:
-    """The finished trials of one study this client has seen: a gapless prefix, then the rest."""
-
-    def __init__(self) -> None:
-        self.prefix: list[FrozenTrial] = []  # finished trials numbered 0 .. len - 1
-        self.later: dict[int, FrozenTrial] = {}  # finished trials numbered after the prefix
-
-    def merge(self, fresh: list[FrozenTrial]) -> list[FrozenTrial]:
-        """Fold in trials read since ``len(prefix)``; return every trial of the study by number."""
-        unfinished = {}
-        for trial in fresh:
-            if trial.state in _FINISHED:
-                self.later[trial.number] = trial
-            else:
-                unfinished[trial.number] = trial
-        while len(self.prefix) in self.later:
-            self.prefix.append(self.later.pop(len(self.prefix)))
-        rest = {**unfinished, **self.later}
-        return [*self.prefix, *(rest[n] for n in sorted(rest) if n >= len(self.prefix))]
 
 
 class GrpcStorageProxy(BaseStorage):
@@ -109,10 +88,7 @@ class GrpcStorageProxy(BaseStorage):
         self._stubs: dict[str, Any] = {}
         self._ready = threading.Event()
         self._connect_lock = threading.Lock()
-        self._lock = threading.Lock()
-        self._finished: dict[int, FrozenTrial] = {}  # trial id -> finished trial
-        self._studies: dict[int, _StudyCache] = {}
-        self._fresh: dict[int, FrozenTrial] = {}  # trial id -> the trial this client just created
+        self._cache = ClientTrialCache()
 
     def __getstate__(self) -> dict[str, Any]:
         return {"host": self.host, "port": self.port, "timeout": self.timeout}
@@ -240,11 +216,7 @@ class GrpcStorageProxy(BaseStorage):
 
     def delete_study(self, study_id: int) -> None:
         self._call("delete_study", dumps([study_id]))
-        with self._lock:
-            cached = self._studies.pop(study_id, None)
-            if cached is not None:
-                for trial in [*cached.prefix, *cached.later.values()]:
-                    self._finished.pop(trial._trial_id, None)
+        self._cache.forget_study(study_id)
 
     def set_study_user_attr(self, study_id: int, key: str, value: Any) -> None:
         payload = self._payload("set_study_user_attr", [study_id, key, value], f"value of {key!r}", value)
@@ -285,69 +257,46 @@ class GrpcStorageProxy(BaseStorage):
                                                      "system_attrs": template_trial.system_attrs}
         payload = self._payload("create_new_trial", [study_id, template], "the template trial's attrs", attrs)
         trial_id, data = self._call("create_new_trial", payload)
-        trial = trial_from_list(data)
-        with self._lock:
-            if trial.state in _FINISHED:
-                self._finished[trial_id] = trial
-            else:
-                if len(self._fresh) > 1000:  # created but never read: forget them
-                    self._fresh.clear()
-                self._fresh[trial_id] = trial  # read by the get_trial that follows (the Trial's first look)
+        self._cache.created(trial_id, trial_from_list(data))
         return trial_id  # type: ignore[no-any-return]
 
     def set_trial_param(
         self, trial_id: int, param_name: str, param_value_internal: float, distribution: BaseDistribution
     ) -> None:
-        self._touch(trial_id)
+        self._cache.touched(trial_id)
         dist_json = _codec.dist_to_json(distribution)
         self._call("set_trial_param", dumps([trial_id, param_name, float(param_value_internal), dist_json]))
 
     def set_trial_state_values(
         self, trial_id: int, state: TrialState, values: Sequence[float] | None = None
     ) -> bool:
-        self._touch(trial_id)
+        self._cache.touched(trial_id)
         floats = None if values is None else [float(v) for v in values]
         changed, data = self._call("set_trial_state_values", dumps([trial_id, int(state), floats]))
         if data is not None:
-            with self._lock:
-                self._finished[trial_id] = trial_from_list(data)
+            self._cache.finished(trial_id, trial_from_list(data))
         return changed  # type: ignore[no-any-return]
 
     def set_trial_intermediate_value(self, trial_id: int, step: int, intermediate_value: float) -> None:
-        self._touch(trial_id)
+        self._cache.touched(trial_id)
         self._call("set_trial_intermediate_value", dumps([trial_id, int(step), float(intermediate_value)]))
 
     def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:
-        self._touch(trial_id)
+        self._cache.touched(trial_id)
         payload = self._payload("set_trial_user_attr", [trial_id, key, value], f"value of {key!r}", value)
         self._call("set_trial_user_attr", payload)
 
     def set_trial_system_attr(self, trial_id: int, key: str, value: Any) -> None:
-        self._touch(trial_id)
+        self._cache.touched(trial_id)
         payload = self._payload("set_trial_system_attr", [trial_id, key, value], f"value of {key!r}", value)
         self._call("set_trial_system_attr", payload)
 
-    def _touch(self, trial_id: int) -> None:
-        """A write of this client to ``trial_id``: its creation snapshot is out of date."""
-        if self._fresh:
-            with self._lock:
-                self._fresh.pop(trial_id, None)
-
     # --- trials: reads -------------------------------------------------------------------------------
     def get_trial(self, trial_id: int) -> FrozenTrial:
-        with self._lock:
-            cached = self._finished.get(trial_id)
-            fresh = self._fresh.pop(trial_id, None)
-        if cached is not None:
-            return copy.deepcopy(cached)
-        if fresh is not None:
-            return fresh  # no one else has written to it yet: still exactly as created
-        trial = trial_from_list(self._call("get_trial", dumps([trial_id])))
-        if trial.state in _FINISHED:
-            with self._lock:
-                self._finished[trial_id] = trial
-            return copy.deepcopy(trial)
-        return trial
+        known = self._cache.lookup(trial_id)
+        if known is not None:
+            return known
+        return self._cache.read(trial_from_list(self._call("get_trial", dumps([trial_id]))))
 
     def get_all_trials(
         self, study_id: int, deepcopy: bool = True, states: Container[TrialState] | None = None
@@ -359,28 +308,16 @@ class GrpcStorageProxy(BaseStorage):
                 return []
             data = self._call("trials_in_states", dumps([study_id, wanted]))
             return [trial_from_list(t) for t in data]  # fresh objects: no copy needed
-        with self._lock:
-            cached = self._studies.get(study_id)
-            if cached is None:
-                cached = self._studies[study_id] = _StudyCache()
-            start, known = len(cached.prefix), list(cached.later)
+        start, known = self._cache.read_position(study_id)
         fresh = [trial_from_list(t) for t in self._call("trials_since", dumps([study_id, start, known]))]
-        with self._lock:
-            for trial in fresh:
-                if trial.state in _FINISHED:
-                    self._finished[trial._trial_id] = trial
-            trials = cached.merge(fresh)
-        if states is not None:
-            trials = [t for t in trials if t.state in states]
-        return copy.deepcopy(trials) if deepcopy else trials
+        return self._cache.trials(study_id, fresh, deepcopy=deepcopy, states=states)
 
     def get_trial_id_from_study_id_trial_number(self, study_id: int, trial_number: int) -> int:
         payload = dumps([study_id, trial_number])
         return self._call("get_trial_id_from_study_id_trial_number", payload)  # type: ignore[no-any-return]
 
     def get_trial_number_from_id(self, trial_id: int) -> int:
-        with self._lock:
-            cached = self._finished.get(trial_id)
+        cached = self._cache.finished_trial(trial_id)
         if cached is not None:
             return cached.number
         return self.get_trial(trial_id).number
