@@ -1,12 +1,15 @@
 """The dashboard in a real browser (Debian's headless Chromium driven by Playwright).
 
-Screenshots of the main pages are taken here; with ``ALBACORE_DASHBOARD_SCREENSHOTS=DIR`` they
-are written to DIR (the README's come from ``ALBACORE_DASHBOARD_SCREENSHOTS=docs/dashboard``),
-otherwise to the test's temporary folder.
+Most tests work on a study whose name and attributes are HTML/script injections, so every page
+they visit also checks that user strings are shown as text. Screenshots of the main pages are
+taken of a plainly named copy of that study (``test_screenshots_of_the_main_pages``); with
+``ALBACORE_DASHBOARD_SCREENSHOTS=DIR`` they are written to DIR (the README's come from
+``ALBACORE_DASHBOARD_SCREENSHOTS=docs/dashboard``), otherwise to the test's temporary folder.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import pathlib
 import shutil
@@ -23,6 +26,7 @@ from tests.dashboard.conftest import Page, quiet
 
 XSS_NAME = '<img src=x onerror="window.__xss=1">tuning'
 XSS_ATTR = '<script>window.__xss=2</script><img src=x onerror="window.__xss=3">'
+PLAIN_NAME = "mlp-tuning"
 POLL = "?poll_ms=250"
 
 
@@ -33,7 +37,7 @@ def shots(tmp_path: pathlib.Path) -> pathlib.Path:
     return folder
 
 
-def _objective(trial: albacore.Trial) -> float:
+def _objective(trial: albacore.Trial, note: str = XSS_ATTR) -> float:
     lr = trial.suggest_float("learning_rate", 1e-4, 1e-1, log=True)
     layers = trial.suggest_int("layers", 1, 6)
     dropout = trial.suggest_float("dropout", 0.0, 0.5)
@@ -41,23 +45,24 @@ def _objective(trial: albacore.Trial) -> float:
     loss = (abs(lr - 0.01) * 40 + (layers - 3) ** 2 * 0.1 + dropout + (optimizer == "sgd") * 0.3)
     for step in range(5):
         trial.report(loss * (1 + 1 / (step + 1)), step)
-    trial.set_user_attr("note", XSS_ATTR)
+    trial.set_user_attr("note", note)
     return loss
 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     """A SQLite file with a single-objective study (XSS in its name and a user attr) and a
-    RUNNING trial in it, and a multi-objective study; written once, copied for each test."""
+    RUNNING trial in it, the same study under a plain name, and a multi-objective study;
+    written once, copied for each test."""
     quiet()
     path = tmp_path_factory.mktemp("template") / "browser.db"
     url = f"sqlite:///{path}"
-    sampler = albacore.samplers.RandomSampler(seed=1)
-    study = albacore.create_study(storage=url, study_name=XSS_NAME, sampler=sampler)
-    study.set_user_attr("team", XSS_ATTR)
-    study.optimize(_objective, n_trials=60)
-    running = study.ask()
-    running.suggest_float("learning_rate", 1e-4, 1e-1, log=True)
+    for name, text in ((XSS_NAME, XSS_ATTR), (PLAIN_NAME, "vision team")):
+        study = albacore.create_study(storage=url, study_name=name, sampler=albacore.samplers.RandomSampler(seed=1))
+        study.set_user_attr("team", text)
+        study.optimize(functools.partial(_objective, note=text), n_trials=60)
+        running = study.ask()
+        running.suggest_float("learning_rate", 1e-4, 1e-1, log=True)
     multi = albacore.create_study(storage=url, study_name="accuracy-vs-latency", directions=["maximize", "minimize"],
                                   sampler=albacore.samplers.RandomSampler(seed=2))
     multi.set_metric_names(["accuracy", "latency_ms"])
@@ -83,37 +88,32 @@ def _no_xss(page: Page) -> None:
     assert page.errors == []
 
 
-def test_study_list_loads_with_names_as_text(storage: str, live_server: Callable[..., str], page: Page,
-                                             shots: pathlib.Path) -> None:
+def test_study_list_loads_with_names_as_text(storage: str, live_server: Callable[..., str], page: Page) -> None:
     base = live_server(storage)
     page.page.goto(base + "/")
     page.page.wait_for_selector(".study-link")
     names = page.page.locator(".study-link").all_inner_texts()
-    assert sorted(names) == sorted([XSS_NAME, "accuracy-vs-latency"])
-    row = page.page.locator("#study-rows tr", has_text="tuning")
+    assert sorted(names) == sorted([XSS_NAME, PLAIN_NAME, "accuracy-vs-latency"])
+    row = page.page.locator("#study-rows tr", has_text="onerror")
     assert "61" in row.inner_text() and "COMPLETE 60" in row.inner_text() and "RUNNING 1" in row.inner_text()
     page.page.fill("#study-search", "latency")
     page.page.wait_for_function("document.querySelectorAll('.study-link').length === 1")
     page.page.fill("#study-search", "")
-    page.page.wait_for_function("document.querySelectorAll('.study-link').length === 2")
-    page.page.screenshot(path=str(shots / "study-list.png"))
+    page.page.wait_for_function("document.querySelectorAll('.study-link').length === 3")
     _no_xss(page)
 
 
 def test_study_page_renders_every_plot_without_console_errors(storage: str, live_server: Callable[..., str],
-                                                              page: Page, shots: pathlib.Path) -> None:
+                                                              page: Page) -> None:
     base = live_server(storage)
     page.page.goto(f"{base}/#/study/{_sid(storage, XSS_NAME)}")
     page.page.wait_for_selector("#app[data-ready=study]")
     assert page.page.inner_text("#study-name") == XSS_NAME
     assert XSS_ATTR in page.page.inner_text("#study-summary")
     page.page.wait_for_selector("#plot[data-ready=history] .main-svg")
-    page.page.screenshot(path=str(shots / "study-page.png"), full_page=True)
     for kind in ("intermediate", "parallel", "slice", "contour", "importance", "timeline"):
         page.page.click(f"[data-figure={kind}]")
         page.page.wait_for_selector(f"#plot[data-ready={kind}] .main-svg", state="attached")
-        if kind == "parallel":
-            page.page.locator("#plot").screenshot(path=str(shots / "parallel-coordinates.png"))
     assert page.page.locator("#trial-rows tr").count() == 25
     page.page.click("th[data-sort=value]")  # sort by value: the best trial first
     page.page.wait_for_selector("th.sorted-asc[data-sort=value]")
@@ -125,7 +125,6 @@ def test_study_page_renders_every_plot_without_console_errors(storage: str, live
 
     page.page.goto(f"{base}/#/study/{_sid(storage, 'accuracy-vs-latency')}")
     page.page.wait_for_selector("#plot[data-ready=pareto] .main-svg")
-    page.page.locator("#plot").screenshot(path=str(shots / "pareto-front.png"))
     page.page.click("[data-figure=hypervolume]")
     page.page.wait_for_selector("#plot[data-ready=hypervolume] .main-svg")
     page.page.click("[data-figure=history]")
@@ -190,11 +189,10 @@ def test_a_trial_added_by_another_process_appears_without_reload(storage: str, l
 
 
 def test_telling_a_running_trial_from_the_page_reaches_the_storage(storage: str, live_server: Callable[..., str],
-                                                                   page: Page, shots: pathlib.Path) -> None:
+                                                                   page: Page) -> None:
     base = live_server(storage)
     page.page.goto(f"{base}/#/study/{_sid(storage, XSS_NAME)}/trial/60")
     page.page.wait_for_selector("#app[data-ready=trial]")
-    page.page.screenshot(path=str(shots / "trial-page-running.png"), full_page=True)
     page.page.fill(".tell-value", "twelve")
     page.page.click("#tell-complete")
     assert page.page.inner_text("#tell-message") == 'value 0 must be a number, got "twelve"'
@@ -220,9 +218,7 @@ def test_marking_a_running_trial_failed_from_the_page(
     assert albacore.load_study(study_name=XSS_NAME, storage=storage).trials[60].state == TrialState.FAIL
 
 
-def test_notes_persist_across_reloads(
-    storage: str, live_server: Callable[..., str], page: Page, shots: pathlib.Path
-) -> None:
+def test_notes_persist_across_reloads(storage: str, live_server: Callable[..., str], page: Page) -> None:
     base = live_server(storage)
     sid = _sid(storage, XSS_NAME)
     page.page.goto(f"{base}/#/study/{sid}")
@@ -240,11 +236,50 @@ def test_notes_persist_across_reloads(
     page.page.fill("#trial-note", "checked by hand")
     page.page.click("#trial-note-save")
     page.page.wait_for_selector("#trial-note-status.ok")
-    page.page.screenshot(path=str(shots / "trial-page.png"), full_page=True)
     page.page.reload()
     page.page.wait_for_selector("#app[data-ready=trial]")
     assert page.page.input_value("#trial-note") == "checked by hand"
     _no_xss(page)
+
+
+def test_screenshots_of_the_main_pages(storage: str, live_server: Callable[..., str], page: Page,
+                                       shots: pathlib.Path) -> None:
+    base = live_server(storage)
+    page.page.set_viewport_size({"width": 1280, "height": 800})
+    page.page.goto(base + "/")
+    page.page.wait_for_selector(".study-link")
+    page.page.screenshot(path=str(shots / "study-list.png"))
+
+    sid = _sid(storage, PLAIN_NAME)
+    page.page.goto(f"{base}/#/study/{sid}")
+    page.page.wait_for_selector("#app[data-ready=study]")
+    page.page.fill("#study-note", "Learning rates above 0.05 diverge; try layers 3-4 next.")
+    page.page.click("#study-note-save")
+    page.page.wait_for_selector("#study-note-status.ok")
+    page.page.wait_for_function("window.Plotly !== undefined")  # the interactive figure, not the first paint
+    page.page.wait_for_selector("#plot[data-ready=history] .main-svg")
+    page.page.screenshot(path=str(shots / "study-page.png"), full_page=True)
+    page.page.click("[data-figure=parallel]")
+    page.page.wait_for_selector("#plot[data-ready=parallel] .main-svg")
+    page.page.locator("#plot").screenshot(path=str(shots / "parallel-coordinates.png"))
+
+    page.page.goto(f"{base}/#/study/{sid}/trial/60")
+    page.page.wait_for_selector("#app[data-ready=trial]")
+    page.page.screenshot(path=str(shots / "trial-page-running.png"), full_page=True)
+    page.page.goto(f"{base}/#/study/{sid}/trial/7")
+    page.page.wait_for_selector("#app[data-ready=trial]")
+    page.page.fill("#trial-note", "checked by hand")
+    page.page.click("#trial-note-save")
+    page.page.wait_for_selector("#trial-note-status.ok")
+    page.page.screenshot(path=str(shots / "trial-page.png"), full_page=True)
+
+    page.page.goto(f"{base}/#/study/{_sid(storage, 'accuracy-vs-latency')}")
+    page.page.wait_for_selector("#plot[data-ready=pareto] .main-svg")
+    page.page.locator("#plot").screenshot(path=str(shots / "pareto-front.png"))
+    assert sorted(path.name for path in shots.glob("*.png")) == [
+        "parallel-coordinates.png", "pareto-front.png", "study-list.png", "study-page.png",
+        "trial-page-running.png", "trial-page.png"]
+    assert page.errors == []
 
 
 def test_deleting_a_study_asks_for_its_name(storage: str, live_server: Callable[..., str], page: Page) -> None:
@@ -257,8 +292,8 @@ def test_deleting_a_study_asks_for_its_name(storage: str, live_server: Callable[
     assert page.page.is_disabled("#confirm-ok")
     page.page.fill("#confirm-input", "accuracy-vs-latency")
     page.page.click("#confirm-ok")
-    page.page.wait_for_function("document.querySelectorAll('.study-link').length === 1")
-    assert albacore.get_all_study_names(storage) == [XSS_NAME]
+    page.page.wait_for_function("document.querySelectorAll('.study-link').length === 2")
+    assert sorted(albacore.get_all_study_names(storage)) == sorted([XSS_NAME, PLAIN_NAME])
     _no_xss(page)
 
 
