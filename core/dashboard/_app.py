@@ -21,6 +21,7 @@ _FEATURE = "albacore.dashboard"
 
 def _plotly_js() -> str:
     plotly = require("plotly", extra="dashboard", feature=_FEATURE)
+    assert plotly.__file__ is not None  # a regular package (its __init__.py), not a namespace one
     return os.path.join(os.path.dirname(plotly.__file__), "package_data", "plotly.min.js")
 
 

@@ -5,7 +5,8 @@ study of 100,000 trials stays quick to send and to draw. Results are cached per 
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from collections.abc import Sequence
+from typing import Any, Callable, cast
 
 import numpy as np
 
@@ -25,7 +26,7 @@ PARETO_TRIALS = 3000
 KINDS = ("history", "intermediate", "parallel", "slice", "contour", "importance", "pareto", "hypervolume", "timeline")
 
 
-def _sample(trials: list[FrozenTrial], limit: int, keep: list[FrozenTrial] = ()) -> list[FrozenTrial]:
+def _sample(trials: list[FrozenTrial], limit: int, keep: Sequence[FrozenTrial] = ()) -> list[FrozenTrial]:
     if len(trials) <= limit:
         return trials
     rng = np.random.default_rng(0)
@@ -138,7 +139,7 @@ def reference_point(trials: list[FrozenTrial], directions: list[StudyDirection])
     low, high = values.min(axis=0), values.max(axis=0)
     margin = np.where(high > low, 0.1 * (high - low), 1.0)
     maximize = np.array([d == StudyDirection.MAXIMIZE for d in directions])
-    return np.where(maximize, low - margin, high + margin).tolist()
+    return cast("list[float]", np.where(maximize, low - margin, high + margin).tolist())
 
 
 def _hypervolume(snapshot: StudySnapshot, args: dict[str, Any]) -> Any:
@@ -196,7 +197,7 @@ class FigureCache:
         try:
             built = _BUILDERS[kind](snapshot, args)
             figure, note = built if isinstance(built, tuple) else (built, "")
-            text = '{"note": ' + json.dumps(note) + ', "figure": ' + figure.to_json() + "}"
+            text: str = '{"note": ' + json.dumps(note) + ', "figure": ' + figure.to_json() + "}"
         except ValueError as exc:  # nothing to draw yet: the page shows why
             text = json.dumps({"error": str(exc)})
         with self._lock:

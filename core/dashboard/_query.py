@@ -19,7 +19,7 @@ import numpy as np
 from albacore.dashboard._columns import STATE_NAMES, Columns
 from albacore.trial._state import TrialState
 
-OPS: dict[str, Callable[[Any, Any], Any]] = {
+OPS: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {
     "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
 }
 MAX_LIMIT = 1000
@@ -106,7 +106,8 @@ def _column(columns: Columns, name: str) -> tuple[np.ndarray, tuple[object, ...]
 
 
 def _filter_mask(columns: Columns, spec: dict[str, Any]) -> np.ndarray:
-    name, op, value = spec.get("field"), spec.get("op"), spec.get("value")
+    name, op = spec.get("field"), spec.get("op")
+    value: Any = spec.get("value")  # JSON: anything; float() below says when it is no number
     if not isinstance(name, str):
         raise ValueError(f"a filter needs a 'field' string, got {spec!r}")
     if op not in OPS:

@@ -129,12 +129,13 @@ class Backend:
         snapshot = self.snapshot(study_id)
         epoch, _, revision = since.partition(".")
         changed = snapshot.changed_since(int(revision)) if epoch == self.epoch and revision.isdigit() else None
-        reset = changed is None or len(changed) > MAX_CHANGED_ROWS
+        if changed is not None and len(changed) > MAX_CHANGED_ROWS:
+            changed = None  # too many to send row by row: the page reloads the table
         attrs = self.storage.get_study_system_attrs(study_id)
         return {
             "marker": self.marker(snapshot),
-            "reset": reset,
-            "changed": [] if reset else [trial_row(snapshot.trials[n]) for n in changed],
+            "reset": changed is None,
+            "changed": [] if changed is None else [trial_row(snapshot.trials[n]) for n in changed],
             "summary": self._summary(snapshot),
             "note": _notes.study_note(attrs),
         }

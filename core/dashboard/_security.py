@@ -53,9 +53,10 @@ class Guard:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         refusal = self._check(scope, headers)
         if refusal is None and self.token is not None:
-            refusal = await self._check_token(scope, headers, send)
-            if refusal == "":  # answered with a redirect
+            checked = await self._check_token(scope, headers, send)
+            if isinstance(checked, str):  # "": answered with a redirect
                 return
+            refusal = checked
         if refusal is not None:
             await _refuse(send, *refusal)
             return

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from typing import Any
 
 from albacore._study_types import StudyDirection
@@ -132,7 +132,7 @@ class StudyView:
     def trials(self) -> list[FrozenTrial]:
         return self._trials
 
-    def get_trials(self, deepcopy: bool = True, states: Sequence[TrialState] | None = None) -> list[FrozenTrial]:
+    def get_trials(self, deepcopy: bool = True, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
         import copy
 
         trials = self._trials if states is None else [t for t in self._trials if t.state in states]

@@ -9,11 +9,11 @@ from albacore.importance._ped_anova import PedAnovaImportanceEvaluator
 from albacore.trial._frozen import FrozenTrial
 
 if TYPE_CHECKING:
-    from albacore.study.study import Study
+    from albacore.trial._study_protocol import StudyReader
 
 
 def get_param_importances(
-    study: Study,
+    study: StudyReader,
     *,
     evaluator: BaseImportanceEvaluator | None = None,
     params: list[str] | None = None,

@@ -18,7 +18,7 @@ from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
 if TYPE_CHECKING:
-    from albacore.study.study import Study
+    from albacore.trial._study_protocol import StudyReader
 
 
 class BaseImportanceEvaluator(abc.ABC):
@@ -47,7 +47,7 @@ class BaseImportanceEvaluator(abc.ABC):
     @abc.abstractmethod
     def evaluate(
         self,
-        study: Study,
+        study: StudyReader,
         params: list[str] | None = None,
         *,
         target: Callable[[FrozenTrial], float] | None = None,
@@ -82,7 +82,7 @@ def check_params(where: str, params: object) -> None:
         raise TypeError(f"{where}: params must be parameter names (str), got {bad[0]!r} in params={params!r}")
 
 
-def completed_trials(where: str, study: Study) -> list[FrozenTrial]:
+def completed_trials(where: str, study: StudyReader) -> list[FrozenTrial]:
     """The study's COMPLETE trials; ValueError if there are none."""
     trials = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
     if not trials:
@@ -92,7 +92,7 @@ def completed_trials(where: str, study: Study) -> list[FrozenTrial]:
     return trials
 
 
-def check_target(where: str, study: Study, target: object) -> None:
+def check_target(where: str, study: StudyReader, target: object) -> None:
     """Raise ValueError for a multi-objective study without ``target``; TypeError for a bad one."""
     if target is not None and not callable(target):
         raise TypeError(f"{where}: target must be a callable of a FrozenTrial, got target={target!r}")

@@ -24,7 +24,7 @@ from albacore.importance._encoding import Encoded, encode
 from albacore.trial._frozen import FrozenTrial
 
 if TYPE_CHECKING:
-    from albacore.study.study import Study
+    from albacore.trial._study_protocol import StudyReader
 
 
 @dataclass
@@ -48,7 +48,7 @@ def check_forest_args(where: str, n_trees: Any, max_depth: Any) -> None:
 
 
 def forest_data(
-    where: str, study: Study, params: list[str] | None, target: Callable[[FrozenTrial], float] | None
+    where: str, study: StudyReader, params: list[str] | None, target: Callable[[FrozenTrial], float] | None
 ) -> ForestData:
     """Validate the arguments and encode the completed trials that have every parameter."""
     check_params(where, params)
@@ -93,7 +93,7 @@ class ForestImportanceEvaluator(BaseImportanceEvaluator):
 
     def evaluate(
         self,
-        study: Study,
+        study: StudyReader,
         params: list[str] | None = None,
         *,
         target: Callable[[FrozenTrial], float] | None = None,

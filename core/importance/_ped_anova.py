@@ -39,7 +39,7 @@ from albacore.samplers._tpe._split import _best_multi_objective
 from albacore.trial._frozen import FrozenTrial
 
 if TYPE_CHECKING:
-    from albacore.study.study import Study
+    from albacore.trial._study_protocol import StudyReader
 
 _N_STEPS = 50  # grid cells of a continuous domain
 _PRIOR_WEIGHT = 1.0
@@ -160,7 +160,7 @@ class PedAnovaImportanceEvaluator(BaseImportanceEvaluator):
 
     def evaluate(
         self,
-        study: Study,
+        study: StudyReader,
         params: list[str] | None = None,
         *,
         target: Callable[[FrozenTrial], float] | None = None,
@@ -261,7 +261,7 @@ def _regimes(name: str, dists: list[dict[str, BaseDistribution]]) -> dict[BaseDi
 
 
 def _finite_losses(
-    study: Study, trials: list[FrozenTrial], target: Callable[[FrozenTrial], float] | None
+    study: StudyReader, trials: list[FrozenTrial], target: Callable[[FrozenTrial], float] | None
 ) -> tuple[list[FrozenTrial], np.ndarray]:
     """Trials with finite values and their losses (lower is better): ``(n,)`` or ``(n, m)``."""
     directions = study.directions

@@ -8,6 +8,9 @@ than importing :class:`albacore.Study`:
   so does :class:`albacore.pruners.StudyView` (a study seen through a filter on its trials).
 * :class:`StudyHandle`: a real study, as a trial and the storages' helpers use it (its
   storage and its id there).
+* :class:`StudyReader`: what :mod:`albacore.visualization` and :mod:`albacore.importance`
+  read of a study: its name, directions and trials. ``albacore.Study`` satisfies it, and so
+  do the read-only views the dashboard draws its figures from.
 """
 
 from __future__ import annotations
@@ -18,6 +21,27 @@ from typing import Any, Protocol
 from albacore._study_types import StudyDirection
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
+
+
+class StudyReader(Protocol):
+    """The read-only part of a study that plots and importance evaluators use.
+
+    Example:
+        .. code-block:: python
+
+            def n_trials(study: StudyReader) -> int:
+                return len(study.get_trials(deepcopy=False))
+    """
+
+    @property
+    def study_name(self) -> str: ...
+
+    @property
+    def directions(self) -> list[StudyDirection]: ...
+
+    def get_trials(
+        self, deepcopy: bool = True, states: Container[TrialState] | None = None
+    ) -> list[FrozenTrial]: ...
 
 
 class StudyLike(Protocol):

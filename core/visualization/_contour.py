@@ -11,11 +11,12 @@ from albacore.visualization._plotly import INFEASIBLE_COLOR, axis_id, go, grid_l
 if TYPE_CHECKING:
     import plotly.graph_objects
 
-    from albacore.study import Study
+    from albacore.trial._study_protocol import StudyReader
 
 
 def plot_contour(
-    study: Study, params: list[str] | None = None, *, target: Target | None = None, target_name: str = "Objective Value"
+    study: StudyReader, params: list[str] | None = None, *, target: Target | None = None,
+    target_name: str = "Objective Value",
 ) -> plotly.graph_objects.Figure:
     """Plot the objective as a contour over pairs of parameters.
 

@@ -12,11 +12,11 @@ from albacore.visualization._plotly import go, title
 if TYPE_CHECKING:
     import plotly.graph_objects
 
-    from albacore.study import Study
+    from albacore.trial._study_protocol import StudyReader
 
 
 def plot_edf(
-    study: Study | Sequence[Study], *, target: Target | None = None, target_name: str = "Objective Value"
+    study: StudyReader | Sequence[StudyReader], *, target: Target | None = None, target_name: str = "Objective Value"
 ) -> plotly.graph_objects.Figure:
     """Plot the empirical distribution function of the objective values of one or more studies.
 

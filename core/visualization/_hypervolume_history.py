@@ -11,10 +11,10 @@ from albacore.visualization._plotly import go, scatter_type, title
 if TYPE_CHECKING:
     import plotly.graph_objects
 
-    from albacore.study import Study
+    from albacore.trial._study_protocol import StudyReader
 
 
-def plot_hypervolume_history(study: Study, reference_point: Sequence[float]) -> plotly.graph_objects.Figure:
+def plot_hypervolume_history(study: StudyReader, reference_point: Sequence[float]) -> plotly.graph_objects.Figure:
     """Plot the hypervolume of the feasible trials so far, after each COMPLETE trial.
 
     Args:

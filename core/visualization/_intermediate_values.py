@@ -11,10 +11,10 @@ from albacore.visualization._plotly import STATE_COLORS, go, scatter, title
 if TYPE_CHECKING:
     import plotly.graph_objects
 
-    from albacore.study import Study
+    from albacore.trial._study_protocol import StudyReader
 
 
-def plot_intermediate_values(study: Study) -> plotly.graph_objects.Figure:
+def plot_intermediate_values(study: StudyReader) -> plotly.graph_objects.Figure:
     """Plot the intermediate values every trial reported, against the step.
 
     COMPLETE, PRUNED and RUNNING trials are drawn, one line per trial, coloured by state

@@ -18,11 +18,11 @@ from albacore.visualization._plotly import INFEASIBLE_COLOR, go, scatter, title
 if TYPE_CHECKING:
     import plotly.graph_objects
 
-    from albacore.study import Study
+    from albacore.trial._study_protocol import StudyReader
 
 
 def plot_optimization_history(
-    study: Study | Sequence[Study],
+    study: StudyReader | Sequence[StudyReader],
     *,
     target: Target | None = None,
     target_name: str = "Objective Value",

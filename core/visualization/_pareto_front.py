@@ -11,12 +11,12 @@ from albacore.visualization._plotly import INFEASIBLE_COLOR, go, title
 if TYPE_CHECKING:
     import plotly.graph_objects
 
-    from albacore.study import Study
     from albacore.trial import FrozenTrial
+    from albacore.trial._study_protocol import StudyReader
 
 
 def plot_pareto_front(
-    study: Study,
+    study: StudyReader,
     *,
     target_names: list[str] | None = None,
     include_dominated_trials: bool = True,

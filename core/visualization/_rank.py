@@ -22,7 +22,7 @@ from albacore.visualization._plotly import (
 if TYPE_CHECKING:
     import plotly.graph_objects
 
-    from albacore.study import Study
+    from albacore.trial._study_protocol import StudyReader
 
 
 def rank_cells(data: RankData) -> list[tuple[int, str, str | None]]:
@@ -36,7 +36,8 @@ def rank_cells(data: RankData) -> list[tuple[int, str, str | None]]:
 
 
 def plot_rank(
-    study: Study, params: list[str] | None = None, *, target: Target | None = None, target_name: str = "Objective Value"
+    study: StudyReader, params: list[str] | None = None, *, target: Target | None = None,
+    target_name: str = "Objective Value",
 ) -> plotly.graph_objects.Figure:
     """Plot trials over pairs of parameters, coloured by the rank of their value.
 

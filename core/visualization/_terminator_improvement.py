@@ -10,8 +10,8 @@ from albacore.visualization._plotly import go, title
 if TYPE_CHECKING:
     import plotly.graph_objects
 
-    from albacore.study import Study
     from albacore.terminator import BaseErrorEvaluator, BaseImprovementEvaluator
+    from albacore.trial._study_protocol import StudyReader
 
 _IMPROVEMENT = "#1f77b4"
 _EARLY = "rgba(31,119,180,0.35)"
@@ -19,7 +19,7 @@ _ERROR = "#d62728"
 
 
 def plot_terminator_improvement(
-    study: Study,
+    study: StudyReader,
     plot_error: bool = False,
     improvement_evaluator: BaseImprovementEvaluator | None = None,
     error_evaluator: BaseErrorEvaluator | None = None,

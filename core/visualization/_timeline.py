@@ -10,10 +10,10 @@ from albacore.visualization._plotly import STATE_COLORS, go, title
 if TYPE_CHECKING:
     import plotly.graph_objects
 
-    from albacore.study import Study
+    from albacore.trial._study_protocol import StudyReader
 
 
-def plot_timeline(study: Study, n_recent_trials: int | None = None) -> plotly.graph_objects.Figure:
+def plot_timeline(study: StudyReader, n_recent_trials: int | None = None) -> plotly.graph_objects.Figure:
     """Plot when each trial ran: one horizontal bar per trial, coloured by its state.
 
     COMPLETE trials that violate a constraint are shown as ``INFEASIBLE``; a running

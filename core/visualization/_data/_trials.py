@@ -19,8 +19,8 @@ from albacore.trial._constraints import CONSTRAINTS_KEY
 from albacore.trial._state import TrialState
 
 if TYPE_CHECKING:
-    from albacore.study import Study
     from albacore.trial import FrozenTrial
+    from albacore.trial._study_protocol import StudyReader
 
 Target = Callable[["FrozenTrial"], float]
 
@@ -43,7 +43,7 @@ def check_study(where: str, study: Any) -> None:
         raise TypeError(f"{where}: study must be an albacore Study, got study={study!r}")
 
 
-def as_study_list(where: str, study: Any) -> list[Study]:
+def as_study_list(where: str, study: Any) -> list[StudyReader]:
     """One study or a sequence of studies, as a non-empty list."""
     studies = list(study) if isinstance(study, (list, tuple)) else [study]
     if not studies:
@@ -53,7 +53,7 @@ def as_study_list(where: str, study: Any) -> list[Study]:
     return studies
 
 
-def check_target(where: str, study: Study, target: Target | None) -> None:
+def check_target(where: str, study: StudyReader, target: Target | None) -> None:
     """A multi-objective study needs ``target`` to pick the value to plot."""
     if target is not None and not callable(target):
         raise TypeError(f"{where}: target must be a callable FrozenTrial -> float, got target={target!r}")
@@ -82,7 +82,7 @@ class Completed:
     direction: StudyDirection  # the direction "better" means for ``values``
 
 
-def complete_trials(where: str, study: Study) -> list[FrozenTrial]:
+def complete_trials(where: str, study: StudyReader) -> list[FrozenTrial]:
     """The study's COMPLETE trials, or a ValueError saying the study is empty or what states
     its trials are in."""
     trials = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
@@ -96,7 +96,7 @@ def complete_trials(where: str, study: Study) -> list[FrozenTrial]:
     return trials
 
 
-def completed_trials(where: str, study: Study, target: Target | None) -> Completed:
+def completed_trials(where: str, study: StudyReader, target: Target | None) -> Completed:
     """The study's COMPLETE trials with a finite target, or a ValueError saying why none are.
 
     With ``target`` given the direction is the study's first one (a custom target has no

@@ -28,7 +28,7 @@ from albacore.visualization._data._trials import (
 )
 
 if TYPE_CHECKING:
-    from albacore.study import Study
+    from albacore.trial._study_protocol import StudyReader
 
 WHERE = "plot_contour"
 GRID = 100
@@ -79,7 +79,8 @@ class ContourData:
 
 
 def contour_data(
-    study: Study, params: list[str] | None = None, target: Target | None = None, target_name: str = "Objective Value"
+    study: StudyReader, params: list[str] | None = None, target: Target | None = None,
+    target_name: str = "Objective Value",
 ) -> ContourData:
     """Panels for every ordered pair of the chosen parameters (at least two)."""
     check_study(WHERE, study)

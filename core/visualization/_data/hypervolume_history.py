@@ -13,7 +13,7 @@ from albacore.hypervolume import compute_hypervolume
 from albacore.visualization._data._trials import check_study, complete_trials, feasibility
 
 if TYPE_CHECKING:
-    from albacore.study import Study
+    from albacore.trial._study_protocol import StudyReader
 
 WHERE = "plot_hypervolume_history"
 
@@ -24,7 +24,7 @@ class HypervolumeHistoryData:
     hypervolumes: np.ndarray  # of the feasible trials up to and including each
 
 
-def hypervolume_history_data(study: Study, reference_point: Sequence[float]) -> HypervolumeHistoryData:
+def hypervolume_history_data(study: StudyReader, reference_point: Sequence[float]) -> HypervolumeHistoryData:
     """Hypervolume of the feasible COMPLETE trials so far, against ``reference_point``.
 
     Only a trial that joins the front changes the value, so the hypervolume is recomputed on

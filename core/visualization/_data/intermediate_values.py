@@ -12,7 +12,7 @@ from albacore.trial._state import TrialState
 from albacore.visualization._data._trials import check_study
 
 if TYPE_CHECKING:
-    from albacore.study import Study
+    from albacore.trial._study_protocol import StudyReader
 
 WHERE = "plot_intermediate_values"
 _STATES = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING)
@@ -48,7 +48,7 @@ class IntermediateValuesData:
         return out
 
 
-def intermediate_values_data(study: Study) -> IntermediateValuesData:
+def intermediate_values_data(study: StudyReader) -> IntermediateValuesData:
     """Every reported curve, or a ValueError when no trial reported an intermediate value."""
     check_study(WHERE, study)
     trials = study.get_trials(deepcopy=False, states=_STATES)

@@ -11,7 +11,7 @@ from albacore._study_types import StudyDirection
 from albacore.visualization._data._trials import Target, as_study_list, completed_trials
 
 if TYPE_CHECKING:
-    from albacore.study import Study
+    from albacore.trial._study_protocol import StudyReader
 
 WHERE = "plot_optimization_history"
 
@@ -55,7 +55,8 @@ def running_best(values: np.ndarray, feasible: np.ndarray, direction: StudyDirec
 
 
 def optimization_history_data(
-    study: Study | Any, target: Target | None = None, target_name: str = "Objective Value", error_bar: bool = False
+    study: StudyReader | Any, target: Target | None = None,
+    target_name: str = "Objective Value", error_bar: bool = False,
 ) -> OptimizationHistoryData:
     """Values, feasibility and running best of every study; with ``error_bar`` their mean and
     standard deviation per trial number (all studies must share a direction)."""

@@ -22,7 +22,7 @@ from albacore.visualization._data._trials import (
 )
 
 if TYPE_CHECKING:
-    from albacore.study import Study
+    from albacore.trial._study_protocol import StudyReader
 
 WHERE = "plot_parallel_coordinate"
 
@@ -50,7 +50,8 @@ class ParallelCoordinateData:
 
 
 def parallel_coordinate_data(
-    study: Study, params: list[str] | None = None, target: Target | None = None, target_name: str = "Objective Value"
+    study: StudyReader, params: list[str] | None = None, target: Target | None = None,
+    target_name: str = "Objective Value",
 ) -> ParallelCoordinateData:
     """Lines of the feasible COMPLETE trials that have every plotted parameter.
 

@@ -9,7 +9,7 @@ from albacore.visualization._data._trials import Target, check_study, completed_
 
 if TYPE_CHECKING:
     from albacore.importance import BaseImportanceEvaluator
-    from albacore.study import Study
+    from albacore.trial._study_protocol import StudyReader
 
 WHERE = "plot_param_importances"
 
@@ -34,7 +34,7 @@ class ParamImportancesData:
 
 
 def param_importances_data(
-    study: Study,
+    study: StudyReader,
     evaluator: BaseImportanceEvaluator | None = None,
     params: list[str] | None = None,
     target: Target | None = None,

@@ -13,8 +13,8 @@ from albacore._study_types import StudyDirection
 from albacore.visualization._data._trials import check_study, complete_trials, feasibility
 
 if TYPE_CHECKING:
-    from albacore.study import Study
     from albacore.trial import FrozenTrial
+    from albacore.trial._study_protocol import StudyReader
 
 WHERE = "plot_pareto_front"
 
@@ -34,7 +34,7 @@ class ParetoFrontData:
 
 
 def pareto_front_data(
-    study: Study,
+    study: StudyReader,
     target_names: list[str] | None = None,
     include_dominated_trials: bool = True,
     constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
@@ -77,7 +77,7 @@ def pareto_front_data(
     )
 
 
-def _names(study: Study, target_names: list[str] | None, n: int) -> list[str]:
+def _names(study: StudyReader, target_names: list[str] | None, n: int) -> list[str]:
     if target_names is None:
         stored = getattr(study, "metric_names", None)
         return list(stored) if stored and len(stored) == n else [f"Objective {i}" for i in range(n)]

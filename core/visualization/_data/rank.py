@@ -19,7 +19,7 @@ from albacore.visualization._data._trials import (
 )
 
 if TYPE_CHECKING:
-    from albacore.study import Study
+    from albacore.trial._study_protocol import StudyReader
 
 WHERE = "plot_rank"
 
@@ -51,7 +51,8 @@ class RankData:
 
 
 def rank_data(
-    study: Study, params: list[str] | None = None, target: Target | None = None, target_name: str = "Objective Value"
+    study: StudyReader, params: list[str] | None = None, target: Target | None = None,
+    target_name: str = "Objective Value",
 ) -> RankData:
     """Rank colours of the COMPLETE trials (an even sample when a panel's share of markers,
     :func:`matrix_points`, is fewer than the trials)."""

@@ -10,7 +10,7 @@ import numpy as np
 from albacore.visualization._data._trials import Target, check_study, completed_trials, param_columns, select_params
 
 if TYPE_CHECKING:
-    from albacore.study import Study
+    from albacore.trial._study_protocol import StudyReader
 
 WHERE = "plot_slice"
 
@@ -37,7 +37,8 @@ class SliceData:
 
 
 def slice_data(
-    study: Study, params: list[str] | None = None, target: Target | None = None, target_name: str = "Objective Value"
+    study: StudyReader, params: list[str] | None = None, target: Target | None = None,
+    target_name: str = "Objective Value",
 ) -> SliceData:
     """One panel per chosen parameter (default: all, sorted) over the COMPLETE trials."""
     check_study(WHERE, study)

@@ -11,8 +11,8 @@ import numpy as np
 from albacore.visualization._data._trials import check_study, completed_trials
 
 if TYPE_CHECKING:
-    from albacore.study import Study
     from albacore.terminator import BaseErrorEvaluator, BaseImprovementEvaluator
+    from albacore.trial._study_protocol import StudyReader
 
 WHERE = "plot_terminator_improvement"
 # Each evaluation fits a model to the trials so far; a longer study is evaluated at this
@@ -31,7 +31,7 @@ class TerminatorImprovementData:
 
 
 def terminator_improvement_data(
-    study: Study,
+    study: StudyReader,
     plot_error: bool = False,
     improvement_evaluator: BaseImprovementEvaluator | None = None,
     error_evaluator: BaseErrorEvaluator | None = None,

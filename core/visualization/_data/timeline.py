@@ -12,7 +12,7 @@ from albacore.trial._state import TrialState
 from albacore.visualization._data._trials import check_study
 
 if TYPE_CHECKING:
-    from albacore.study import Study
+    from albacore.trial._study_protocol import StudyReader
 
 WHERE = "plot_timeline"
 # Legend order; "INFEASIBLE" is a COMPLETE trial that violates its constraints.
@@ -31,7 +31,7 @@ class TimelineData:
     bars: dict[str, TimelineBars]  # by state label, in STATES order, only states present
 
 
-def timeline_data(study: Study, n_recent_trials: int | None = None) -> TimelineData:
+def timeline_data(study: StudyReader, n_recent_trials: int | None = None) -> TimelineData:
     """Bars of the trials that started (the ``n_recent_trials`` latest ones, if given)."""
     check_study(WHERE, study)
     if n_recent_trials is not None:

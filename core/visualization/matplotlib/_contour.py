@@ -14,11 +14,12 @@ from albacore.visualization.matplotlib._matrix import axes_grid, label_edges, re
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from albacore.study import Study
+    from albacore.trial._study_protocol import StudyReader
 
 
 def plot_contour(
-    study: Study, params: list[str] | None = None, *, target: Target | None = None, target_name: str = "Objective Value"
+    study: StudyReader, params: list[str] | None = None, *, target: Target | None = None,
+    target_name: str = "Objective Value",
 ) -> Axes | np.ndarray:
     """Plot the objective in colour bands over pairs of parameters, on matplotlib Axes.
 

@@ -12,11 +12,11 @@ from albacore.visualization.matplotlib._common import new_axes, set_title
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from albacore.study import Study
+    from albacore.trial._study_protocol import StudyReader
 
 
 def plot_edf(
-    study: Study | Sequence[Study], *, target: Target | None = None, target_name: str = "Objective Value"
+    study: StudyReader | Sequence[StudyReader], *, target: Target | None = None, target_name: str = "Objective Value"
 ) -> Axes:
     """Plot the empirical distribution function of the objective values, on matplotlib Axes.
 

@@ -11,10 +11,10 @@ from albacore.visualization.matplotlib._common import new_axes, set_title
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from albacore.study import Study
+    from albacore.trial._study_protocol import StudyReader
 
 
-def plot_hypervolume_history(study: Study, reference_point: Sequence[float]) -> Axes:
+def plot_hypervolume_history(study: StudyReader, reference_point: Sequence[float]) -> Axes:
     """Plot the hypervolume of the feasible trials so far after each COMPLETE trial, on matplotlib Axes.
 
     Same data as :func:`albacore.visualization.plot_hypervolume_history`.

@@ -10,10 +10,10 @@ from albacore.visualization.matplotlib._common import STATE_COLORS, new_axes, se
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from albacore.study import Study
+    from albacore.trial._study_protocol import StudyReader
 
 
-def plot_intermediate_values(study: Study) -> Axes:
+def plot_intermediate_values(study: StudyReader) -> Axes:
     """Plot the intermediate values every trial reported against the step, on matplotlib Axes.
 
     Same data as :func:`albacore.visualization.plot_intermediate_values`: one line per

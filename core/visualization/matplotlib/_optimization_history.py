@@ -14,11 +14,11 @@ from albacore.visualization.matplotlib._common import INFEASIBLE_COLOR, new_axes
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from albacore.study import Study
+    from albacore.trial._study_protocol import StudyReader
 
 
 def plot_optimization_history(
-    study: Study | Sequence[Study],
+    study: StudyReader | Sequence[StudyReader],
     *,
     target: Target | None = None,
     target_name: str = "Objective Value",

@@ -13,11 +13,12 @@ from albacore.visualization.matplotlib._common import new_axes, plt, set_title
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from albacore.study import Study
+    from albacore.trial._study_protocol import StudyReader
 
 
 def plot_parallel_coordinate(
-    study: Study, params: list[str] | None = None, *, target: Target | None = None, target_name: str = "Objective Value"
+    study: StudyReader, params: list[str] | None = None, *, target: Target | None = None,
+    target_name: str = "Objective Value",
 ) -> Axes:
     """Plot each trial as a line across the objective and the parameters, on matplotlib Axes.
 

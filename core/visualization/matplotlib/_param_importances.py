@@ -14,11 +14,11 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from albacore.importance import BaseImportanceEvaluator
-    from albacore.study import Study
+    from albacore.trial._study_protocol import StudyReader
 
 
 def plot_param_importances(
-    study: Study,
+    study: StudyReader,
     evaluator: BaseImportanceEvaluator | None = None,
     params: list[str] | None = None,
     *,

@@ -11,12 +11,12 @@ from albacore.visualization.matplotlib._common import INFEASIBLE_COLOR, plt, set
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from albacore.study import Study
     from albacore.trial import FrozenTrial
+    from albacore.trial._study_protocol import StudyReader
 
 
 def plot_pareto_front(
-    study: Study,
+    study: StudyReader,
     *,
     target_names: list[str] | None = None,
     include_dominated_trials: bool = True,

@@ -14,11 +14,12 @@ if TYPE_CHECKING:
     import numpy as np
     from matplotlib.axes import Axes
 
-    from albacore.study import Study
+    from albacore.trial._study_protocol import StudyReader
 
 
 def plot_rank(
-    study: Study, params: list[str] | None = None, *, target: Target | None = None, target_name: str = "Objective Value"
+    study: StudyReader, params: list[str] | None = None, *, target: Target | None = None,
+    target_name: str = "Objective Value",
 ) -> Axes | np.ndarray:
     """Plot trials over pairs of parameters coloured by the rank of their value, on matplotlib Axes.
 

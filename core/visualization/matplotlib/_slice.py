@@ -12,11 +12,12 @@ if TYPE_CHECKING:
     import numpy as np
     from matplotlib.axes import Axes
 
-    from albacore.study import Study
+    from albacore.trial._study_protocol import StudyReader
 
 
 def plot_slice(
-    study: Study, params: list[str] | None = None, *, target: Target | None = None, target_name: str = "Objective Value"
+    study: StudyReader, params: list[str] | None = None, *, target: Target | None = None,
+    target_name: str = "Objective Value",
 ) -> Axes | np.ndarray:
     """Plot the objective against each parameter, one panel each, on matplotlib Axes.
 

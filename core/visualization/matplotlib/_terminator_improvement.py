@@ -10,12 +10,12 @@ from albacore.visualization.matplotlib._common import new_axes, set_title
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from albacore.study import Study
     from albacore.terminator import BaseErrorEvaluator, BaseImprovementEvaluator
+    from albacore.trial._study_protocol import StudyReader
 
 
 def plot_terminator_improvement(
-    study: Study,
+    study: StudyReader,
     plot_error: bool = False,
     improvement_evaluator: BaseImprovementEvaluator | None = None,
     error_evaluator: BaseErrorEvaluator | None = None,

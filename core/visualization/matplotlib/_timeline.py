@@ -12,10 +12,10 @@ from albacore.visualization.matplotlib._common import STATE_COLORS, new_axes, se
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from albacore.study import Study
+    from albacore.trial._study_protocol import StudyReader
 
 
-def plot_timeline(study: Study, n_recent_trials: int | None = None) -> Axes:
+def plot_timeline(study: StudyReader, n_recent_trials: int | None = None) -> Axes:
     """Plot when each trial ran as horizontal bars coloured by state, on matplotlib Axes.
 
     Same data as :func:`albacore.visualization.plot_timeline`.
