@@ -89,9 +89,6 @@ ALLOWED: dict[str, str] = {
         "albacore's genetic samplers share a private base; subclassing a GA sampler is not an "
         "extension point (BaseSampler is)"
     ),
-    "optuna.samplers.NSGAII*Sampler: missing parameter '*'": (
-        _NOT_YET + ": the elite-selection / child-generation / after-trial strategy hooks"
-    ),
     # --- storages ------------------------------------------------------------------------------
     "optuna.storages.Journal*Storage: missing": _DEPRECATED + " (JournalFileBackend, JournalRedisBackend)",
     "optuna.storages.JournalFile*Lock: missing": _DEPRECATED + " (the file backend locks by itself)",

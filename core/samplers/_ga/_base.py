@@ -8,6 +8,14 @@ selected and their trial numbers stored in the study (``"nsga:population:<g>"``)
 first worker to get there writes them and every other worker reads them, so all workers
 breed generation ``g + 1`` from the same parents. A trial's crossover parents are recorded
 in ``"nsga:parents"``.
+
+**Strategy hooks.** The three steps of a generation can each be replaced by a callable, with
+the signatures of Optuna's NSGA-II samplers: ``elite_population_selection_strategy(study,
+pool)`` returns the survivors of a completed generation (``pool`` is the generation followed
+by its parents); ``child_generation_strategy(study, search_space, parents)`` returns the
+parameters of a new trial bred from the parent population (parameters it leaves out are drawn
+uniformly); ``after_trial_strategy(study, trial, state, values)`` runs when a trial finishes,
+instead of the evaluation of ``constraints_func``.
 """
 
 from __future__ import annotations
@@ -17,13 +25,14 @@ import copy
 import threading
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import numpy as np
 
 from albacore._moo import to_minimization
 from albacore._rng import SeededRNG
 from albacore._validation import check_callable, check_int, check_probability
+from albacore._warnings import ExperimentalWarning, warn
 from albacore.distributions import BaseDistribution, check_distribution_compatibility
 from albacore.logging import get_logger
 from albacore.samplers._base import BaseSampler
@@ -41,6 +50,10 @@ from albacore.trial._state import TrialState
 if TYPE_CHECKING:
     from albacore.trial._study_protocol import StudyLike as Study
 
+    EliteSelection = Callable[[Study, list[FrozenTrial]], list[FrozenTrial]]
+    ChildGeneration = Callable[[Study, dict[str, BaseDistribution], list[FrozenTrial]], dict[str, Any]]
+    AfterTrial = Callable[[Study, FrozenTrial, TrialState, Optional[Sequence[float]]], None]
+
 _logger = get_logger(__name__)
 
 GENERATION_KEY = "nsga:generation"
@@ -50,14 +63,19 @@ _MAX_CROSSOVER_TRIES = 32
 
 
 class _Pending:
-    """What ``before_trial`` decided for a trial, used while its parameters are suggested."""
+    """What ``before_trial`` decided for a trial, used while its parameters are suggested.
 
-    __slots__ = ("parents", "mutation_prob", "mutated")
+    ``parents`` are the crossover parents, or the whole parent population when a
+    ``child_generation_strategy`` breeds the trial (``custom``).
+    """
 
-    def __init__(self, parents: list[FrozenTrial], mutation_prob: float | None) -> None:
+    __slots__ = ("parents", "mutation_prob", "mutated", "custom")
+
+    def __init__(self, parents: list[FrozenTrial], mutation_prob: float | None, custom: bool = False) -> None:
         self.parents = parents
         self.mutation_prob = mutation_prob
         self.mutated: set[str] = set()
+        self.custom = custom
 
 
 class _StudyCache:
@@ -93,16 +111,22 @@ class GeneticSampler(Unpickled, BaseSampler):
         swapping_prob: float = 0.5,
         seed: int | None = None,
         constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
+        elite_population_selection_strategy: EliteSelection | None = None,
+        child_generation_strategy: ChildGeneration | None = None,
+        after_trial_strategy: AfterTrial | None = None,
     ) -> None:
         owner = self._name
         if mutation is not None and not isinstance(mutation, BaseMutation):
             raise TypeError(f"{owner}: mutation must be a BaseMutation or None, got mutation={mutation!r}")
         check_int(owner, "population_size", population_size, 2)
         self._mutation_prob = check_probability(owner, "mutation_prob", mutation_prob, allow_none=True)
-        self._crossover_prob = check_probability(owner, "crossover_prob", crossover_prob)
-        self._swapping_prob = check_probability(owner, "swapping_prob", swapping_prob)
+        checked_crossover_prob = check_probability(owner, "crossover_prob", crossover_prob)
+        checked_swapping_prob = check_probability(owner, "swapping_prob", swapping_prob)
+        assert checked_crossover_prob is not None and checked_swapping_prob is not None
+        self._crossover_prob: float = checked_crossover_prob
+        self._swapping_prob: float = checked_swapping_prob
         if crossover is None:
-            crossover = UniformCrossover(self._swapping_prob)  # type: ignore[arg-type]
+            crossover = UniformCrossover(self._swapping_prob)
         if not isinstance(crossover, BaseCrossover):
             raise TypeError(f"{owner}: crossover must be a BaseCrossover, got crossover={crossover!r}")
         if population_size < crossover.n_parents:
@@ -112,6 +136,18 @@ class GeneticSampler(Unpickled, BaseSampler):
             )
         if constraints_func is not None:
             check_callable(owner, "constraints_func", constraints_func)
+        strategies = {
+            "elite_population_selection_strategy": elite_population_selection_strategy,
+            "child_generation_strategy": child_generation_strategy,
+            "after_trial_strategy": after_trial_strategy,
+        }
+        for name, strategy in strategies.items():
+            if strategy is not None:
+                check_callable(owner, name, strategy)
+                warn(f"{owner}: the argument {name} is experimental; its interface may change.", ExperimentalWarning)
+        self._elite_selection = elite_population_selection_strategy
+        self._child_generation = child_generation_strategy
+        self._after_trial_strategy = after_trial_strategy
         self._population_size = population_size
         self._crossover = crossover
         self._mutation = mutation
@@ -226,7 +262,7 @@ class GeneticSampler(Unpickled, BaseSampler):
     def _parent_population(self, study: Study) -> tuple[int, list[FrozenTrial], _StudyCache]:
         """The latest generation whose survivors are known, those survivors (parents), and the cache."""
         cache = self._cache(study)
-        generation, parents = -1, []
+        generation, parents = -1, list[FrozenTrial]()
         study_attrs: dict[str, Any] | None = None
         while len(cache.by_generation.get(generation + 1, ())) >= self._population_size:
             generation += 1
@@ -237,16 +273,37 @@ class GeneticSampler(Unpickled, BaseSampler):
                     study_attrs = study.system_attrs
                 numbers = study_attrs.get(POPULATION_KEY.format(generation))
                 if numbers is None:
-                    parent_numbers = {p.number for p in parents}
-                    pool = parents + [t for t in cache.by_generation[generation] if t.number not in parent_numbers]
-                    points, violation = self._objectives(study, pool)
-                    chosen = self._select_survivors(study, points, violation, self._population_size, self._rng.rng)
-                    numbers = [pool[i].number for i in chosen]
+                    numbers = self._choose_survivors(study, parents, list(cache.by_generation[generation]))
                     study.set_system_attr(POPULATION_KEY.format(generation), numbers)
                 with self._lock:
                     cache.survivors[generation] = list(numbers)
             parents = [cache.by_number[n] for n in numbers if n in cache.by_number]
         return generation, parents, cache
+
+    def _choose_survivors(self, study: Study, parents: list[FrozenTrial], members: list[FrozenTrial]) -> list[int]:
+        """Trial numbers of the survivors among a completed generation's ``members`` and their ``parents``."""
+        if self._elite_selection is None:
+            parent_numbers = {p.number for p in parents}
+            pool = parents + [t for t in members if t.number not in parent_numbers]
+            points, violation = self._objectives(study, pool)
+            chosen = self._select_survivors(study, points, violation, self._population_size, self._rng.rng)
+            return [pool[i].number for i in chosen]
+        member_numbers = {t.number for t in members}
+        pool = members + [p for p in parents if p.number not in member_numbers]
+        survivors = self._elite_selection(study, list(pool))
+        name = f"{self._name}: elite_population_selection_strategy"
+        if isinstance(survivors, (str, bytes)) or not isinstance(survivors, Sequence):
+            raise TypeError(f"{name} must return a list of FrozenTrial, got {survivors!r}")
+        pool_numbers = {t.number for t in pool}
+        for survivor in survivors:
+            if not isinstance(survivor, FrozenTrial):
+                raise TypeError(f"{name} must return a list of FrozenTrial, got an element {survivor!r}")
+            if survivor.number not in pool_numbers:
+                raise ValueError(
+                    f"{name} must return trials of the population it was given "
+                    f"(trials {sorted(pool_numbers)}), got trial {survivor.number}"
+                )
+        return [t.number for t in survivors]
 
     def _fitness(self, study: Study, population: list[FrozenTrial]) -> tuple[np.ndarray, np.ndarray]:
         """Constrained rank and crowding distance of each member of a parent population."""
@@ -277,6 +334,10 @@ class GeneticSampler(Unpickled, BaseSampler):
         study.set_trial_system_attr(trial, GENERATION_KEY, generation + 1)
         if not population:
             return
+        if self._child_generation is not None:
+            with self._lock:
+                self._pending.get(study)[trial.number] = _Pending(list(population), None, custom=True)
+            return
         with self._lock:
             fitness = cache.fitness.get(generation)
         if fitness is None:
@@ -301,6 +362,8 @@ class GeneticSampler(Unpickled, BaseSampler):
             pending = self._pending.get(study).get(trial.number)
         if pending is None or not search_space:
             return {}
+        if pending.custom:
+            return self._generate_child(study, search_space, pending.parents)
         if pending.mutation_prob is None:
             pending.mutation_prob = 1.0 / max(1, len(search_space))
         rng = self._rng.rng
@@ -316,6 +379,18 @@ class GeneticSampler(Unpickled, BaseSampler):
                 if name in pending.mutated and _space.is_numerical(search_space[name]):
                     result[name] = self._mutate(study, value, search_space[name], rng)
         return result
+
+    def _generate_child(
+        self, study: Study, search_space: dict[str, BaseDistribution], parents: list[FrozenTrial]
+    ) -> dict[str, Any]:
+        """The parameters ``child_generation_strategy`` breeds from the parent population."""
+        assert self._child_generation is not None
+        child = self._child_generation(study, dict(search_space), list(parents))
+        if not isinstance(child, dict):
+            raise TypeError(
+                f"{self._name}: child_generation_strategy must return a dict of parameter values, got {child!r}"
+            )
+        return dict(child)
 
     def _mutate(self, study: Study, value: Any, distribution: BaseDistribution, rng: np.random.Generator) -> Any:
         x = _space.encode(value, distribution)
@@ -353,7 +428,7 @@ class GeneticSampler(Unpickled, BaseSampler):
         with self._lock:
             pending = self._pending.get(study).get(trial.number)
         rng = self._rng.rng
-        if pending is not None and param_name not in pending.mutated:
+        if pending is not None and not pending.custom and param_name not in pending.mutated:
             # A parameter outside the joint space (e.g. conditional): inherit it from the first
             # parent that has it, unless mutated.
             mutation_prob = pending.mutation_prob if pending.mutation_prob is not None else 0.1
@@ -368,6 +443,9 @@ class GeneticSampler(Unpickled, BaseSampler):
     def after_trial(self, study: Study, trial: FrozenTrial, state: TrialState, values: Sequence[float] | None) -> None:
         with self._lock:
             self._pending.get(study).pop(trial.number, None)
+        if self._after_trial_strategy is not None:
+            self._after_trial_strategy(study, trial, state, values)
+            return
         if self._constraints_func is None or state != TrialState.COMPLETE:
             return
         finished = copy.copy(trial)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import numpy as np
 
@@ -15,7 +15,13 @@ from albacore.samplers._ga._selection import das_dennis_points, select_nsga2, se
 from albacore.trial._frozen import FrozenTrial
 
 if TYPE_CHECKING:
+    from albacore.distributions import BaseDistribution
+    from albacore.trial._state import TrialState
     from albacore.trial._study_protocol import StudyLike as Study
+
+    EliteSelection = Callable[[Study, list[FrozenTrial]], list[FrozenTrial]]
+    ChildGeneration = Callable[[Study, dict[str, BaseDistribution], list[FrozenTrial]], dict[str, Any]]
+    AfterTrial = Callable[[Study, FrozenTrial, TrialState, Optional[Sequence[float]]], None]
 
 
 class NSGAIISampler(GeneticSampler):
@@ -46,11 +52,28 @@ class NSGAIISampler(GeneticSampler):
         constraints_func: Called with each completed trial; returns its constraint values
             (feasible iff all <= 0). Constraints set with ``trial.set_constraint`` are
             honoured as well.
+        elite_population_selection_strategy: Experimental. Replaces survivor selection:
+            called once per completed generation as ``strategy(study, pool)``, where ``pool``
+            holds the generation's completed trials followed by its parent population; returns
+            the trials of ``pool`` that survive and breed the next generation. None selects
+            by constrained non-domination rank and crowding distance.
+        child_generation_strategy: Experimental. Replaces parent selection, crossover and
+            mutation: called for each new trial (after the first generation) as
+            ``strategy(study, search_space, parent_population)`` and returns a dict of the
+            trial's parameter values; parameters it leaves out, or outside ``search_space``,
+            are drawn uniformly at random.
+        after_trial_strategy: Experimental. Called as ``strategy(study, trial, state,
+            values)`` when each trial finishes (complete, pruned or failed), instead of the
+            default, which stores the values of ``constraints_func`` of a completed trial.
 
     Raises:
         ValueError: On a probability outside [0, 1] or a population smaller than 2 or than
             the crossover's number of parents.
-        TypeError: If ``crossover`` or ``constraints_func`` has the wrong type.
+        TypeError: If ``crossover``, ``constraints_func`` or a strategy has the wrong type,
+            or a strategy returns a value of the wrong type.
+
+    Warns:
+        ExperimentalWarning: When a strategy argument is given.
 
     Example:
         .. code-block:: python
@@ -74,11 +97,16 @@ class NSGAIISampler(GeneticSampler):
         swapping_prob: float = 0.5,
         seed: int | None = None,
         constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
+        elite_population_selection_strategy: EliteSelection | None = None,
+        child_generation_strategy: ChildGeneration | None = None,
+        after_trial_strategy: AfterTrial | None = None,
     ) -> None:
         super().__init__(
             population_size=population_size, mutation=mutation, mutation_prob=mutation_prob, crossover=crossover,
             crossover_prob=crossover_prob, swapping_prob=swapping_prob, seed=seed,
             constraints_func=constraints_func,
+            elite_population_selection_strategy=elite_population_selection_strategy,
+            child_generation_strategy=child_generation_strategy, after_trial_strategy=after_trial_strategy,
         )
 
     def _select_survivors(
@@ -109,10 +137,15 @@ class NSGAIIISampler(GeneticSampler):
         swapping_prob: See :class:`NSGAIISampler`.
         seed: Seed of the random generator.
         constraints_func: See :class:`NSGAIISampler`.
+        elite_population_selection_strategy: Experimental; see :class:`NSGAIISampler`.
+            None selects by constrained non-domination rank, then reference-point niching.
+        child_generation_strategy: Experimental; see :class:`NSGAIISampler`.
+        after_trial_strategy: Experimental; see :class:`NSGAIISampler`.
 
     Raises:
         ValueError: On invalid reference points, ``dividing_parameter < 1``, or as
             :class:`NSGAIISampler`.
+        TypeError: As :class:`NSGAIISampler`.
 
     Example:
         .. code-block:: python
@@ -136,11 +169,16 @@ class NSGAIIISampler(GeneticSampler):
         swapping_prob: float = 0.5,
         seed: int | None = None,
         constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
+        elite_population_selection_strategy: EliteSelection | None = None,
+        child_generation_strategy: ChildGeneration | None = None,
+        after_trial_strategy: AfterTrial | None = None,
     ) -> None:
         super().__init__(
             population_size=population_size, mutation=mutation, mutation_prob=mutation_prob, crossover=crossover,
             crossover_prob=crossover_prob, swapping_prob=swapping_prob, seed=seed,
             constraints_func=constraints_func,
+            elite_population_selection_strategy=elite_population_selection_strategy,
+            child_generation_strategy=child_generation_strategy, after_trial_strategy=after_trial_strategy,
         )
         check_int("NSGAIIISampler", "dividing_parameter", dividing_parameter, 1)
         if reference_points is not None:
