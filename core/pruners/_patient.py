@@ -17,10 +17,14 @@ if TYPE_CHECKING:
 class PatientPruner(BasePruner):
     """Prune only a trial that has stopped improving, and only if ``wrapped_pruner`` agrees.
 
-    A trial has stopped improving when none of its last ``patience`` intermediate values
-    beats the best of its earlier values by more than ``min_delta`` (NaN values are
-    skipped). Then ``wrapped_pruner`` decides; with ``wrapped_pruner=None`` the trial is
-    pruned. A trial with at most ``patience`` values is never pruned.
+    The trial's reported steps are split into the window of its last ``patience + 1``
+    steps and the steps before it. The trial has stopped improving when the best value in
+    the window is worse than the best value before it by more than ``min_delta``; a value
+    equal to the earlier best (or within ``min_delta`` of it) is not a worsening, so it
+    keeps the trial. Then ``wrapped_pruner`` decides; with ``wrapped_pruner=None`` the
+    trial is pruned. NaN values are skipped, and a trial whose window or earlier steps hold
+    only NaN is not pruned. A trial with at most ``patience + 1`` reported steps is never
+    pruned. These are the decisions of Optuna's ``PatientPruner``.
 
     Args:
         wrapped_pruner: The pruner consulted once the trial has stopped improving, or None.
@@ -49,18 +53,21 @@ class PatientPruner(BasePruner):
         self._min_delta = check_number(owner, "min_delta", min_delta, 0.0)
 
     def prune(self, study: Study, trial: FrozenTrial) -> bool:
-        values = [trial.intermediate_values[s] for s in sorted(trial.intermediate_values)]
-        values = [v for v in values if not math.isnan(v)]
-        if len(values) <= self._patience:
+        steps = sorted(trial.intermediate_values)
+        if len(steps) <= self._patience + 1:
             return False
-        earlier, recent = values[: len(values) - self._patience], values[len(values) - self._patience :]
-        if recent:
-            if study.direction == StudyDirection.MAXIMIZE:
-                improved = max(recent) > max(earlier) + self._min_delta
-            else:
-                improved = min(recent) < min(earlier) - self._min_delta
-            if improved:
-                return False
+        split = len(steps) - self._patience - 1
+        values = [trial.intermediate_values[s] for s in steps]
+        earlier = [v for v in values[:split] if not math.isnan(v)]
+        window = [v for v in values[split:] if not math.isnan(v)]
+        if not earlier or not window:
+            return False
+        if study.direction == StudyDirection.MAXIMIZE:
+            stalled = max(window) < max(earlier) - self._min_delta
+        else:
+            stalled = min(window) > min(earlier) + self._min_delta
+        if not stalled:
+            return False
         if self._wrapped_pruner is None:
             return True
         return self._wrapped_pruner.prune(study, trial)

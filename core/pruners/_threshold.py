@@ -36,7 +36,9 @@ class ThresholdPruner(BasePruner):
         interval_steps: Check every this many steps after the warmup.
 
     Raises:
-        ValueError: If no bound is given, ``lower > upper`` for an objective, the two
+        TypeError: If no bound is given (as Optuna's), or a bound is not a number, None or
+            a sequence of them.
+        ValueError: If a bound is NaN, ``lower > upper`` for an objective, the two
             sequences differ in length, or another argument is out of range. ``prune``
             raises a ValueError when a sequence's length differs from the study's number of
             objectives.
@@ -62,7 +64,7 @@ class ThresholdPruner(BasePruner):
         lowers = _check_bounds(owner, "lower", lower, -math.inf)
         uppers = _check_bounds(owner, "upper", upper, math.inf)
         if all(v == -math.inf for v in lowers) and all(v == math.inf for v in uppers):
-            raise ValueError(f"{owner}: give lower, upper or both, got lower={lower!r} and upper={upper!r}")
+            raise TypeError(f"{owner}: give lower, upper or both, got lower={lower!r} and upper={upper!r}")
         per_objective = isinstance(lower, Sequence) or isinstance(upper, Sequence)
         if per_objective and isinstance(lower, Sequence) and isinstance(upper, Sequence) and len(lowers) != len(uppers):
             raise ValueError(
@@ -112,6 +114,9 @@ def _check_bounds(owner: str, name: str, value: object, missing: float) -> list[
 
 
 def _check_bound(owner: str, name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real) or math.isnan(float(value)):
-        raise ValueError(f"{owner}: {name} must be a number, None or a sequence of them, got {name}={value!r}")
+    """``value`` as a float: TypeError for a non-number (bools included), ValueError for NaN."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{owner}: {name} must be a number, None or a sequence of them, got {name}={value!r}")
+    if math.isnan(float(value)):
+        raise ValueError(f"{owner}: {name} must not be NaN, got {name}={value!r}")
     return float(value)

@@ -7,6 +7,7 @@ step; at every step both libraries' pruners are asked whether to prune.
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any, Callable
 
 import optuna
@@ -52,19 +53,50 @@ def _decisions(m: Any, pruner_name: str, curve: list[float], direction: str) -> 
     return decisions
 
 
-# Open defect, left to the pruner work (core/pruners is theirs): on a value equal to the best
-# before the patience window, Optuna's PatientPruner counts it as no worsening and does not
-# prune; albacore's counts it as no improvement and prunes (the test asserts the difference,
-# so fixing it makes the test say to drop the exception).
-
-
 @pytest.mark.parametrize("direction", ["minimize", "maximize"])
 @pytest.mark.parametrize("curve", sorted(CURVES))
 @pytest.mark.parametrize("pruner_name", sorted(PRUNERS))
 def test_pruner_decides_as_optuna_on_fixed_curves(pruner_name: str, curve: str, direction: str) -> None:
     expected = _decisions(optuna, pruner_name, CURVES[curve], direction)
     actual = _decisions(albacore, pruner_name, CURVES[curve], direction)
-    if pruner_name == "patient median" and curve == "flat":
-        assert actual != expected, "PatientPruner now matches Optuna on ties: drop this exception"
-    else:
-        assert actual == expected
+    assert actual == expected
+
+
+PATIENT_CURVES = {
+    "flat": [1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
+    "improving": [5.0, 4.0, 3.0, 2.0, 1.0, 0.5],
+    "worsening": [1.0, 1.2, 1.4, 1.6, 1.8, 2.0],
+    "stall then improve": [5.0, 4.0, 4.5, 4.2, 3.0, 3.5, 3.5],
+    "small steps": [5.0, 4.8, 4.0, 3.7, 3.9, 4.1],
+    "tie with the earlier best": [2.0, 1.0, 1.5, 1.0, 1.2, 1.0],
+    "within min_delta": [2.0, 2.3, 2.4, 2.45, 2.6, 3.0],
+    "nan inside": [2.0, math.nan, 1.0, math.nan, 1.5, 1.6],
+    "nan window": [1.0, 2.0, math.nan, math.nan, math.nan, 3.0],
+    "nan first": [math.nan, math.nan, 1.0, 2.0, 3.0, 4.0],
+    "infinite": [math.inf, 1.0, math.inf, math.inf, -math.inf, 0.0],
+}
+
+
+def _patient_decisions(
+    m: Any, curve: list[float], direction: str, patience: int, min_delta: float
+) -> list[bool]:
+    m.logging.set_verbosity(m.logging.WARNING)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Optuna: ExperimentalWarning; numpy: all-NaN slices
+        study = m.create_study(direction=direction, pruner=m.pruners.PatientPruner(None, patience, min_delta))
+        trial = study.ask()
+        decisions = []
+        for step, value in enumerate(curve):
+            trial.report(value if direction == "minimize" else -value, step)
+            decisions.append(trial.should_prune())
+    return decisions
+
+
+@pytest.mark.parametrize("min_delta", [0.0, 0.5])
+@pytest.mark.parametrize("patience", [0, 1, 2, 3])
+@pytest.mark.parametrize("direction", ["minimize", "maximize"])
+@pytest.mark.parametrize("curve", sorted(PATIENT_CURVES))
+def test_patient_pruner_decides_as_optuna(curve: str, direction: str, patience: int, min_delta: float) -> None:
+    expected = _patient_decisions(optuna, PATIENT_CURVES[curve], direction, patience, min_delta)
+    actual = _patient_decisions(albacore, PATIENT_CURVES[curve], direction, patience, min_delta)
+    assert actual == expected

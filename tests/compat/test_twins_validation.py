@@ -33,6 +33,11 @@ CASES: dict[str, Callable[[Any], object]] = {
     "patient min_delta -1": lambda m: m.pruners.PatientPruner(None, patience=1, min_delta=-1.0),
     "threshold no bound": lambda m: m.pruners.ThresholdPruner(),
     "threshold lower > upper": lambda m: m.pruners.ThresholdPruner(lower=2.0, upper=1.0),
+    "threshold lower not a number": lambda m: m.pruners.ThresholdPruner(lower="a"),
+    "threshold lower NaN": lambda m: m.pruners.ThresholdPruner(lower=float("nan")),
+    "threshold n_warmup_steps -1": lambda m: m.pruners.ThresholdPruner(upper=1.0, n_warmup_steps=-1),
+    "threshold n_warmup_steps 1.5": lambda m: m.pruners.ThresholdPruner(upper=1.0, n_warmup_steps=1.5),
+    "threshold interval_steps 0": lambda m: m.pruners.ThresholdPruner(upper=1.0, interval_steps=0),
     "successive halving min_resource 0": lambda m: m.pruners.SuccessiveHalvingPruner(min_resource=0),
     "successive halving reduction_factor 1": lambda m: m.pruners.SuccessiveHalvingPruner(reduction_factor=1),
     "hyperband min_resource 0": lambda m: m.pruners.HyperbandPruner(min_resource=0),
@@ -56,8 +61,9 @@ DIFFERENT = {
                                  "constructor; Optuna only when it builds its brackets"),
     "storage unknown URL scheme": ("NoSuchModuleError", "ValueError", "albacore names the unsupported "
                                    "database in a ValueError instead of SQLAlchemy's error"),
-    "threshold no bound": ("TypeError", "ValueError", "DEFECT, open: ThresholdPruner belongs to the "
-                           "multi-objective pruning work; Optuna raises TypeError"),
+    "threshold lower NaN": ("success", "ValueError", "a NaN bound can never be met; Optuna accepts it"),
+    "threshold n_warmup_steps 1.5": ("success", "ValueError", "step counts must be ints; Optuna accepts any "
+                                     "number"),
 }
 
 

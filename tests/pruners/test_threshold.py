@@ -31,16 +31,22 @@ def test_warmup_and_interval_are_honoured(make_study, pruned_steps):
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "message"),
+    ("kwargs", "error", "message"),
     [
-        ({}, r"ThresholdPruner: give lower, upper or both, got lower=None and upper=None"),
-        ({"lower": 2.0, "upper": 1.0}, r"ThresholdPruner: lower must be <= upper, got lower=2.0 and upper=1.0"),
-        ({"lower": math.nan}, r"ThresholdPruner: lower must be a number, None or a sequence of them, got lower=nan"),
-        ({"upper": "1"}, r"ThresholdPruner: upper must be a number, None or a sequence of them, got upper='1'"),
-        ({"upper": 1.0, "n_warmup_steps": -1}, r"ThresholdPruner: n_warmup_steps must be >= 0, got n_warmup_steps=-1"),
-        ({"upper": 1.0, "interval_steps": 0}, r"ThresholdPruner: interval_steps must be >= 1, got interval_steps=0"),
+        ({}, TypeError, r"ThresholdPruner: give lower, upper or both, got lower=None and upper=None"),
+        ({"lower": 2.0, "upper": 1.0}, ValueError, r"ThresholdPruner: lower must be <= upper, got lower=2.0 and "
+                                                   r"upper=1.0"),
+        ({"lower": math.nan}, ValueError, r"ThresholdPruner: lower must not be NaN, got lower=nan"),
+        ({"upper": "1"}, TypeError, r"ThresholdPruner: upper must be a number, None or a sequence of them, got "
+                                    r"upper='1'"),
+        ({"upper": [1.0, True]}, TypeError, r"ThresholdPruner: upper must be a number, None or a sequence of them, got "
+                                            r"upper=True"),
+        ({"upper": 1.0, "n_warmup_steps": -1}, ValueError, r"ThresholdPruner: n_warmup_steps must be >= 0, got "
+                                                           r"n_warmup_steps=-1"),
+        ({"upper": 1.0, "interval_steps": 0}, ValueError, r"ThresholdPruner: interval_steps must be >= 1, got "
+                                                          r"interval_steps=0"),
     ],
 )
-def test_argument_validation(kwargs, message):
-    with pytest.raises(ValueError, match=message):
+def test_argument_validation(kwargs, error, message):
+    with pytest.raises(error, match=message):
         ThresholdPruner(**kwargs)
