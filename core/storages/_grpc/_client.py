@@ -17,6 +17,7 @@ from albacore.storages._client_cache import ClientTrialCache
 from albacore.storages._grpc import _codec
 from albacore.storages._grpc._codec import ERROR, dumps, loads, trial_from_list
 from albacore.storages._grpc._server import SERVICE
+from albacore.storages.journal._state import dist_to_json
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
@@ -264,7 +265,7 @@ class GrpcStorageProxy(BaseStorage):
         self, trial_id: int, param_name: str, param_value_internal: float, distribution: BaseDistribution
     ) -> None:
         self._cache.touched(trial_id)
-        dist_json = _codec.dist_to_json(distribution)
+        dist_json = dist_to_json(distribution)
         self._call("set_trial_param", dumps([trial_id, param_name, float(param_value_internal), dist_json]))
 
     def set_trial_state_values(

@@ -24,6 +24,7 @@ from albacore.logging import get_logger
 from albacore.storages._base import BaseStorage
 from albacore.storages._grpc import _codec
 from albacore.storages._grpc._codec import OK, dumps, trial_to_wire
+from albacore.storages.journal._state import dist_from_json
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
@@ -132,7 +133,7 @@ class _Service:
         return f"[{trial_id},{self._trial_text(trial)}]"
 
     def rpc_set_trial_param(self, trial_id: int, name: str, internal: float, dist_json: str) -> str:
-        dist = _codec.dist_from_json(dist_json)
+        dist = dist_from_json(dist_json)
         self._run(self.storage.set_trial_param, trial_id, name, internal, dist)
         return "null"
 

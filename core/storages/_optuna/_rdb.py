@@ -37,7 +37,11 @@ _NON_FINITE = {"INF_POS": math.inf, "INF_NEG": -math.inf, "NAN": math.nan}
 
 
 def _value(value: float | None, kind: str) -> float:
-    return float(value) if kind == "FINITE" else _NON_FINITE[kind]
+    if kind != "FINITE":
+        return _NON_FINITE[kind]
+    if value is None:
+        raise ValueError("the Optuna database has a FINITE value row whose value is NULL")
+    return float(value)
 
 
 def read_database(url: str) -> list[OptunaStudy]:

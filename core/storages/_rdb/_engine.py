@@ -33,7 +33,7 @@ from typing import Any, Callable, TypeVar
 import sqlalchemy
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.pool import StaticPool
 
 from albacore._imports import require
@@ -339,8 +339,9 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-def connection_error(url: URL, exc: OperationalError) -> StorageInternalError:
-    """An error for a server that cannot be reached, naming host and port."""
+def connection_error(url: URL, exc: DBAPIError) -> StorageInternalError:
+    """An error for a server that cannot be reached (naming host and port) or a SQLite file that
+    cannot be opened as a database."""
     backend = url.get_backend_name()
     if backend == "sqlite":
         return StorageInternalError(f"RDBStorage: cannot open SQLite database {url.database!r}: {exc.orig}")

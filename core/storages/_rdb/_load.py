@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
@@ -25,6 +25,12 @@ from albacore.storages._rdb._models import (
 )
 from albacore.trial._frozen import FrozenTrial, new_trial
 from albacore.trial._state import TrialState
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    # A result row of any width (SQLAlchemy types rows by their column types).
+    _AnyRow = Row[Unpack[tuple[Any, ...]]]
 
 # Bound on the ids of one IN (...) list (SQLite allows 32766 variables).
 CHUNK = 2000
@@ -52,7 +58,7 @@ def _distribution(text: str) -> BaseDistribution:
     return dist
 
 
-def _union(condition: Any, with_trial_row: bool) -> sa.CompoundSelect:
+def _union(condition: Any, with_trial_row: bool) -> sa.CompoundSelect[Unpack[tuple[Any, ...]]]:
     null_str = sa.cast(sa.null(), sa.String(512))
     null_int = sa.cast(sa.null(), sa.Integer)
     null_num = sa.cast(sa.null(), sa.Double)
@@ -84,7 +90,7 @@ _CHILDREN = _union(lambda table: table.c.trial_id.in_(sa.bindparam("ids", expand
 _ONE_TRIAL = _union(lambda table: table.c.trial_id == sa.bindparam("trial_id"), True)
 
 
-def _fill(built: dict[int, FrozenTrial], children: Iterable[Row]) -> None:
+def _fill(built: dict[int, FrozenTrial], children: Iterable[_AnyRow]) -> None:
     values: dict[int, dict[int, float]] = {}
     for trial_id, kind, key, index, number, small, text, start, complete in children:
         if kind == _TRIAL:
@@ -110,7 +116,7 @@ def _fill(built: dict[int, FrozenTrial], children: Iterable[Row]) -> None:
             trial.intermediate_values = dict(sorted(trial.intermediate_values.items()))
 
 
-def load_trials(conn: Connection, rows: Sequence[Row]) -> list[FrozenTrial]:
+def load_trials(conn: Connection, rows: Sequence[_AnyRow]) -> list[FrozenTrial]:
     """Build FrozenTrials for trial rows (columns :data:`TRIAL_COLUMNS`), reading their children."""
     built = {
         trial_id: new_trial(number, trial_id, TrialState(state), start, complete)

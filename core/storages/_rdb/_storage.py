@@ -278,11 +278,11 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
 
         def work(conn: Connection) -> int:
             try:
-                study_id = conn.execute(
-                    sa.insert(studies).values(study_name=name, next_trial_number=0)
-                ).inserted_primary_key[0]
+                key = conn.execute(sa.insert(studies).values(study_name=name, next_trial_number=0)).inserted_primary_key
             except IntegrityError:
                 raise DuplicatedStudyError(f"a study named {name!r} already exists") from None
+            assert key is not None  # an INSERT of one row into a table with a primary key
+            study_id: int = key[0]
             conn.execute(
                 sa.insert(study_directions),
                 [{"study_id": study_id, "objective": i, "direction": int(d)} for i, d in enumerate(directions)],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -37,14 +37,19 @@ def upsert(conn: Connection, table: sa.Table, keys: dict[str, Any], values: dict
     conn.execute(stmt, {**keys, **values})
 
 
-def _insert_construct(dialect: str) -> Any:
+def _insert_construct(dialect: str) -> Callable[[sa.Table], Any]:
+    """The dialect's INSERT construct (each has its own upsert methods)."""
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:
-        from sqlalchemy.dialects.mysql import insert
-    return insert
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert
+    from sqlalchemy.dialects.mysql import insert as mysql_insert
+
+    return mysql_insert
 
 
 def _on_conflict_update(dialect: str, stmt: Any, keys: list[str], values: list[str]) -> Any:
@@ -54,7 +59,7 @@ def _on_conflict_update(dialect: str, stmt: Any, keys: list[str], values: list[s
 
 
 def _upsert_statement(dialect: str, table: sa.Table, keys: list[str], values: list[str]) -> Any:
-    row = {name: sa.bindparam(name) for name in keys + values}
+    row: dict[str, sa.BindParameter[Any]] = {name: sa.bindparam(name) for name in keys + values}
     return _on_conflict_update(dialect, _insert_construct(dialect)(table).values(row), keys, values)
 
 
@@ -187,10 +192,11 @@ def insert_trial(conn: Connection, study_id: int, state: TrialState, start: Any,
     running = state == TrialState.RUNNING
     if dialect == "postgresql":
         params = {"study_id": study_id, "state": int(state), "start": start, "complete": complete}
-        trial_id = conn.execute(_PG_INSERT[running], params).scalar()
+        trial_id: int | None = conn.execute(_PG_INSERT[running], params).scalar()
         if trial_id is None:
             raise KeyError(f"no study with id {study_id}")
         return trial_id
+    next_number: int | None
     if dialect == "sqlite":
         next_number = conn.execute(_BUMP_RETURNING, {"sid": study_id}).scalar()
     else:
@@ -200,7 +206,10 @@ def insert_trial(conn: Connection, study_id: int, state: TrialState, start: Any,
         raise KeyError(f"no study with id {study_id}")
     row = {"study_id": study_id, "number": next_number - 1, "state": int(state),
            "datetime_start": start, "datetime_complete": complete}
-    return conn.execute(_statement(conn, "insert", running), row).inserted_primary_key[0]
+    key = conn.execute(_statement(conn, "insert", running), row).inserted_primary_key
+    assert key is not None  # an INSERT of one row into a table with a primary key
+    new_id: int = key[0]
+    return new_id
 
 
 _STATEMENTS: dict[tuple[str, str, bool], Any] = {}
@@ -212,7 +221,7 @@ def _statement(conn: Connection, kind: str, running: bool) -> Any:
     stmt = _STATEMENTS.get(key)
     if stmt is None:
         if kind == "insert":
-            columns = {n: sa.bindparam(n, type_=trials.c[n].type) for n in
+            columns: dict[str, sa.ColumnElement[Any]] = {n: sa.bindparam(n, type_=trials.c[n].type) for n in
                        ("study_id", "number", "state", "datetime_start", "datetime_complete")}
             columns["heartbeat"] = server_epoch(conn) if running else sa.null()
             stmt = sa.insert(trials).values(columns)
