@@ -52,7 +52,7 @@ def _keras_installed() -> bool:
         return importlib.util.find_spec("keras") is not None
     except (ImportError, ValueError):
         return False
-keras = _import_keras()
+keras: Any = _import_keras()
 
 __all__ = ["KerasPruningCallback"]
 

@@ -47,7 +47,7 @@ _EPOCH_KEY = "ddp_pl:epoch"
 _VALUE_KEY = "ddp_pl:value"
 
 
-class PyTorchLightningPruningCallback(*_callback_bases()):
+class PyTorchLightningPruningCallback(*_callback_bases()):  # type: ignore[misc]  # bases known at run time only
     """A Lightning callback that reports a logged metric after each validation and prunes.
 
     It is a ``Callback`` of ``lightning.pytorch`` and of ``pytorch_lightning`` (of those

@@ -18,7 +18,7 @@ from albacore.importance._forest import check_forest_args, fit_forest, forest_da
 from albacore.trial import FrozenTrial
 
 if TYPE_CHECKING:
-    from albacore.study import Study
+    from albacore.trial._study_protocol import StudyReader
 
 shap = require("shap", extra="shap", feature="albacore.integrations.shap")
 
@@ -64,7 +64,7 @@ class ShapleyImportanceEvaluator(BaseImportanceEvaluator):
 
     def evaluate(
         self,
-        study: Study,
+        study: StudyReader,
         params: list[str] | None = None,
         *,
         target: Callable[[FrozenTrial], float] | None = None,

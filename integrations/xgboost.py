@@ -21,7 +21,7 @@ from albacore.integrations._pruning import (
 )
 from albacore.trial import Trial
 
-xgboost = require("xgboost", extra="xgboost", feature="albacore.integrations.xgboost")
+xgboost: Any = require("xgboost", extra="xgboost", feature="albacore.integrations.xgboost")
 
 __all__ = ["XGBoostPruningCallback"]
 

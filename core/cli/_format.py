@@ -57,7 +57,8 @@ def render(rows: list[dict[str, Any]], fmt: str, single: bool = False) -> str:
     if fmt == "yaml":
         import yaml
 
-        return yaml.safe_dump(plain[0] if single else plain, sort_keys=False).rstrip("\n")
+        dumped: str = yaml.safe_dump(plain[0] if single else plain, sort_keys=False)
+        return dumped.rstrip("\n")
     if fmt == "value":
         return "\n".join(" ".join(_cell(v) for v in row.values()) for row in plain)
     return _table(plain)

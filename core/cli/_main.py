@@ -141,7 +141,7 @@ def _format_options(parser: argparse.ArgumentParser, default: str, flatten: bool
 def _command(
     parent: Any, name: str, handler: Callable[[argparse.Namespace], None], help_: str, group: str = ""
 ) -> argparse.ArgumentParser:
-    sub = parent.add_parser(name, help=help_, description=help_)
+    sub: argparse.ArgumentParser = parent.add_parser(name, help=help_, description=help_)
     _common_options(sub, suppress=True)
     sub.set_defaults(handler=handler, command_name=f"{group} {name}".strip())
     return sub

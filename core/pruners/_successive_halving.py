@@ -134,7 +134,8 @@ class Rungs:
 
     def step_of(self, rung: int) -> int:
         """The step at which rung ``rung`` sits."""
-        return self.min_resource * self.reduction_factor ** (self.rate + rung)
+        step: int = self.min_resource * self.reduction_factor ** (self.rate + rung)  # exponent >= 0: an int
+        return step
 
     def highest_reached(self, step: int) -> int:
         """The highest rung at or before ``step``; -1 if none."""

@@ -67,6 +67,12 @@ def _strip_tuned_aliases(params: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in params.items() if key not in aliases}
 
 
+def _value(trial: FrozenTrial) -> float:
+    value = trial.value
+    assert value is not None  # the tuner's trials are COMPLETE trials of a single-objective study
+    return value
+
+
 def _default_sampler(seed: int | None) -> albacore.samplers.BaseSampler:
     samplers = albacore.samplers
     if hasattr(samplers, "TPESampler"):
@@ -156,7 +162,7 @@ class _BaseTuner:
         if not trials:
             return None
         pick = max if self.higher_is_better else min
-        return pick(trials, key=lambda t: t.value)
+        return pick(trials, key=_value)
 
     @property
     def best_score(self) -> float:
@@ -164,7 +170,7 @@ class _BaseTuner:
         best = self._best_trial()
         if best is None:
             return -np.inf if self.higher_is_better else np.inf
-        return float(best.value)
+        return float(_value(best))
 
     @property
     def best_params(self) -> dict[str, Any]:
@@ -172,7 +178,8 @@ class _BaseTuner:
         best = self._best_trial()
         if best is None:
             return copy.deepcopy(self.lgbm_params)
-        return json.loads(best.system_attrs[PARAMS_KEY])
+        params: dict[str, Any] = json.loads(best.system_attrs[PARAMS_KEY])
+        return params
 
     # --- the stage loop ---------------------------------------------------------------------
     def run(self) -> None:
@@ -247,7 +254,7 @@ class _BaseTuner:
         if stage.grid is None:
             return [None] * max(stage.n_trials - len(finished), 0)
         done = [t.params for t in finished]
-        grid = [point for point in stage.grid(self.best_params) if point not in done]
+        grid: list[dict[str, Any] | None] = [point for point in stage.grid(self.best_params) if point not in done]
         return grid[: max(stage.n_trials - len(finished), 0)]
 
     def _run_stage(self, stage: Stage) -> None:
