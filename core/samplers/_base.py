@@ -5,7 +5,7 @@ from __future__ import annotations
 import abc
 import enum
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from albacore.distributions import BaseDistribution
 from albacore.trial._frozen import FrozenTrial
@@ -78,9 +78,18 @@ class BaseSampler(abc.ABC):
     ``reseed_rng`` is called when a sampler is copied into another process, so copies never
     draw the same numbers.
 
+    **Repeated configurations.** ``optimize(skip_duplicates=True)`` records a trial whose
+    parameters repeat a COMPLETE trial's with that trial's values instead of evaluating it
+    (``after_trial`` is called for it as for any trial, with the copied values). A sampler
+    that needs every trial it proposes evaluated (one that re-measures points of a noisy
+    objective) sets the class attribute ``supports_skip_duplicates = False``, and
+    ``optimize`` then refuses ``skip_duplicates``.
+
     The test kit in :mod:`albacore.testing.samplers` checks the clauses every sampler must
     meet.
     """
+
+    supports_skip_duplicates: ClassVar[bool] = True
 
     @abc.abstractmethod
     def infer_relative_search_space(self, study: Study, trial: FrozenTrial) -> dict[str, BaseDistribution]:

@@ -31,12 +31,13 @@ import numpy as np
 
 from albacore._moo import to_minimization
 from albacore._rng import SeededRNG
-from albacore._validation import check_callable, check_int, check_probability
+from albacore._validation import check_callable, check_int, check_probability, check_type
 from albacore._warnings import ExperimentalWarning, warn
 from albacore.distributions import BaseDistribution, check_distribution_compatibility
 from albacore.logging import get_logger
 from albacore.samplers._base import BaseSampler
 from albacore.samplers._cache import StudyCache, Unpickled, new_dict
+from albacore.samplers._finite import Config, config_of, covers_trials, random_unseen, seen_configs, space_size
 from albacore.samplers._ga import _space
 from albacore.samplers._ga._crossovers import BaseCrossover, UniformCrossover
 from albacore.samplers._ga._mutations import BaseMutation
@@ -60,6 +61,7 @@ GENERATION_KEY = "nsga:generation"
 PARENTS_KEY = "nsga:parents"
 POPULATION_KEY = "nsga:population:{}"
 _MAX_CROSSOVER_TRIES = 32
+_MAX_UNSEEN_TRIES = 10  # children bred before an unseen configuration is drawn at random
 
 
 class _Pending:
@@ -114,8 +116,11 @@ class GeneticSampler(Unpickled, BaseSampler):
         elite_population_selection_strategy: EliteSelection | None = None,
         child_generation_strategy: ChildGeneration | None = None,
         after_trial_strategy: AfterTrial | None = None,
+        avoid_duplicates: bool = True,
     ) -> None:
         owner = self._name
+        check_type(owner, "avoid_duplicates", avoid_duplicates, bool, "a bool")
+        self._avoid_duplicates = avoid_duplicates
         if mutation is not None and not isinstance(mutation, BaseMutation):
             raise TypeError(f"{owner}: mutation must be a BaseMutation or None, got mutation={mutation!r}")
         check_int(owner, "population_size", population_size, 2)
@@ -351,7 +356,7 @@ class GeneticSampler(Unpickled, BaseSampler):
 
     def infer_relative_search_space(self, study: Study, trial: FrozenTrial) -> dict[str, BaseDistribution]:
         with self._lock:
-            if trial.number not in self._pending.get(study):
+            if trial.number not in self._pending.get(study) and not self._avoid_duplicates:
                 return {}
         return {n: d for n, d in self._search_space.calculate(study).items() if not d.single()}
 
@@ -360,12 +365,36 @@ class GeneticSampler(Unpickled, BaseSampler):
     ) -> dict[str, Any]:
         with self._lock:
             pending = self._pending.get(study).get(trial.number)
-        if pending is None or not search_space:
+        if not search_space:
             return {}
+        unseen = self._unseen_space(study, search_space) if self._avoid_duplicates else None
+        if pending is None:  # the first generation: random, without repeats where avoidable
+            return {} if unseen is None else random_unseen(search_space, unseen, self._rng.rng) or {}
         if pending.custom:
             return self._generate_child(study, search_space, pending.parents)
         if pending.mutation_prob is None:
             pending.mutation_prob = 1.0 / max(1, len(search_space))
+        if unseen is None:
+            return self._breed(study, pending, search_space)
+        for _ in range(_MAX_UNSEEN_TRIES):
+            child = self._breed(study, pending, search_space)
+            # Mutated genes are drawn here rather than in sample_independent, to see the whole child.
+            child.update({n: sample_uniform(self._rng.rng, d) for n, d in search_space.items() if n not in child})
+            if config_of(search_space, child) not in unseen:
+                return child
+        return random_unseen(search_space, unseen, self._rng.rng) or child
+
+    def _unseen_space(self, study: Study, search_space: dict[str, BaseDistribution]) -> set[Config] | None:
+        """The configurations trials have had, when ``search_space`` is finite and all of theirs."""
+        if space_size(search_space) is None:
+            return None
+        trials = study.get_trials(deepcopy=False)
+        return seen_configs(search_space, trials) if covers_trials(search_space, trials) else None
+
+    def _breed(self, study: Study, pending: _Pending, search_space: dict[str, BaseDistribution]) -> dict[str, Any]:
+        """A child of ``pending.parents``: crossover, then mutation (mutated genes left out
+        unless ``mutation`` moves them; they are drawn afresh later)."""
+        assert pending.mutation_prob is not None
         rng = self._rng.rng
         parents = pending.parents
         if rng.random() < self._crossover_prob:

@@ -65,6 +65,12 @@ class NSGAIISampler(GeneticSampler):
         after_trial_strategy: Experimental. Called as ``strategy(study, trial, state,
             values)`` when each trial finishes (complete, pruned or failed), instead of the
             default, which stores the values of ``constraints_func`` of a completed trial.
+        avoid_duplicates: In a finite space (categorical, int and stepped float parameters
+            only) that holds every parameter of the trials, prefer a configuration no
+            finished or running trial has had: the first generation draws among the unseen
+            points, and a child that repeats one is bred again (up to 10 times) before an
+            unseen point of a space of at most 4096 points is drawn at random. ``False``
+            breeds as textbook NSGA does.
 
     Raises:
         ValueError: On a probability outside [0, 1] or a population smaller than 2 or than
@@ -100,6 +106,7 @@ class NSGAIISampler(GeneticSampler):
         elite_population_selection_strategy: EliteSelection | None = None,
         child_generation_strategy: ChildGeneration | None = None,
         after_trial_strategy: AfterTrial | None = None,
+        avoid_duplicates: bool = True,
     ) -> None:
         super().__init__(
             population_size=population_size, mutation=mutation, mutation_prob=mutation_prob, crossover=crossover,
@@ -107,6 +114,7 @@ class NSGAIISampler(GeneticSampler):
             constraints_func=constraints_func,
             elite_population_selection_strategy=elite_population_selection_strategy,
             child_generation_strategy=child_generation_strategy, after_trial_strategy=after_trial_strategy,
+            avoid_duplicates=avoid_duplicates,
         )
 
     def _select_survivors(
@@ -141,6 +149,7 @@ class NSGAIIISampler(GeneticSampler):
             None selects by constrained non-domination rank, then reference-point niching.
         child_generation_strategy: Experimental; see :class:`NSGAIISampler`.
         after_trial_strategy: Experimental; see :class:`NSGAIISampler`.
+        avoid_duplicates: See :class:`NSGAIISampler`.
 
     Raises:
         ValueError: On invalid reference points, ``dividing_parameter < 1``, or as
@@ -172,6 +181,7 @@ class NSGAIIISampler(GeneticSampler):
         elite_population_selection_strategy: EliteSelection | None = None,
         child_generation_strategy: ChildGeneration | None = None,
         after_trial_strategy: AfterTrial | None = None,
+        avoid_duplicates: bool = True,
     ) -> None:
         super().__init__(
             population_size=population_size, mutation=mutation, mutation_prob=mutation_prob, crossover=crossover,
@@ -179,6 +189,7 @@ class NSGAIIISampler(GeneticSampler):
             constraints_func=constraints_func,
             elite_population_selection_strategy=elite_population_selection_strategy,
             child_generation_strategy=child_generation_strategy, after_trial_strategy=after_trial_strategy,
+            avoid_duplicates=avoid_duplicates,
         )
         check_int("NSGAIIISampler", "dividing_parameter", dividing_parameter, 1)
         if reference_points is not None:

@@ -12,7 +12,7 @@ import numpy as np
 
 from albacore._moo import to_minimization
 from albacore._rng import SeededRNG
-from albacore._validation import check_callable, check_int
+from albacore._validation import check_callable, check_int, check_type
 from albacore._warnings import warn
 from albacore.distributions import BaseDistribution
 from albacore.logging import get_logger
@@ -23,6 +23,7 @@ from albacore.samplers._tpe._history import History, Snapshot, compatible
 from albacore.samplers._tpe._parzen import ParzenEstimator
 from albacore.samplers._tpe._space import SpaceCodec
 from albacore.samplers._tpe._split import hypervolume_weights, rank_below, rank_weights, training_share
+from albacore.samplers._tpe._unseen import ENUMERATE_LIMIT, FiniteGrid, is_whole_space, seen_codes, unseen_codes
 from albacore.trial._constraints import CONSTRAINTS_KEY, constraints_from_sequence
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
@@ -118,6 +119,14 @@ class TPESampler(Unpickled, BaseSampler):
             ``func(choice_a, choice_b) -> float``; kernels then spread probability to
             nearby choices, so trials with a similar choice shape the numeric model (the
             choice itself is drawn from the counts of each choice, see above).
+        avoid_duplicates: In a finite space (categorical, int and stepped float parameters
+            only) that holds every parameter of the trials, propose a configuration no
+            finished or running trial has had while such configurations remain: the best
+            unseen candidate by ``l(x) / g(x)``; when every candidate was seen and the space
+            has at most 4096 points, candidates drawn from the good model restricted to the
+            unseen points; startup trials draw uniformly among the unseen points. Applies
+            to the jointly modelled parameters (``multivariate=True``, the default for one
+            objective) or a single parameter. ``False`` samples as textbook TPE does.
 
     Raises:
         ValueError: On an invalid argument, e.g. ``n_startup_trials < 0``.
@@ -152,8 +161,10 @@ class TPESampler(Unpickled, BaseSampler):
         gamma: Callable[[int], int] | None = None,
         weights: Callable[[int], np.ndarray] | None = None,
         categorical_distance_func: dict[str, Callable[[Any, Any], float]] | None = None,
+        avoid_duplicates: bool = True,
     ) -> None:
         check_int("TPESampler", "n_startup_trials", n_startup_trials, 0)
+        check_type("TPESampler", "avoid_duplicates", avoid_duplicates, bool, "a bool")
         check_int("TPESampler", "n_ei_candidates", n_ei_candidates, 1)
         if isinstance(prior_weight, bool) or not isinstance(prior_weight, (int, float)) or not prior_weight > 0:
             raise ValueError(f"TPESampler: prior_weight must be a number > 0, got prior_weight={prior_weight!r}")
@@ -183,6 +194,7 @@ class TPESampler(Unpickled, BaseSampler):
         self._weights = weights or default_weights
         self._rank_weighted = weights is None
         self._categorical_distance_func = categorical_distance_func
+        self._avoid_duplicates = avoid_duplicates
         self._histories = StudyCache(_new_history)
         self._init_unpickled()
 
@@ -214,7 +226,7 @@ class TPESampler(Unpickled, BaseSampler):
             return {}
         context = self._context(study, trial)
         if context.snapshot.n < self._n_startup_trials:
-            return {}
+            return self._random_unseen(context, search_space) if self._avoid_duplicates else {}
         if not self._group:
             return self._sample(study, context, search_space, "scott")
         params: dict[str, Any] = {}
@@ -324,7 +336,69 @@ class TPESampler(Unpickled, BaseSampler):
         edges = codec.bin_edges(values)
         score = good.log_pdf(z, cats, edges) - bad.log_pdf(z, cats, edges)
         best = int(np.argmax(score))
+        if self._avoid_duplicates and is_whole_space(snapshot, space):
+            grid = FiniteGrid(codec)
+            if grid.size is not None:
+                seen = seen_codes(grid, columns, rows, liars)
+                picked = self._unseen_candidate(grid, seen, values, cats, score, good, bad)
+                if picked is not None:
+                    return codec.to_params(*picked)
         return codec.to_params(values[best], cats[best])
+
+    def _unseen_candidate(
+        self,
+        grid: FiniteGrid,
+        seen: np.ndarray,
+        values: np.ndarray,
+        cats: np.ndarray,
+        score: np.ndarray,
+        good: ParzenEstimator,
+        bad: ParzenEstimator,
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """A point no trial has had, to use instead of the best candidate; None keeps it."""
+        fresh = ~np.isin(grid.codes(values, cats), seen)
+        if fresh[int(np.argmax(score))]:
+            return None
+        if fresh.any():
+            index = np.flatnonzero(fresh)
+            best = int(index[np.argmax(score[index])])
+            return values[best], cats[best]
+        if grid.size is None or grid.size > ENUMERATE_LIMIT:
+            return None
+        left = unseen_codes(grid, seen)
+        if len(left) == 0:
+            return None  # every point has been tried: a repeat it is
+        # TPE on the unseen points: candidates drawn from l(x) restricted to them, best l / g.
+        v, c = grid.points(left)
+        z = (
+            np.column_stack([dim.encode(v[:, j]) for j, dim in enumerate(grid.codec.numeric)])
+            if len(grid.codec.numeric)
+            else np.empty((len(left), 0))
+        )
+        edges = grid.codec.bin_edges(v)
+        log_l = good.log_pdf(z, c, edges)
+        p = np.exp(log_l - log_l.max())
+        drawn = self._rng.rng.choice(len(left), size=self._n_ei_candidates, p=p / p.sum())
+        ratio = log_l[drawn] - bad.log_pdf(z[drawn], c[drawn], grid.codec.bin_edges(v[drawn]))
+        best = int(drawn[np.argmax(ratio)])
+        return v[best], c[best]
+
+    def _random_unseen(self, context: _Context, space: dict[str, BaseDistribution]) -> dict[str, Any]:
+        """A startup trial's point drawn uniformly among the unseen ones of a finite space."""
+        snapshot = context.snapshot
+        if not is_whole_space(snapshot, space):
+            return {}
+        codec = SpaceCodec(space, self._categorical_distance_func)
+        grid = FiniteGrid(codec)
+        if grid.size is None or grid.size > ENUMERATE_LIMIT:
+            return {}
+        columns = {name: snapshot.column(name, dist) for name, dist in space.items()}
+        rows = np.flatnonzero(np.all(~np.isnan(np.vstack(list(columns.values()))), axis=0))
+        left = unseen_codes(grid, seen_codes(grid, columns, rows, _running_rows(context.running, space)))
+        if len(left) == 0:
+            return {}
+        v, c = grid.points(left[[int(self._rng.rng.integers(len(left)))]])
+        return codec.to_params(v[0], c[0])
 
     def _draw_choices(self, good: ParzenEstimator, bad: ParzenEstimator) -> np.ndarray:
         """One choice per categorical dimension, by Thompson sampling.
