@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from numbers import Real
 from typing import TYPE_CHECKING, Any
 
+from albacore._warnings import warn
 from albacore.exceptions import UpdateFinishedTrialError
 from albacore.logging import get_logger
 from albacore.trial._frozen import FrozenTrial
@@ -17,6 +18,11 @@ if TYPE_CHECKING:
     from albacore.study.study import Study
 
 _logger = get_logger(__name__)
+
+
+class FinishedTrialTellError(UpdateFinishedTrialError, ValueError):
+    """``tell`` on a finished trial: an UpdateFinishedTrialError that is also a ValueError, the
+    class Optuna's ``tell`` raises, so Optuna code catching ValueError catches it."""
 
 
 def check_values(values: Any, n_objectives: int) -> tuple[list[float] | None, str | None]:
@@ -78,8 +84,14 @@ def tell(
     values: float | Sequence[float] | None = None,
     state: TrialState | None = None,
     skip_if_finished: bool = False,
+    *,
+    warn_invalid: bool = False,
 ) -> FrozenTrial:
-    """Finish ``trial``; see :meth:`albacore.Study.tell` for the rules."""
+    """Finish ``trial``; see :meth:`albacore.Study.tell` for the rules.
+
+    Invalid values fail the trial with a log line, or with a UserWarning when
+    ``warn_invalid`` (``Study.tell``, as Optuna's).
+    """
     storage = study._storage
     trial_id = resolve_trial_id(study, trial)
     frozen = storage.get_trial(trial_id)
@@ -87,7 +99,7 @@ def tell(
         if skip_if_finished:
             _logger.info("Trial %d already finished (%s); tell skipped.", frozen.number, frozen.state.name)
             return frozen
-        raise UpdateFinishedTrialError(
+        raise FinishedTrialTellError(
             f"tell: trial {frozen.number} has already finished ({frozen.state.name}); "
             f"pass skip_if_finished=True to ignore"
         )
@@ -115,7 +127,10 @@ def tell(
         if reason is not None:
             if state == TrialState.COMPLETE:
                 raise ValueError(f"tell: invalid values for a COMPLETE trial {frozen.number}: {reason}")
-            _logger.warning("Trial %d failed: %s.", frozen.number, reason)
+            if warn_invalid:
+                warn(f"Trial {frozen.number} failed: {reason}.")
+            else:
+                _logger.warning("Trial %d failed: %s.", frozen.number, reason)
             state = TrialState.FAIL
         else:
             state, stored_values = TrialState.COMPLETE, checked

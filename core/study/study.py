@@ -495,7 +495,8 @@ class Study:
         """Finish a trial started with :meth:`ask`.
 
         With ``state=None`` the trial is COMPLETE if ``values`` are valid (one finite or
-        infinite number per objective) and FAIL otherwise, with a warning saying why.
+        infinite number per objective) and FAIL otherwise, with a warning (a UserWarning, as
+        Optuna's ``tell``) saying why.
         ``state=PRUNED`` stores the last reported intermediate value as the value;
         ``state=FAIL`` takes no values.
 
@@ -512,10 +513,10 @@ class Study:
             ValueError: On invalid values with ``state=COMPLETE``, values with FAIL or
                 PRUNED, or a state that is not final.
             UpdateFinishedTrialError: If the trial already finished and not
-                ``skip_if_finished``.
+                ``skip_if_finished`` (the error is also a ValueError, which Optuna raises).
         """
         try:
-            frozen = _tell(self, trial, values, state, skip_if_finished)
+            frozen = _tell(self, trial, values, state, skip_if_finished, warn_invalid=True)
         except UpdateFinishedTrialError:
             if isinstance(trial, Trial):  # e.g. failed as stale by another worker: stop beating
                 stop_heartbeat(self._storage, trial._trial_id)

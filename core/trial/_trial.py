@@ -105,6 +105,13 @@ class Trial(BaseTrial):
                     f"parameter {name!r} was already suggested in trial {cached.number} with "
                     f"{cached.distributions[name]!r}; cannot suggest it with {distribution!r}: {exc}"
                 ) from None
+            if cached.distributions[name] != distribution:
+                warn(
+                    f"parameter {name!r} was already suggested in trial {cached.number} with "
+                    f"{cached.distributions[name]!r}; suggesting it with {distribution!r} returns the "
+                    f"value already chosen, {cached.params[name]!r}",
+                    RuntimeWarning,
+                )
             return cached.params[name]
 
         fixed = cached.system_attrs.get(FIXED_PARAMS_KEY)
