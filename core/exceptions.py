@@ -16,6 +16,7 @@ __all__ = [
     "ExperimentalWarning",
     "StorageInternalError",
     "TrialPruned",
+    "TrialTimeoutError",
     "UpdateFinishedTrialError",
 ]
 
@@ -38,6 +39,19 @@ class TrialPruned(AlbacoreError):
                     trial.report(loss(step), step)
                     if trial.should_prune():
                         raise albacore.TrialPruned()
+    """
+
+
+class TrialTimeoutError(AlbacoreError):
+    """Raised inside an objective that has run past ``study.optimize``'s ``trial_timeout``.
+
+    With threads (and ``n_jobs=1``) the limit cannot stop running code, so the trial's next
+    ``suggest_*``, ``report`` or ``should_prune`` call raises this error; ``optimize`` then
+    ends the trial (PRUNED with its last reported value if it reported one, FAIL
+    otherwise) and goes on with the next one. Do not swallow it: the trial ends as timed
+    out even if the objective catches it and returns a value. With
+    ``executor="process"`` and cluster executors the process running the objective is
+    stopped instead.
     """
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from albacore._validation import check_count, check_type
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
+from albacore.trial._time_limit import TIMED_OUT_KEY
 
 if TYPE_CHECKING:
     from albacore.trial._study_protocol import StudyHandle as Study
@@ -18,8 +19,10 @@ RETRY_HISTORY_KEY = "retry_history"
 class RetryHeartbeatStaleTrialCallback:
     """Re-enqueue a trial whose worker died, with the same parameters.
 
-    Pass it as a storage's ``heartbeat_stale_trial_callback``. The new trial is WAITING, so
-    the next ``ask`` of any worker runs it. Its system attributes record the lineage:
+    Pass it as a storage's ``heartbeat_stale_trial_callback``. It also runs on a trial that
+    ``optimize``'s ``trial_timeout`` ended as FAIL (the retry runs under the same limit). The
+    new trial is WAITING, so the next ``ask`` of any worker runs it. Its system attributes
+    record the lineage:
     ``retried_trial_number`` is the number of the trial it retries, and ``retry_history``
     lists every trial of the lineage, the first attempt first (read them with
     :meth:`retried_trial_number` and :meth:`retry_history`).
@@ -56,7 +59,7 @@ class RetryHeartbeatStaleTrialCallback:
         if self._max_retry is not None and len(history) >= self._max_retry:
             return
         system_attrs = {
-            **trial.system_attrs,
+            **{key: value for key, value in trial.system_attrs.items() if key != TIMED_OUT_KEY},
             RETRIED_TRIAL_NUMBER_KEY: trial.number,
             RETRY_HISTORY_KEY: [*history, trial.number],
         }

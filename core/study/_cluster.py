@@ -16,6 +16,10 @@ as stale (:func:`~albacore.storages.fail_stale_trials`, which runs the storage's
 callback, e.g. :class:`~albacore.storages.RetryHeartbeatStaleTrialCallback`); it then
 reports the FAIL trial to the loop. Without heartbeats the trial is failed at once. The
 executor passed in belongs to the caller: ``optimize`` never shuts it down.
+
+**Time limits.** The loop cannot stop an executor's worker, so with ``trial_timeout`` each
+work unit runs its trial's objective in a child process of the worker and stops that child
+once the trial runs past the limit (:func:`~albacore.study._time_limits.run_in_child`).
 """
 
 from __future__ import annotations
@@ -228,6 +232,10 @@ def _run_on_worker(unit: tuple[tuple[str, bytes, int], Any]) -> Outcome:
         study._storage.set_trial_system_attr(trial._trial_id, ATTEMPT_KEY, trial._trial_id)
     except UpdateFinishedTrialError:
         return None, study._stop_requested
+    if runner.trial_timeout is not None:
+        from albacore.study._time_limits import run_in_child
+
+        return run_in_child(runner, payload[1], payload[2], handoff)  # a child process can be stopped
     return runner.run(trial)
 
 

@@ -12,10 +12,12 @@ callback hold across all workers.
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
+from numbers import Real
 from typing import TYPE_CHECKING, Any, Callable
 
 from albacore._validation import check_callable, check_count
@@ -65,6 +67,21 @@ def validate_optimize_args(
     return n_trials, timeout, n_jobs, catch
 
 
+def validate_trial_timeout(trial_timeout: Any) -> float | None:
+    """``optimize``'s ``trial_timeout`` as a float of seconds > 0, or None."""
+    if trial_timeout is None:
+        return None
+    if isinstance(trial_timeout, bool) or not isinstance(trial_timeout, Real) or not float(trial_timeout) > 0:
+        raise ValueError(
+            f"optimize: trial_timeout must be a positive number of seconds or None, got trial_timeout={trial_timeout!r}"
+        )
+    if not math.isfinite(float(trial_timeout)):
+        raise ValueError(
+            f"optimize: trial_timeout must be finite (None for no limit), got trial_timeout={trial_timeout!r}"
+        )
+    return float(trial_timeout)
+
+
 def optimize(
     study: Study,
     func: ObjectiveFuncType,
@@ -76,10 +93,12 @@ def optimize(
     gc_after_trial: bool,
     show_progress_bar: bool,
     pool: Executor | None = None,
+    trial_timeout: float | None = None,
 ) -> None:
     """Run ``func`` on new trials of ``study`` in this thread, ``n_jobs`` threads or on ``pool``."""
     check_callable("optimize", "func", func)
     runner = TrialRunner(study, func, catch, callbacks, gc_after_trial)
+    runner.trial_timeout = trial_timeout  # checked in the trial (threads) or stopped from outside (see _time_limits)
     if pool is not None:
         from albacore.study._cluster import trials_on
 

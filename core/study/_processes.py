@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import pickle
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor, wait
+from concurrent.futures import Executor, ProcessPoolExecutor, wait
 from typing import TYPE_CHECKING, Any
 
 from albacore import logging as albacore_logging
@@ -74,30 +74,28 @@ def optimize_in_processes(
     gc_after_trial: bool,
     show_progress_bar: bool,
     devices: list[str] | None = None,
+    trial_timeout: float | None = None,
 ) -> None:
     """Run ``optimize`` with ``n_jobs`` worker processes; see :meth:`albacore.Study.optimize`.
 
     With ``devices`` (one per worker, from :func:`worker_devices`), worker ``i`` sees only
-    ``devices[i]``.
+    ``devices[i]``. With ``trial_timeout`` the workers form a
+    :class:`~albacore.study._killable_pool.KillablePool`: a worker still running a trial
+    past the limit is stopped and replaced, and the trial ends here (:mod:`._time_limits`).
     """
     check_callable("optimize", "func", func)
     check_shareable(study._storage)
     _pickled("the study (its storage, sampler and pruner)", study)
     _pickled("func", func)
     _pickled("callbacks", list(callbacks))
-    runner = _pickled("the trial runner", TrialRunner(study, func, catch, callbacks, gc_after_trial))
+    trial_runner = TrialRunner(study, func, catch, callbacks, gc_after_trial)
+    trial_runner.trial_timeout = trial_timeout
+    runner = _pickled("the trial runner", trial_runner)
     context = multiprocessing.get_context("spawn")
-    device_queue = None
-    if devices is not None:
-        device_queue = context.Queue()
-        for device in devices:
-            device_queue.put(device)
-    pool = ProcessPoolExecutor(
-        max_workers=n_jobs,
-        mp_context=context,
-        initializer=_start_worker,
-        initargs=(runner, albacore_logging.get_verbosity(), device_queue),
-    )
+    if trial_timeout is not None:
+        pool: Executor = _killable_pool(trial_runner, runner, context, n_jobs, trial_timeout, devices)
+    else:
+        pool = _process_pool(runner, context, n_jobs, devices)
     trials = ExecutorTrials(pool, lambda trial: (_run_handed_trial, trial._handoff()))
     with study._optimize_session():
         budget = Budget(study, n_trials, timeout)
@@ -108,6 +106,38 @@ def optimize_in_processes(
             trials.close()
             raise
         run_loop(study, trials, budget, n_jobs, show_progress_bar)
+
+
+def _process_pool(runner: bytes, context: Any, n_jobs: int, devices: list[str] | None) -> Executor:
+    device_queue = None
+    if devices is not None:
+        device_queue = context.Queue()
+        for device in devices:
+            device_queue.put(device)
+    return ProcessPoolExecutor(
+        max_workers=n_jobs,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(runner, albacore_logging.get_verbosity(), device_queue),
+    )
+
+
+def _killable_pool(
+    trial_runner: TrialRunner, runner: bytes, context: Any, n_jobs: int, limit: float, devices: list[str] | None
+) -> Executor:
+    """Workers stopped past ``limit``; a stopped trial is ended by this process's ``trial_runner``."""
+    from albacore.study._killable_pool import KillablePool
+    from albacore.study._time_limits import KILL_GRACE, end_timed_out
+
+    verbosity = albacore_logging.get_verbosity()
+    return KillablePool(
+        n_jobs,
+        limit + KILL_GRACE,
+        context,
+        _start_worker,
+        [(runner, verbosity, None, None if devices is None else devices[i]) for i in range(n_jobs)],
+        on_timeout=lambda handoff: end_timed_out(trial_runner, handoff[0]),
+    )
 
 
 # The worker process's runner (and with it its copy of the study), set by _start_worker.
@@ -149,12 +179,13 @@ def _visible_devices(device: str) -> str | None:
     return index if index.isdigit() else None
 
 
-def _start_worker(pickled_runner: bytes, verbosity: int, device_queue: Any = None) -> None:
-    """Initializer of a worker process: take a device, then load the study once."""
+def _start_worker(pickled_runner: bytes, verbosity: int, device_queue: Any = None, device: str | None = None) -> None:
+    """Initializer of a worker process: take a device (from the queue, or ``device``), then load the study once."""
     global _runner
     if device_queue is not None:
-        # Before the objective's module (and its framework) is unpickled and starts CUDA.
         device = device_queue.get()
+    if device is not None:
+        # Before the objective's module (and its framework) is unpickled and starts CUDA.
         os.environ["CUDA_VISIBLE_DEVICES"] = _visible_devices(device)  # type: ignore[assignment]
         os.environ["ALBACORE_DEVICE"] = device
     albacore_logging.set_verbosity(verbosity)

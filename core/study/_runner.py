@@ -11,6 +11,7 @@ from albacore.logging import get_logger
 from albacore.study._tell import tell
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
+from albacore.trial._time_limit import TimeLimit
 from albacore.trial._trial import Trial, UnusableEnqueuedValueError
 
 if TYPE_CHECKING:
@@ -29,6 +30,9 @@ class TrialRunner:
     """Runs an asked trial to its end: objective, tell, log, callbacks.
 
     Picklable (with a picklable objective and callbacks), so a worker process holds its own.
+    With ``trial_timeout`` (seconds), each trial's objective runs under a
+    :class:`~albacore.trial._time_limit.TimeLimit`; a trial over it ends through
+    :func:`~albacore.study._time_limits.end_timed_out` and the runner goes on.
     """
 
     def __init__(
@@ -38,12 +42,14 @@ class TrialRunner:
         catch: tuple[type[BaseException], ...],
         callbacks: Sequence[CallbackType],
         gc_after_trial: bool,
+        trial_timeout: float | None = None,
     ) -> None:
         self.study = study
         self._func = func
         self._catch = catch
         self._callbacks = list(callbacks)
         self._gc_after_trial = gc_after_trial
+        self.trial_timeout = trial_timeout
 
     def run(self, trial: Trial) -> Outcome:
         """Run ``trial``'s objective and finish the trial.
@@ -55,6 +61,9 @@ class TrialRunner:
         values: Any = None
         state: TrialState | None = None
         error: BaseException | None = None
+        limit = None
+        if self.trial_timeout is not None:
+            limit = trial._time_limit = TimeLimit(self.trial_timeout)
         try:
             with study._heartbeat(trial):
                 values = self._func(trial)
@@ -69,6 +78,10 @@ class TrialRunner:
         finally:
             if self._gc_after_trial:
                 gc.collect()
+        if limit is not None and limit.ran_out(returned=state is None):
+            from albacore.study._time_limits import end_timed_out
+
+            return end_timed_out(self, trial._trial_id)
         try:
             frozen = tell(study, trial, None if state is not None else values, state)
         except UpdateFinishedTrialError:

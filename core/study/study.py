@@ -319,6 +319,7 @@ class Study:
         show_progress_bar: bool = False,
         executor: str | Any = "thread",
         devices: Sequence[str] | Callable[[int], str] | None = None,
+        trial_timeout: float | None = None,
     ) -> None:
         """Run ``func`` on new trials until a budget is spent.
 
@@ -358,6 +359,28 @@ class Study:
                 worker's ``CUDA_VISIBLE_DEVICES`` is set before the objective is loaded,
                 so the objective sees its device as ``cuda:0``; ``ALBACORE_DEVICE`` holds
                 the name given here.
+            trial_timeout: Seconds one trial's objective may run (None: no limit). A trial
+                over its limit ends as PRUNED with its last reported intermediate value as
+                its value if it called ``trial.report``, as FAIL otherwise; either way its
+                system attribute ``"albacore:trial_timeout"`` holds the limit, it does not
+                stop the study, and its worker goes on with the next trial. How the limit
+                is enforced depends on ``executor``. With ``"process"`` it is hard: a
+                worker process still running a trial 0.5 s past the limit is stopped
+                (SIGTERM, then SIGKILL) and replaced by a fresh one; the other workers'
+                trials go on. With any other Executor (Dask, Ray, a
+                ``ProcessPoolExecutor``), whose workers ``optimize`` cannot stop, each
+                trial runs in a child process of its worker (one interpreter start per
+                trial), which is stopped in the same way. With threads (the default, and
+                ``n_jobs=1``) running code cannot be stopped: the limit is checked at the
+                trial's next ``suggest_*``, ``report`` or ``should_prune`` call, which then
+                raises :class:`~albacore.exceptions.TrialTimeoutError` inside the
+                objective, and when the objective returns (its value is then dropped); an
+                objective that never calls the trial again runs to its end. A FAIL trial
+                is treated as one whose worker died: with heartbeats, the storage's
+                ``heartbeat_stale_trial_callback`` (e.g.
+                :class:`~albacore.storages.RetryHeartbeatStaleTrialCallback`) runs on it.
+                Callbacks run on a timed-out trial as on any other (in this process when
+                ``executor="process"`` stopped its worker).
 
         Example:
             .. code-block:: python
@@ -370,11 +393,13 @@ class Study:
             ValueError: On an invalid budget argument, an unknown executor, or with
                 ``executor="process"``, a storage processes cannot share or an objective
                 that cannot be pickled.
+            ValueError: If ``trial_timeout`` is not a positive finite number of seconds or None.
             RuntimeError: If called from inside another ``optimize`` of this study.
             Exception: Whatever the objective raised, unless listed in ``catch``; the trial
                 is recorded as FAIL first.
         """
         n_trials, timeout, n_jobs, catch_tuple = _optimize.validate_optimize_args(n_trials, timeout, n_jobs, catch)
+        time_limit = _optimize.validate_trial_timeout(trial_timeout)
         pool = None
         if isinstance(executor, str):
             check_choice("optimize", "executor", executor, ("thread", "process"))
@@ -391,11 +416,13 @@ class Study:
                 self, func, n_trials, timeout, n_jobs, catch_tuple,
                 _optimize.iterate_callbacks(callbacks), gc_after_trial, show_progress_bar,
                 None if devices is None else worker_devices(devices, n_jobs),
+                trial_timeout=time_limit,
             )
             return
         _optimize.optimize(
             self, func, n_trials, timeout, n_jobs, catch_tuple,
             _optimize.iterate_callbacks(callbacks), gc_after_trial, show_progress_bar, pool,
+            trial_timeout=time_limit,
         )
 
     @contextlib.contextmanager

@@ -17,6 +17,7 @@ from albacore.distributions import (
 from albacore.trial._base import BaseTrial
 from albacore.trial._constraints import CONSTRAINTS_KEY, validate_constraint
 from albacore.trial._frozen import MULTI_INTERMEDIATE_KEY, FrozenTrial
+from albacore.trial._time_limit import TimeLimit
 
 if TYPE_CHECKING:
     from albacore.trial._study_protocol import StudyHandle as Study
@@ -63,6 +64,10 @@ class Trial(BaseTrial):
         trial_id: The storage's id of the trial.
     """
 
+    # Set by optimize's trial_timeout while the objective runs; checked by suggest, report
+    # and should_prune (a class default, as _resume builds trials without __init__).
+    _time_limit: TimeLimit | None = None
+
     def __init__(self, study: Study, trial_id: int) -> None:
         self.study = study
         self._trial_id = trial_id
@@ -97,6 +102,8 @@ class Trial(BaseTrial):
     # --- sampling ------------------------------------------------------------------------------
     def _suggest(self, name: str, distribution: BaseDistribution) -> Any:
         cached = self._cached
+        if self._time_limit is not None:
+            self._time_limit.check(cached.number)
         if name in cached.distributions:
             try:
                 check_distribution_compatibility(cached.distributions[name], distribution)
@@ -171,7 +178,10 @@ class Trial(BaseTrial):
                 multi-objective study) or ``step`` not an integer.
             ValueError: If ``step`` is negative, or a multi-objective report does not hold
                 one value per objective.
+            TrialTimeoutError: If the trial has run past ``optimize``'s ``trial_timeout``.
         """
+        if self._time_limit is not None:
+            self._time_limit.check(self._cached.number)
         n_objectives = len(self.study.directions)
         if n_objectives > 1:
             numbers = _objective_values(value, n_objectives)
@@ -209,7 +219,10 @@ class Trial(BaseTrial):
         Raises:
             ValueError: In a multi-objective study whose pruner does not declare
                 ``supports_multi_objective``.
+            TrialTimeoutError: If the trial has run past ``optimize``'s ``trial_timeout``.
         """
+        if self._time_limit is not None:
+            self._time_limit.check(self._cached.number)
         pruner = self.study.pruner
         if len(self.study.directions) > 1 and not getattr(pruner, "supports_multi_objective", False):
             raise ValueError(
