@@ -153,3 +153,49 @@ def test_evaluators_see_the_trials_of_a_real_study() -> None:
     trials = study.get_trials(deepcopy=False)
     assert RegretBoundEvaluator(seed=0).evaluate(trials, study.direction) > 0.0
     assert math.isfinite(EMMREvaluator(seed=0).evaluate(trials, study.direction))
+
+
+def test_update_kl_by_hand() -> None:
+    from albacore.terminator._emmr import update_kl
+
+    # var 1, noise 1, residual 2: the update moves N(0, 1) to N(1, 1/2), and
+    # KL(N(1, 1/2) || N(0, 1)) = (1/2 - 1 + 1 + log 2) / 2.
+    assert update_kl(1.0, 1.0, 2.0) == pytest.approx(0.5 * (0.5 + math.log(2.0)), rel=1e-12)
+    # An observation that lands on the prediction still narrows it: (log 5 - 4/5) / 2.
+    assert update_kl(4.0, 1.0, 0.0) == pytest.approx(0.5 * (math.log(5.0) - 0.8), rel=1e-12)
+    assert update_kl(1e-9, 1.0, 3.0) == pytest.approx(0.0, abs=1e-8)  # nothing left to learn there
+
+
+def _joint_posterior(gp, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and covariance of a GP's latent function at points q, by plain dense solves."""
+    from albacore.samplers._gp._kernel import Features, cross_r2, matern52
+
+    train, query = Features(gp.space, gp.x), Features(gp.space, q)
+    k_tt = gp.signal * matern52(cross_r2(train, train, gp._w, exact=True))[0] + gp.noise * np.eye(len(gp.x))
+    k_qt = gp.signal * matern52(cross_r2(query, train, gp._w, exact=True))[0]
+    k_qq = gp.signal * matern52(cross_r2(query, query, gp._w, exact=True))[0]
+    return k_qt @ np.linalg.solve(k_tt, gp.y), k_qq - k_qt @ np.linalg.solve(k_tt, k_qt.T)
+
+
+def test_emmr_kl_is_the_divergence_of_the_posteriors_before_and_after_the_last_trial() -> None:
+    # The KL term, from the closed form, equals the Gaussian KL divergence between the
+    # posteriors (old hyperparameters) over all trial points, computed without it.
+    from albacore.terminator import _gp
+
+    rng = np.random.default_rng(5)
+    xs = rng.uniform(-1, 1, size=12)
+    trials = _trials(np.sin(3 * xs) + 0.2 * rng.normal(size=12), xs)
+    terms = EMMREvaluator(seed=0)._terms(trials, MIN)
+    encoded = _gp.encode_trials(trials, MIN)
+    y, _, _ = _gp.standardize(encoded.y)
+    before = _gp.fit(encoded.space, encoded.x[:-1], y[:-1], False)
+    after = _gp.GaussianProcess(encoded.space, encoded.x, y, before.theta)
+    mean_b, cov_b = _joint_posterior(before, encoded.x)
+    mean_a, cov_a = _joint_posterior(after, encoded.x)
+    diff = mean_b - mean_a
+    kl = 0.5 * (np.trace(np.linalg.solve(cov_b, cov_a)) - len(diff) + diff @ np.linalg.solve(cov_b, diff)
+                + np.linalg.slogdet(cov_b)[1] - np.linalg.slogdet(cov_a)[1])
+    assert terms is not None and terms.kl > 0.01
+    assert terms.kl == pytest.approx(kl, rel=1e-4)
+    expected = terms.delta_mu + terms.gap + terms.kappa * math.sqrt(terms.kl / 2)
+    assert EMMREvaluator(seed=0).evaluate(trials, MIN) == pytest.approx(expected, rel=1e-9)
