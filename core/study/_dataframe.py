@@ -2,63 +2,83 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from albacore._imports import require
+from albacore.trial._state import TrialState
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from albacore.study.study import Study
 
-_EXPANDED = ("params", "user_attrs", "system_attrs", "intermediate_values")
-_KNOWN = {
-    "number", "value", "values", "datetime_start", "datetime_complete", "duration", "state",
-    *_EXPANDED,
-}
+# A cell of a trial that lacks the column (pandas' marker of a missing value).
+_MISSING = float("nan")
 
 
 def trials_dataframe(study: Study, attrs: tuple[str, ...], multi_index: bool) -> pd.DataFrame:
-    """See :meth:`albacore.Study.trials_dataframe`."""
+    """See :meth:`albacore.Study.trials_dataframe`.
+
+    The columns are Optuna's: each name of ``attrs`` is a FrozenTrial attribute (a leading
+    underscore is dropped from the column name, as in ``_trial_id``); a dict attribute
+    expands into one column per key (sorted), ``values`` into one per objective (by metric
+    name when the study has them, in their order), and in a multi-objective study ``value``
+    stands for ``values``. A study without trials gives an empty DataFrame.
+    """
     pd = require("pandas", extra="pandas", feature="Study.trials_dataframe")
-    unknown = [a for a in attrs if a not in _KNOWN]
-    if unknown:
-        raise ValueError(f"trials_dataframe: unknown attrs {unknown}; choose from {sorted(_KNOWN)}")
-    metric_names = study.metric_names
+    trials = study.get_trials(deepcopy=False)
+    if not trials:
+        return pd.DataFrame()
     n_objectives = len(study.directions)
-    rows: list[dict[tuple[str, str], Any]] = []
-    for trial in study.get_trials(deepcopy=False):
-        row: dict[tuple[str, str], Any] = {}
-        for attr in attrs:
-            if attr in ("value", "values"):
-                _add_values(row, trial.values, n_objectives, metric_names)
-            elif attr in _EXPANDED:
-                for key, val in getattr(trial, attr).items():
-                    row[(attr, str(key))] = val
-            elif attr == "state":
-                row[("state", "")] = trial.state.name
-            else:
-                row[(attr, "")] = getattr(trial, attr)
-        rows.append(row)
-    columns: list[tuple[str, str]] = []
-    for row in rows:
-        for key in row:
-            if key not in columns:
-                columns.append(key)
-    frame = pd.DataFrame(
-        [[row.get(c) for c in columns] for row in rows], columns=pd.MultiIndex.from_tuples(columns) if columns else None
-    )
-    if not multi_index and columns:
-        frame.columns = ["_".join(part for part in col if part) for col in columns]
+    if n_objectives > 1:
+        attrs = tuple("values" if a == "value" else a for a in attrs)
+    metric_names = study.metric_names
+    for attr in dict.fromkeys(attrs):
+        if not hasattr(trials[0], attr):
+            raise AttributeError(
+                f"trials_dataframe: FrozenTrial has no attribute {attr!r}, got attrs={attrs!r}"
+            )
+    cells: dict[tuple[str, Any], list[Any]] = {}
+    found: dict[str, set[tuple[str, Any]]] = {attr: set() for attr in attrs}
+    n = len(trials)
+    for attr in found:
+        heading = attr[1:] if attr.startswith("_") else attr
+        keys = found[attr]
+        for i, trial in enumerate(trials):
+            for key, cell in _expand(attr, getattr(trial, attr), n_objectives, metric_names):
+                column = (heading, key)
+                if column not in keys:
+                    keys.add(column)
+                    cells[column] = [_MISSING] * n
+                cells[column][i] = cell
+    columns: list[tuple[str, Any]] = []
+    for attr in attrs:
+        if attr == "values" and metric_names is not None and found[attr]:
+            columns.extend(("values", name) for name in metric_names)
+        else:
+            columns.extend(sorted(found[attr]))
+    frame = pd.DataFrame({j: cells[column] for j, column in enumerate(columns)}, index=range(n))
+    if multi_index:
+        frame.columns = pd.MultiIndex.from_tuples(columns)
+    else:
+        frame.columns = ["_".join(str(part) for part in column if part != "") for column in columns]
     return frame
 
 
-def _add_values(
-    row: dict[tuple[str, str], Any], values: list[float] | None, n_objectives: int, names: list[str] | None
-) -> None:
-    if n_objectives == 1 and names is None:
-        row[("value", "")] = values[0] if values else None
-        return
-    for i in range(n_objectives):
-        key = names[i] if names else str(i)
-        row[("values", key)] = values[i] if values else None
+def _expand(
+    attr: str, value: Any, n_objectives: int, metric_names: list[str] | None
+) -> Iterable[tuple[Any, Any]]:
+    """The ``(sub-column, cell)`` pairs of one trial attribute (sub-column ``""`` for a plain one)."""
+    if isinstance(value, TrialState):
+        return [("", value.name)]
+    if isinstance(value, dict):
+        return value.items()
+    if attr == "values":
+        values = [None] * n_objectives if value is None else value
+        return zip(metric_names, values) if metric_names is not None else enumerate(values)
+    if isinstance(value, list):
+        return enumerate(value)
+    if attr == "value" and metric_names is not None:
+        return [(metric_names[0], value)]
+    return [("", value)]

@@ -57,9 +57,17 @@ def test_selected_attrs_and_intermediate_values() -> None:
     assert list(df.columns) == ["number", "intermediate_values_0", "state"]
 
 
-def test_unknown_attr_raises() -> None:
-    with pytest.raises(ValueError, match=r"trials_dataframe: unknown attrs \['colour'\]"):
+def test_unknown_attr_raises_attribute_error() -> None:
+    with pytest.raises(AttributeError, match=r"trials_dataframe: FrozenTrial has no attribute 'colour', got attrs="):
         _single_study().trials_dataframe(attrs=("number", "colour"))
+
+
+def test_any_frozen_trial_attribute_is_a_column_and_dicts_expand_sorted() -> None:
+    study = albacore.create_study()
+    study.add_trial(create_trial(value=1.0, user_attrs={"b": 1, "a": 2}, constraints={"c": 0.5}))
+    df = study.trials_dataframe(attrs=("_trial_id", "last_step", "user_attrs", "constraints"))
+    assert list(df.columns) == ["trial_id", "last_step", "user_attrs_a", "user_attrs_b", "constraints_c"]
+    assert df["constraints_c"].tolist() == [0.5]
 
 
 def test_multi_objective_values_columns_use_metric_names_when_set() -> None:
