@@ -10,6 +10,7 @@ from albacore.study._create import (
     get_all_study_summaries,
     load_study,
 )
+from albacore.study._duplicates import find_duplicate, tell_duplicate
 from albacore.study._summary import StudySummary
 from albacore.study.study import Study
 
@@ -21,7 +22,9 @@ __all__ = [
     "copy_study",
     "create_study",
     "delete_study",
+    "find_duplicate",
     "get_all_study_names",
     "get_all_study_summaries",
     "load_study",
+    "tell_duplicate",
 ]

@@ -25,8 +25,10 @@ from albacore.exceptions import UpdateFinishedTrialError
 from albacore.logging import get_logger
 from albacore.samplers._base import StartDecision
 from albacore.storages._heartbeat import fail_stale_trials, stop_heartbeat
+from albacore.study._duplicates import DuplicateTally
 from albacore.study._progress import ProgressBar
 from albacore.study._runner import CallbackType, ObjectiveFuncType, Outcome, TrialRunner
+from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 from albacore.trial._trial import Trial
 
@@ -93,17 +95,20 @@ def optimize(
     gc_after_trial: bool,
     show_progress_bar: bool,
     pool: Executor | None = None,
+    skip_duplicates: str | None = None,
     trial_timeout: float | None = None,
 ) -> None:
     """Run ``func`` on new trials of ``study`` in this thread, ``n_jobs`` threads or on ``pool``."""
     check_callable("optimize", "func", func)
     runner = TrialRunner(study, func, catch, callbacks, gc_after_trial)
+    runner.skip_duplicates = skip_duplicates
     runner.trial_timeout = trial_timeout  # checked in the trial (threads) or stopped from outside (see _time_limits)
     if pool is not None:
         from albacore.study._cluster import trials_on
 
         with study._optimize_session():
-            run_loop(study, trials_on(study, pool, runner), Budget(study, n_trials, timeout), n_jobs, show_progress_bar)
+            budget = Budget(study, n_trials, timeout, skip_duplicates)
+            run_loop(study, trials_on(study, pool, runner), budget, n_jobs, show_progress_bar)
         return
     if n_jobs == 1:
         executor: Executor = InlineExecutor()
@@ -111,24 +116,38 @@ def optimize(
         executor = ThreadPoolExecutor(max_workers=n_jobs, thread_name_prefix="albacore-worker")
     trials = ExecutorTrials(executor, lambda trial: (runner.run, trial))
     with study._optimize_session():
-        run_loop(study, trials, Budget(study, n_trials, timeout), n_jobs, show_progress_bar)
+        run_loop(study, trials, Budget(study, n_trials, timeout, skip_duplicates), n_jobs, show_progress_bar)
 
 
 class Budget:
-    """What is left of one ``optimize`` call: trials, time, and no ``study.stop()`` yet."""
+    """What is left of one ``optimize`` call: trials, time, and no ``study.stop()`` yet.
 
-    def __init__(self, study: Study, n_trials: int | None, timeout: float | None) -> None:
+    With ``skip_duplicates="uncounted"`` a finished repeat of a COMPLETE trial gives its
+    trial back (see :meth:`finished`), and a long run of repeats ends the call.
+    """
+
+    def __init__(
+        self, study: Study, n_trials: int | None, timeout: float | None, skip_duplicates: str | None = None
+    ) -> None:
         self._study = study
         self.n_trials = n_trials
         self.timeout = timeout
         self._deadline = None if timeout is None else time.monotonic() + timeout
         self.started = 0
+        self._duplicates = None if skip_duplicates is None else DuplicateTally(skip_duplicates == "counted")
 
     def left(self) -> bool:
         """Whether another trial may start."""
         if self._study._stop_requested or (self.n_trials is not None and self.started >= self.n_trials):
             return False
+        if self._duplicates is not None and self._duplicates.exhausted:
+            return False
         return self._deadline is None or time.monotonic() < self._deadline
+
+    def finished(self, trial: FrozenTrial | None) -> None:
+        """Account for a trial this call started that has finished (None: failed elsewhere)."""
+        if self._duplicates is not None and self._duplicates.gives_back(trial):
+            self.started -= 1
 
     def pause(self, seconds: float) -> float:
         """``seconds``, cut to the time left before the timeout."""
@@ -213,7 +232,7 @@ def run_loop(study: Study, trials: ExecutorTrials, budget: Budget, n_jobs: int, 
                 fail_stale_trials(study)  # a dead worker's trial may hold what is left
                 pause = min(2 * pause, _LONGEST_PAUSE)
             for future in done:
-                _finish(study, future, running.pop(future), progress)
+                budget.finished(_finish(study, future, running.pop(future), progress))
             if done:
                 pause = _FIRST_PAUSE
     except BaseException:
@@ -247,8 +266,8 @@ def _start_trials(
     return StartDecision.PROPOSE
 
 
-def _finish(study: Study, future: Future[Any], trial_id: int, progress: ProgressBar) -> None:
-    """Account for a finished work unit; re-raise the objective's error it carries."""
+def _finish(study: Study, future: Future[Any], trial_id: int, progress: ProgressBar) -> FrozenTrial | None:
+    """Account for a finished work unit and return its trial; re-raise the objective's error it carries."""
     if study._beats:
         stop_heartbeat(study._storage, trial_id)  # a trial run in another process beats from here since ask
     try:
@@ -260,6 +279,7 @@ def _finish(study: Study, future: Future[Any], trial_id: int, progress: Progress
         study._stop_requested = True  # a callback in another process called study.stop()
     if frozen is not None:
         progress.update(study, frozen)
+    return frozen  # type: ignore[no-any-return]
 
 
 def _abandon(study: Study, running: dict[Future[Any], int]) -> None:

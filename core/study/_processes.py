@@ -74,6 +74,7 @@ def optimize_in_processes(
     gc_after_trial: bool,
     show_progress_bar: bool,
     devices: list[str] | None = None,
+    skip_duplicates: str | None = None,
     trial_timeout: float | None = None,
 ) -> None:
     """Run ``optimize`` with ``n_jobs`` worker processes; see :meth:`albacore.Study.optimize`.
@@ -89,6 +90,7 @@ def optimize_in_processes(
     _pickled("func", func)
     _pickled("callbacks", list(callbacks))
     trial_runner = TrialRunner(study, func, catch, callbacks, gc_after_trial)
+    trial_runner.skip_duplicates = skip_duplicates
     trial_runner.trial_timeout = trial_timeout
     runner = _pickled("the trial runner", trial_runner)
     context = multiprocessing.get_context("spawn")
@@ -98,7 +100,7 @@ def optimize_in_processes(
         pool = _process_pool(runner, context, n_jobs, devices)
     trials = ExecutorTrials(pool, lambda trial: (_run_handed_trial, trial._handoff()))
     with study._optimize_session():
-        budget = Budget(study, n_trials, timeout)
+        budget = Budget(study, n_trials, timeout, skip_duplicates)
         try:
             # Start the workers before the first trial, so start-up is not counted in its duration.
             wait([pool.submit(os.getpid) for _ in range(n_jobs)])

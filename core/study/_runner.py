@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from albacore.exceptions import TrialPruned, UpdateFinishedTrialError
 from albacore.logging import get_logger
+from albacore.study._duplicates import DuplicateFound, duplicate_index, mark_duplicate
 from albacore.study._tell import tell
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
@@ -43,6 +44,7 @@ class TrialRunner:
         callbacks: Sequence[CallbackType],
         gc_after_trial: bool,
         trial_timeout: float | None = None,
+        skip_duplicates: str | None = None,
     ) -> None:
         self.study = study
         self._func = func
@@ -50,6 +52,9 @@ class TrialRunner:
         self._callbacks = list(callbacks)
         self._gc_after_trial = gc_after_trial
         self.trial_timeout = trial_timeout
+        # None, or "counted"/"uncounted" (see _duplicates.check_skip_duplicates): repeats of
+        # COMPLETE trials are stopped at the suggest that completes them and copied.
+        self.skip_duplicates = skip_duplicates
 
     def run(self, trial: Trial) -> Outcome:
         """Run ``trial``'s objective and finish the trial.
@@ -64,9 +69,15 @@ class TrialRunner:
         limit = None
         if self.trial_timeout is not None:
             limit = trial._time_limit = TimeLimit(self.trial_timeout)
+        index = None
+        if self.skip_duplicates is not None:
+            index = duplicate_index(study)
+            trial._duplicate_check = index.check
         try:
             with study._heartbeat(trial):
                 values = self._func(trial)
+        except DuplicateFound as found:
+            values = mark_duplicate(trial, found.original)
         except TrialPruned:
             state = TrialState.PRUNED
         except Exception as exc:  # noqa: BLE001 - the objective's error is recorded, then re-raised
@@ -93,6 +104,8 @@ class TrialRunner:
             if error is not None and not isinstance(error, (UpdateFinishedTrialError, *self._catch)):
                 raise error from None
             return None, study._stop_requested
+        if index is not None:
+            index.add(frozen)  # other threads of this process see it at once
         _log_finished(study, frozen, error)
         for callback in self._callbacks:
             callback(study, frozen)

@@ -26,6 +26,7 @@ from albacore.storages._heartbeat import (
     stop_heartbeat,
 )
 from albacore.study import _optimize
+from albacore.study._duplicates import check_skip_duplicates
 from albacore.study._tell import tell as _tell
 from albacore.trial._constraints import is_feasible
 from albacore.trial._frozen import FrozenTrial, create_trial
@@ -319,6 +320,7 @@ class Study:
         show_progress_bar: bool = False,
         executor: str | Any = "thread",
         devices: Sequence[str] | Callable[[int], str] | None = None,
+        skip_duplicates: bool | str = False,
         trial_timeout: float | None = None,
     ) -> None:
         """Run ``func`` on new trials until a budget is spent.
@@ -359,6 +361,24 @@ class Study:
                 worker's ``CUDA_VISIBLE_DEVICES`` is set before the objective is loaded,
                 so the objective sees its device as ``cuda:0``; ``ALBACORE_DEVICE`` holds
                 the name given here.
+            skip_duplicates: Do not evaluate a trial whose parameters repeat those of a
+                COMPLETE trial (the same names, equal values of the same type, floats as
+                stored): the objective is stopped at the ``suggest`` that makes the
+                parameters equal a COMPLETE trial's whole set, and the trial is recorded
+                COMPLETE with that trial's values (and constraint values), its system
+                attribute ``"duplicate_of"`` holding that trial's number; callbacks see it
+                as any finished trial. This assumes that which parameters the objective
+                suggests depends only on the values suggested before (not on the trial
+                number, the time or its own random draws). ``True``: repeats do not count
+                against ``n_trials``, so ``n_trials`` is the number of evaluations; after
+                100 repeats in a row (a finite space whose every point is evaluated)
+                ``optimize`` ends with a warning. ``"count"``: repeats count against
+                ``n_trials``, so ``n_trials`` is the number of trials. ``False`` (the
+                default) evaluates every trial. Works with every storage and executor. A
+                sampler that needs each trial it proposes evaluated declares
+                ``supports_skip_duplicates = False``. AutoSampler's deliberate repeat of the
+                best trial (system attribute ``"auto:repeat_of"``) is always evaluated. For
+                ask-and-tell see :func:`albacore.study.find_duplicate`.
             trial_timeout: Seconds one trial's objective may run (None: no limit). A trial
                 over its limit ends as PRUNED with its last reported intermediate value as
                 its value if it called ``trial.report``, as FAIL otherwise; either way its
@@ -392,13 +412,16 @@ class Study:
         Raises:
             ValueError: On an invalid budget argument, an unknown executor, or with
                 ``executor="process"``, a storage processes cannot share or an objective
-                that cannot be pickled.
+                that cannot be pickled; on ``skip_duplicates`` other than True, False or
+                ``"count"``, or with a sampler that does not support it.
+            TypeError: If ``skip_duplicates`` is neither a bool nor a str.
             ValueError: If ``trial_timeout`` is not a positive finite number of seconds or None.
             RuntimeError: If called from inside another ``optimize`` of this study.
             Exception: Whatever the objective raised, unless listed in ``catch``; the trial
                 is recorded as FAIL first.
         """
         n_trials, timeout, n_jobs, catch_tuple = _optimize.validate_optimize_args(n_trials, timeout, n_jobs, catch)
+        duplicates = check_skip_duplicates(skip_duplicates, self.sampler)
         time_limit = _optimize.validate_trial_timeout(trial_timeout)
         pool = None
         if isinstance(executor, str):
@@ -416,12 +439,14 @@ class Study:
                 self, func, n_trials, timeout, n_jobs, catch_tuple,
                 _optimize.iterate_callbacks(callbacks), gc_after_trial, show_progress_bar,
                 None if devices is None else worker_devices(devices, n_jobs),
+                skip_duplicates=duplicates,
                 trial_timeout=time_limit,
             )
             return
         _optimize.optimize(
             self, func, n_trials, timeout, n_jobs, catch_tuple,
             _optimize.iterate_callbacks(callbacks), gc_after_trial, show_progress_bar, pool,
+            skip_duplicates=duplicates,
             trial_timeout=time_limit,
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import datetime
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from albacore._warnings import warn
@@ -67,6 +67,9 @@ class Trial(BaseTrial):
     # Set by optimize's trial_timeout while the objective runs; checked by suggest, report
     # and should_prune (a class default, as _resume builds trials without __init__).
     _time_limit: TimeLimit | None = None
+    # Set by optimize's skip_duplicates while the objective runs: called after each new
+    # parameter, it raises to stop a trial whose parameters repeat a COMPLETE trial's.
+    _duplicate_check: Callable[[Trial], None] | None = None
 
     def __init__(self, study: Study, trial_id: int) -> None:
         self.study = study
@@ -147,6 +150,8 @@ class Trial(BaseTrial):
         self._storage.set_trial_param(self._trial_id, name, internal, distribution)
         cached.params = {**cached.params, name: distribution.to_external_repr(internal)}
         cached.distributions = {**cached.distributions, name: distribution}
+        if self._duplicate_check is not None:
+            self._duplicate_check(self)
         return cached.params[name]
 
     def _is_relative(self, name: str, distribution: BaseDistribution) -> bool:
