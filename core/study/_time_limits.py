@@ -47,8 +47,10 @@ _logger = get_logger(__name__)
 #: objective that checks in (``report``, ``suggest_*``) to end its trial itself.
 KILL_GRACE = 0.5
 
-# How often run_in_child looks whether its child process has started the objective.
+# How often run_in_child looks whether its child process has started the objective, and
+# how long the child may take to start (load the study, import the objective) on top of the limit.
 _START_POLL = 0.02
+_START_LIMIT = 60.0
 
 
 def end_timed_out(runner: TrialRunner, trial_id: int) -> Outcome:
@@ -124,7 +126,11 @@ def run_in_child(runner: TrialRunner, runner_bytes: bytes, verbosity: int, hando
             env=env,
         )
         try:
+            give_up = time.monotonic() + _START_LIMIT + limit
             while child.poll() is None and not os.path.exists(started):
+                if time.monotonic() > give_up:  # stuck before the objective (an import that hangs)
+                    _stop(child)
+                    return end_timed_out(runner, trial_id)
                 time.sleep(_START_POLL)
             try:
                 child.wait(timeout=limit + KILL_GRACE)
