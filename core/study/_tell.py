@@ -136,6 +136,8 @@ def tell(
             state, stored_values = TrialState.COMPLETE, checked
 
     assert state is not None
-    study.sampler.after_trial(study, frozen, state, stored_values)
-    storage.set_trial_state_values(trial_id, state, stored_values)
+    try:
+        study.sampler.after_trial(study, frozen, state, stored_values)
+    finally:  # a failing after_trial (say, a constraints_func) still finishes the trial, as in Optuna
+        storage.set_trial_state_values(trial_id, state, stored_values)
     return storage.get_trial(trial_id)

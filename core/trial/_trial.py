@@ -263,6 +263,8 @@ class Trial(BaseTrial):
 
         Infeasible trials are never the best trial and count as bad for constrained samplers.
 
+        A constraint already set keeps its first value (with a warning), as in Optuna.
+
         Args:
             key: Name of the constraint.
             value: Its value; NaN is rejected.
@@ -271,8 +273,11 @@ class Trial(BaseTrial):
             ValueError: If ``value`` is NaN.
         """
         key, number = validate_constraint(key, value)
-        merged = {**self._cached.system_attrs.get(CONSTRAINTS_KEY, {}), key: number}
-        self.set_system_attr(CONSTRAINTS_KEY, merged)
+        stored = self._cached.system_attrs.get(CONSTRAINTS_KEY, {})
+        if key in stored:
+            warn(f"set_constraint({key!r}): the constraint is already set to {stored[key]!r}; {number!r} is ignored")
+            return
+        self.set_system_attr(CONSTRAINTS_KEY, {**stored, key: number})
 
     # --- read-only views -----------------------------------------------------------------------
     @property

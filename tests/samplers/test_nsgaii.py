@@ -139,16 +139,34 @@ def test_trial_set_constraint_is_honoured_without_constraints_func() -> None:
     assert all(study.trials[n].params["x0"] <= 0.3 for n in survivors)
 
 
-def test_a_failing_constraints_func_makes_the_trial_infeasible() -> None:
+def test_a_failing_constraints_func_propagates_and_the_trial_still_completes() -> None:
+    # As in Optuna (and albacore's TPE and GP samplers): the error stops optimize.
     def constraints(trial: albacore.trial.FrozenTrial) -> list[float]:
         raise ZeroDivisionError("bad constraint")
 
     study = albacore.create_study(
         directions=["minimize"] * 2, sampler=NSGAIISampler(population_size=4, seed=0, constraints_func=constraints)
     )
-    study.optimize(_zdt1, n_trials=6)
-    assert all(t.state == TrialState.COMPLETE for t in study.trials)
-    assert all(t.constraints == {} for t in study.trials)
+    with pytest.raises(ZeroDivisionError, match="bad constraint"):
+        study.optimize(_zdt1, n_trials=6)
+    [trial] = study.trials
+    assert trial.state == TrialState.COMPLETE and trial.constraints == {}
+
+
+def test_constraints_func_also_runs_for_pruned_trials_and_keeps_set_constraint_values() -> None:
+    sampler = NSGAIISampler(population_size=4, seed=0, constraints_func=lambda t: [t.params["x"] - 0.5])
+    study = albacore.create_study(sampler=sampler)
+
+    def objective(trial: albacore.Trial) -> float:
+        x = trial.suggest_float("x", 0.0, 1.0)
+        trial.set_constraint("manual", -1.0)
+        if trial.number == 1:
+            raise albacore.TrialPruned()
+        return x
+
+    study.optimize(objective, n_trials=2)
+    for trial in study.trials:
+        assert trial.constraints == {"0": trial.params["x"] - 0.5, "manual": -1.0}
 
 
 def test_fail_trials_do_not_fill_generations() -> None:

@@ -34,7 +34,6 @@ from albacore._rng import SeededRNG
 from albacore._validation import check_callable, check_int, check_probability, check_type
 from albacore._warnings import ExperimentalWarning, warn
 from albacore.distributions import BaseDistribution, check_distribution_compatibility
-from albacore.logging import get_logger
 from albacore.samplers._base import BaseSampler
 from albacore.samplers._cache import StudyCache, Unpickled, new_dict
 from albacore.samplers._finite import Config, config_of, covers_trials, random_unseen, seen_configs, space_size
@@ -44,7 +43,7 @@ from albacore.samplers._ga._mutations import BaseMutation
 from albacore.samplers._ga._selection import constrained_ranks, crowding_distance, violations
 from albacore.samplers._random import sample_uniform
 from albacore.search_space import IntersectionSearchSpace
-from albacore.trial._constraints import CONSTRAINTS_KEY, constraints_from_sequence
+from albacore.trial._constraints import CONSTRAINTS_KEY, constraints_dict, constraints_from_sequence
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
@@ -54,8 +53,6 @@ if TYPE_CHECKING:
     EliteSelection = Callable[[Study, list[FrozenTrial]], list[FrozenTrial]]
     ChildGeneration = Callable[[Study, dict[str, BaseDistribution], list[FrozenTrial]], dict[str, Any]]
     AfterTrial = Callable[[Study, FrozenTrial, TrialState, Optional[Sequence[float]]], None]
-
-_logger = get_logger(__name__)
 
 GENERATION_KEY = "nsga:generation"
 PARENTS_KEY = "nsga:parents"
@@ -475,23 +472,14 @@ class GeneticSampler(Unpickled, BaseSampler):
         if self._after_trial_strategy is not None:
             self._after_trial_strategy(study, trial, state, values)
             return
-        if self._constraints_func is None or state != TrialState.COMPLETE:
+        if self._constraints_func is None or state not in (TrialState.COMPLETE, TrialState.PRUNED):
             return
         finished = copy.copy(trial)
         finished.state, finished.values = state, None if values is None else list(values)
-        try:
-            constraints = constraints_from_sequence(list(self._constraints_func(finished)))
-        except Exception as exc:  # noqa: BLE001 - a broken constraint makes the trial infeasible, not the study
-            # Without stored constraints the trial counts as infinitely infeasible.
-            _logger.warning(
-                "%s: constraints_func failed for trial %d (%s: %s); the trial counts as infeasible.",
-                self._name,
-                trial.number,
-                type(exc).__name__,
-                exc,
-            )
-            return
-        study.set_trial_system_attr(trial, CONSTRAINTS_KEY, constraints)
+        # An error of constraints_func (or a NaN it returns) propagates, as in Optuna; the
+        # trial is stored finished all the same. Values set with trial.set_constraint win.
+        constraints = constraints_from_sequence(list(self._constraints_func(finished)))
+        study.set_trial_system_attr(trial, CONSTRAINTS_KEY, {**constraints, **constraints_dict(trial.system_attrs)})
 
 
 def _inheritable(parent: FrozenTrial, name: str, distribution: BaseDistribution) -> tuple[Any] | None:

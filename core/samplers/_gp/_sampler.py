@@ -20,7 +20,12 @@ from albacore.samplers._gp._model import GaussianProcess, default_theta, fit_the
 from albacore.samplers._gp._optim import Branch, maximize
 from albacore.samplers._gp._space import EncodedSpace, UnionSearchSpace
 from albacore.samplers._random import RandomSampler
-from albacore.trial._constraints import CONSTRAINTS_KEY, constraint_values, constraints_from_sequence
+from albacore.trial._constraints import (
+    CONSTRAINTS_KEY,
+    constraint_values,
+    constraints_dict,
+    constraints_from_sequence,
+)
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
@@ -274,7 +279,9 @@ class GPSampler(Unpickled, BaseSampler):
     def after_trial(self, study: Study, trial: FrozenTrial, state: TrialState, values: Sequence[float] | None) -> None:
         if self._constraints_func is not None and state in (TrialState.COMPLETE, TrialState.PRUNED):
             constraints = constraints_from_sequence(self._constraints_func(trial))
-            study.set_trial_system_attr(trial, CONSTRAINTS_KEY, constraints)
+            # Values set with trial.set_constraint are kept (and win), as in Optuna.
+            merged = {**constraints, **constraints_dict(trial.system_attrs)}
+            study.set_trial_system_attr(trial, CONSTRAINTS_KEY, merged)
         self._independent_sampler.after_trial(study, trial, state, values)
 
 

@@ -24,7 +24,7 @@ from albacore.samplers._tpe._parzen import ParzenEstimator
 from albacore.samplers._tpe._space import SpaceCodec
 from albacore.samplers._tpe._split import hypervolume_weights, rank_below, rank_weights, training_share
 from albacore.samplers._tpe._unseen import ENUMERATE_LIMIT, FiniteGrid, is_whole_space, seen_codes, unseen_codes
-from albacore.trial._constraints import CONSTRAINTS_KEY, constraints_from_sequence
+from albacore.trial._constraints import CONSTRAINTS_KEY, constraints_dict, constraints_from_sequence
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
@@ -265,7 +265,8 @@ class TPESampler(Unpickled, BaseSampler):
         finished.state = state
         finished.values = None if values is None else list(values)
         constraints = constraints_from_sequence(self._constraints_func(finished))
-        study.set_trial_system_attr(trial, CONSTRAINTS_KEY, constraints)
+        # Values set with trial.set_constraint are kept (and win), as in Optuna.
+        study.set_trial_system_attr(trial, CONSTRAINTS_KEY, {**constraints, **constraints_dict(trial.system_attrs)})
 
     # --- internals ---------------------------------------------------------------------------
     def _jointly_modelled(
