@@ -16,7 +16,8 @@ values as a finished trial would have suggested nothing more and returned the sa
 A trial whose parameters are only a prefix of a COMPLETE trial's set is not a duplicate.
 
 The check is a dictionary lookup. Each process keeps one :class:`DuplicateIndex` per study
-(keyed by ``study.key``): the COMPLETE trials' parameter sets, grown incrementally. It is
+(keyed by ``study.key``, dropped with the storage object): the COMPLETE trials' parameter
+sets, grown incrementally. It is
 brought up to date once when a trial starts (walking only the trials numbered from the
 oldest one not yet known to be finished) and whenever a trial of this process completes.
 """
@@ -28,6 +29,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from albacore.logging import get_logger
+from albacore.samplers._cache import StudyCache
 from albacore.trial._constraints import CONSTRAINTS_KEY
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
@@ -160,16 +162,17 @@ class DuplicateIndex:
         raise DuplicateFound(original)
 
 
-_INDEXES: dict[tuple[Any, ...], DuplicateIndex] = {}
-_INDEXES_LOCK = threading.Lock()
+def _new_index(study: object) -> DuplicateIndex:
+    return DuplicateIndex()
+
+
+# Entries go with their storage object (a StudyCache is keyed weakly by study.key's token).
+_INDEXES: StudyCache[DuplicateIndex] = StudyCache(_new_index)
 
 
 def duplicate_index(study: Study) -> DuplicateIndex:
     """This process's index of ``study``'s COMPLETE trials, brought up to date."""
-    with _INDEXES_LOCK:
-        index = _INDEXES.get(study.key)
-        if index is None:
-            index = _INDEXES[study.key] = DuplicateIndex()
+    index = _INDEXES.get(study)
     index.refresh(study)
     return index
 
