@@ -241,6 +241,8 @@ def main() -> None:
         live_table(problems, args.seeds, args.trials, optuna)
         print()
     print("target: TerminatorCallback stops no later than Optuna's at no worse final regret")
+    print("EMMR terms of both libraries trial by trial, and the stops of Optuna 5.0 with the paper's KL term: "
+          "benchmarks/terminator_diagnose.py (results/terminator_diagnose.txt)")
 
 
 if __name__ == "__main__":
