@@ -6,7 +6,8 @@ import math
 import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
@@ -110,6 +111,14 @@ def test_trials_within_the_limit_and_their_errors_are_untouched() -> None:
     assert seen == [0, 1, 2]
 
 
+def test_a_caller_owned_thread_pool_gets_the_soft_limit() -> None:
+    study = albacore.create_study()
+    with ThreadPoolExecutor(max_workers=2) as threads:
+        study.optimize(reporting_objective, n_trials=2, n_jobs=2, executor=threads, trial_timeout=0.3)
+    assert [t.state for t in study.trials] == [TrialState.PRUNED, TrialState.PRUNED]
+    assert all(t.value == float(t.last_step) for t in study.trials)
+
+
 def retried_once(trial: albacore.Trial) -> float:
     if RetryHeartbeatStaleTrialCallback.retried_trial_number(trial) is None:
         time.sleep(0.4)  # the first attempt runs out; its retry does not
@@ -199,6 +208,19 @@ def test_process_executor_with_a_limit_still_raises_the_objectives_error(tmp_pat
     assert [t.state for t in study.trials] == [TrialState.FAIL]
     study.optimize(failing, n_trials=3, n_jobs=2, executor="process", trial_timeout=5, catch=ZeroDivisionError)
     assert len(study.trials) == 4 and all(t.state == TrialState.FAIL for t in study.trials)
+
+
+def dies(trial: albacore.Trial) -> float:
+    trial.suggest_float("x", 0.0, 1.0)
+    os._exit(3)  # a worker that dies by itself (a crash), not by its time limit
+
+
+def test_process_executor_with_a_limit_reports_a_worker_that_died_by_itself(tmp_path) -> None:
+    study = _journal(tmp_path, "dies")
+    with pytest.raises(BrokenProcessPool, match=r"died \(exit code 3\)"):
+        study.optimize(dies, n_trials=3, n_jobs=1, executor="process", trial_timeout=5)
+    assert [t.state for t in study.trials] == [TrialState.FAIL]
+    assert TIMED_OUT not in study.trials[0].system_attrs
 
 
 def test_a_caller_owned_process_pool_runs_each_trial_in_a_child_it_can_stop(tmp_path) -> None:
