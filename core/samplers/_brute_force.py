@@ -6,7 +6,6 @@ import functools
 import hashlib
 import json
 import threading
-import weakref
 from typing import TYPE_CHECKING, Any
 
 from albacore._rng import SeededRNG
@@ -19,6 +18,7 @@ from albacore.distributions import (
     json_to_distribution,
 )
 from albacore.samplers._base import BaseSampler, StartDecision
+from albacore.samplers._cache import StudyCache, Unpickled, new_dict
 from albacore.samplers._claims import Claims, trial_numbers
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
@@ -223,7 +223,7 @@ def _open_values(
     return [v for v in values if _key(v) not in excluded] or values, False
 
 
-class BruteForceSampler(BaseSampler):
+class BruteForceSampler(Unpickled, BaseSampler):
     """Tries every combination of a discrete search space once; then ``optimize`` ends.
 
     Define-by-run spaces are supported: the sampler keeps a tree of the parameter paths
@@ -269,36 +269,28 @@ class BruteForceSampler(BaseSampler):
             assert len(study.trials) == 4
     """
 
+    _lock: threading.Lock
+    # This process's choices are made one at a time (under _claim_lock), so its threads never
+    # collide. A thread that can_start_trial let through holds its chosen slot in _hooked
+    # (thread id -> slot, digest, pending claim; None when an enqueued trial was waiting)
+    # until its trial starts.
+    _claim_lock: threading.Lock
+    _hooked: dict[int, tuple[list[_Step], str, dict[str, Any]] | None]
+    _unpickled = {"_lock": threading.Lock, "_claim_lock": threading.Lock, "_hooked": dict}
+
     def __init__(self, seed: int | None = None, avoid_premature_stop: bool = False) -> None:
         self._rng = SeededRNG(seed)
         self._avoid_premature_stop = bool(avoid_premature_stop)
-        self._lock = threading.Lock()
-        # Keyed by the Study object: two studies may share a name and an id (two storages).
-        self._trees: weakref.WeakKeyDictionary[Study, tuple[_Node, set[int]]] = weakref.WeakKeyDictionary()
-        self._init_claiming()
-
-    def _init_claiming(self) -> None:
-        # This process's choices are made one at a time, so its threads never collide. A thread
-        # that can_start_trial let through holds its chosen slot (None when an enqueued trial
-        # was waiting) until its trial starts; the trial's path is then kept by (study name,
-        # number) until it finishes (its snapshot does not show the claim written for it).
-        self._claim_lock = threading.Lock()
-        self._hooked: dict[int, tuple[list[_Step], str, dict[str, Any]] | None] = {}
+        # Per study (or view): the tree of the finished trials seen, and their numbers.
+        self._trees: StudyCache[tuple[_Node, set[int]]] = StudyCache(_new_tree)
         self._slot_claims = Claims(SLOT_KEY_PREFIX)
-        self._plans: dict[tuple[str, int], list[_Step] | None] = {}
-        self._claims: dict[tuple[str, int], list[list[Any]]] = {}  # the claim last written for a trial
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        for name in ("_lock", "_trees", "_claim_lock", "_hooked", "_slot_claims", "_plans", "_claims"):
-            del state[name]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.Lock()
-        self._trees = weakref.WeakKeyDictionary()
-        self._init_claiming()
+        # A started trial's path is kept per study and trial number until it finishes (its
+        # snapshot does not show the claim written for it): the planned slot, and the claim
+        # last written. Shared by views: before_trial is given the pruner's view, after_trial
+        # the study.
+        self._plans: StudyCache[dict[int, list[_Step] | None]] = StudyCache(new_dict, shared_by_views=True)
+        self._claims: StudyCache[dict[int, list[list[Any]]]] = StudyCache(new_dict, shared_by_views=True)
+        self._init_unpickled()
 
     def reseed_rng(self) -> None:
         self._rng.reseed()
@@ -314,7 +306,7 @@ class BruteForceSampler(BaseSampler):
     def _finished_tree(self, study: Study, trials: list[FrozenTrial], extra: FrozenTrial | None = None) -> _Node:
         """The cached tree of ``study``'s finished trials, updated with those not seen yet."""
         with self._lock:
-            root, seen = self._trees.setdefault(study, (_Node(), set()))
+            root, seen = self._trees.get(study)
             for trial in (*trials, *([extra] if extra is not None else [])):
                 if trial.state in _FINISHED and trial.number not in seen:
                     seen.add(trial.number)
@@ -382,35 +374,36 @@ class BruteForceSampler(BaseSampler):
             plan = None
             if hook is not None and self._slot_claims.confirm(study, hook[1], hook[2], trial.number):
                 plan = hook[0]  # (else taken over as an orphan: choose as the trial goes)
-            self._plans[(study.study_name, trial.number)] = plan
+            self._plans.get(study)[trial.number] = plan
             if plan is not None:
                 study.set_trial_system_attr(trial, CLAIM_KEY, _to_json(plan))
-                self._claims[(study.study_name, trial.number)] = _to_json(plan)
+                self._claims.get(study)[trial.number] = _to_json(plan)
 
     # --- values --------------------------------------------------------------------------------
     def sample_independent(
         self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
     ) -> Any:
         values = _internal_values(param_name, param_distribution)
-        key = (study.study_name, trial.number)
+        key = trial.number
+        plans, claims = self._plans.get(study), self._claims.get(study)
         with self._claim_lock:
-            if key not in self._plans and trial.system_attrs.get(CLAIM_KEY):
+            if key not in plans and trial.system_attrs.get(CLAIM_KEY):
                 # Asked in another process (optimize's loop), which claimed this path for it.
-                self._plans[key] = _steps(trial.system_attrs[CLAIM_KEY])
-                self._claims[key] = trial.system_attrs[CLAIM_KEY]
-            plan = self._plans.get(key)
+                plans[key] = _steps(trial.system_attrs[CLAIM_KEY])
+                claims[key] = trial.system_attrs[CLAIM_KEY]
+            plan = plans.get(key)
             path = _path(trial)
             if plan is not None and len(path) < len(plan):
                 name, value, _, _ = plan[len(path)]
                 if name == param_name and value in {_key(v) for v in values}:
                     return param_distribution.to_external_repr(next(v for v in values if _key(v) == value))
-                self._plans[key] = None  # the objective went another way than the tree says
+                plans[key] = None  # the objective went another way than the tree says
             internal = self._choose_value(study, trial, param_name, param_distribution, values)
             # The claim records the path in order (a storage may not keep the order of params).
             claim = _to_json(path) + [[param_name, _key(internal), distribution_to_json(param_distribution)]]
-            if self._claims.get(key) != claim:
+            if claims.get(key) != claim:
                 study.set_trial_system_attr(trial, CLAIM_KEY, claim)
-                self._claims[key] = claim
+                claims[key] = claim
         return param_distribution.to_external_repr(internal)
 
     def _choose_value(
@@ -437,7 +430,7 @@ class BruteForceSampler(BaseSampler):
             # (claimed it, or even finished it); whoever sees a rival after writing picks again.
             claim = _to_json(_path(trial)) + [[name, _key(internal), distribution_to_json(distribution)]]
             study.set_trial_system_attr(trial, CLAIM_KEY, claim)
-            self._claims[(study.study_name, trial.number)] = claim
+            self._claims.get(study)[trial.number] = claim
             _, node, running = self._position(study, trial)
             children = node.children if node is not None and node.name == name else {}
             _, untried = _open_values([internal], children, name, running, set())
@@ -466,8 +459,13 @@ class BruteForceSampler(BaseSampler):
 
     def after_trial(self, study: Study, trial: FrozenTrial, state: TrialState, values: Any) -> None:
         with self._claim_lock:
-            self._claims.pop((study.study_name, trial.number), None)
-            self._plans.pop((study.study_name, trial.number), None)
+            self._claims.get(study).pop(trial.number, None)
+            self._plans.get(study).pop(trial.number, None)
+
+
+def _new_tree(study: Study) -> tuple[_Node, set[int]]:
+    """A ``StudyCache`` factory: an empty tree of finished trials, none seen."""
+    return _Node(), set()
 
 
 def _digest(slot: list[_Step]) -> str:

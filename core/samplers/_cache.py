@@ -5,10 +5,13 @@ trials, a fitted model, the bookkeeping of its running trials). Two rules hold f
 them:
 
 * The cache is keyed by :attr:`albacore.Study.key`, so two studies that share a name and
-  an id in two storages never mix, and every handle (or view) on one study sees the same
-  entry. An entry is dropped when the storage object it came from is garbage collected.
+  an id in two storages never mix, and every handle on one study sees the same entry (a
+  view of the study has its own, unless the cache is made ``shared_by_views``). An entry
+  is dropped when the storage object it came from is garbage collected.
 * A sampler pickles without its caches, locks and other process-local state: the copy
-  starts empty and rebuilds what it needs from the storage.
+  starts empty and rebuilds what it needs from the storage. A :class:`StudyCache` pickles
+  empty by itself; the :class:`Unpickled` mixin drops and remakes the other attributes.
+  No sampler writes its own ``__getstate__``/``__setstate__``.
 """
 
 from __future__ import annotations
@@ -32,20 +35,31 @@ class StudyCache(Generic[V]):
 
     Args:
         factory: ``factory(study)`` makes the entry of a study seen first. It must pickle
-            (a class or a module-level function) for the cache to pickle.
+            (a class, a module-level function or a ``functools.partial`` of one) for the
+            cache to pickle.
+        shared_by_views: Whether a view of a study (:class:`albacore.pruners.StudyView`,
+            whose key extends its study's) shares the study's entry. Data derived from the
+            trials a sampler is shown must stay per view (False, the default); bookkeeping
+            of a trial that one hook writes and another reads (``before_trial`` is given the
+            view, ``after_trial`` the study) must be shared (True).
     """
 
-    def __init__(self, factory: Callable[[Study], V]) -> None:
+    def __init__(self, factory: Callable[[Study], V], *, shared_by_views: bool = False) -> None:
         self._factory = factory
+        self._shared_by_views = shared_by_views
         self._lock = threading.Lock()
         # storage token -> {rest of the key -> value}: the outer map is weak, so an entry
         # goes with its storage. Values must not refer to the study or storage themselves.
         self._entries: weakref.WeakKeyDictionary[Any, dict[Hashable, V]] = weakref.WeakKeyDictionary()
 
+    def _split(self, study: Study) -> tuple[Any, tuple[Any, ...]]:
+        # A study's key is (storage token, study id); a view appends its own items.
+        token, *rest = study.key[:2] if self._shared_by_views else study.key
+        return token, tuple(rest)
+
     def get(self, study: Study) -> V:
         """The entry of ``study``, made by the factory on first use."""
-        token, *rest = study.key
-        inner = tuple(rest)
+        token, inner = self._split(study)
         with self._lock:
             entries = self._entries.get(token)
             if entries is None:
@@ -57,12 +71,12 @@ class StudyCache(Generic[V]):
 
     def __getitem__(self, study: Study) -> V:
         """The entry of ``study``; KeyError if it has none yet (nothing is made)."""
-        token, *rest = study.key
+        token, inner = self._split(study)
         with self._lock:
             entries = self._entries.get(token)
-            if entries is None or tuple(rest) not in entries:
+            if entries is None or inner not in entries:
                 raise KeyError(f"no cache entry for study {study.study_name!r} (key {study.key!r})")
-            return entries[tuple(rest)]
+            return entries[inner]
 
     def values(self) -> Iterator[V]:
         """A snapshot of every entry (e.g. to reseed the RNGs they hold)."""
@@ -71,7 +85,12 @@ class StudyCache(Generic[V]):
         return iter(snapshot)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (StudyCache, (self._factory,))
+        return (_new_cache, (self._factory, self._shared_by_views))
+
+
+def _new_cache(factory: Callable[[Study], V], shared_by_views: bool) -> StudyCache[V]:
+    """Unpickles a :class:`StudyCache` empty, with its factory and view sharing."""
+    return StudyCache(factory, shared_by_views=shared_by_views)
 
 
 def new_dict(study: Study) -> dict[Any, Any]:

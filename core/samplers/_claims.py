@@ -23,6 +23,7 @@ import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from albacore.samplers._cache import Unpickled
 from albacore.trial._state import TrialState
 
 if TYPE_CHECKING:
@@ -32,23 +33,22 @@ ORPHAN_SECONDS = 30.0
 _FREE = {"free": True}
 
 
-class Claims:
+class Claims(Unpickled):
     """The claims of one namespace of points (one grid, brute force) on studies.
+
+    Pickles with its prefix only (what this process has seen of pending claims stays here).
 
     Args:
         prefix: Prefix of the study system attribute keys, e.g. ``"grid:<digest>:point:"``.
     """
 
+    _lock: threading.Lock
+    _pending_seen: dict[str, float]  # pending token -> when this process first saw it
+    _unpickled = {"_lock": threading.Lock, "_pending_seen": dict}
+
     def __init__(self, prefix: str) -> None:
         self.prefix = prefix
-        self._lock = threading.Lock()
-        self._pending_seen: dict[str, float] = {}  # pending token -> when this process first saw it
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {"prefix": self.prefix}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        Claims.__init__(self, state["prefix"])
+        self._init_unpickled()
 
     def read(self, study: Study) -> dict[str, Any]:
         """Point name (the key without the prefix) -> claim value, for every claimed point."""

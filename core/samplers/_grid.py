@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
 import math
 import threading
-import weakref
 from collections.abc import Mapping, Sequence
 from numbers import Real
 from typing import TYPE_CHECKING, Any, cast
@@ -19,6 +19,7 @@ from albacore._warnings import warn
 from albacore.distributions import BaseDistribution
 from albacore.logging import get_logger
 from albacore.samplers._base import BaseSampler, StartDecision
+from albacore.samplers._cache import StudyCache, Unpickled, new_dict
 from albacore.samplers._claims import Claims, trial_numbers
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
@@ -47,7 +48,12 @@ def _same(a: Any, b: Any) -> bool:
     return a == b and (type(a) is bool) == (type(b) is bool)
 
 
-class GridSampler(BaseSampler):
+def _new_finished(n_points: int, study: Study) -> tuple[set[int], np.ndarray]:
+    """A ``StudyCache`` factory: no finished trial seen yet, no grid point finished."""
+    return set(), np.zeros(n_points, dtype=bool)
+
+
+class GridSampler(Unpickled, BaseSampler):
     """Grid search: tries every combination of the given values exactly once.
 
     Trials take a random unvisited grid point; the point is recorded on the trial (system
@@ -82,6 +88,14 @@ class GridSampler(BaseSampler):
             assert len(study.trials) == 6
     """
 
+    _lock: threading.Lock
+    # can_start_trial and the before_trial of the trial it let through run in one thread
+    # (optimize's loop), one pair at a time per process: the point it reserved waits in
+    # _hooked (thread id -> grid id and pending claim).
+    _claim_lock: threading.Lock
+    _hooked: dict[int, tuple[int, dict[str, Any]] | None]
+    _unpickled = {"_lock": threading.Lock, "_claim_lock": threading.Lock, "_hooked": dict}
+
     def __init__(self, search_space: Mapping[str, Sequence[Any]], seed: int | None = None) -> None:
         if not isinstance(search_space, Mapping):
             raise TypeError(f"GridSampler: search_space must be a dict, got search_space={search_space!r}")
@@ -107,33 +121,13 @@ class GridSampler(BaseSampler):
         self._space_id = hashlib.sha256(canonical.encode()).hexdigest()[:24]
         self._rng = SeededRNG(seed)
         # The trial snapshot a sampler sees while values are suggested predates before_trial's
-        # write, so the claimed point is also kept here, per study and trial number.
-        # Keyed by the Study object: two studies may share a name and an id (two storages).
-        self._claims: weakref.WeakKeyDictionary[Study, dict[int, int]] = weakref.WeakKeyDictionary()
-        self._finished: weakref.WeakKeyDictionary[Study, tuple[set[int], np.ndarray]] = weakref.WeakKeyDictionary()
-        self._lock = threading.Lock()
-        self._init_claiming()
-
-    def _init_claiming(self) -> None:
-        # can_start_trial and the before_trial of the trial it let through run in one thread
-        # (optimize's loop), one pair at a time per process: the point it reserved waits here.
-        self._claim_lock = threading.Lock()
-        self._hooked: dict[int, tuple[int, dict[str, Any]] | None] = {}
+        # write, so the claimed point is also kept here, per study: trial number -> grid id
+        # (shared by views: before_trial is given the pruner's view, after_trial the study).
+        self._claims: StudyCache[dict[int, int]] = StudyCache(new_dict, shared_by_views=True)
+        # Per study (or view): numbers of the finished trials seen, mask of finished points.
+        self._finished = StudyCache(functools.partial(_new_finished, len(self._grid)))
         self._point_claims = Claims(f"grid:{self._space_id}:point:")
-
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        for name in ("_lock", "_claims", "_finished", "_claim_lock", "_hooked", "_point_claims"):
-            del state[name]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.Lock()
-        self._claims = weakref.WeakKeyDictionary()
-        self._finished = weakref.WeakKeyDictionary()
-        self._init_claiming()
+        self._init_unpickled()
 
     def reseed_rng(self) -> None:
         self._rng.reseed()
@@ -161,7 +155,7 @@ class GridSampler(BaseSampler):
         """Grid ids with a COMPLETE or PRUNED trial, kept incrementally (finished trials never change)."""
         finished = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.PRUNED))
         with self._lock:
-            seen, mask = self._finished.setdefault(study, (set(), np.zeros(len(self._grid), dtype=bool)))
+            seen, mask = self._finished.get(study)
             n_new = len(finished) - len(seen)
             # New trials are mostly the latest ones: scan from the end until all are found.
             for t in reversed(finished):
@@ -257,7 +251,7 @@ class GridSampler(BaseSampler):
         study.set_trial_system_attr(trial, SEARCH_SPACE_KEY, self._space_id)
         study.set_trial_system_attr(trial, GRID_ID_KEY, grid_id)
         with self._lock:
-            self._claims.setdefault(study, {})[trial.number] = grid_id
+            self._claims.get(study)[trial.number] = grid_id
 
     def _claim_for_hand_asked(self, study: Study, trial: FrozenTrial, fixed: Mapping[str, Any]) -> int | None:
         """A point for a trial ``can_start_trial`` did not reserve one for: a free one of those
@@ -291,7 +285,7 @@ class GridSampler(BaseSampler):
                 f"Add it to search_space or stop suggesting it"
             )
         with self._lock:
-            grid_id = self._claims.get(study, {}).get(trial.number, trial.system_attrs.get(GRID_ID_KEY))
+            grid_id = self._claims.get(study).get(trial.number, trial.system_attrs.get(GRID_ID_KEY))
         if grid_id is None:
             raise ValueError(
                 f"GridSampler: trial {trial.number} has no grid point (it was enqueued with values outside "
@@ -308,7 +302,7 @@ class GridSampler(BaseSampler):
 
     def after_trial(self, study: Study, trial: FrozenTrial, state: TrialState, values: Any) -> None:
         with self._lock:
-            self._claims.get(study, {}).pop(trial.number, None)
+            self._claims.get(study).pop(trial.number, None)
 
     def is_exhausted(self, study: Study) -> bool:
         """Whether every grid point has a finished (COMPLETE or PRUNED) trial in ``study``.

@@ -135,3 +135,61 @@ def test_one_sampler_on_two_same_named_studies_in_two_storages_keeps_them_apart(
     second.optimize(_objective, n_trials=1)
     assert _cached_numbers(sampler, first) == set(range(10))
     assert _cached_numbers(sampler, second) == set(range(6))
+
+
+def test_a_view_has_its_own_entry_unless_the_cache_is_shared_by_views() -> None:
+    study = _study(InMemoryStorage())
+    view = albacore.pruners.StudyView(study, lambda t: t.number % 2 == 0, "even")
+    per_view, shared = StudyCache(new_dict), StudyCache(new_dict, shared_by_views=True)
+    per_view.get(view)["x"] = 1
+    shared.get(view)["x"] = 1
+    assert per_view.get(study) == {} and per_view[view] == {"x": 1}
+    assert shared[study] == {"x": 1}
+    copied = pickle.loads(pickle.dumps(shared))  # empty, still shared by views
+    copied.get(view)["y"] = 2
+    assert copied[study] == {"y": 2}
+
+
+def _grid_objective(trial: albacore.Trial) -> float:
+    return trial.suggest_int("a", 0, 2) + trial.suggest_categorical("b", [10, 20])
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: albacore.samplers.GridSampler({"a": [0, 1, 2], "b": [10, 20]}, seed=0),
+        lambda: albacore.samplers.BruteForceSampler(seed=0),
+    ],
+    ids=["grid", "brute_force"],
+)
+def test_finite_samplers_keep_same_named_studies_in_two_storages_apart(make) -> None:
+    # Each study is searched in full: the other one's finished points are not taken as its own.
+    sampler = make()
+    first, second = _study(InMemoryStorage(), sampler=sampler), _study(InMemoryStorage(), sampler=sampler)
+    first.optimize(_grid_objective, n_trials=4)
+    second.optimize(_grid_objective, n_trials=20)
+    first.optimize(_grid_objective, n_trials=20)
+    for study in (first, second):
+        assert sorted((t.params["a"], t.params["b"]) for t in study.trials) == [
+            (a, b) for a in range(3) for b in (10, 20)
+        ]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: albacore.samplers.GridSampler({"a": [0, 1, 2], "b": [10, 20]}, seed=0),
+        lambda: albacore.samplers.BruteForceSampler(seed=0),
+    ],
+    ids=["grid", "brute_force"],
+)
+def test_finite_samplers_pickle_without_their_caches_and_locks(make) -> None:
+    sampler = make()
+    study = _study(InMemoryStorage(), sampler=sampler)
+    study.optimize(_grid_objective, n_trials=3)
+    copied = pickle.loads(pickle.dumps(sampler))
+    assert copied._claim_lock is not sampler._claim_lock and copied._hooked == {}
+    study.sampler = copied  # the copy rebuilds what it needs from the storage
+    study.optimize(_grid_objective, n_trials=20)
+    assert len(study.trials) == 6
+    assert len({(t.params["a"], t.params["b"]) for t in study.trials}) == 6
