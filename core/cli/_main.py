@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 import albacore
 from albacore import logging as albacore_logging
-from albacore.cli._format import FORMATS, render, trial_row
+from albacore.cli._format import FORMATS, Column, Record, render
 from albacore.exceptions import CLIUsageError
 from albacore.storages._base import BaseStorage
 from albacore.trial._state import TrialState
@@ -299,49 +299,62 @@ def _set_user_attr(args: argparse.Namespace) -> None:
 
 def _study_names(args: argparse.Namespace) -> None:
     names = albacore.get_all_study_names(_storage(args))
-    _out(render([{"name": n} for n in names], args.format))
+    _out(render([{("name", ""): n} for n in names], [("name", "")], args.format))
 
 
 def _studies(args: argparse.Namespace) -> None:
     storage = _storage(args)
-    rows = []
+    records: list[Record] = []
     for frozen in storage.get_all_studies():
         trials = storage.get_all_trials(frozen._study_id, deepcopy=False)
         starts = [t.datetime_start for t in trials if t.datetime_start is not None]
-        direction = [d.name for d in frozen.directions]
-        rows.append(
+        records.append(
             {
-                "name": frozen.study_name,
-                "direction": direction if not args.flatten else ",".join(direction),
-                "n_trials": len(trials),
-                "datetime_start": min(starts) if starts else None,
-                "user_attrs": frozen.user_attrs,
+                ("name", ""): frozen.study_name,
+                ("direction", ""): tuple(d.name for d in frozen.directions),
+                ("n_trials", ""): len(trials),
+                ("datetime_start", ""): min(starts) if starts else None,
+                ("user_attrs", ""): frozen.user_attrs,
             }
         )
-    _out(render(rows, args.format))
+    columns: list[Column] = [("name", ""), ("direction", ""), ("n_trials", ""), ("datetime_start", "")]
+    if any(r[("user_attrs", "")] for r in records):
+        columns.append(("user_attrs", ""))
+    _out(render(records, columns, args.format, args.flatten))
 
 
-def _trial_rows(
-    study: albacore.Study, trials: list[albacore.trial.FrozenTrial], flatten: bool
-) -> list[dict[str, Any]]:
-    with_user_attrs = any(t.user_attrs for t in trials)
-    return [trial_row(t, len(study.directions), with_user_attrs, flatten) for t in trials]
+def _trial_output(
+    study: albacore.Study, shown: list[albacore.trial.FrozenTrial], args: argparse.Namespace, single: bool = False
+) -> str:
+    """``shown`` trials in Optuna's columns, which come from every trial of the study."""
+    from albacore.study._dataframe import trial_columns
+
+    trials = study.get_trials(deepcopy=False)
+    n_objectives = len(study.directions)
+    attrs = ("number", "value" if n_objectives == 1 else "values", "datetime_start", "datetime_complete",
+             "duration", "params", "user_attrs", "state")
+    absent = object()
+    columns, cells = trial_columns(trials, attrs, n_objectives, study.metric_names, absent)
+    row_of = {t.number: i for i, t in enumerate(trials)}
+    records = [
+        {c: cells[c][row_of[t.number]] for c in columns if cells[c][row_of[t.number]] is not absent} for t in shown
+    ]
+    return render(records, columns, args.format, args.flatten, single=single)
 
 
 def _trials(args: argparse.Namespace) -> None:
     study = _study(args)
-    _out(render(_trial_rows(study, study.trials, args.flatten), args.format))
+    _out(_trial_output(study, study.get_trials(deepcopy=False), args))
 
 
 def _best_trial(args: argparse.Namespace) -> None:
     study = _study(args)
-    best = study.best_trial
-    _out(render(_trial_rows(study, [best], args.flatten), args.format, single=True))
+    _out(_trial_output(study, [study.best_trial], args, single=True))
 
 
 def _best_trials(args: argparse.Namespace) -> None:
     study = _study(args)
-    _out(render(_trial_rows(study, study.best_trials, args.flatten), args.format))
+    _out(_trial_output(study, study.best_trials, args))
 
 
 def _storage_upgrade(args: argparse.Namespace) -> None:
@@ -468,7 +481,12 @@ def _ask(args: argparse.Namespace) -> None:
         for name, dist in raw.items():
             space[name] = json_to_distribution(dist if isinstance(dist, str) else json.dumps(dist))
     trial = study.ask(fixed_distributions=space)
-    _out(render([{"number": trial.number, "params": trial.params}], args.format, single=True))
+    record: Record = {("number", ""): trial.number}
+    if trial.params or args.flatten:
+        record.update((("params", name), value) for name, value in trial.params.items())
+    else:
+        record[("params", "")] = {}
+    _out(render([record], list(record), args.format, args.flatten, single=True))
 
 
 def _sampler(name: str | None, kwargs_json: str | None) -> Any:

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from albacore.study.study import Study
+    from albacore.trial._frozen import FrozenTrial
 
 # A cell of a trial that lacks the column (pandas' marker of a missing value).
 _MISSING = float("nan")
@@ -39,18 +40,47 @@ def trials_dataframe(study: Study, attrs: tuple[str, ...], multi_index: bool) ->
             raise AttributeError(
                 f"trials_dataframe: FrozenTrial has no attribute {attr!r}, got attrs={attrs!r}"
             )
+    columns, cells = trial_columns(trials, attrs, n_objectives, metric_names, _MISSING)
+    n = len(trials)
+    frame = pd.DataFrame({j: cells[column] for j, column in enumerate(columns)}, index=range(n))
+    if multi_index:
+        frame.columns = pd.MultiIndex.from_tuples(columns)
+    else:
+        frame.columns = ["_".join(str(part) for part in column if part != "") for column in columns]
+    return frame
+
+
+def trial_columns(
+    trials: list[FrozenTrial],
+    attrs: tuple[str, ...],
+    n_objectives: int,
+    metric_names: list[str] | None,
+    absent: Any,
+) -> tuple[list[tuple[str, Any]], dict[tuple[str, Any], list[Any]]]:
+    """Optuna's columns of ``trials`` for ``attrs`` (shared by ``trials_dataframe`` and the CLI).
+
+    Args:
+        trials: The trials, one row each.
+        attrs: FrozenTrial attribute names, in column order (a name may repeat).
+        n_objectives: The study's number of objectives.
+        metric_names: The study's metric names, or None.
+        absent: The cell of a trial that lacks a column.
+
+    Returns:
+        The columns, as ``(heading, key)`` pairs (key ``""`` for a plain attribute, the dict
+        key, the objective's index or metric name), and one cell per trial for each column.
+    """
     cells: dict[tuple[str, Any], list[Any]] = {}
     found: dict[str, set[tuple[str, Any]]] = {attr: set() for attr in attrs}
     n = len(trials)
-    for attr in found:
+    for attr, keys in found.items():
         heading = attr[1:] if attr.startswith("_") else attr
-        keys = found[attr]
         for i, trial in enumerate(trials):
             for key, cell in _expand(attr, getattr(trial, attr), n_objectives, metric_names):
                 column = (heading, key)
                 if column not in keys:
                     keys.add(column)
-                    cells[column] = [_MISSING] * n
+                    cells[column] = [absent] * n
                 cells[column][i] = cell
     columns: list[tuple[str, Any]] = []
     for attr in attrs:
@@ -58,12 +88,7 @@ def trials_dataframe(study: Study, attrs: tuple[str, ...], multi_index: bool) ->
             columns.extend(("values", name) for name in metric_names)
         else:
             columns.extend(sorted(found[attr]))
-    frame = pd.DataFrame({j: cells[column] for j, column in enumerate(columns)}, index=range(n))
-    if multi_index:
-        frame.columns = pd.MultiIndex.from_tuples(columns)
-    else:
-        frame.columns = ["_".join(str(part) for part in column if part != "") for column in columns]
-    return frame
+    return columns, cells
 
 
 def _expand(
