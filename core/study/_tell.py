@@ -116,9 +116,13 @@ def tell(
                 f"tell: values must be None when state is PRUNED (the last reported intermediate value "
                 f"is kept), got values={values!r}"
             )
+        # The last reported value(s): one per objective, or none when any is NaN or a
+        # multi-objective trial reported a single value.
         last = frozen.last_step
-        if last is not None and not math.isnan(frozen.intermediate_values[last]):
-            stored_values = [frozen.intermediate_values[last]]
+        if last is not None:
+            vector = frozen._intermediate_vector(last)
+            if len(vector) == n_objectives and not any(math.isnan(v) for v in vector):
+                stored_values = list(vector)
     elif state == TrialState.FAIL:
         if values is not None:
             raise ValueError(f"tell: values must be None when state is FAIL, got values={values!r}")

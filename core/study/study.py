@@ -549,8 +549,9 @@ class Study:
         With ``state=None`` the trial is COMPLETE if ``values`` are valid (one finite or
         infinite number per objective) and FAIL otherwise, with a warning (a UserWarning, as
         Optuna's ``tell``) saying why.
-        ``state=PRUNED`` stores the last reported intermediate value as the value;
-        ``state=FAIL`` takes no values.
+        ``state=PRUNED`` stores the last reported intermediate value as the value (in a
+        multi-objective study the last reported vector, one value per objective; none if
+        any of it is NaN); ``state=FAIL`` takes no values.
 
         Args:
             trial: The Trial, or its number.

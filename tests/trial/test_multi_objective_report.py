@@ -142,3 +142,18 @@ def test_optimize_prunes_multi_objective_trials() -> None:
     study.optimize(objective, n_trials=3)
     assert [t.state for t in study.trials] == [TrialState.PRUNED] * 3
     assert study.trials[0].multi_intermediate_values[2] == (2.0, -2.0)
+
+
+def test_a_pruned_trial_keeps_its_last_reported_vector(storage) -> None:
+    study = _study(storage)
+    trial = study.ask()
+    trial.report([0.5, 10.0], 0)
+    trial.report([0.25, 12.0], 1)
+    study.tell(trial, state=TrialState.PRUNED)
+    nan_last = study.ask()
+    nan_last.report([0.5, 10.0], 0)
+    nan_last.report([math.nan, 11.0], 1)
+    study.tell(nan_last, state=TrialState.PRUNED)
+    trials = albacore.load_study(study_name=study.study_name, storage=storage).trials
+    assert trials[0].state == TrialState.PRUNED and trials[0].values == [0.25, 12.0]
+    assert trials[1].state == TrialState.PRUNED and trials[1].values is None
