@@ -264,6 +264,16 @@ def _storage(args: argparse.Namespace) -> BaseStorage:
         from albacore.storages import RDBStorage
 
         return RDBStorage(url)
+    if os.path.isfile(url):  # a path to an existing file: an SQLite database or, as Optuna guesses, a journal
+        with open(url, "rb") as file:
+            is_sqlite = file.read(16) == b"SQLite format 3\x00"
+        if is_sqlite:
+            from albacore.storages import RDBStorage
+
+            return RDBStorage("sqlite:///" + os.path.abspath(url))
+        from albacore.storages.journal import JournalFileBackend, JournalStorage
+
+        return JournalStorage(JournalFileBackend(url))
     return albacore.storages.get_storage(url)
 
 

@@ -119,6 +119,18 @@ SCENARIOS: dict[str, list[list[str]]] = {
         ["best-trial", "--storage", "{db}", "--study-name", "w", "-f", "yaml"],
         ["best-trials", "--storage", "{db}", "--study-name", "w", "--flatten", "-f", "yaml"],
     ],
+    "storage paths": [
+        ["create-study", "--storage", "{dir}/j.log", "--storage-class", "JournalFileBackend", "--study-name", "a"],
+        ["study-names", "--storage", "{dir}/j.log"],
+        ["ask", "--storage", "{dir}/j.log", "--study-name", "a", "--search-space", FIXED, "-f", "json"],
+        ["study-names", "--storage", "{dir}/j.log", "--storage-class", "JournalFileBackend"],
+        ["study-names", "--storage", "{dir}/missing.log"],
+        ["study-names", "--storage", "{dir}/j.log", "--storage-class", "RDBStorage"],
+        ["create-study", "--storage", "{db}", "--study-name", "r"],
+        ["study-names", "--storage", "{db}", "--storage-class", "RDBStorage"],
+        ["study-names", "--storage", "{dbfile}"],
+        ["study-names", "--storage", "nosuchscheme://x"],
+    ],
     "generated names": [
         ["create-study", "--storage", "{db}"],
         ["study-names", "--storage", "{db}"],
@@ -133,7 +145,7 @@ _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 
 def _masked(text: str) -> str:
-    return _UUID.sub("<uuid>", _DURATION.sub("<duration>", _TIME.sub("<time>", text)))
+    return _UUID.sub("<uuid>", _DURATION.sub("<duration>", _TIME.sub("<time>", text))).replace("optuna", "albacore")
 
 
 def _parsed(text: str, argv: list[str]) -> Any:
@@ -177,10 +189,16 @@ def _run(module: Any, argv: list[str]) -> tuple[int, str]:
 
 
 def _results(module: Any, commands: list[list[str]], folder: Path) -> list[tuple[int, Any]]:
-    db = f"sqlite:///{folder / (module.__name__ + '.db')}"
+    own = folder / module.__name__
+    own.mkdir(exist_ok=True)
+    places = {"{db}": f"sqlite:///{own / 'cli.db'}", "{dbfile}": str(own / "cli.db"), "{dir}": str(own)}
     results = []
     for command in commands:
-        argv = [db if part == "{db}" else part for part in command]
+        argv = []
+        for part in command:
+            for placeholder, value in places.items():
+                part = part.replace(placeholder, value)
+            argv.append(part)
         code, out = _run(module, argv)
         results.append((code, _parsed(out, argv)))
     for name in ("optuna", "albacore"):  # the command line configures these loggers; undo it
@@ -195,9 +213,18 @@ _TELL_CHECK = (
     "leaving the trial RUNNING to be told again; Optuna fails the trial for good"
 )
 # scenario -> command index -> why albacore differs on purpose (README, "Differences from Optuna").
+_USAGE = (
+    "on a usage error (no storage, a storage it cannot guess) albacore prints a one-line error on "
+    "stderr; Optuna prints the command's help on stdout (both exit 1)"
+)
 DIFFERENT: dict[str, dict[int, str]] = {
-    "errors": {10: "without a storage albacore prints a one-line error on stderr; Optuna prints the "
-                   "command's help on stdout (both exit 1)"},
+    "errors": {10: _USAGE},
+    "storage paths": {
+        4: _USAGE,
+        8: "--storage with the path of an SQLite file opens the database (Optuna reads any existing "
+           "file as a journal and fails on a database)",
+        9: _USAGE,
+    },
     "wrong values": {2: _TELL_CHECK, 3: _TELL_CHECK + " (so the trial is listed RUNNING)"},
 }
 
