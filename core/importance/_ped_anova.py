@@ -36,6 +36,7 @@ from albacore.importance._base import (
     sort_by_importance,
 )
 from albacore.samplers._tpe._split import _best_multi_objective
+from albacore.samplers._transform import value_bounds
 from albacore.trial._frozen import FrozenTrial
 
 if TYPE_CHECKING:
@@ -60,7 +61,8 @@ def grid_indices(dist: BaseDistribution, values: Sequence[Any]) -> tuple[np.ndar
         n_steps = min(int(round((high - low) / step)) + 1, n_steps)
     x = np.asarray(values, dtype=float)
     if log:
-        x, low, high = np.log(x), math.log(low), math.log(high)
+        x = np.log(x)
+    low, high = value_bounds(dist)
     width = (high - low) / (n_steps - 1)
     index = np.ceil((x - low) / width - 0.5).astype(int)
     return np.clip(index, 0, n_steps - 1), n_steps

@@ -15,7 +15,7 @@ from albacore.distributions import (
     IntDistribution,
 )
 from albacore.samplers._base import BaseSampler
-from albacore.samplers._transform import distribution_kind
+from albacore.samplers._transform import distribution_kind, encoded_bounds
 from albacore.trial._frozen import FrozenTrial
 
 if TYPE_CHECKING:
@@ -34,14 +34,13 @@ def sample_uniform(rng: np.random.Generator, distribution: BaseDistribution) -> 
     if kind is IntDistribution:
         ints = cast(IntDistribution, distribution)
         if ints.log:
-            low, high = math.log(ints.low - 0.5), math.log(ints.high + 0.5)
-            value = int(round(math.exp(rng.uniform(low, high))))
+            value = int(round(math.exp(rng.uniform(*encoded_bounds(ints)))))
             return min(max(value, ints.low), ints.high)
         n_values = (ints.high - ints.low) // ints.step + 1
         return ints.low + int(rng.integers(n_values)) * ints.step
     floats = cast(FloatDistribution, distribution)
     if floats.log:
-        sample = math.exp(rng.uniform(math.log(floats.low), math.log(floats.high)))
+        sample = math.exp(rng.uniform(*encoded_bounds(floats)))
     elif floats.step is not None:
         n_steps = int(round((floats.high - floats.low) / floats.step)) + 1
         sample = floats.low + int(rng.integers(n_steps)) * floats.step

@@ -4,9 +4,15 @@
   value of a discrete distribution equally likely (random and quasi-random sampling).
 - :func:`nearest_in_distribution` rounds a number to the closest value a float or int
   distribution holds (samplers that search a continuous space: CMA-ES, GP, genetic).
+- :func:`to_encoded` and :func:`from_encoded` move a float or int value to and from the
+  encoded scale (the log of the value for log parameters), and :func:`value_bounds` gives
+  the values' own bounds there (the box genetic crossovers and mutations work in).
 - :func:`encoded_bounds`, :func:`to_unit` and :func:`from_unit` place a float or int
   parameter on the unit interval of a box (the coordinates CMA-ES, GP and TPE search), and
   :func:`space_key` names a search space in the trial attributes samplers write.
+
+Every sampler and evaluator that encodes a search space takes its scale, bounds and
+rounding rules from here.
 """
 
 from __future__ import annotations
@@ -93,6 +99,22 @@ def grid_step(distribution: BaseDistribution) -> float | int | None:
     return numeric.step
 
 
+def to_encoded(value: Any, distribution: BaseDistribution) -> float:
+    """External value of a float or int parameter -> the encoded scale (its log if log)."""
+    t = float(value)
+    return math.log(t) if distribution.log else t  # type: ignore[attr-defined]
+
+
+def from_encoded(t: float, distribution: BaseDistribution) -> int | float:
+    """A number in the encoded scale -> the nearest value of a float or int ``distribution``."""
+    return nearest_in_distribution(math.exp(t) if distribution.log else t, distribution)  # type: ignore[attr-defined]
+
+
+def value_bounds(distribution: BaseDistribution) -> tuple[float, float]:
+    """``low`` and ``high`` of a float or int parameter in the encoded scale, not widened."""
+    return to_encoded(distribution.low, distribution), to_encoded(distribution.high, distribution)  # type: ignore[attr-defined]
+
+
 def encoded_bounds(distribution: BaseDistribution, *, widen: bool = True) -> tuple[float, float]:
     """Bounds of a float or int parameter in the encoded scale (the log of the value if log).
 
@@ -113,10 +135,7 @@ def encoded_bounds(distribution: BaseDistribution, *, widen: bool = True) -> tup
 
 def to_unit(value: Any, distribution: BaseDistribution, low: float, high: float) -> float:
     """External ``value`` -> its coordinate in [0, 1] between the encoded ``low`` and ``high``."""
-    t = float(value)
-    if distribution.log:  # type: ignore[attr-defined]
-        t = math.log(t)
-    return min(max((t - low) / (high - low), 0.0), 1.0)
+    return min(max((to_encoded(value, distribution) - low) / (high - low), 0.0), 1.0)
 
 
 def to_unit_array(
@@ -131,8 +150,7 @@ def to_unit_array(
 
 def from_unit(u: float, distribution: BaseDistribution, low: float, high: float) -> int | float:
     """Coordinate ``u`` (clipped to [0, 1]) -> the nearest value of ``distribution``."""
-    t = low + min(max(float(u), 0.0), 1.0) * (high - low)
-    return nearest_in_distribution(math.exp(t) if distribution.log else t, distribution)  # type: ignore[attr-defined]
+    return from_encoded(low + min(max(float(u), 0.0), 1.0) * (high - low), distribution)
 
 
 def space_key(search_space: Mapping[str, BaseDistribution], suffix: str = "") -> str:

@@ -1,4 +1,4 @@
-"""The search-space encoding shared by CMA-ES, GP and TPE (albacore.samplers._transform)."""
+"""The search-space encoding shared by CMA-ES, GP, TPE and the genetic samplers (albacore.samplers._transform)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,17 @@ import numpy as np
 import pytest
 
 from albacore.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
+from albacore.samplers._ga import _space as ga_space
 from albacore.samplers._transform import (
     encoded_bounds,
+    from_encoded,
     from_unit,
     grid_step,
     space_key,
+    to_encoded,
     to_unit,
     to_unit_array,
+    value_bounds,
 )
 
 
@@ -32,6 +36,30 @@ from albacore.samplers._transform import (
 def test_encoded_bounds(dist, widened, plain) -> None:
     assert encoded_bounds(dist) == widened
     assert encoded_bounds(dist, widen=False) == plain
+
+
+@pytest.mark.parametrize(
+    ("dist", "bounds"),
+    [
+        (FloatDistribution(-1.0, 3.0), (-1.0, 3.0)),
+        (IntDistribution(2, 6, step=2), (2.0, 6.0)),
+        (FloatDistribution(1e-3, 10.0, log=True), (math.log(1e-3), math.log(10.0))),
+        (IntDistribution(1, 8, log=True), (0.0, math.log(8.0))),  # not widened, unlike encoded_bounds
+    ],
+)
+def test_value_bounds_are_the_encoded_low_and_high(dist, bounds) -> None:
+    assert value_bounds(dist) == bounds
+    assert ga_space.bounds(dist) == bounds  # the box the genetic samplers breed in
+    assert to_encoded(dist.low, dist) == bounds[0] and to_encoded(dist.high, dist) == bounds[1]
+
+
+def test_from_encoded_rounds_to_the_grid_and_clips() -> None:
+    assert from_encoded(math.log(3.4), IntDistribution(1, 8, log=True)) == 3
+    assert from_encoded(4.9, IntDistribution(2, 6, step=2)) == 4
+    assert from_encoded(0.6, FloatDistribution(0.0, 1.0, step=0.25)) == 0.5
+    assert from_encoded(math.log(50.0), FloatDistribution(1e-3, 10.0, log=True)) == 10.0
+    assert ga_space.decode(-7.0, FloatDistribution(-1.0, 3.0)) == -1.0
+    assert ga_space.encode(0.0, FloatDistribution(1e-3, 10.0, log=True)) == math.log(1e-300)
 
 
 def test_grid_step_is_linear_only() -> None:

@@ -1,18 +1,19 @@
 """Continuous encoding of numerical parameters for crossovers.
 
-Float and int parameters become reals (log scale for log parameters); decoding rounds to
-the parameter's grid and clips to its bounds.
+Float and int parameters become reals in the encoded scale of
+:mod:`albacore.samplers._transform` (the log of the value for log parameters) between the
+values' own bounds there (not widened: a crossover's box is ``[low, high]``); decoding
+rounds to the parameter's grid and clips to its bounds.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
 from albacore.distributions import BaseDistribution, CategoricalDistribution
-from albacore.samplers._transform import nearest_in_distribution
+from albacore.samplers._transform import from_encoded, to_encoded, value_bounds
 
 
 def is_numerical(distribution: BaseDistribution) -> bool:
@@ -22,25 +23,24 @@ def is_numerical(distribution: BaseDistribution) -> bool:
 
 def bounds(distribution: BaseDistribution) -> tuple[float, float]:
     """Bounds of a numerical distribution in the continuous encoding."""
-    low, high = float(distribution.low), float(distribution.high)  # type: ignore[attr-defined]
-    if distribution.log:  # type: ignore[attr-defined]
-        return math.log(low), math.log(high)
-    return low, high
+    return value_bounds(distribution)
 
 
 def encode(value: Any, distribution: BaseDistribution) -> float:
-    """External value of a numerical parameter -> its continuous encoding."""
-    number = float(value)
+    """External value of a numerical parameter -> its continuous encoding.
+
+    A log parameter's value at or below zero (enqueued outside the range) encodes as the log
+    of 1e-300 rather than failing.
+    """
     if distribution.log:  # type: ignore[attr-defined]
-        return math.log(max(number, 1e-300))
-    return number
+        return to_encoded(max(float(value), 1e-300), distribution)
+    return to_encoded(value, distribution)
 
 
 def decode(x: float, distribution: BaseDistribution) -> Any:
     """Continuous encoding -> external value on the distribution's grid, within its bounds."""
     low, high = bounds(distribution)
-    x = min(max(float(x), low), high)
-    return nearest_in_distribution(math.exp(x) if distribution.log else x, distribution)  # type: ignore[attr-defined]
+    return from_encoded(min(max(float(x), low), high), distribution)
 
 
 def bounds_array(distributions: list[BaseDistribution]) -> np.ndarray:
