@@ -177,9 +177,9 @@ def test_bad_arguments(tmp_path) -> None:
         JournalStorage(JournalFileBackend(tmp_path / "j.log"), snapshot_interval=0)
     with pytest.raises(ValueError, match="heartbeat_interval must be a positive number"):
         JournalStorage(JournalFileBackend(tmp_path / "j.log"), heartbeat_interval=-1)
-    with pytest.raises(ValueError, match="does not exist"):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
         JournalFileBackend(tmp_path / "missing-dir" / "j.log")
-    with pytest.raises(ValueError, match="must be a file, not a directory"):
+    with pytest.raises(IsADirectoryError, match="must be a file, not a directory"):
         JournalFileBackend(tmp_path)
     with pytest.raises(ValueError, match="lock_timeout must be > 0"):
         JournalFileBackend(tmp_path / "j.log", lock_timeout=0)

@@ -87,9 +87,11 @@ class JournalFileBackend(BaseJournalBackend):
 
     Raises:
         TypeError: If ``lock_obj`` is not None.
-        ValueError: If ``file_path`` is empty, a directory, a symbolic link, a file that is not
-            an albacore journal, or its directory does not exist; if ``lock_timeout`` is
-            not positive or ``file_mode`` is not a mode.
+        IsADirectoryError: If ``file_path`` is a directory (as Optuna's).
+        FileNotFoundError: If the directory of ``file_path`` does not exist (as Optuna's).
+        ValueError: If ``file_path`` is empty, a symbolic link or a file that is not an
+            albacore journal; if ``lock_timeout`` is not positive or ``file_mode`` is not a
+            mode.
         TypeError: If ``repair`` is not a bool.
         StorageInternalError: If the journal's first line is damaged (and ``repair`` is
             False); damage further on is reported by the first read that reaches it.
@@ -120,10 +122,10 @@ class JournalFileBackend(BaseJournalBackend):
         if not isinstance(path, str) or not path:
             raise ValueError(f"JournalFileBackend: path must be a non-empty file path, got path={path!r}")
         if os.path.isdir(path):
-            raise ValueError(f"JournalFileBackend: path must be a file, not a directory, got path={path!r}")
+            raise IsADirectoryError(f"JournalFileBackend: path must be a file, not a directory, got path={path!r}")
         directory = os.path.dirname(os.path.abspath(path))
         if not os.path.isdir(directory):
-            raise ValueError(f"JournalFileBackend: directory {directory!r} of path={path!r} does not exist")
+            raise FileNotFoundError(f"JournalFileBackend: directory {directory!r} of path={path!r} does not exist")
         if isinstance(lock_timeout, bool) or not isinstance(lock_timeout, (int, float)) or not lock_timeout > 0:
             raise ValueError(f"JournalFileBackend: lock_timeout must be > 0 seconds, got lock_timeout={lock_timeout!r}")
         if isinstance(file_mode, bool) or not isinstance(file_mode, int) or not 0 <= file_mode <= 0o777:
