@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from albacore._rng import SeededRNG
-from albacore._validation import check_choice, check_int
+from albacore._validation import check_choice, check_int, check_number, check_type
 from albacore._warnings import warn
 from albacore.distributions import BaseDistribution, CategoricalDistribution
 from albacore.logging import get_logger
@@ -483,10 +483,9 @@ def _validate_options(
     x0: Any, sigma0: Any, n_startup_trials: Any, restart_strategy: Any, popsize: Any, inc_popsize: Any,
     use_separable_cma: bool, with_margin: bool, lr_adapt: bool, source_trials: Any,
 ) -> None:
-    if x0 is not None and not isinstance(x0, dict):
-        raise TypeError(f"CmaEsSampler: x0 must be a dict of parameter values, got x0={x0!r}")
-    if sigma0 is not None and not (isinstance(sigma0, (int, float)) and sigma0 > 0):
-        raise ValueError(f"CmaEsSampler: sigma0 must be > 0, got sigma0={sigma0!r}")
+    check_type("CmaEsSampler", "x0", x0, dict, "a dict of parameter values", allow_none=True)
+    if sigma0 is not None:
+        check_number("CmaEsSampler", "sigma0", sigma0, 0, low_open=True)
     check_int("CmaEsSampler", "n_startup_trials", n_startup_trials, 0)
     check_choice("CmaEsSampler", "restart_strategy", restart_strategy, _RESTART_STRATEGIES)
     if popsize is not None:

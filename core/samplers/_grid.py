@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from albacore._rng import SeededRNG
+from albacore._validation import check_type
 from albacore._warnings import warn
 from albacore.distributions import BaseDistribution
 from albacore.logging import get_logger
@@ -97,8 +98,7 @@ class GridSampler(Unpickled, BaseSampler):
     _unpickled = {"_lock": threading.Lock, "_claim_lock": threading.Lock, "_hooked": dict}
 
     def __init__(self, search_space: Mapping[str, Sequence[Any]], seed: int | None = None) -> None:
-        if not isinstance(search_space, Mapping):
-            raise TypeError(f"GridSampler: search_space must be a dict, got search_space={search_space!r}")
+        check_type("GridSampler", "search_space", search_space, Mapping, "a dict")
         space: dict[str, list[Any]] = {}
         for name, values in sorted(search_space.items()):
             if not isinstance(name, str):

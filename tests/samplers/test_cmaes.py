@@ -288,6 +288,7 @@ def test_multi_objective_is_refused():
     ("kwargs", "message"),
     [
         ({"sigma0": -1.0}, r"CmaEsSampler: sigma0 must be > 0, got sigma0=-1.0"),
+        ({"sigma0": True}, r"CmaEsSampler: sigma0 must be a finite number, got sigma0=True"),
         ({"n_startup_trials": -1}, r"n_startup_trials must be an int >= 0, got n_startup_trials=-1"),
         ({"restart_strategy": "pop"}, r"restart_strategy must be None, 'ipop' or 'bipop', got restart_strategy='pop'"),
         ({"popsize": 1}, r"popsize must be an int >= 2, got popsize=1"),

@@ -30,9 +30,16 @@ def test_polynomial_mutation_stays_in_bounds_and_near_the_value_for_large_eta() 
     assert PolynomialMutation().mutation(2.0, rng, study, np.array([2.0, 2.0])) == 2.0
 
 
-@pytest.mark.parametrize("eta", [-1.0, float("nan"), "20"])
-def test_polynomial_mutation_rejects_a_bad_eta(eta) -> None:
-    with pytest.raises(ValueError, match=r"PolynomialMutation: eta must be a finite number >= 0, got eta="):
+@pytest.mark.parametrize(
+    ("eta", "message"),
+    [
+        (-1.0, r"PolynomialMutation: eta must be >= 0, got eta=-1.0"),
+        (float("nan"), r"PolynomialMutation: eta must be a finite number, got eta=nan"),
+        ("20", r"PolynomialMutation: eta must be a finite number, got eta='20'"),
+    ],
+)
+def test_polynomial_mutation_rejects_a_bad_eta(eta, message) -> None:
+    with pytest.raises(ValueError, match=message):
         PolynomialMutation(eta)
 
 

@@ -118,8 +118,7 @@ class GeneticSampler(Unpickled, BaseSampler):
         owner = self._name
         check_type(owner, "avoid_duplicates", avoid_duplicates, bool, "a bool")
         self._avoid_duplicates = avoid_duplicates
-        if mutation is not None and not isinstance(mutation, BaseMutation):
-            raise TypeError(f"{owner}: mutation must be a BaseMutation or None, got mutation={mutation!r}")
+        check_type(owner, "mutation", mutation, BaseMutation, "a BaseMutation", allow_none=True)
         check_int(owner, "population_size", population_size, 2)
         self._mutation_prob = check_probability(owner, "mutation_prob", mutation_prob, allow_none=True)
         checked_crossover_prob = check_probability(owner, "crossover_prob", crossover_prob)
@@ -129,8 +128,7 @@ class GeneticSampler(Unpickled, BaseSampler):
         self._swapping_prob: float = checked_swapping_prob
         if crossover is None:
             crossover = UniformCrossover(self._swapping_prob)
-        if not isinstance(crossover, BaseCrossover):
-            raise TypeError(f"{owner}: crossover must be a BaseCrossover, got crossover={crossover!r}")
+        check_type(owner, "crossover", crossover, BaseCrossover, "a BaseCrossover")
         if population_size < crossover.n_parents:
             raise ValueError(
                 f"{owner}: population_size must be >= the {crossover.n_parents} parents {crossover} needs, "

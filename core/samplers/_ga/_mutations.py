@@ -9,10 +9,11 @@ always drawn afresh.
 from __future__ import annotations
 
 import abc
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from albacore._validation import check_number
 
 if TYPE_CHECKING:
     from albacore.trial._study_protocol import StudyLike as Study
@@ -72,9 +73,7 @@ class PolynomialMutation(BaseMutation):
     """
 
     def __init__(self, eta: float = 20.0) -> None:
-        if isinstance(eta, bool) or not isinstance(eta, (int, float)) or not math.isfinite(eta) or eta < 0:
-            raise ValueError(f"PolynomialMutation: eta must be a finite number >= 0, got eta={eta!r}")
-        self._eta = float(eta)
+        self._eta = check_number("PolynomialMutation", "eta", eta, 0)
 
     def mutation(self, param: float, rng: np.random.Generator, study: Study, search_space_bounds: np.ndarray) -> float:
         low, high = (float(b) for b in search_space_bounds)

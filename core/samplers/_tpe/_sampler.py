@@ -12,7 +12,7 @@ import numpy as np
 
 from albacore._moo import to_minimization
 from albacore._rng import SeededRNG
-from albacore._validation import check_callable, check_int, check_type
+from albacore._validation import check_callable, check_int, check_number, check_type
 from albacore._warnings import warn
 from albacore.distributions import BaseDistribution
 from albacore.logging import get_logger
@@ -166,8 +166,7 @@ class TPESampler(Unpickled, BaseSampler):
         check_int("TPESampler", "n_startup_trials", n_startup_trials, 0)
         check_type("TPESampler", "avoid_duplicates", avoid_duplicates, bool, "a bool")
         check_int("TPESampler", "n_ei_candidates", n_ei_candidates, 1)
-        if isinstance(prior_weight, bool) or not isinstance(prior_weight, (int, float)) or not prior_weight > 0:
-            raise ValueError(f"TPESampler: prior_weight must be a number > 0, got prior_weight={prior_weight!r}")
+        check_number("TPESampler", "prior_weight", prior_weight, 0, low_open=True)
         if multivariate is False and group:
             raise ValueError("TPESampler: group=True needs multivariate modelling, got multivariate=False")
         for name, func in (("constraints_func", constraints_func), ("gamma", gamma), ("weights", weights)):
