@@ -81,6 +81,12 @@ def test_readme_lists_the_allowlist() -> None:
     )
 
 
+def test_readme_lists_the_behaviour_differences_of_the_twins() -> None:
+    assert allowlist.behaviour_block() in allowlist.README.read_text(), (
+        "README's behaviour block is out of date: run python tests/compat/allowlist.py"
+    )
+
+
 @pytest.mark.parametrize(
     ("pattern", "line", "expected"),
     [

@@ -225,7 +225,7 @@ DIFFERENT: dict[str, dict[int, str]] = {
            "file as a journal and fails on a database)",
         9: _USAGE,
     },
-    "wrong values": {2: _TELL_CHECK, 3: _TELL_CHECK + " (so the trial is listed RUNNING)"},
+    "wrong values": {2: _TELL_CHECK, 3: _TELL_CHECK},
 }
 
 
