@@ -8,6 +8,7 @@ what the check returns. A base-layer module: it imports nothing from albacore.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from numbers import Integral, Real
@@ -155,3 +156,13 @@ def check_seed(call: str, seed: Any) -> int | None:
     if not _is_int(seed):
         raise TypeError(f"{call}: seed must be an int or None, got seed={seed!r}")
     return int(seed)
+
+
+def check_json(call: str, what: str, value: Any) -> str:
+    """The JSON text of ``value`` (an attribute a storage keeps), else ``TypeError: {call}:
+    {what} must be JSON-serializable, got {value!r} (reason)``. Every storage accepts the
+    same attribute values: those the SQL and journal storages can keep as JSON text."""
+    try:
+        return json.dumps(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{call}: {what} must be JSON-serializable, got {value!r} ({exc})") from None

@@ -15,6 +15,7 @@ from albacore._validation import (
     check_int,
     check_int_at_least,
     check_interval,
+    check_json,
     check_number,
     check_probability,
     check_seed,
@@ -111,3 +112,16 @@ def test_check_int_at_least_tells_type_and_range_apart() -> None:
         check_int_at_least("P", "k", 1.5, 0)
     with pytest.raises(ValueError, match=r"^P: k must be >= 2, got k=1$"):
         check_int_at_least("P", "k", 1, 2)
+
+
+def test_check_json_returns_the_text_or_names_the_value() -> None:
+    assert check_json("set_trial_user_attr", "user attribute 'k'", {"a": [1, 2.5, None]}) == '{"a": [1, 2.5, null]}'
+    with pytest.raises(
+        TypeError, match=r"^set_trial_user_attr: user attribute 'k' must be JSON-serializable, got \{1, 2\} \(.*set"
+    ):
+        check_json("set_trial_user_attr", "user attribute 'k'", {1, 2})
+    loop: list = []
+    loop.append(loop)
+    # json.dumps rejects this one with ValueError: a TypeError too
+    with pytest.raises(TypeError, match=r"^f: x must be JSON-serializable, got \[\[\.\.\.\]\] \(Circular reference"):
+        check_json("f", "x", loop)

@@ -11,6 +11,7 @@ from collections.abc import Container, Sequence
 from typing import Any
 
 from albacore._study_types import FrozenStudy, StudyDirection
+from albacore._validation import check_json
 from albacore.distributions import BaseDistribution
 from albacore.exceptions import DuplicatedStudyError
 from albacore.storages._base import BaseStorage
@@ -45,14 +46,6 @@ def check_study_name(study_name: Any) -> None:
     """TypeError unless ``study_name`` is a str or None (every storage accepts the same names)."""
     if study_name is not None and not isinstance(study_name, str):
         raise TypeError(f"create_new_study: study_name must be a str, got study_name={study_name!r}")
-
-
-def _check_json(call: str, what: str, value: Any) -> None:
-    # The same values as the SQL and journal storages, which keep attributes as JSON text.
-    try:
-        json.dumps(value)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{call}: {what} must be JSON-serializable, got {value!r} ({exc})") from None
 
 
 class InMemoryStorage(BaseStorage):
@@ -108,17 +101,17 @@ class InMemoryStorage(BaseStorage):
             del self._studies[study_id]
 
     def set_study_user_attr(self, study_id: int, key: str, value: Any) -> None:
-        _check_json("set_study_user_attr", f"user attribute {key!r}", value)
+        check_json("set_study_user_attr", f"user attribute {key!r}", value)
         with self._lock:
             self._study(study_id).user_attrs[key] = value
 
     def set_study_system_attr(self, study_id: int, key: str, value: Any) -> None:
-        _check_json("set_study_system_attr", f"system attribute {key!r}", value)
+        check_json("set_study_system_attr", f"system attribute {key!r}", value)
         with self._lock:
             self._study(study_id).system_attrs[key] = value
 
     def set_study_system_attr_if(self, study_id: int, key: str, expected: Any, value: Any) -> bool:
-        _check_json("set_study_system_attr_if", f"system attribute {key!r}", value)
+        check_json("set_study_system_attr_if", f"system attribute {key!r}", value)
         with self._lock:
             attrs = self._study(study_id).system_attrs
             if expected is None:
@@ -174,8 +167,8 @@ class InMemoryStorage(BaseStorage):
     # --- trials --------------------------------------------------------------------------------
     def create_new_trial(self, study_id: int, template_trial: FrozenTrial | None = None) -> int:
         if template_trial is not None:
-            _check_json("create_new_trial", "the template trial's user_attrs", template_trial.user_attrs)
-            _check_json("create_new_trial", "the template trial's system_attrs", template_trial.system_attrs)
+            check_json("create_new_trial", "the template trial's user_attrs", template_trial.user_attrs)
+            check_json("create_new_trial", "the template trial's system_attrs", template_trial.system_attrs)
         with self._lock:
             record = self._study(study_id)
             trial_id = self._next_trial_id
@@ -259,13 +252,13 @@ class InMemoryStorage(BaseStorage):
             trial.intermediate_values = {**trial.intermediate_values, step: float(intermediate_value)}
 
     def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:
-        _check_json("set_trial_user_attr", f"user attribute {key!r}", value)
+        check_json("set_trial_user_attr", f"user attribute {key!r}", value)
         with self._lock:
             _, trial = self._updatable(trial_id)
             trial.user_attrs = {**trial.user_attrs, key: copy.deepcopy(value)}
 
     def set_trial_system_attr(self, trial_id: int, key: str, value: Any) -> None:
-        _check_json("set_trial_system_attr", f"system attribute {key!r}", value)
+        check_json("set_trial_system_attr", f"system attribute {key!r}", value)
         with self._lock:
             _, trial = self._updatable(trial_id)
             trial.system_attrs = {**trial.system_attrs, key: copy.deepcopy(value)}

@@ -46,7 +46,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from albacore._study_types import FrozenStudy, StudyDirection
-from albacore._validation import check_type
+from albacore._validation import check_json, check_type
 from albacore.distributions import BaseDistribution, distribution_to_json
 from albacore.exceptions import DuplicatedStudyError, UpdateFinishedTrialError
 from albacore.storages._base import BaseStorage
@@ -70,7 +70,6 @@ from albacore.storages._rdb._models import (
 )
 from albacore.storages._rdb._writes import (
     conditional_insert,
-    dump_json,
     insert_template_children,
     insert_trial,
     lock_trial,
@@ -316,7 +315,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
             raise KeyError(f"no study with id {study_id}")
 
     def _set_study_attr(self, operation: str, study_id: int, kind: str, key: str, value: Any) -> None:
-        text = dump_json(value, f"{operation}: value of {key!r}")
+        text = check_json(operation, f"value of {key!r}", value)
 
         def work(conn: Connection) -> None:
             self._require_study(conn, study_id)
@@ -331,8 +330,8 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         self._set_study_attr("set_study_system_attr", study_id, "s", key, value)
 
     def set_study_system_attr_if(self, study_id: int, key: str, expected: Any, value: Any) -> bool:
-        text = dump_json(value, f"set_study_system_attr_if: value of {key!r}")
-        old = None if expected is None else dump_json(expected, f"set_study_system_attr_if: expected of {key!r}")
+        text = check_json("set_study_system_attr_if", f"value of {key!r}", value)
+        old = None if expected is None else check_json("set_study_system_attr_if", f"expected of {key!r}", expected)
 
         def work(conn: Connection) -> bool:
             self._require_study(conn, study_id)
@@ -504,7 +503,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         self._run("set_trial_intermediate_value", work, write=True, durable=False, single=True)
 
     def _set_trial_attr(self, operation: str, trial_id: int, kind: str, key: str, value: Any) -> None:
-        text = dump_json(value, f"{operation}: value of {key!r}")
+        text = check_json(operation, f"value of {key!r}", value)
 
         def work(conn: Connection) -> None:
             key_columns = {"trial_id": trial_id, "kind": kind, "attr_key": key}

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from albacore._validation import check_json
 from albacore.distributions import distribution_to_json
 from albacore.exceptions import UpdateFinishedTrialError
 from albacore.storages._rdb._models import (
@@ -132,14 +132,6 @@ def lock_trial(conn: Connection, trial_id: int) -> tuple[int, TrialState]:
     if row is None:
         raise KeyError(f"no trial with id {trial_id}")
     return row[0], TrialState(row[1])
-
-
-def dump_json(value: Any, what: str) -> str:
-    """JSON text of an attribute value (TypeError naming it if not serializable)."""
-    try:
-        return json.dumps(value)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{what} must be JSON-serializable, got {value!r}: {exc}") from None
 
 
 def server_epoch(conn: Connection) -> sa.ColumnElement[float]:
@@ -294,7 +286,7 @@ def insert_template_children(conn: Connection, trial_id: int, template: FrozenTr
                     "trial_id": trial_id,
                     "kind": kind,
                     "attr_key": key,
-                    "value_json": dump_json(value, f"attribute {key!r}"),
+                    "value_json": check_json("create_new_trial", f"the template trial's attribute {key!r}", value),
                 }
                 for kind, key, value in attrs
             ],

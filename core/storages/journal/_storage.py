@@ -17,7 +17,6 @@ snapshot and replays only what follows it.
 from __future__ import annotations
 
 import datetime
-import json
 import os
 import threading
 import time
@@ -26,7 +25,7 @@ from collections.abc import Container, Sequence
 from typing import Any
 
 from albacore._study_types import FrozenStudy, StudyDirection
-from albacore._validation import check_count
+from albacore._validation import check_count, check_json
 from albacore.distributions import BaseDistribution
 from albacore.exceptions import DuplicatedStudyError
 from albacore.logging import get_logger
@@ -196,14 +195,6 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
             self._sync()
             return self._state
 
-    @staticmethod
-    def _json_value(call: str, what: str, key: str, value: Any) -> Any:
-        try:
-            json.dumps(value)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"{call}: {what} {key!r} must be JSON-serializable, got {value!r} ({exc})") from None
-        return value
-
     # --- studies -------------------------------------------------------------------------------
     def create_new_study(self, directions: Sequence[StudyDirection], study_name: str | None = None) -> int:
         check_study_name(study_name)  # before the record is written: a replay must not fail
@@ -220,17 +211,17 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
         self._write("delete_study", study_id=study_id)
 
     def set_study_user_attr(self, study_id: int, key: str, value: Any) -> None:
-        self._json_value("set_study_user_attr", "user attribute", key, value)
+        check_json("set_study_user_attr", f"user attribute {key!r}", value)
         self._write("study_user_attr", study_id=study_id, key=key, value=value)
 
     def set_study_system_attr(self, study_id: int, key: str, value: Any) -> None:
-        self._json_value("set_study_system_attr", "system attribute", key, value)
+        check_json("set_study_system_attr", f"system attribute {key!r}", value)
         self._write("study_system_attr", study_id=study_id, key=key, value=value)
 
     def set_study_system_attr_if(self, study_id: int, key: str, expected: Any, value: Any) -> bool:
         # One record: every process replays it after the same records, so all agree on who won.
-        self._json_value("set_study_system_attr_if", "system attribute", key, value)
-        self._json_value("set_study_system_attr_if", "expected value of", key, expected)
+        check_json("set_study_system_attr_if", f"system attribute {key!r}", value)
+        check_json("set_study_system_attr_if", f"expected value of {key!r}", expected)
         self._read().get_study_name_from_id(study_id)  # KeyError naming it, without a record
         done: bool = self._write("study_system_attr_if", study_id=study_id, key=key, expected=expected, value=value)
         return done
@@ -258,7 +249,7 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
         if template_trial is None:
             template_trial = new_trial(-1, -1, datetime_start=datetime.datetime.now())
         data = trial_to_json(template_trial)
-        self._json_value("create_new_trial", "template trial", "attrs", [data["user_attrs"], data["system_attrs"]])
+        check_json("create_new_trial", "the template trial's attrs", [data["user_attrs"], data["system_attrs"]])
         trial_id: int = self._write("create_trial", study_id=study_id, trial=data)
         return trial_id
 
@@ -307,12 +298,12 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
         self._write("intermediate", trial_id=trial_id, step=int(step), value=float(intermediate_value))
 
     def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:
-        self._json_value("set_trial_user_attr", "user attribute", key, value)
+        check_json("set_trial_user_attr", f"user attribute {key!r}", value)
         self._check_updatable(trial_id)
         self._write("trial_user_attr", trial_id=trial_id, key=key, value=value)
 
     def set_trial_system_attr(self, trial_id: int, key: str, value: Any) -> None:
-        self._json_value("set_trial_system_attr", "system attribute", key, value)
+        check_json("set_trial_system_attr", f"system attribute {key!r}", value)
         self._check_updatable(trial_id)
         self._write("trial_system_attr", trial_id=trial_id, key=key, value=value)
 
