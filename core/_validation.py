@@ -57,6 +57,34 @@ def check_count(call: str, name: str, value: Any, *, positive: bool = False, all
     return int(value)
 
 
+def check_int_in(call: str, name: str, value: Any, low: int, high: int) -> int:
+    """``value`` as an int in ``[low, high]`` (numpy integers accepted, bools not), else
+    ``ValueError: {call}: {name} must be an int in [{low}, {high}], got {name}=...``."""
+    if not _is_int(value) or not low <= value <= high:
+        raise ValueError(f"{call}: {name} must be an int in [{low}, {high}], got {name}={value!r}")
+    return int(value)
+
+
+def check_seconds(call: str, name: str, value: Any, *, allow_none: bool = False, finite: bool = True) -> Any:
+    """``value`` as a float of seconds > 0, else ``ValueError: {call}: {name} must be a
+    positive number of seconds`` (``or None`` when ``allow_none``) ``, got {name}=...``.
+
+    Infinity passes only when ``finite`` is False (a wait without limit); NaN never does.
+    ``None`` passes through when ``allow_none``.
+    """
+    if value is None and allow_none:
+        return None
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, Real)
+        or not float(value) > 0
+        or (finite and not math.isfinite(float(value)))
+    ):
+        kind = f"a positive number of seconds{_or_none(allow_none)}"
+        raise ValueError(f"{call}: {name} must be {kind}, got {name}={value!r}")
+    return float(value)
+
+
 def check_bounds(
     call: str, name: str, value: Any, low: float | None = None, high: float | None = None, *, low_open: bool = False
 ) -> Any:

@@ -14,10 +14,12 @@ from albacore._validation import (
     check_count,
     check_int,
     check_int_at_least,
+    check_int_in,
     check_interval,
     check_json,
     check_number,
     check_probability,
+    check_seconds,
     check_seed,
     check_type,
 )
@@ -125,3 +127,20 @@ def test_check_json_returns_the_text_or_names_the_value() -> None:
     # json.dumps rejects this one with ValueError: a TypeError too
     with pytest.raises(TypeError, match=r"^f: x must be JSON-serializable, got \[\[\.\.\.\]\] \(Circular reference"):
         check_json("f", "x", loop)
+
+
+def test_check_int_in_takes_numpy_ints_and_names_the_range() -> None:
+    assert check_int_in("run", "port", np.int32(8080), 0, 65535) == 8080
+    for bad in (-1, 65536, True, 80.0):
+        with pytest.raises(ValueError, match=r"^run: port must be an int in \[0, 65535\], got port="):
+            check_int_in("run", "port", bad, 0, 65535)
+
+
+def test_check_seconds_wants_a_positive_number_and_infinity_only_when_allowed() -> None:
+    assert check_seconds("f", "t", 2) == 2.0 and check_seconds("f", "t", None, allow_none=True) is None
+    assert check_seconds("f", "t", math.inf, finite=False) == math.inf
+    with pytest.raises(ValueError, match=r"^f: t must be a positive number of seconds, got t=inf$"):
+        check_seconds("f", "t", math.inf)
+    for bad in (0, -1.5, math.nan, True, "3"):
+        with pytest.raises(ValueError, match=r"^f: t must be a positive number of seconds or None, got t="):
+            check_seconds("f", "t", bad, allow_none=True, finite=False)

@@ -10,6 +10,7 @@ import threading
 from typing import Any, Callable
 
 from albacore._imports import require
+from albacore._validation import check_int_in
 from albacore.dashboard._download import csv_chunks, json_chunks
 from albacore.dashboard._routes import Backend, HTTPError
 from albacore.dashboard._security import Guard, is_loopback
@@ -244,8 +245,7 @@ def run_server(
             run_server("sqlite:///albacore.db", port=8080)
     """
     uvicorn = require("uvicorn", extra="dashboard", feature=_FEATURE)
-    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
-        raise ValueError(f"run_server: port must be an int between 0 and 65535, got port={port!r}")
+    check_int_in("run_server", "port", port, 0, 65535)
     loopback = is_loopback(host)
     if token is None and not loopback:
         token = secrets.token_urlsafe(24)

@@ -13,12 +13,11 @@ seconds. A RUNNING trial whose last beat (or start, if it never beat) is older t
 from __future__ import annotations
 
 import abc
-import math
 import os
 import threading
-from numbers import Real
 from typing import TYPE_CHECKING, Any, Callable
 
+from albacore._validation import check_seconds
 from albacore.exceptions import UpdateFinishedTrialError
 from albacore.logging import get_logger
 from albacore.trial._state import TrialState
@@ -91,10 +90,7 @@ def validate_heartbeat_args(
         TypeError: If ``callback`` is not callable.
     """
     for name, value in (("heartbeat_interval", heartbeat_interval), ("grace_period", grace_period)):
-        if value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value) or value <= 0:
-            raise ValueError(f"{owner}: {name} must be a positive number of seconds or None, got {name}={value!r}")
+        check_seconds(owner, name, value, allow_none=True)
     if callback is not None and not callable(callback):
         raise TypeError(
             f"{owner}: heartbeat_stale_trial_callback must be callable (study, trial), got {callback!r}"

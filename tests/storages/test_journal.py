@@ -181,7 +181,7 @@ def test_bad_arguments(tmp_path) -> None:
         JournalFileBackend(tmp_path / "missing-dir" / "j.log")
     with pytest.raises(IsADirectoryError, match="must be a file, not a directory"):
         JournalFileBackend(tmp_path)
-    with pytest.raises(ValueError, match="lock_timeout must be > 0"):
+    with pytest.raises(ValueError, match="lock_timeout must be a positive number of seconds, got lock_timeout=0"):
         JournalFileBackend(tmp_path / "j.log", lock_timeout=0)
     with pytest.raises(ValueError, match="url must be a redis:// URL, got url='http://x'"):
         JournalRedisBackend("http://x")

@@ -10,6 +10,7 @@ from typing import Any
 
 from albacore._imports import require
 from albacore._study_types import FrozenStudy, StudyDirection
+from albacore._validation import check_int_in, check_seconds
 from albacore.distributions import BaseDistribution
 from albacore.exceptions import StorageInternalError
 from albacore.storages._base import BaseStorage
@@ -71,16 +72,9 @@ class GrpcStorageProxy(BaseStorage):
         require("grpc", extra="grpc", feature="GrpcStorageProxy")
         if not isinstance(host, str) or not host:
             raise TypeError(f"GrpcStorageProxy: host must be a non-empty str, got host={host!r}")
-        if isinstance(port, bool) or not isinstance(port, int) or not 0 < port <= 65535:
-            raise ValueError(f"GrpcStorageProxy: port must be an int in [1, 65535], got port={port!r}")
-        if timeout is not None and (
-            isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0
-        ):
-            raise ValueError(f"GrpcStorageProxy: timeout must be a positive number of seconds or None, "
-                             f"got timeout={timeout!r}")
         self.host = host
-        self.port = port
-        self.timeout = None if timeout is None else float(timeout)
+        self.port = check_int_in("GrpcStorageProxy", "port", port, 1, 65535)
+        self.timeout = check_seconds("GrpcStorageProxy", "timeout", timeout, allow_none=True, finite=False)
         self._setup()
 
     def _setup(self) -> None:

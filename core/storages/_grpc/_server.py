@@ -19,7 +19,7 @@ from typing import Any
 
 from albacore._imports import require
 from albacore._study_types import StudyDirection
-from albacore._validation import check_type
+from albacore._validation import check_int_in, check_type
 from albacore.logging import get_logger
 from albacore.storages._base import BaseStorage
 from albacore.storages._grpc import _codec
@@ -198,8 +198,7 @@ def start_server(
     grpc = require("grpc", extra="grpc", feature="run_grpc_proxy_server")
     check_type("run_grpc_proxy_server", "storage", storage, BaseStorage, "an albacore storage")
     check_type("run_grpc_proxy_server", "host", host, str, "a str")
-    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
-        raise ValueError(f"run_grpc_proxy_server: port must be an int in [0, 65535], got port={port!r}")
+    check_int_in("run_grpc_proxy_server", "port", port, 0, 65535)
     check_type("run_grpc_proxy_server", "thread_pool", thread_pool, ThreadPoolExecutor, "a ThreadPoolExecutor",
                allow_none=True)
     service = _Service(storage)

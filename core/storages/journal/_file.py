@@ -48,7 +48,7 @@ import time
 import uuid
 from typing import Any
 
-from albacore._validation import check_type
+from albacore._validation import check_seconds, check_type
 from albacore.exceptions import StorageInternalError
 from albacore.logging import get_logger
 from albacore.storages._optuna._detect import is_optuna_journal_head, optuna_journal_error
@@ -126,8 +126,7 @@ class JournalFileBackend(BaseJournalBackend):
         directory = os.path.dirname(os.path.abspath(path))
         if not os.path.isdir(directory):
             raise FileNotFoundError(f"JournalFileBackend: directory {directory!r} of path={path!r} does not exist")
-        if isinstance(lock_timeout, bool) or not isinstance(lock_timeout, (int, float)) or not lock_timeout > 0:
-            raise ValueError(f"JournalFileBackend: lock_timeout must be > 0 seconds, got lock_timeout={lock_timeout!r}")
+        check_seconds("JournalFileBackend", "lock_timeout", lock_timeout, finite=False)
         if isinstance(file_mode, bool) or not isinstance(file_mode, int) or not 0 <= file_mode <= 0o777:
             raise ValueError(
                 f"JournalFileBackend: file_mode must be permission bits between 0o000 and 0o777, "
