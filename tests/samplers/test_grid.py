@@ -6,6 +6,7 @@ import collections
 import threading
 import time
 import warnings
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -201,11 +202,19 @@ def grid_point(trial: albacore.Trial) -> float:
     return float(trial.suggest_int("x", 0, 2))
 
 
-@pytest.mark.parametrize("executor, n_jobs", [("thread", 1), ("thread", 2), ("process", 2)])
+@pytest.mark.parametrize(
+    "executor, n_jobs",
+    [("thread", 1), ("thread", 2), ("process", 2), ("caller's thread pool", 2), ("caller's process pool", 2)],
+)
 def test_an_exhausted_grid_ends_optimize_under_every_executor(tmp_path: Any, executor: str, n_jobs: int) -> None:
     storage = f"sqlite:///{tmp_path / 'grid.db'}"
     study = albacore.create_study(storage=storage, sampler=GridSampler({"x": [0, 1, 2]}, seed=0))
-    study.optimize(grid_point, n_trials=1000, n_jobs=n_jobs, executor=executor)  # ends by itself, not at 1000
+    pools = {"caller's thread pool": ThreadPoolExecutor, "caller's process pool": ProcessPoolExecutor}
+    if executor in pools:
+        with pools[executor](max_workers=n_jobs) as pool:  # a concurrent.futures.Executor the caller owns
+            study.optimize(grid_point, n_trials=1000, n_jobs=n_jobs, executor=pool)
+    else:
+        study.optimize(grid_point, n_trials=1000, n_jobs=n_jobs, executor=executor)  # ends by itself, not at 1000
     assert sorted(t.params["x"] for t in study.trials) == [0, 1, 2]
     assert all(t.state == TrialState.COMPLETE for t in study.trials)
 
