@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from albacore._study_types import StudyDirection
-from albacore._validation import check_int_at_least, check_number
+from albacore._validation import check_int_at_least, check_interval
 from albacore.pruners._base import BasePruner
 from albacore.pruners._checks import best_value, due_step
 from albacore.trial._frozen import FrozenTrial
@@ -40,6 +40,7 @@ class PercentilePruner(BasePruner):
             comparison to take place.
 
     Raises:
+        TypeError: If ``percentile`` is not a number (as Optuna's).
         ValueError: If an argument is out of range.
 
     Example:
@@ -59,7 +60,7 @@ class PercentilePruner(BasePruner):
         n_min_trials: int = 1,
     ) -> None:
         owner = type(self).__name__
-        self._percentile = check_number(owner, "percentile", percentile, 0.0, 100.0)
+        self._percentile = check_interval(owner, "percentile", percentile, 0.0, 100.0)
         self._n_startup_trials = check_int_at_least(owner, "n_startup_trials", n_startup_trials, 0)
         self._n_warmup_steps = check_int_at_least(owner, "n_warmup_steps", n_warmup_steps, 0)
         self._interval_steps = check_int_at_least(owner, "interval_steps", interval_steps, 1)

@@ -131,7 +131,13 @@ def test_median_argument_validation(kwargs, message):
         MedianPruner(**kwargs)
 
 
-@pytest.mark.parametrize("percentile", [-1.0, 100.5, math.nan, "50"])
+@pytest.mark.parametrize("percentile", [-1.0, 100.5, math.nan])
 def test_percentile_must_be_within_0_and_100(percentile):
     with pytest.raises(ValueError, match=r"PercentilePruner: percentile must be .*got percentile="):
+        PercentilePruner(percentile)
+
+
+@pytest.mark.parametrize("percentile", ["50", None, True])
+def test_percentile_must_be_a_number(percentile):
+    with pytest.raises(TypeError, match=r"PercentilePruner: percentile must be a number, got percentile="):
         PercentilePruner(percentile)
