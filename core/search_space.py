@@ -7,7 +7,6 @@ every trial had: the *intersection* of the trials' search spaces.
 from __future__ import annotations
 
 import threading
-import weakref
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -59,8 +58,10 @@ class IntersectionSearchSpace:
     """Incrementally maintained :func:`intersection_search_space` of one study.
 
     Finished trials never change, so each call only looks at trials finished since the
-    previous call. The cache belongs to one ``Study`` object: called with another one (a
-    sampler reused across studies), it starts over.
+    previous call. The cache belongs to one study, named by its :attr:`albacore.Study.key`
+    (every handle on the study shares it; a view of the study has a key of its own): called
+    with another one, it starts over. A sampler serving several studies keeps one instance
+    per study.
 
     Args:
         include_pruned: Also intersect with pruned trials.
@@ -72,7 +73,7 @@ class IntersectionSearchSpace:
             (TrialState.COMPLETE, TrialState.PRUNED) if include_pruned else (TrialState.COMPLETE,)
         )
         self._lock = threading.Lock()
-        self._study_ref: weakref.ref[Study] | None = None
+        self._study_key: tuple[Any, ...] | None = None
         self._seen: set[int] = set()
         self._space: dict[str, BaseDistribution] | None = None
 
@@ -80,8 +81,8 @@ class IntersectionSearchSpace:
         """Return the current intersection for ``study`` (name-sorted)."""
         trials = study.get_trials(deepcopy=False, states=self._states)
         with self._lock:
-            if self._study_ref is None or self._study_ref() is not study:
-                self._study_ref, self._seen, self._space = weakref.ref(study), set(), None
+            if self._study_key != study.key:
+                self._study_key, self._seen, self._space = study.key, set(), None
             for trial in trials:
                 if trial.number not in self._seen:
                     self._seen.add(trial.number)
@@ -91,7 +92,7 @@ class IntersectionSearchSpace:
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         del state["_lock"]
-        state["_study_ref"], state["_seen"], state["_space"] = None, set(), None
+        state["_study_key"], state["_seen"], state["_space"] = None, set(), None
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:

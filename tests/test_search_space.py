@@ -63,3 +63,21 @@ def test_incremental_search_space_with_pruned_and_pickling() -> None:
     assert space.calculate(study) == {"x": X}
     clone = pickle.loads(pickle.dumps(space))
     assert clone.calculate(study) == {"x": X}
+
+
+def test_incremental_search_space_knows_a_study_by_its_key() -> None:
+    storage = albacore.storages.InMemoryStorage()
+    study = albacore.create_study(study_name="s", storage=storage)
+    study.add_trial(_trial(x=X, n=N))
+    space = IntersectionSearchSpace()
+    assert space.calculate(study) == {"n": N, "x": X}
+    # Another handle on the same study carries on from what was seen (no rescan) ...
+    again = albacore.load_study(study_name="s", storage=storage)
+    seen = space._seen
+    again.add_trial(_trial(x=X))
+    assert space.calculate(again) == {"x": X} and space._seen is seen
+    # ... a same-named study in another storage (same name and id) starts over.
+    twin = albacore.create_study(study_name="s", storage=albacore.storages.InMemoryStorage())
+    twin.add_trial(_trial(n=N))
+    assert twin.key[1:] == study.key[1:]
+    assert space.calculate(twin) == {"n": N}

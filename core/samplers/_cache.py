@@ -21,6 +21,8 @@ import weakref
 from collections.abc import Hashable, Iterator
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Generic, TypeVar
 
+from albacore.search_space import IntersectionSearchSpace
+
 if TYPE_CHECKING:
     from albacore.trial._study_protocol import StudyLike as Study
 
@@ -96,6 +98,12 @@ def _new_cache(factory: Callable[[Study], V], shared_by_views: bool) -> StudyCac
 def new_dict(study: Study) -> dict[Any, Any]:
     """A ``StudyCache`` factory: an empty dict per study."""
     return {}
+
+
+def new_intersection(include_pruned: bool, study: Study) -> IntersectionSearchSpace:
+    """A ``StudyCache`` factory (through ``functools.partial(new_intersection, include_pruned)``):
+    the incrementally kept intersection search space of one study."""
+    return IntersectionSearchSpace(include_pruned=include_pruned)
 
 
 class Unpickled:

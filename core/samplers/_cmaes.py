@@ -30,6 +30,7 @@ member, or a fresh vector when the mirror would leave the search space.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import threading
@@ -45,10 +46,9 @@ from albacore._warnings import warn
 from albacore.distributions import BaseDistribution, CategoricalDistribution
 from albacore.logging import get_logger
 from albacore.samplers._base import BaseSampler
-from albacore.samplers._cache import StudyCache, Unpickled, new_dict
+from albacore.samplers._cache import StudyCache, Unpickled, new_dict, new_intersection
 from albacore.samplers._random import RandomSampler
 from albacore.samplers._transform import encoded_bounds, from_unit, grid_step, space_key, to_unit_array
-from albacore.search_space import IntersectionSearchSpace
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
@@ -201,7 +201,7 @@ class CmaEsSampler(Unpickled, BaseSampler):
         self._with_margin = with_margin
         self._lr_adapt = lr_adapt
         self._source_trials = list(source_trials) if source_trials is not None else None
-        self._search_space = IntersectionSearchSpace(include_pruned=consider_pruned_trials)
+        self._search_spaces = StudyCache(functools.partial(new_intersection, bool(consider_pruned_trials)))
         self._runs: StudyCache[dict[str, _Run]] = StudyCache(new_dict)  # {space key: _Run} per study
         self._warned: set[str] = set()
         self._encoders: dict[tuple[tuple[str, BaseDistribution], ...], _Encoder] = {}
@@ -229,7 +229,7 @@ class CmaEsSampler(Unpickled, BaseSampler):
                 f"{len(study.directions)} objectives"
             )
         space: dict[str, BaseDistribution] = {}
-        for name, dist in self._search_space.calculate(study).items():
+        for name, dist in self._search_spaces.get(study).calculate(study).items():
             if dist.single():
                 continue
             if isinstance(dist, CategoricalDistribution):

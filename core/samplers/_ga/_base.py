@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import abc
 import copy
+import functools
 import threading
 from collections import defaultdict
 from collections.abc import Sequence
@@ -35,14 +36,13 @@ from albacore._validation import check_callable, check_int, check_probability, c
 from albacore._warnings import ExperimentalWarning, warn
 from albacore.distributions import BaseDistribution, check_distribution_compatibility
 from albacore.samplers._base import BaseSampler
-from albacore.samplers._cache import StudyCache, Unpickled, new_dict
+from albacore.samplers._cache import StudyCache, Unpickled, new_dict, new_intersection
 from albacore.samplers._finite import Config, config_of, covers_trials, random_unseen, seen_configs, space_size
 from albacore.samplers._ga import _space
 from albacore.samplers._ga._crossovers import BaseCrossover, UniformCrossover
 from albacore.samplers._ga._mutations import BaseMutation
 from albacore.samplers._ga._selection import constrained_ranks, crowding_distance, violations
 from albacore.samplers._random import sample_uniform
-from albacore.search_space import IntersectionSearchSpace
 from albacore.trial._constraints import CONSTRAINTS_KEY, constraints_dict, constraints_from_sequence
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
@@ -153,7 +153,7 @@ class GeneticSampler(Unpickled, BaseSampler):
         self._mutation = mutation
         self._constraints_func = constraints_func
         self._rng = SeededRNG(seed)
-        self._search_space = IntersectionSearchSpace()
+        self._search_spaces = StudyCache(functools.partial(new_intersection, False))
         self._caches: StudyCache[_StudyCache] = StudyCache(_new_study_cache)
         self._pending: StudyCache[dict[int, _Pending]] = StudyCache(new_dict)  # trial number -> parents
         self._init_unpickled()
@@ -353,7 +353,7 @@ class GeneticSampler(Unpickled, BaseSampler):
         with self._lock:
             if trial.number not in self._pending.get(study) and not self._avoid_duplicates:
                 return {}
-        return {n: d for n, d in self._search_space.calculate(study).items() if not d.single()}
+        return {n: d for n, d in self._search_spaces.get(study).calculate(study).items() if not d.single()}
 
     def sample_relative(
         self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
