@@ -208,7 +208,7 @@ class RayStorage(HostedStorage):
             study = albacore.create_study(storage=storage)
     """
 
-    _pickled_fields = ("name", "_namespace")
+    _pickled_fields = ("name", "_namespace", "_cluster_address")
 
     def __init__(
         self,
@@ -242,6 +242,8 @@ class RayStorage(HostedStorage):
         super().__init__(interval, heartbeat_stale_trial_callback)
         self.name = name if name is not None else f"albacore-{uuid.uuid4().hex}"
         self._namespace = ray.get_runtime_context().namespace
+        # A process outside Ray (the child that runs a trial under trial_timeout) joins this cluster.
+        self._cluster_address = ray.get_runtime_context().gcs_address
         actor_class = ray.remote(num_cpus=0, max_concurrency=64)(_Host)
         self._actor = actor_class.options(name=self.name, get_if_exists=True).remote(
             pickle.dumps(storage), interval, grace
@@ -252,7 +254,10 @@ class RayStorage(HostedStorage):
         """The handle of the Ray actor holding the study."""
         actor = self.__dict__.get("_actor")
         if actor is None:
-            actor = self._actor = _ray().get_actor(self.name, namespace=self._namespace)
+            ray = _ray()
+            if not ray.is_initialized():
+                ray.init(address=self._cluster_address, namespace=self._namespace, log_to_driver=False)
+            actor = self._actor = ray.get_actor(self.name, namespace=self._namespace)
         return actor
 
     def _send(self, payload: bytes) -> bytes:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import tempfile
@@ -119,12 +120,15 @@ def run_in_child(runner: TrialRunner, runner_bytes: bytes, verbosity: int, hando
         with open(os.path.join(folder, "job.pkl"), "wb") as job:
             pickle.dump((list(sys.path), runner_bytes, verbosity, handoff), job)
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-        child = subprocess.Popen(
-            [sys.executable, "-c", "import sys; from albacore.study._time_limits import child_main; "
-             "child_main(sys.argv[1])", folder],
-            stdin=subprocess.DEVNULL,
-            env=env,
-        )
+        errors_path = os.path.join(folder, "stderr.txt")
+        with open(errors_path, "wb") as errors:
+            child = subprocess.Popen(
+                [sys.executable, "-c", "import sys; from albacore.study._time_limits import child_main; "
+                 "child_main(sys.argv[1])", folder],
+                stdin=subprocess.DEVNULL,
+                stderr=errors,
+                env=env,
+            )
         try:
             give_up = time.monotonic() + _START_LIMIT + limit
             while child.poll() is None and not os.path.exists(started):
@@ -140,10 +144,13 @@ def run_in_child(runner: TrialRunner, runner_bytes: bytes, verbosity: int, hando
         except BaseException:
             _stop(child)  # Ctrl-C or the executor cancelling the work: leave no child behind
             raise
+        with open(errors_path, "rb") as errors:
+            child_errors = errors.read().decode(errors="replace")
+        sys.stderr.write(child_errors)  # the objective's own output to stderr, as without a limit
         if not os.path.exists(outcome):
             raise RuntimeError(
                 f"trial_timeout: the child process running trial id {trial_id} exited with code "
-                f"{child.returncode} without finishing the trial"
+                f"{child.returncode} without finishing the trial; its last error output:\n{child_errors[-2000:]}"
             )
         with open(outcome, "rb") as file:
             kind, value, text = pickle.load(file)
@@ -175,6 +182,12 @@ def child_main(folder: str) -> None:
     runner.study.sampler.reseed_rng()  # copies of one sampler must not draw the same numbers
     runner.study._in_optimize = True  # a callback's study.stop() reaches the loop through the outcome
     trial = Trial._resume(runner.study, handoff)
+    # Reach the storage before the clock starts: connecting (a database, a Ray or Dask
+    # cluster hosting the study) is the child's start-up, not the trial's time.
+    runner.study._storage.get_trial(trial._trial_id)
+    # Being stopped must not end the trial from in here (Ray's client turns SIGTERM into
+    # SystemExit, which would fail the trial): the worker ends it as timed out.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     with open(os.path.join(folder, "started"), "wb"):
         pass
     try:

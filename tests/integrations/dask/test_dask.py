@@ -178,3 +178,22 @@ def test_missing_dask_names_the_extra() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
     assert "pip install 'albacore[dask]'" in result.stderr
+
+
+def hangs_on_trial_1(trial: albacore.Trial) -> float:
+    x = trial.suggest_float("x", -5, 5)
+    if trial.number == 1:
+        trial.report(7.0, 0)
+        import time
+
+        time.sleep(1000)
+    return x**2
+
+
+def test_a_trial_over_its_time_limit_in_dask_storage_is_stopped_and_the_others_run(client) -> None:
+    study = albacore.create_study(storage=DaskStorage(client=client), sampler=albacore.samplers.RandomSampler(seed=0))
+    study.optimize(hangs_on_trial_1, n_trials=4, n_jobs=2, executor=client, trial_timeout=2.0)
+    trials = study.trials
+    assert len(trials) == 4
+    assert trials[1].state == TrialState.PRUNED and trials[1].value == 7.0
+    assert all(t.state == TrialState.COMPLETE and t.value == t.params["x"] ** 2 for t in trials if t.number != 1)

@@ -138,3 +138,25 @@ def test_missing_ray_names_the_extra() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
     assert "pip install 'albacore[ray]'" in result.stderr
+
+
+def hangs_on_trial_1(trial: albacore.Trial) -> float:
+    x = trial.suggest_float("x", -5, 5)
+    if trial.number == 1:
+        trial.report(7.0, 0)
+        import time
+
+        time.sleep(1000)
+    return x**2
+
+
+@pytest.mark.parametrize("storage_kind", ["ray-actor", "sqlite"])
+def test_a_trial_over_its_time_limit_is_stopped_and_the_others_run(storage_kind, tmp_path) -> None:
+    storage = RayStorage() if storage_kind == "ray-actor" else f"sqlite:///{tmp_path / 'ray-timeout.db'}"
+    sampler = albacore.samplers.RandomSampler(seed=0)
+    study = albacore.create_study(storage=storage, study_name="ray-timeout", sampler=sampler)
+    study.optimize(hangs_on_trial_1, n_trials=4, n_jobs=2, executor=RayExecutor(num_cpus=1), trial_timeout=2.0)
+    trials = study.trials
+    assert len(trials) == 4
+    assert trials[1].state == TrialState.PRUNED and trials[1].value == 7.0
+    assert all(t.state == TrialState.COMPLETE and t.value == t.params["x"] ** 2 for t in trials if t.number != 1)
