@@ -200,6 +200,39 @@ def test_finished_trials_are_read_from_the_client_cache() -> None:
         other.get_all_trials(study_id)
 
 
+_EXIT_WITH_OPEN_PROXY = """
+import albacore
+from albacore.storages import GrpcStorageProxy, InMemoryStorage
+from albacore.storages._grpc._server import start_server
+
+server, port = start_server(InMemoryStorage(), "localhost", 0, None)
+proxy = GrpcStorageProxy(port=port)
+study = albacore.create_study(storage=proxy, study_name="left-open")
+study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+print(len(study.trials))
+"""
+
+
+def test_a_process_exits_with_its_proxy_left_open() -> None:
+    # A grpc channel still open at interpreter teardown used to block the process's exit.
+    done = subprocess.run([sys.executable, "-c", _EXIT_WITH_OPEN_PROXY], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "2"
+
+
+def test_close_forgets_the_channel_and_a_later_call_reconnects() -> None:
+    server, port = start_server(InMemoryStorage(), "localhost", 0, None)
+    try:
+        proxy = GrpcStorageProxy(port=port, timeout=30)
+        proxy.create_new_study(MIN, "reopened")
+        proxy.close()
+        assert proxy._channel is None
+        assert [s.study_name for s in proxy.get_all_studies()] == ["reopened"]
+        proxy.close()
+    finally:
+        server.stop(grace=None)
+
+
 # --- the command line ------------------------------------------------------------------------------------
 def test_storage_proxy_command_serves_a_storage(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'cli-proxy.db'}"

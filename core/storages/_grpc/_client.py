@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 import time
+import weakref
 from collections.abc import Container, Sequence
 from typing import Any
 
@@ -24,6 +26,17 @@ from albacore.trial._state import TrialState
 
 CONNECT_TIMEOUT_S = 10.0
 """How long a call waits for an unreachable proxy when the proxy's ``timeout`` is None."""
+
+# Proxies with an open channel, closed at interpreter exit: a grpc channel still open when the
+# interpreter tears itself down can block the process's exit for good.
+_OPEN: weakref.WeakSet[GrpcStorageProxy] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_open_channels() -> None:
+    for proxy in list(_OPEN):
+        proxy.close()
+
 
 _FINISHED = frozenset((TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL))
 # Calls that may run twice without harm: a call lost with the connection is sent again.
@@ -121,6 +134,7 @@ class GrpcStorageProxy(BaseStorage):
             self._stubs = {}
             self._ready = ready
             self._channel, self._pid = channel, os.getpid()
+            _OPEN.add(self)
 
     def _stub(self, method: str) -> Any:
         if self._channel is None or self._pid != os.getpid():
@@ -154,9 +168,10 @@ class GrpcStorageProxy(BaseStorage):
     def close(self) -> None:
         """Close the connection to the proxy (a later call opens a new one)."""
         with self._connect_lock:
-            if self._channel is not None:
+            if self._channel is not None and self._pid == os.getpid():
                 self._channel.close()
             self._channel, self._stubs = None, {}
+            _OPEN.discard(self)
 
     def _call(self, method: str, payload: str) -> Any:
         """Send one call and return its decoded result (or raise the storage's exception)."""
