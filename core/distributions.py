@@ -347,6 +347,15 @@ def _both_nan(a: Any, b: Any) -> bool:
 _CLASSES: dict[str, type[BaseDistribution]] = {
     cls.__name__: cls for cls in (FloatDistribution, IntDistribution, CategoricalDistribution)
 }
+# Optuna 2's distribution classes (old databases and scripts still hold their JSON): the class
+# that replaces each, and the attributes it adds; ``q`` becomes ``step``.
+_LEGACY: dict[str, tuple[type[BaseDistribution], dict[str, Any]]] = {
+    "UniformDistribution": (FloatDistribution, {}),
+    "LogUniformDistribution": (FloatDistribution, {"log": True}),
+    "DiscreteUniformDistribution": (FloatDistribution, {}),
+    "IntUniformDistribution": (IntDistribution, {}),
+    "IntLogUniformDistribution": (IntDistribution, {"log": True}),
+}
 
 
 def distribution_to_json(dist: BaseDistribution) -> str:
@@ -367,6 +376,10 @@ def distribution_to_json(dist: BaseDistribution) -> str:
 def json_to_distribution(json_str: str) -> BaseDistribution:
     """Rebuild a distribution from :func:`distribution_to_json`'s output.
 
+    The JSON of Optuna 2's classes (``UniformDistribution``, ``LogUniformDistribution``,
+    ``DiscreteUniformDistribution``, ``IntUniformDistribution``, ``IntLogUniformDistribution``)
+    gives the FloatDistribution or IntDistribution that replaced them.
+
     Args:
         json_str: The JSON text.
 
@@ -375,9 +388,15 @@ def json_to_distribution(json_str: str) -> BaseDistribution:
     """
     try:
         data = json.loads(json_str)
-        cls = _CLASSES[data["name"]]
-        attributes = data["attributes"]
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        name, attributes = data["name"], dict(data["attributes"])
+        if name in _LEGACY:
+            cls, extra = _LEGACY[name]
+            attributes.update(extra)
+            if "q" in attributes:
+                attributes["step"] = attributes.pop("q")
+        else:
+            cls = _CLASSES[name]
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"not a serialized distribution: {json_str!r}") from exc
     return cls(**attributes)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import pathlib
 import warnings
 
 import _compare  # noqa: E402 - sibling modules of this test (pytest puts this folder on sys.path)
@@ -82,6 +83,8 @@ def test_readme_lists_the_allowlist() -> None:
 
 
 def test_readme_lists_the_behaviour_differences_of_the_twins() -> None:
+    twins = sorted(p.stem for p in pathlib.Path(__file__).parent.glob("test_twins_*.py"))
+    assert sorted(allowlist.TWINS) == twins, "list every twin module in allowlist.TWINS"
     assert allowlist.behaviour_block() in allowlist.README.read_text(), (
         "README's behaviour block is out of date: run python tests/compat/allowlist.py"
     )

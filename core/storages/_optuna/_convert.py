@@ -2,33 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from albacore.distributions import BaseDistribution, json_to_distribution
 from albacore.trial._constraints import CONSTRAINTS_KEY
 
-# Distribution classes of Optuna 2.x that old databases may still hold, as today's names.
-_LEGACY = {
-    "UniformDistribution": ("FloatDistribution", {}),
-    "LogUniformDistribution": ("FloatDistribution", {"log": True}),
-    "DiscreteUniformDistribution": ("FloatDistribution", {}),
-    "IntUniformDistribution": ("IntDistribution", {}),
-    "IntLogUniformDistribution": ("IntDistribution", {"log": True}),
-}
-
 
 def distribution(text: str) -> BaseDistribution:
-    """The albacore distribution of Optuna's ``distribution_json`` text."""
-    data = json.loads(text)
-    legacy = _LEGACY.get(data.get("name"))
-    if legacy is not None:
-        name, extra = legacy
-        attributes = {**data.get("attributes", {}), **extra}
-        if "q" in attributes:
-            attributes["step"] = attributes.pop("q")
-        data = {"name": name, "attributes": attributes}
-    return json_to_distribution(json.dumps(data))
+    """The albacore distribution of Optuna's ``distribution_json`` text (Optuna 2's classes
+    become the FloatDistribution or IntDistribution that replaced them)."""
+    return json_to_distribution(text)
 
 
 def external_params(internal: dict[str, float], distributions: dict[str, BaseDistribution]) -> dict[str, Any]:
