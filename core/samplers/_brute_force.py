@@ -6,7 +6,7 @@ import functools
 import hashlib
 import json
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from albacore._rng import SeededRNG
 from albacore.distributions import (
@@ -20,6 +20,7 @@ from albacore.distributions import (
 from albacore.samplers._base import BaseSampler, StartDecision
 from albacore.samplers._cache import StudyCache, Unpickled, new_dict
 from albacore.samplers._claims import Claims, trial_numbers
+from albacore.samplers._transform import grid_size
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
@@ -54,7 +55,7 @@ def _internal_values(name: str, distribution: BaseDistribution) -> list[float]:
             f"BruteForceSampler: parameter {name!r} is a float without step ({distribution!r}); brute force "
             f"needs finitely many values: pass step=... to suggest_float"
         )
-    n = int(round((distribution.high - distribution.low) / distribution.step)) + 1
+    n = cast(int, grid_size(distribution))
     return [min(distribution.low + k * distribution.step, distribution.high) for k in range(n)]
 
 

@@ -22,6 +22,7 @@ from albacore.distributions import (
     FloatDistribution,
     IntDistribution,
 )
+from albacore.samplers._transform import grid_size
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
@@ -38,7 +39,7 @@ def grid_values(distribution: BaseDistribution) -> list[Any] | None:
     if isinstance(distribution, IntDistribution):
         return list(range(distribution.low, distribution.high + 1, distribution.step))
     if isinstance(distribution, FloatDistribution) and distribution.step is not None:
-        n = int(round((distribution.high - distribution.low) / distribution.step)) + 1
+        n = cast(int, grid_size(distribution))
         return [float(distribution.low + k * distribution.step) for k in range(n)]
     return None
 

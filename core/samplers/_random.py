@@ -15,7 +15,7 @@ from albacore.distributions import (
     IntDistribution,
 )
 from albacore.samplers._base import BaseSampler
-from albacore.samplers._transform import distribution_kind, encoded_bounds
+from albacore.samplers._transform import distribution_kind, encoded_bounds, grid_size
 from albacore.trial._frozen import FrozenTrial
 
 if TYPE_CHECKING:
@@ -36,14 +36,12 @@ def sample_uniform(rng: np.random.Generator, distribution: BaseDistribution) -> 
         if ints.log:
             value = int(round(math.exp(rng.uniform(*encoded_bounds(ints)))))
             return min(max(value, ints.low), ints.high)
-        n_values = (ints.high - ints.low) // ints.step + 1
-        return ints.low + int(rng.integers(n_values)) * ints.step
+        return ints.low + int(rng.integers(cast(int, grid_size(ints)))) * ints.step
     floats = cast(FloatDistribution, distribution)
     if floats.log:
         sample = math.exp(rng.uniform(*encoded_bounds(floats)))
     elif floats.step is not None:
-        n_steps = int(round((floats.high - floats.low) / floats.step)) + 1
-        sample = floats.low + int(rng.integers(n_steps)) * floats.step
+        sample = floats.low + int(rng.integers(cast(int, grid_size(floats)))) * floats.step
     else:  # low + width * U[0, 1): a third of the cost of rng.uniform for one scalar
         sample = floats.low + (floats.high - floats.low) * rng.random()
     return float(min(max(sample, floats.low), floats.high))

@@ -66,9 +66,9 @@ def unit_to_external(u: float, distribution: BaseDistribution) -> Any:
         return float(min(max(value, low), high))
     step = distribution.step  # type: ignore[attr-defined]
     if kind is IntDistribution:
-        return low + int(u * ((high - low) // step + 1)) * step
+        return low + int(u * cast(int, grid_size(distribution))) * step
     if step is not None:
-        value = low + int(u * (int(round((high - low) / step)) + 1)) * step
+        value = low + int(u * cast(int, grid_size(distribution))) * step
     else:
         value = low + u * (high - low)
     return float(min(max(value, low), high))
@@ -89,6 +89,19 @@ def nearest_in_distribution(value: float, distribution: BaseDistribution) -> int
         k = round((value - low) / step)
         return float(min(max(low + k * step, low), high))
     return float(min(max(value, low), high))
+
+
+def grid_size(distribution: BaseDistribution) -> int | None:
+    """How many values a float or int distribution holds: ints (log ints too) and stepped
+    floats hold ``(high - low) / step + 1`` (their bounds lie on the grid); None for a
+    float without ``step``."""
+    if distribution_kind(distribution) is IntDistribution:
+        ints = cast(IntDistribution, distribution)
+        return (ints.high - ints.low) // ints.step + 1
+    floats = cast(FloatDistribution, distribution)
+    if floats.step is None:
+        return None
+    return int(round((floats.high - floats.low) / floats.step)) + 1
 
 
 def grid_step(distribution: BaseDistribution) -> float | int | None:

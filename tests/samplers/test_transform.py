@@ -13,6 +13,7 @@ from albacore.samplers._transform import (
     encoded_bounds,
     from_encoded,
     from_unit,
+    grid_size,
     grid_step,
     space_key,
     to_encoded,
@@ -60,6 +61,15 @@ def test_from_encoded_rounds_to_the_grid_and_clips() -> None:
     assert from_encoded(math.log(50.0), FloatDistribution(1e-3, 10.0, log=True)) == 10.0
     assert ga_space.decode(-7.0, FloatDistribution(-1.0, 3.0)) == -1.0
     assert ga_space.encode(0.0, FloatDistribution(1e-3, 10.0, log=True)) == math.log(1e-300)
+
+
+def test_grid_size_counts_the_values_of_a_grid() -> None:
+    assert grid_size(IntDistribution(2, 5)) == 4
+    assert grid_size(IntDistribution(0, 9, step=3)) == 4
+    assert grid_size(IntDistribution(1, 8, log=True)) == 8
+    assert grid_size(FloatDistribution(0.0, 0.3, step=0.1)) == 4  # 0.3 / 0.1 is 2.999... in floats
+    assert grid_size(FloatDistribution(0.0, 1.0)) is None
+    assert grid_size(FloatDistribution(1e-3, 1.0, log=True)) is None
 
 
 def test_grid_step_is_linear_only() -> None:

@@ -21,7 +21,7 @@ from typing import Any, cast
 import numpy as np
 
 from albacore.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution, IntDistribution
-from albacore.samplers._transform import encoded_bounds, from_unit, grid_step, space_key, to_unit
+from albacore.samplers._transform import encoded_bounds, from_unit, grid_size, space_key, to_unit
 from albacore.trial._frozen import FrozenTrial
 
 CONTINUOUS, DISCRETE, CATEGORICAL = 0, 1, 2
@@ -69,13 +69,10 @@ class EncodedSpace:
             return
         numeric = cast("FloatDistribution | IntDistribution", dist)
         self.low[i], self.high[i] = encoded_bounds(numeric)
-        step = grid_step(numeric)
-        if numeric.log and isinstance(numeric, IntDistribution):
+        n_values = grid_size(numeric)  # ints (log ones too) and stepped floats are discrete
+        if n_values is not None:
             self.kinds[i] = DISCRETE
-            self.n_grid[i] = numeric.high - numeric.low + 1
-        elif step is not None:
-            self.kinds[i] = DISCRETE
-            self.n_grid[i] = int(round((numeric.high - numeric.low) / step)) + 1
+            self.n_grid[i] = n_values
 
     @property
     def dim(self) -> int:

@@ -10,12 +10,14 @@ conditional space left out), so a point is a whole configuration.
 from __future__ import annotations
 
 import math
+from typing import cast
 
 import numpy as np
 
 from albacore.distributions import BaseDistribution
 from albacore.samplers._tpe._history import Snapshot
 from albacore.samplers._tpe._space import SpaceCodec
+from albacore.samplers._transform import grid_size
 
 #: Finite spaces up to this many points are enumerated when every candidate was seen.
 ENUMERATE_LIMIT = 4096
@@ -47,7 +49,7 @@ class FiniteGrid:
         for dim in codec.numeric:
             if dim.step is None:
                 return
-            counts.append(int(round((dim.dist.high - dim.dist.low) / dim.step)) + 1)
+            counts.append(cast(int, grid_size(dim.dist)))
         counts.extend(codec.n_choices)
         size = math.prod(counts)
         if size >= _MAX_CODE:
