@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import bisect
 import functools
-import hashlib
 import itertools
 import math
+import zlib
 from typing import TYPE_CHECKING
 
 from albacore._validation import check_int_at_least
@@ -154,9 +154,10 @@ class _Brackets:
 
     def __init__(self, n_brackets: int, reduction_factor: int) -> None:
         s_max = n_brackets - 1
-        # Hyperband's number of configurations of the bracket making s = s_max - b halvings.
+        # Hyperband's number of configurations of the bracket making s = s_max - b halvings
+        # (computed in Optuna's order of operations, so the ceilings agree).
         weights = [
-            math.ceil((s_max + 1) / (s_max - b + 1) * reduction_factor ** (s_max - b)) for b in range(n_brackets)
+            math.ceil(n_brackets * reduction_factor ** (s_max - b) / (s_max - b + 1)) for b in range(n_brackets)
         ]
         self.n_brackets = n_brackets
         self.weights = weights
@@ -180,9 +181,10 @@ def _brackets(min_resource: int, max_resource: int, reduction_factor: int) -> _B
 
 @functools.lru_cache(maxsize=65536)
 def _stable_hash(study_name: str, number: int) -> int:
-    """A hash of (study name, trial number) that is the same in every process."""
-    digest = hashlib.blake2b(f"{study_name}\x00{number}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big")
+    """A hash of (study name, trial number) that is the same in every process: the CRC-32 of
+    ``"<study name>_<number>"``, as Optuna's HyperbandPruner draws, so a trial lands in the
+    same bracket under both."""
+    return zlib.crc32(f"{study_name}_{number}".encode())
 
 
 class _BracketView(StudyView):

@@ -34,12 +34,19 @@ PRUNERS: dict[str, Callable[[Any], Any]] = {
     "patient median": lambda m: m.pruners.PatientPruner(m.pruners.MedianPruner(n_startup_trials=1), patience=1),
     "successive halving": lambda m: m.pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=2),
     "nop": lambda m: m.pruners.NopPruner(),
+    "hyperband": lambda m: m.pruners.HyperbandPruner(min_resource=1, max_resource=6, reduction_factor=2),
+    "wilcoxon": lambda m: m.pruners.WilcoxonPruner(p_threshold=0.5, n_startup_steps=2),
+    "median n_min_trials 3": lambda m: m.pruners.MedianPruner(n_startup_trials=0, n_min_trials=3),
+    "percentile interval 2": lambda m: m.pruners.PercentilePruner(50.0, n_startup_trials=0, interval_steps=2),
+    "successive halving rate 1": lambda m: m.pruners.SuccessiveHalvingPruner(
+        min_resource=1, reduction_factor=2, min_early_stopping_rate=1),
 }
 
 
 def _decisions(m: Any, pruner_name: str, curve: list[float], direction: str) -> list[bool]:
     m.logging.set_verbosity(m.logging.WARNING)
-    study = m.create_study(direction=direction, pruner=PRUNERS[pruner_name](m))
+    # A fixed name: HyperbandPruner puts a trial in the bracket its study name and number hash to.
+    study = m.create_study(study_name="twin", direction=direction, pruner=PRUNERS[pruner_name](m))
     sign = 1.0 if direction == "minimize" else -1.0
     for values in HISTORY:
         study.add_trial(m.trial.create_trial(
