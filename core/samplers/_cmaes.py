@@ -162,8 +162,9 @@ class CmaEsSampler(Unpickled, BaseSampler):
                            n_trials=50)
     """
 
-    _unpickled = {"_lock": threading.Lock}
+    _unpickled = {"_lock": threading.Lock, "_encoders": dict}
     _lock: threading.Lock
+    _encoders: dict[tuple[tuple[str, BaseDistribution], ...], _Encoder]  # one per distinct space
 
     def __init__(
         self,
@@ -204,7 +205,6 @@ class CmaEsSampler(Unpickled, BaseSampler):
         self._search_spaces = StudyCache(functools.partial(new_intersection, bool(consider_pruned_trials)))
         self._runs: StudyCache[dict[str, _Run]] = StudyCache(new_dict)  # {space key: _Run} per study
         self._warned: set[str] = set()
-        self._encoders: dict[tuple[tuple[str, BaseDistribution], ...], _Encoder] = {}
         self._init_unpickled()
 
     @property
