@@ -24,6 +24,7 @@ from albacore.trial._state import TrialState
 
 STORAGE_ENV = "ALBACORE_STORAGE"
 STORAGE_CLASSES = ("RDBStorage", "JournalFileBackend", "JournalRedisBackend")
+_ONLY_STUDY = "Name of the study; may be left out when the storage holds a single study (as in Optuna)."
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -182,7 +183,7 @@ def _add_study_commands(commands: Any) -> None:
     sub.add_argument("--skip-if-exists", action="store_true", help="Do nothing if the study exists.")
 
     sub = _command(commands, "delete-study", _delete_study, "Delete a study and its trials.")
-    sub.add_argument("--study-name", required=True, help="Name of the study.")
+    sub.add_argument("--study-name", help="Name of the study (an error without it, as in Optuna).")
 
     study = commands.add_parser("study", help="Study commands (set-user-attr).")
     study_commands = study.add_subparsers(title="commands", metavar="COMMAND")
@@ -209,14 +210,14 @@ def _add_listing_commands(commands: Any) -> None:
 
 def _add_ask_and_tell(commands: Any) -> None:
     sub = _command(commands, "ask", _ask, "Start a trial and suggest its parameters; prints number and params.")
-    sub.add_argument("--study-name", required=True, help="Name of the study.")
+    sub.add_argument("--study-name", help=_ONLY_STUDY)
     sub.add_argument("--sampler", help="Class name of a sampler in albacore.samplers (default: the study's).")
     sub.add_argument("--sampler-kwargs", help="Keyword arguments of the sampler, as JSON.")
     sub.add_argument("--search-space", help="JSON object: parameter name -> serialized distribution.")
     _format_options(sub, "json")
 
     sub = _command(commands, "tell", _tell, "Finish a trial started with ask.")
-    sub.add_argument("--study-name", required=True, help="Name of the study.")
+    sub.add_argument("--study-name", help=_ONLY_STUDY)
     sub.add_argument("--trial-number", type=int, required=True, help="Number of the trial.")
     sub.add_argument("--values", type=float, nargs="+", help="Objective value(s).")
     sub.add_argument("--state", choices=("complete", "pruned", "fail"), help="Final state.")
@@ -300,6 +301,8 @@ def _create_study(args: argparse.Namespace) -> None:
 
 
 def _delete_study(args: argparse.Namespace) -> None:
+    if args.study_name is None:
+        raise CLIUsageError("give --study-name of the study to delete")
     albacore.delete_study(study_name=args.study_name, storage=_storage(args))
 
 

@@ -131,6 +131,17 @@ SCENARIOS: dict[str, list[list[str]]] = {
         ["study-names", "--storage", "{dbfile}"],
         ["study-names", "--storage", "nosuchscheme://x"],
     ],
+    "without --study-name": [
+        ["create-study", "--storage", "{db}", "--study-name", "only"],
+        ["trials", "--storage", "{db}"],
+        ["best-trial", "--storage", "{db}"],
+        ["best-trials", "--storage", "{db}"],
+        ["ask", "--storage", "{db}"],
+        ["tell", "--storage", "{db}", "--trial-number", "0", "--values", "1.0"],
+        ["delete-study", "--storage", "{db}"],
+        ["study", "set-user-attr", "--storage", "{db}", "--key", "k", "--value", "v"],
+        ["study-names", "--storage", "{db}"],
+    ],
     "generated names": [
         ["create-study", "--storage", "{db}"],
         ["study-names", "--storage", "{db}"],
