@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from albacore._imports import require
+from albacore._validation import check_count
 from albacore.exceptions import TrialPruned
 from albacore.integrations._pruning import check_direction, missing_metric_error, report_and_prune
 from albacore.trial import Trial
@@ -72,12 +73,7 @@ class CatBoostPruningCallback:
     def __init__(self, trial: Trial, metric: str, eval_set_index: int | None = None) -> None:
         if not isinstance(metric, str) or not metric:
             raise ValueError(f"{_CALLER}: metric must be a non-empty str, got metric={metric!r}")
-        if eval_set_index is not None and (
-            isinstance(eval_set_index, bool) or not isinstance(eval_set_index, int) or eval_set_index < 0
-        ):
-            raise ValueError(
-                f"{_CALLER}: eval_set_index must be None or a non-negative int, got eval_set_index={eval_set_index!r}"
-            )
+        check_count(_CALLER, "eval_set_index", eval_set_index, allow_none=True)
         self._trial = trial
         self._metric = metric
         self._eval_set_index = eval_set_index

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from albacore._imports import require
+from albacore._validation import check_count
 from albacore.integrations._pruning import (
     check_metric_names,
     check_objective_count,
@@ -86,8 +87,7 @@ class KerasPruningCallback(keras.callbacks.Callback):
 
     def __init__(self, trial: Trial, monitor: str | Sequence[str], interval: int = 1) -> None:
         super().__init__()
-        if isinstance(interval, bool) or not isinstance(interval, int) or interval < 1:
-            raise ValueError(f"{_CALLER}: interval must be a positive int, got interval={interval!r}")
+        check_count(_CALLER, "interval", interval, positive=True)
         self._trial = trial
         self._monitor = monitor if isinstance(monitor, str) else check_metric_names(
             monitor, caller=_CALLER, param="monitor"

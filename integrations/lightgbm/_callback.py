@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from albacore._imports import require
+from albacore._validation import check_count
 from albacore.integrations._pruning import (
     check_direction,
     check_metric_names,
@@ -57,10 +58,7 @@ class LightGBMPruningCallback:
         self, trial: Trial, metric: str | Sequence[str], valid_name: str = "valid_0", report_interval: int = 1
     ) -> None:
         require("lightgbm", extra="lightgbm", feature=_CALLER)
-        if isinstance(report_interval, bool) or not isinstance(report_interval, int) or report_interval < 1:
-            raise ValueError(
-                f"{_CALLER}: report_interval must be a positive int, got report_interval={report_interval!r}"
-            )
+        check_count(_CALLER, "report_interval", report_interval, positive=True)
         self._trial = trial
         self._metric = metric if isinstance(metric, str) else check_metric_names(metric, caller=_CALLER, param="metric")
         self._valid_name = valid_name

@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from albacore._validation import check_int
 from albacore.integrations.lightgbm._tuner import _BaseTuner
 from albacore.study import Study
 from albacore.trial import FrozenTrial
@@ -218,8 +219,7 @@ class LightGBMTunerCV(_BaseTuner):
             study_callbacks=study_callbacks, show_progress_bar=show_progress_bar,
             model_dir=model_dir, seed=seed,
         )
-        if isinstance(nfold, bool) or not isinstance(nfold, int) or nfold < 2:
-            raise ValueError(f"LightGBMTunerCV: nfold must be an int >= 2, got nfold={nfold!r}")
+        check_int("LightGBMTunerCV", "nfold", nfold, 2)
         if folds is not None and not isinstance(folds, (list, tuple)) and not hasattr(folds, "split"):
             folds = list(folds)  # a generator would be exhausted by the first trial
         self.folds = folds

@@ -23,6 +23,7 @@ import albacore
 from albacore import logging as albacore_logging
 from albacore._imports import require
 from albacore._study_types import StudyDirection
+from albacore._validation import check_count, check_int, check_seconds
 from albacore.integrations.lightgbm._stages import STAGES, TUNED_ALIASES, Stage
 from albacore.study import Study
 from albacore.trial import FrozenTrial, Trial, TrialState
@@ -127,14 +128,9 @@ class _BaseTuner:
             raise TypeError(f"{name}: params must be a dict, got params={params!r}")
         if not isinstance(train_set, self._lgb.Dataset):
             raise TypeError(f"{name}: train_set must be a lightgbm.Dataset, got train_set={train_set!r}")
-        if isinstance(num_boost_round, bool) or not isinstance(num_boost_round, int) or num_boost_round < 1:
-            raise ValueError(f"{name}: num_boost_round must be a positive int, got num_boost_round={num_boost_round!r}")
-        if time_budget is not None and not (isinstance(time_budget, (int, float)) and time_budget > 0):
-            raise ValueError(f"{name}: time_budget must be a positive number or None, got time_budget={time_budget!r}")
-        if sample_size is not None and (
-            isinstance(sample_size, bool) or not isinstance(sample_size, int) or sample_size < 2
-        ):
-            raise ValueError(f"{name}: sample_size must be an int >= 2 or None, got sample_size={sample_size!r}")
+        check_count(name, "num_boost_round", num_boost_round, positive=True)
+        check_seconds(name, "time_budget", time_budget, allow_none=True, finite=False)
+        check_int(name, "sample_size", sample_size, 2, allow_none=True)
 
     @property
     def higher_is_better(self) -> bool:
@@ -229,8 +225,8 @@ class _BaseTuner:
         self._tune_stage("min_child_samples", None)
 
     def _tune_stage(self, name: str, n_trials: int | None) -> None:
-        if n_trials is not None and (isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 1):
-            raise ValueError(f"{self._caller}.tune_{name}: n_trials must be a positive int, got n_trials={n_trials!r}")
+        if n_trials is not None:
+            check_count(f"{self._caller}.tune_{name}", "n_trials", n_trials, positive=True)
         if not hasattr(self, "_tuning_set"):
             self.sample_train_set()
         stage = next(stage for stage in STAGES if stage.name == name)

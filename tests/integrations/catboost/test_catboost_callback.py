@@ -119,7 +119,7 @@ def test_bad_arguments(study_factory) -> None:
     trial = study_factory().ask()
     with pytest.raises(ValueError, match="metric must be a non-empty str, got metric=''"):
         CatBoostPruningCallback(trial, "")
-    with pytest.raises(ValueError, match="eval_set_index must be None or a non-negative int, got eval_set_index=-1"):
+    with pytest.raises(ValueError, match="eval_set_index must be a non-negative int or None, got eval_set_index=-1"):
         CatBoostPruningCallback(trial, "Logloss", eval_set_index=-1)
     with pytest.raises(ValueError, match="got eval_set_index=True"):
         CatBoostPruningCallback(trial, "Logloss", eval_set_index=True)

@@ -178,7 +178,9 @@ def test_bad_arguments(arrays) -> None:
         LightGBMTuner(dict(PARAMS), arrays[0], valid_sets=[valid])
     with pytest.raises(ValueError, match="valid_sets must contain a validation set"):
         LightGBMTuner(dict(PARAMS), train_set)
-    with pytest.raises(ValueError, match="time_budget must be a positive number or None, got time_budget=-1"):
+    with pytest.raises(
+        ValueError, match="time_budget must be a positive number of seconds or None, got time_budget=-1"
+    ):
         LightGBMTuner(dict(PARAMS), train_set, valid_sets=[valid], time_budget=-1)
     with pytest.raises(ValueError, match="nfold must be an int >= 2, got nfold=1"):
         LightGBMTunerCV(dict(PARAMS), train_set, nfold=1)
