@@ -103,8 +103,12 @@ class GridSampler(Unpickled, BaseSampler):
         for name, values in sorted(search_space.items()):
             if not isinstance(name, str):
                 raise TypeError(f"GridSampler: parameter names must be str, got {name!r}")
+            if getattr(values, "ndim", None) == 1 and hasattr(values, "tolist"):  # a 1-D numpy array, as Optuna takes
+                values = values.tolist()
             if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
-                raise TypeError(f"GridSampler: search_space[{name!r}] must be a list of values, got {values!r}")
+                raise TypeError(
+                    f"GridSampler: search_space[{name!r}] must be a list (or 1-D array) of values, got {values!r}"
+                )
             if len(values) == 0:
                 raise ValueError(f"GridSampler: search_space[{name!r}] must hold at least one value, got {values!r}")
             for value in values:

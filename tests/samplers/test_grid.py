@@ -284,12 +284,21 @@ def test_invalid_search_spaces_raise() -> None:
         GridSampler([("x", [1])])  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"GridSampler: search_space\['x'\] must hold at least one value"):
         GridSampler({"x": []})
-    with pytest.raises(TypeError, match=r"GridSampler: search_space\['x'\] must be a list of values, got 'abc'"):
+    with pytest.raises(TypeError, match=r"GridSampler: search_space\['x'\] must be a list \(or 1-D array\).*'abc'"):
         GridSampler({"x": "abc"})
     with pytest.raises(ValueError, match=r"GridSampler: search_space\['x'\] holds \[1\] of type list"):
         GridSampler({"x": [[1]]})
     with pytest.raises(ValueError, match=r"GridSampler: search_space\['x'\] holds nan"):
         GridSampler({"x": [float("nan")]})
+
+
+def test_numpy_arrays_of_values_are_taken_as_lists() -> None:
+    np = pytest.importorskip("numpy")
+    sampler = GridSampler({"x": np.array([1, 2, 3]), "y": np.linspace(0.0, 1.0, 2)})
+    assert sampler.search_space == {"x": [1, 2, 3], "y": [0.0, 1.0]}
+    assert all(type(v) in (int, float) for values in sampler.search_space.values() for v in values)
+    with pytest.raises(TypeError, match=r"must be a list \(or 1-D array\) of values"):
+        GridSampler({"x": np.zeros((2, 2))})
 
 
 def test_a_different_grid_on_the_same_study_starts_afresh() -> None:
