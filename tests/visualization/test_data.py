@@ -185,6 +185,12 @@ def test_terminator_improvement_evaluates_prefixes(study: albacore.Study) -> Non
     assert len(data.improvements) == 5 and np.all(np.isfinite(data.improvements))
 
 
+@pytest.mark.parametrize("min_n_trials", [0, 1.5, True])
+def test_terminator_improvement_wants_a_positive_int_min_n_trials(study: albacore.Study, min_n_trials) -> None:
+    with pytest.raises(ValueError, match=r"plot_terminator_improvement: min_n_trials must be a positive int, got "):
+        _data.terminator_improvement_data(study, min_n_trials=min_n_trials)
+
+
 @pytest.mark.parametrize("n_objectives", [2, 3])
 def test_hypervolume_history_matches_recomputing_every_prefix(n_objectives: int) -> None:
     from albacore.hypervolume import compute_hypervolume

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
+from albacore._validation import check_count
 from albacore.visualization._data._trials import check_study, completed_trials
 
 if TYPE_CHECKING:
@@ -50,8 +51,7 @@ def terminator_improvement_data(
     if len(study.directions) > 1:
         raise ValueError(f"{WHERE}: the terminator works on single-objective studies; this one has "
                          f"{len(study.directions)} objectives")
-    if isinstance(min_n_trials, bool) or not isinstance(min_n_trials, int) or min_n_trials < 1:
-        raise ValueError(f"{WHERE}: min_n_trials must be a positive int, got min_n_trials={min_n_trials!r}")
+    check_count(WHERE, "min_n_trials", min_n_trials, positive=True)
     improvement_evaluator = improvement_evaluator if improvement_evaluator is not None else RegretBoundEvaluator()
     if not isinstance(improvement_evaluator, BaseImprovementEvaluator):
         raise TypeError(f"{WHERE}: improvement_evaluator must be a BaseImprovementEvaluator, "
