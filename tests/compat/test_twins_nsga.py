@@ -50,6 +50,10 @@ def _run(m: Any, sampler_name: str) -> dict[str, Any]:
     study.tell(trial, state=m.trial.TrialState.PRUNED)
     log["x"] = [t.params.get("x") for t in study.trials[4:]]
     log["generations"] = [sampler.get_trial_generation(study, t) for t in study.trials[:12]]
+    pools = list(log["pools"])  # Optuna's select_parent runs the elite strategy again; albacore's reads the store
+    log["select_parent"] = [sorted(t.number for t in sampler.select_parent(study, g)) for g in (1, 2)]
+    log["get_parent_population"] = [sorted(t.number for t in sampler.get_parent_population(study, g)) for g in (1, 2)]
+    log["pools"] = pools
     return log
 
 
@@ -62,6 +66,8 @@ def test_strategy_hooks_behave_as_optunas(sampler_name: str) -> None:
     # suggestion, so only albacore breeds the trial told PRUNED before it suggests anything.
     assert actual["parents"][:8] == expected["parents"] and len(actual["parents"]) == 9
     assert actual["finished"] == expected["finished"]
+    assert actual["select_parent"] == expected["select_parent"] == expected["get_parent_population"]
+    assert actual["get_parent_population"] == expected["get_parent_population"]
     # Survivors of generation 0 from it alone, then of each generation with its parents (in
     # Optuna the parents come in trial-number order once cached, in albacore in the order the
     # strategy returned them); albacore also selects generation 2's for the PRUNED trial.

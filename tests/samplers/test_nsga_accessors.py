@@ -39,10 +39,13 @@ def test_populations_and_parents_by_generation(sampler_class) -> None:
         sampler.get_parent_population(study, 3)
 
 
-def test_select_parent_returns_the_survivors_that_breed_the_next_generation() -> None:
+def test_select_parent_returns_the_parents_a_generation_is_bred_from() -> None:
+    # As Optuna's: select_parent(study, g) selects among generation g - 1 and its parents.
     sampler = NSGAIISampler(population_size=4, seed=1)
     study = albacore.create_study(directions=["minimize", "minimize"], sampler=sampler)
     study.optimize(lambda t: (t.suggest_float("x", 0, 1), t.suggest_float("y", 0, 1)), n_trials=9)
-    assert sampler.select_parent(study, 1) == sampler.get_parent_population(study, 2)
+    assert sampler.select_parent(study, 0) == []
+    assert sampler.select_parent(study, 2) == sampler.get_parent_population(study, 2)
+    assert sorted(t.number for t in sampler.select_parent(study, 1)) == [0, 1, 2, 3]
     with pytest.raises(ValueError, match=r"generation 2 has not completed"):
-        sampler.select_parent(study, 2)
+        sampler.select_parent(study, 3)

@@ -218,19 +218,20 @@ class GeneticSampler(Unpickled, BaseSampler):
         return [cache.by_number[n] for n in numbers if n in cache.by_number]
 
     def select_parent(self, study: Study, generation: int) -> list[FrozenTrial]:
-        """The survivors of ``generation`` (with its own parents), who breed ``generation + 1``.
+        """The parents ``generation`` is bred from, as Optuna's: the survivors of
+        ``generation - 1`` (with its own parents); the same as :meth:`get_parent_population`.
 
         Survivors are chosen once, by the first worker to see the generation complete, and
         kept in the storage; this returns them (choosing them if nobody has yet).
 
         Args:
             study: The study the sampler samples.
-            generation: A completed generation's number.
+            generation: A generation number; generation 0 has no parents.
 
         Raises:
-            ValueError: If ``generation`` has not completed yet.
+            ValueError: If generation ``generation - 1`` has not completed yet.
         """
-        return self.get_parent_population(study, generation + 1)
+        return self.get_parent_population(study, generation)
 
     @abc.abstractmethod
     def _select_survivors(
