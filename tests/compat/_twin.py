@@ -9,6 +9,12 @@ from typing import Any, Callable
 
 from _compare import counterpart_name
 
+# The reason the twins give where albacore rejects an argument that Optuna takes.
+EAGER = (
+    "albacore checks the argument when it is given and raises naming it and its value; Optuna "
+    "accepts it and fails later, or runs with it"
+)
+
 
 def _plain(value: Any) -> Any:
     """A comparable form of a result: enums by name, floats with NaN equal to NaN, containers

@@ -104,10 +104,7 @@ SCENARIOS: dict[str, Callable[[Any, _twin.Recorder], None]] = {
     f.__name__: f for f in (construction, representations, json_round_trips, compatibility, suggestions)
 }
 
-_STRICT = (
-    "albacore checks the argument in the constructor and raises naming it and its value; Optuna "
-    "accepts it and fails later, or runs with it"
-)
+_STRICT = _twin.EAGER
 _LEGACY = (
     "the JSON of Optuna 2's classes gives the FloatDistribution or IntDistribution that replaced "
     "them (albacore has no deprecated classes); Optuna 5.0 returns the deprecated class with a "

@@ -219,6 +219,63 @@ def study_misc(m: Any, rec: _twin.Recorder) -> None:
     rec("names after delete", lambda: m.get_all_study_names(storage=storage))
 
 
+def summaries_and_copies(m: Any, rec: _twin.Recorder) -> None:
+    storage = m.storages.InMemoryStorage()
+    study = m.create_study(study_name="src", storage=storage, directions=["minimize", "maximize"])
+    study.set_user_attr("owner", "me")
+    study.tell(study.ask(), [1.0, 2.0])
+    study.tell(study.ask(), state=m.trial.TrialState.FAIL)
+    m.create_study(study_name="empty", storage=storage)
+    rec("set_metric_names of the wrong length", lambda: study.set_metric_names(["a"]))
+    rec("set_metric_names", lambda: study.set_metric_names(["loss", "acc"]))
+    rec("metric_names", lambda: study.metric_names)
+    rec("metric_names of a study without", lambda: m.load_study(study_name="empty", storage=storage).metric_names)
+
+    def summaries(include_best_trial: bool) -> Any:
+        return [
+            [s.study_name, s.n_trials, s.directions, s.user_attrs, s.datetime_start is None,
+             None if s.best_trial is None else s.best_trial.number]
+            for s in m.get_all_study_summaries(storage, include_best_trial=include_best_trial)
+        ]
+
+    rec("summaries", lambda: summaries(True))
+    rec("summaries without best trials", lambda: summaries(False))
+    other = m.storages.InMemoryStorage()
+    rec("copy_study", lambda: m.copy_study(from_study_name="src", from_storage=storage, to_storage=other))
+    copied = m.load_study(study_name="src", storage=other)
+    rec("copied trials", lambda: [[t.state, t.values, t.number] for t in copied.trials])
+    rec("copied attributes", lambda: [copied.user_attrs, copied.directions, copied.metric_names])
+    rec("copy onto an existing name", lambda: m.copy_study(from_study_name="src", from_storage=storage,
+                                                           to_storage=other))
+    rec("copy under a new name", lambda: m.copy_study(from_study_name="src", from_storage=storage,
+                                                      to_storage=other, to_study_name="dst"))
+    rec("names", lambda: sorted(m.get_all_study_names(other)))
+    rec("copy an unknown study", lambda: m.copy_study(from_study_name="nope", from_storage=storage,
+                                                      to_storage=other))
+
+
+def callbacks_and_stop(m: Any, rec: _twin.Recorder) -> None:
+    study = m.create_study()
+    seen: list[Any] = []
+
+    def callback(study: Any, trial: Any) -> None:
+        seen.append((trial.number, trial.state.name))
+        if trial.number == 2:
+            study.stop()
+
+    rec("optimize with a stopping callback", lambda: study.optimize(lambda t: t.suggest_float("x", 0, 1),
+                                                                    n_trials=10, callbacks=[callback]))
+    rec("trials run", lambda: len(study.trials))
+    rec("callbacks saw", lambda: seen)
+    rec("a callback that is not callable", lambda: study.optimize(lambda t: 1.0, n_trials=1, callbacks=[3]))
+    rec("n_trials negative", lambda: study.optimize(lambda t: 1.0, n_trials=-1))
+    rec("timeout negative", lambda: study.optimize(lambda t: 1.0, timeout=-1.0))
+    rec("catch not a tuple of classes", lambda: study.optimize(lambda t: 1.0, n_trials=1, catch=3))
+    rec("ask with fixed distributions", lambda: study.ask({"k": m.distributions.IntDistribution(4, 4)}).params)
+    rec("should_prune on two objectives", lambda: m.create_study(directions=["minimize"] * 2).ask().should_prune())
+    rec("report on two objectives", lambda: m.create_study(directions=["minimize"] * 2).ask().report(1.0, 0))
+
+
 def _raise(trial: Any) -> float:
     raise KeyError("boom")
 
@@ -233,7 +290,8 @@ def _prune(m: Any) -> Callable[[Any], float]:
 SCENARIOS: dict[str, Callable[[Any, _twin.Recorder], None]] = {
     f.__name__: f
     for f in (ask_and_tell, tell_variants, tell_on_pruned, multi_objective_tell, best_trial_errors, enqueue,
-              add_trial, reports, report_float_step, suggestions, container_choices, study_misc)
+              add_trial, reports, report_float_step, suggestions, container_choices, study_misc, summaries_and_copies,
+              callbacks_and_stop)
 }
 
 _CHOICES = (
@@ -243,9 +301,24 @@ _CHOICES = (
 _STEP = "a step must be an int (numpy ints too); Optuna truncates a float step, so 1.5 overwrites step 1"
 
 # scenario -> step label -> why albacore's outcome differs on purpose (README, "Differences from Optuna").
+_EAGER = _twin.EAGER
 DIFFERENT: dict[str, dict[str, str]] = {
     "container_choices": {"suggest_categorical a list choice": _CHOICES, "suggest_categorical a dict choice": _CHOICES},
     "report_float_step": {"report step 1.5": _STEP, "report step 2.0": _STEP},
+    "callbacks_and_stop": {
+        "n_trials negative": _EAGER,
+        "timeout negative": _EAGER,
+        "catch not a tuple of classes": _EAGER,
+        "should_prune on two objectives": (
+            "albacore prunes multi-objective trials with pruners that support it (ParetoPruner, "
+            "ThresholdPruner, SuccessiveHalving/Hyperband); with another pruner should_prune raises "
+            "ValueError naming it, where Optuna raises NotImplementedError for every pruner"
+        ),
+        "report on two objectives": (
+            "a multi-objective trial reports one value per objective (trial.report([v1, v2], step)); a "
+            "single number raises TypeError, where Optuna raises NotImplementedError for any report"
+        ),
+    },
 }
 
 
