@@ -130,6 +130,8 @@ SCENARIOS: dict[str, list[list[str]]] = {
         ["study-names", "--storage", "{db}", "--storage-class", "RDBStorage"],
         ["study-names", "--storage", "{dbfile}"],
         ["study-names", "--storage", "nosuchscheme://x"],
+        ["storage", "upgrade", "--storage", "{db}"],
+        ["storage", "upgrade", "--storage", "{dir}/j.log"],
     ],
     "without --study-name": [
         ["create-study", "--storage", "{db}", "--study-name", "only"],
