@@ -100,3 +100,8 @@ def differing_steps(
     if [e[0] for e in expected] != [a[0] for a in actual]:
         lines.append(f"steps differ: Optuna {[e[0] for e in expected]} albacore {[a[0] for a in actual]}")
     return lines
+
+
+def documented(line: str, labels: Any) -> bool:
+    """Whether a line of :func:`differing_steps` is about one of the steps ``labels``."""
+    return any(line.startswith(f"{label}: Optuna ") for label in labels)
