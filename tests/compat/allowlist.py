@@ -39,7 +39,6 @@ _INSTANCE = (
     "an instance attribute (set by __init__, or by fit as scikit-learn's convention wants), so "
     "it exists on every instance (fitted estimator) but not on the class the comparison inspects"
 )
-_NOT_YET = "not in albacore yet (planned); Optuna code using it fails with AttributeError or TypeError"
 _PRIVATE = "a private name (leading underscore) that Optuna lists in __all__; not public API"
 _ANY_ARGS = (
     "Optuna's constructor accepts and ignores any arguments (the signature of its @experimental "
