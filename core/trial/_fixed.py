@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
+from albacore._warnings import warn
 from albacore.distributions import BaseDistribution, check_distribution_compatibility
 from albacore.trial._base import BaseTrial
 from albacore.trial._constraints import CONSTRAINTS_KEY, validate_constraint
@@ -18,9 +19,13 @@ class FixedTrial(BaseTrial):
         params: Value of each parameter the objective suggests.
         number: The number the objective sees as ``trial.number``.
 
+    A value outside the range the objective suggests is returned as given, with a warning
+    (as Optuna's FixedTrial), so an objective re-run with a study's best parameters works
+    after its ranges changed.
+
     Raises (on suggest):
-        ValueError: If the objective suggests a name missing from ``params`` or a value
-            outside the suggested range.
+        ValueError: If the objective suggests a name missing from ``params``, or a
+            categorical choice that is not offered.
 
     Example:
         .. code-block:: python
@@ -51,7 +56,7 @@ class FixedTrial(BaseTrial):
         value = self._params[name]
         internal = distribution.to_internal_repr(value)
         if not distribution.contains(internal):
-            raise ValueError(f"FixedTrial value {value!r} of parameter {name!r} is outside {distribution!r}")
+            warn(f"FixedTrial value {value!r} of parameter {name!r} is outside {distribution!r}; it is used as given")
         self._suggested[name] = distribution.to_external_repr(internal)
         self._distributions[name] = distribution
         return self._suggested[name]

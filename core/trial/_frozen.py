@@ -275,6 +275,8 @@ class FrozenTrial(BaseTrial):
             raise ValueError(f"{where}: datetime_start must be set when state is {self.state.name}")
         if self.state.is_finished() and self.datetime_complete is None:
             raise ValueError(f"{where}: datetime_complete must be set when state is {self.state.name}")
+        if self.state == TrialState.FAIL and self.values is not None:
+            raise ValueError(f"{where}: values must be None when state is FAIL, got values={self.values}")
         if self.state == TrialState.COMPLETE:
             if self.values is None:
                 raise ValueError(f"{where}: values must be set when state is COMPLETE")

@@ -302,6 +302,42 @@ def _twin_value(value: Any) -> Any:
     return type(value).__name__
 
 
+def fixed_and_frozen_trials(m: Any, rec: _twin.Recorder) -> None:
+    fixed = m.trial.FixedTrial({"x": 0.5, "n": 2, "c": "b"}, number=7)
+    rec("fixed float", lambda: fixed.suggest_float("x", 0.0, 1.0))
+    rec("fixed int", lambda: fixed.suggest_int("n", 0, 5))
+    rec("fixed choice", lambda: fixed.suggest_categorical("c", ["a", "b"]))
+    rec("fixed value outside the range", lambda: fixed.suggest_float("x", 0.6, 1.0))
+    rec("fixed choice not offered", lambda: fixed.suggest_categorical("c", ["a"]))
+    rec("missing fixed value", lambda: fixed.suggest_float("y", 0.0, 1.0))
+    rec("fixed number", lambda: fixed.number)
+    rec("fixed params", lambda: fixed.params)
+    rec("fixed report", lambda: fixed.report(1.0, 0))
+    rec("fixed should_prune", lambda: fixed.should_prune())
+    rec("fixed user attr", lambda: [fixed.set_user_attr("k", 1), fixed.user_attrs][1])
+    rec("fixed datetime_start", lambda: fixed.datetime_start is not None)
+    frozen = m.trial.create_trial(params={"x": 0.5}, distributions={"x": m.distributions.FloatDistribution(0, 1)},
+                                  value=1.0, intermediate_values={0: 2.0, 3: 1.0})
+    rec("frozen suggest", lambda: frozen.suggest_float("x", 0.0, 1.0))
+    rec("frozen suggest unknown", lambda: frozen.suggest_float("y", 0.0, 1.0))
+    rec("frozen report", lambda: frozen.report(5.0, 9))
+    rec("frozen should_prune", lambda: frozen.should_prune())
+    rec("frozen last_step", lambda: frozen.last_step)
+    rec("frozen duration", lambda: frozen.duration is not None)
+    rec("frozen value and values", lambda: [frozen.value, frozen.values])
+    rec("frozen number", lambda: frozen.number)
+    rec("frozen equality", lambda: frozen == m.trial.create_trial(
+        params={"x": 0.5}, distributions={"x": m.distributions.FloatDistribution(0, 1)}, value=1.0,
+        intermediate_values={0: 2.0, 3: 1.0}))
+    rec("set value of a frozen trial", lambda: setattr(frozen, "value", 3.0))
+    rec("after set", lambda: frozen.values)
+    rec("create_trial RUNNING with a value", lambda: m.trial.create_trial(state=m.trial.TrialState.RUNNING,
+                                                                            value=1.0))
+    rec("create_trial FAIL with a value", lambda: m.trial.create_trial(state=m.trial.TrialState.FAIL, value=1.0))
+    rec("create_trial PRUNED with a value", lambda: m.trial.create_trial(state=m.trial.TrialState.PRUNED,
+                                                                           value=1.0).value)
+
+
 def _raise(trial: Any) -> float:
     raise KeyError("boom")
 
@@ -317,7 +353,7 @@ SCENARIOS: dict[str, Callable[[Any, _twin.Recorder], None]] = {
     f.__name__: f
     for f in (ask_and_tell, tell_variants, tell_on_pruned, multi_objective_tell, best_trial_errors, enqueue,
               add_trial, reports, report_float_step, suggestions, container_choices, study_misc, summaries_and_copies,
-              callbacks_and_stop, attributes)
+              callbacks_and_stop, attributes, fixed_and_frozen_trials)
 }
 
 _CHOICES = (

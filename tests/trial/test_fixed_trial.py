@@ -38,9 +38,12 @@ def test_missing_parameter_raises_naming_it() -> None:
         _objective(FixedTrial({"x": 2.0, "kind": "sq"}))
 
 
-def test_value_outside_the_suggested_range_raises() -> None:
-    with pytest.raises(ValueError, match=r"FixedTrial value 50.0 of parameter 'x' is outside FloatDistribution"):
-        _objective(FixedTrial({"x": 50.0, "n": 1, "kind": "sq"}))
+def test_value_outside_the_suggested_range_warns_and_is_used_and_an_unknown_choice_raises() -> None:
+    # As Optuna's FixedTrial: re-running an objective with old best params survives changed ranges.
+    trial = FixedTrial({"x": 50.0, "n": 1, "kind": "sq"})
+    with pytest.warns(UserWarning, match=r"FixedTrial value 50.0 of parameter 'x' is outside FloatDistribution"):
+        _objective(trial)
+    assert trial.params["x"] == 50.0
     with pytest.raises(ValueError, match=r"'other' is not among the choices"):
         _objective(FixedTrial({"x": 1.0, "n": 1, "kind": "other"}))
 

@@ -52,6 +52,7 @@ def test_create_trial_multi_objective_values() -> None:
     [
         ({"state": TrialState.COMPLETE}, r"values must be set when state is COMPLETE"),
         ({"value": math.nan}, r"values must not be NaN"),
+        ({"state": TrialState.FAIL, "value": 1.0}, r"values must be None when state is FAIL, got values=\[1.0\]"),
         ({"value": 1.0, "values": [1.0]}, r"give value or values, not both"),
         ({"value": 1.0, "params": {"x": 1.0}}, r"params and distributions must have the same names"),
         ({"value": 1.0, "params": {"x": 11.0}, "distributions": {"x": FloatDistribution(0, 10)}},
