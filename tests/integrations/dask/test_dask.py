@@ -154,6 +154,34 @@ def test_dask_storage_bad_arguments(client) -> None:
         DaskStorage(client=client, heartbeat_interval=-1)
 
 
+def test_a_read_of_unfinished_states_moves_only_those_trials(client) -> None:
+    storage = DaskStorage(client=client)
+    study_id = storage.create_new_study([albacore.StudyDirection.MINIMIZE], "unfinished-reads")
+    done = storage.create_new_trial(study_id)
+    storage.set_trial_state_values(done, TrialState.COMPLETE, [1.0])
+    running = storage.create_new_trial(study_id)
+    waiting = storage.create_new_trial(study_id, albacore.trial.create_trial(state=TrialState.WAITING))
+    sent = []
+    send = storage._send
+
+    def spy(payload: bytes) -> bytes:
+        sent.append(pickle.loads(payload)[0])
+        return send(payload)
+
+    storage._send = spy
+    assert [t._trial_id for t in storage.get_all_trials(study_id, states=(TrialState.WAITING,))] == [waiting]
+    both = storage.get_all_trials(study_id, deepcopy=False, states=(TrialState.RUNNING, TrialState.WAITING))
+    assert [t._trial_id for t in both] == [running, waiting]
+    assert sent == ["trials_in_states", "trials_in_states"]
+    both[0].user_attrs["changed"] = True  # the caller's own objects
+    assert storage.get_trial(running).user_attrs == {}
+    assert storage.get_all_trials(study_id, states=()) == []
+    with pytest.raises(KeyError):
+        storage.get_all_trials(study_id + 1000, states=(TrialState.WAITING,))
+    with pytest.raises(KeyError):
+        storage.get_all_trials(study_id + 1000, states=())
+
+
 class TestDaskStorageContract(StorageContract):
     shared_by_processes = False  # its claims go through one scheduler; the process variant is slow here
 
