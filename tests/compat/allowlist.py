@@ -30,7 +30,7 @@ TWINS = (
     "test_twins_validation", "test_twins_distributions", "test_twins_pruning", "test_twins_lifecycle",
     "test_twins_dataframe",
     "test_twins_constraints", "test_twins_cli", "test_twins_storage_urls", "test_twins_nsga",
-    "test_twins_samplers",
+    "test_twins_samplers", "test_twins_logging",
 )
 
 _DEPRECATED = "deprecated in Optuna (still in 5.0, scheduled for removal); albacore has no deprecated layers"
