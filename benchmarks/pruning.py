@@ -326,7 +326,6 @@ def replay(args: argparse.Namespace, data: tuple) -> list[str]:
         lines.append(
             f"{name:<24} {sum(stops['albacore']):>15} {sum(stops['optuna']):>14} {same:>10}/{len(configs)}"
         )
-    lines.append("(Hyperband assigns trials to brackets with a different hash in each library.)")
     return lines
 
 
