@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import os
 import pickle
 import sys
@@ -39,9 +40,14 @@ def failing_objective(trial: albacore.Trial) -> float:
 def local_ray():
     # Ray's workers do not import this test module by its rootdir name: its functions travel by value.
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    # Ray's progress-bar manager replaces builtins.print in this process, which later tests
+    # pickling objects that hold print (skorch's nets) would trip over: keep the real one.
+    real_print = builtins.print
+    os.environ["RAY_TQDM_PATCH_PRINT"] = "0"
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     yield
     ray.shutdown()
+    builtins.print = real_print
 
 
 def test_exact_trial_count_as_ray_tasks_with_no_database() -> None:
