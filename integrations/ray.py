@@ -25,7 +25,7 @@ from typing import Any, Callable
 
 from albacore._imports import require
 from albacore.integrations._hosted_storage import HostedStorage, StaleCallback, StorageHost, build_storage
-from albacore.storages import BaseHeartbeat, BaseStorage, InMemoryStorage
+from albacore.storages import BaseHeartbeat, BaseStorage
 from albacore.storages._heartbeat import validate_heartbeat_args
 
 __all__ = ["RayExecutor", "RayStorage"]
@@ -244,10 +244,7 @@ class RayStorage(HostedStorage):
         self._namespace = ray.get_runtime_context().namespace
         # A process outside Ray (the child that runs a trial under trial_timeout) joins this cluster.
         self._cluster_address = ray.get_runtime_context().gcs_address
-        # A study in memory answers in microseconds: one call at a time on the actor's own thread
-        # costs Ray less per call than its pool of threads; a database is reached by up to 64 at once.
-        in_memory = storage is None or isinstance(storage, InMemoryStorage)
-        actor_class = ray.remote(num_cpus=0, max_concurrency=1 if in_memory else 64)(_Host)
+        actor_class = ray.remote(num_cpus=0, max_concurrency=64)(_Host)
         self._actor = actor_class.options(name=self.name, get_if_exists=True).remote(
             pickle.dumps(storage), interval, grace
         )
