@@ -9,11 +9,13 @@
    measured) through albacore's DaskStorage and through optuna-integration 5.0's, on the
    same 2-worker LocalCluster: (a) the optimize loop in the client process, one trial at a
    time; (b) trials on the 2 Dask workers (albacore: ``executor=client, n_jobs=2``; Optuna:
-   two ``client.submit(study.optimize, ...)`` futures, the pattern its docs show). Target:
-   albacore at least 3x Optuna's trials/s.
+   two ``client.submit(study.optimize, ...)`` futures, the pattern its docs show). The
+   albacore and Optuna runs of (a) and of (b) take turns, ``--repeats`` rounds (default 5)
+   with RandomSampler, and each rate is the median (the machine is shared); with TPE one
+   round. Target: albacore at least 3x Optuna's trials/s.
 
 Usage:
-    python benchmarks/cluster_scaleout.py [--seconds-per-run 3] [--storage-trials 200]
+    python benchmarks/cluster_scaleout.py [--seconds-per-run 3] [--storage-trials 200] [--repeats 5]
 
 The latest run is committed in benchmarks/results/cluster_scaleout.txt.
 """
@@ -53,6 +55,18 @@ def _rate(run, n_trials: int) -> float:
     start = time.perf_counter()
     run(n_trials=n_trials)
     return n_trials / (time.perf_counter() - start)
+
+
+REPEATS = 5
+
+
+def _interleaved(runs: dict, n_trials: int) -> dict[str, float]:
+    """Median trials/s of each run over ``REPEATS`` rounds, the runs taking turns in each round."""
+    measured: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(REPEATS):
+        for name, run in runs.items():
+            measured[name].append(_rate(run, n_trials))
+    return {name: float(np.median(values)) for name, values in measured.items()}
 
 
 def dask_scaleout(seconds: float) -> dict[int, float]:
@@ -141,27 +155,28 @@ def storage_comparison(n_trials: int) -> dict[str, float]:
         ours = albacore.create_study(storage=ours_storage, sampler=make_sampler("albacore"))
         add_history(ours, "albacore")
         ours.optimize(trivial, n_trials=5)
-        rates["albacore, loop in the client"] = _rate(functools.partial(ours.optimize, trivial), n_trials)
         theirs = optuna.create_study(storage=OptunaDaskStorage(client=client), sampler=make_sampler("optuna"))
         add_history(theirs, "optuna")
         theirs.optimize(trivial, n_trials=5)
-        rates["optuna, loop in the client"] = _rate(functools.partial(theirs.optimize, trivial), n_trials)
+        rates.update(_interleaved({
+            "albacore, loop in the client": functools.partial(ours.optimize, trivial),
+            "optuna, loop in the client": functools.partial(theirs.optimize, trivial),
+        }, n_trials))
 
         ours.optimize(trivial, n_trials=10, n_jobs=2, executor=client)
         rates["albacore, executor=client, 2 workers"] = _rate(
             functools.partial(ours.optimize, trivial, n_jobs=2, executor=client), n_trials
         )
-        name = albacore.create_study(storage=ours_storage).study_name
-        add_history(albacore.load_study(study_name=name, storage=ours_storage), "albacore")
-        client.gather([client.submit(_albacore_on_worker, ours_storage, name, 5, pure=False) for _ in range(2)])
+        our_name = albacore.create_study(storage=ours_storage).study_name
+        add_history(albacore.load_study(study_name=our_name, storage=ours_storage), "albacore")
+        client.gather([client.submit(_albacore_on_worker, ours_storage, our_name, 5, pure=False) for _ in range(2)])
 
         def ours_on_workers(n_trials: int) -> None:
             futures = [
-                client.submit(_albacore_on_worker, ours_storage, name, n_trials // 2, pure=False) for _ in range(2)
+                client.submit(_albacore_on_worker, ours_storage, our_name, n_trials // 2, pure=False) for _ in range(2)
             ]
             client.gather(futures)
 
-        rates["albacore, a loop on each of 2 workers"] = _rate(ours_on_workers, n_trials)
         storage = OptunaDaskStorage(client=client)
         name = optuna.create_study(storage=storage).study_name
         add_history(optuna.load_study(study_name=name, storage=storage), "optuna")
@@ -171,7 +186,10 @@ def storage_comparison(n_trials: int) -> dict[str, float]:
             futures = [client.submit(_optuna_on_worker, storage, name, n_trials // 2, pure=False) for _ in range(2)]
             client.gather(futures)
 
-        rates["optuna, a loop on each of 2 workers"] = _rate(on_workers, n_trials)
+        rates.update(_interleaved({
+            "albacore, a loop on each of 2 workers": ours_on_workers,
+            "optuna, a loop on each of 2 workers": on_workers,
+        }, n_trials))
     return rates
 
 
@@ -181,8 +199,10 @@ def main() -> None:
     parser.add_argument("--storage-trials", type=int, default=200)
     parser.add_argument("--samplers", default="random,tpe", help="Samplers of part 2: random and/or tpe.")
     parser.add_argument("--history", type=int, default=1000, help="Finished trials in the study before TPE runs.")
+    parser.add_argument("--repeats", type=int, default=5, help="Rounds of part 2's side-by-side runs (median).")
     parser.add_argument("--skip-scaleout", action="store_true")
     args = parser.parse_args()
+    global REPEATS
     albacore.logging.set_verbosity(albacore.logging.WARNING)
     import optuna
 
@@ -202,6 +222,7 @@ def main() -> None:
     global SAMPLER, HISTORY
     for SAMPLER in args.samplers.split(","):
         HISTORY = 0 if SAMPLER == "random" else args.history
+        REPEATS = args.repeats if SAMPLER == "random" else 1  # TPE: Optuna's runs take minutes; ratios >> 3
         label = "RandomSampler" if SAMPLER == "random" else f"TPESampler on a study of {HISTORY} finished trials"
         print(f"\n2. DaskStorage, trivial objective, {label}, {args.storage_trials} trials a run")
         rates = storage_comparison(args.storage_trials)
