@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Callable, cast
 
 import numpy as np
+from scipy import optimize
 
 from albacore._moo import pareto_front_mask, to_minimization
 from albacore._rng import SeededRNG
@@ -57,16 +59,59 @@ def _standardize(values: np.ndarray) -> tuple[np.ndarray, float, float]:
     return (values - mean) / std, mean, std
 
 
+def _yeo_johnson(values: np.ndarray, power: float) -> np.ndarray:
+    """The Yeo-Johnson transform of ``values`` with exponent ``power`` (monotone increasing)."""
+    out = np.empty_like(values)
+    pos = values >= 0
+    if abs(power) < 1e-8:
+        out[pos] = np.log1p(values[pos])
+    else:
+        out[pos] = np.expm1(power * np.log1p(values[pos])) / power
+    if abs(power - 2.0) < 1e-8:
+        out[~pos] = -np.log1p(-values[~pos])
+    else:
+        out[~pos] = -np.expm1((2.0 - power) * np.log1p(-values[~pos])) / (2.0 - power)
+    return out
+
+
+def _warp(values: np.ndarray) -> np.ndarray:
+    """Yeo-Johnson transform of a standardized objective, its exponent fitted by maximum likelihood.
+
+    An objective that spans orders of magnitude (an ill-conditioned valley, a few huge values
+    far from the optimum) leaves the values near the optimum a tiny fraction of a unit apart
+    once standardized, so a GP models the far-off values and barely resolves the region that
+    matters. The transform that makes the values closest to normal spreads them out; it is
+    monotone, so the order of the trials (and the incumbent) is kept. Returns the transformed
+    values standardized, or ``values`` itself when there is nothing to transform.
+    """
+    if values.size < 3 or not np.ptp(values) > 0:
+        return values
+    log_terms = float(np.sum(np.sign(values) * np.log1p(np.abs(values))))
+
+    def negative_log_likelihood(power: float) -> float:
+        var = float(np.var(_yeo_johnson(values, power)))
+        return math.inf if not var > 0 else 0.5 * values.size * math.log(var) - (power - 1.0) * log_terms
+
+    with np.errstate(all="ignore"):
+        power = float(optimize.minimize_scalar(negative_log_likelihood, bounds=(-10.0, 10.0), method="bounded").x)
+        warped = _yeo_johnson(values, power)
+    std = float(warped.std()) if np.all(np.isfinite(warped)) else 0.0
+    return (warped - warped.mean()) / std if std > 1e-12 else values
+
+
 class GPSampler(Unpickled, BaseSampler):
     """Bayesian optimization with a Gaussian process (Matérn-5/2 ARD kernel).
 
     The parameters of the finished trials are modelled jointly by a GP per objective (and
     per constraint) with hyperparameters fitted by MAP; the next point maximizes ``log EI``
     (one objective) or the exact ``log EHVI`` (several objectives), plus the log probability
-    of satisfying the constraints. Numeric inputs are scaled to ``[0, 1]`` (log parameters
-    in log space); int, stepped and categorical parameters are optimized by a discrete
-    coordinate search. Conditional spaces are modelled too: a parameter that some trials
-    lack is "absent" there, a state the kernel places at a fitted distance from every value,
+    of satisfying the constraints. A single objective is modelled after a Yeo-Johnson power
+    transform fitted to its values (monotone: it spreads out values near the optimum that an
+    objective spanning orders of magnitude would squeeze together). Numeric inputs are
+    scaled to ``[0, 1]`` (log parameters in log space); int, stepped and categorical
+    parameters are optimized by a discrete coordinate search. Conditional spaces are
+    modelled too: a parameter that some trials lack is "absent" there, a state the kernel
+    places at a fitted distance from every value,
     and each branch of the space (each set of parameters the trials had) is searched.
     Parameters whose distribution changed between trials, and new ones, are sampled by
     ``independent_sampler``.
@@ -218,6 +263,8 @@ class GPSampler(Unpickled, BaseSampler):
         objective_gps, scaled = [], []
         for j in range(y.shape[1]):
             ys, _, _ = _standardize(y[:, j])
+            if y.shape[1] == 1:
+                ys = _warp(ys)
             scaled.append(ys)
             objective_gps.append(self._fit(study, space, x, ys, f"objective{j}", self._deterministic).believe(pending))
         y_std = np.stack(scaled, 1)
