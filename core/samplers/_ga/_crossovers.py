@@ -83,7 +83,8 @@ class UniformCrossover(BaseCrossover):
         self, parents_params: np.ndarray, rng: np.random.Generator, study: Study, search_space_bounds: np.ndarray
     ) -> np.ndarray:
         swap = rng.random(parents_params.shape[1]) < self._swapping_prob
-        return np.where(swap, parents_params[1], parents_params[0])
+        child: np.ndarray = np.where(swap, parents_params[1], parents_params[0])
+        return child
 
 
 class BLXAlphaCrossover(BaseCrossover):
@@ -107,7 +108,8 @@ class BLXAlphaCrossover(BaseCrossover):
         low = parents_params.min(axis=0)
         high = parents_params.max(axis=0)
         spread = self._alpha * (high - low)
-        return rng.uniform(low - spread, high + spread)
+        child: np.ndarray = rng.uniform(low - spread, high + spread)
+        return child
 
 
 class SPXCrossover(BaseCrossover):
@@ -140,7 +142,8 @@ class SPXCrossover(BaseCrossover):
         for k in range(1, n_parents):
             r = rng.random() ** (1.0 / k)
             offset = r * (vertices[k - 1] - vertices[k] + offset)
-        return vertices[-1] + offset
+        child: np.ndarray = vertices[-1] + offset
+        return child
 
 
 class _SimulatedBinaryBase(BaseCrossover):
@@ -210,7 +213,7 @@ class SBXCrossover(_SimulatedBinaryBase):
             alpha = 2.0 - np.power(beta, -(eta + 1.0))
             small = u <= 1.0 / alpha
             with np.errstate(divide="ignore", invalid="ignore"):
-                q = np.where(
+                q: np.ndarray = np.where(
                     small,
                     np.power(u * alpha, 1.0 / (eta + 1.0)),
                     np.power(1.0 / np.maximum(2.0 - u * alpha, 1e-14), 1.0 / (eta + 1.0)),
@@ -285,7 +288,7 @@ class UNDXCrossover(BaseCrossover):
         midpoint = 0.5 * (p1 + p2)
         diff = p2 - p1
         length = np.linalg.norm(diff)
-        child = midpoint + rng.normal(0.0, self._sigma_xi) * diff
+        child: np.ndarray = midpoint + rng.normal(0.0, self._sigma_xi) * diff
         if n == 1:
             return child
         sigma_eta = self._sigma_eta if self._sigma_eta is not None else 0.35 / math.sqrt(n)
@@ -300,4 +303,5 @@ class UNDXCrossover(BaseCrossover):
             distance = np.linalg.norm(p3 - p1)
             basis = np.eye(n)
         etas = rng.normal(0.0, sigma_eta, size=basis.shape[1])
-        return child + distance * basis @ etas
+        offspring: np.ndarray = child + distance * basis @ etas
+        return offspring

@@ -88,4 +88,5 @@ class PolynomialMutation(BaseMutation):
         else:  # move up; the room above is (high - param) / width
             room = 1.0 - (high - param) / width
             step = 1.0 - (2.0 * (1.0 - u) + 2.0 * (u - 0.5) * room**exponent) ** (1.0 / exponent)
-        return param + step * width
+        mutated: float = param + step * width
+        return mutated

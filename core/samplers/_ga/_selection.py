@@ -136,7 +136,8 @@ def _normalize(points: np.ndarray) -> np.ndarray:
     except np.linalg.LinAlgError:
         intercepts = worst
     intercepts = np.where(intercepts > 1e-10, intercepts, 1.0)
-    return shifted / intercepts
+    normalized: np.ndarray = shifted / intercepts
+    return normalized
 
 
 def _associate(normalized: np.ndarray, reference_points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
