@@ -21,7 +21,7 @@ Samplers that use their budget to plan (SMAC3's scenario, Nevergrad's NGOpt) are
 budget; the others are run once at the largest budget and read at every smaller one (their first
 n proposals do not depend on the budget). Runs are appended to a JSON-lines file as they finish,
 so an interrupted run still reports, and ``--resume`` skips the runs already there. ``--report``
-summarizes a JSON-lines file without running anything.
+summarizes JSON-lines files (plain or .gz) without running anything.
 
 Setting up the peers (kept out of albacore's own environment; a peer that fails to import
 is reported n/a and the run goes on)::
@@ -431,7 +431,10 @@ def run(args: argparse.Namespace) -> None:
 
 
 def _read(path: str) -> list[dict[str, Any]]:
-    with open(path) as f:
+    """The records of a JSON-lines file (gzip-compressed when its name ends in .gz)."""
+    import gzip
+
+    with gzip.open(path, "rt") if path.endswith(".gz") else open(path) as f:
         return [json.loads(line) for line in f if line.strip()]
 
 
@@ -470,22 +473,27 @@ def _table(cases: dict[tuple[Any, ...], dict[str, list[float]]], names: list[str
     return lines
 
 
-def _group(title: str, cases: dict[tuple[Any, ...], dict[str, list[float]]], names: list[str]) -> list[str]:
-    """The table of one group of cases, over the cases every sampler that ran at least half of them ran.
+def _tiers(cases: dict[tuple[Any, ...], dict[str, list[float]]], names: list[str]) -> list[tuple[Any, list[str]]]:
+    """(cases, samplers) tables of a group: the samplers that ran the most cases over the cases they all ran, then
+    with each slower peer that ran fewer (a subset) added, over the cases all of those ran."""
+    count = {n: sum(n in by for by in cases.values()) for n in names}
+    tiers: list[tuple[Any, list[str]]] = []
+    for level in sorted({c for c in count.values() if c > 0}, reverse=True):
+        members = [n for n in names if count[n] >= level]
+        shared = {c: by for c, by in cases.items() if all(n in by for n in members)}
+        if len(members) >= 2 and shared:
+            tiers.append((shared, members))
+    return tiers
 
-    Samplers that ran fewer (a slow peer given a subset) get a table of the cases that everyone ran.
-    """
-    ran = [n for n in names if any(n in by for by in cases.values())]
-    full = [n for n in ran if 2 * sum(n in by for by in cases.values()) >= len(cases)]
-    shared = {c: by for c, by in cases.items() if all(n in by for n in full)}
-    lines = ["", f"## {title} ({len(shared)} cases; ranks among {len(full)} samplers)"] + _table(shared, full)
-    if len(full) < len(ran):
-        common = {c: by for c, by in cases.items() if all(n in by for n in ran)}
-        if common:
-            partial = ", ".join(n for n in ran if n not in full)
-            title = f"{title}, only the {len(common)} cases that {partial} ran too (ranks among all {len(ran)})"
-            lines += ["", f"## {title}"]
-            lines += _table(common, ran)
+
+def _group(title: str, cases: dict[tuple[Any, ...], dict[str, list[float]]], names: list[str]) -> list[str]:
+    """The tables of one group of cases (see ``_tiers``)."""
+    lines: list[str] = []
+    for i, (shared, members) in enumerate(_tiers(cases, names)):
+        label = f"{title} ({len(shared)} cases; ranks among {len(members)} samplers)"
+        if i:
+            label = f"{title}, with the slower peers: the {len(shared)} cases that all {len(members)} samplers ran"
+        lines += ["", f"## {label}"] + _table(shared, members)
     return lines
 
 
@@ -545,18 +553,15 @@ def _ecdf(cases: dict[tuple[Any, ...], dict[str, list[float]]], name: str, budge
 
 
 def _panels(cases: dict[tuple[Any, ...], dict[str, list[float]]], names: list[str]) -> list[tuple[str, Any, list[str]]]:
-    """(title, cases, samplers) of each ECDF panel: one per dimension, over the cases that every sampler
-    which ran at least half of them ran; then, if slower peers ran a subset, one over the cases all ran."""
+    """(title, cases, samplers) of each ECDF panel: per dimension, the samplers that ran the most cases; then,
+    over all dimensions, each larger set of samplers that slower peers running a subset join."""
     panels = []
     for dim in sorted({c[1] for c in cases}):
-        sub = {c: by for c, by in cases.items() if c[1] == dim}
-        full = [n for n in names if 2 * sum(n in by for by in sub.values()) >= len(sub)]
-        shared = {c: by for c, by in sub.items() if all(n in by for n in full)}
-        panels.append((f"d={dim}, {len(shared)} problems", shared, full))
-    ran = [n for n in names if any(n in by for by in cases.values())]
-    common = {c: by for c, by in cases.items() if all(n in by for n in ran)}
-    if common and len(ran) > max(len(p[2]) for p in panels):
-        panels.append((f"all {len(ran)} samplers, the {len(common)} problems all ran", common, ran))
+        tiers = _tiers({c: by for c, by in cases.items() if c[1] == dim}, names)
+        if tiers:
+            panels.append((f"d={dim}, {len(tiers[0][0])} problems", tiers[0][0], tiers[0][1]))
+    for shared, members in _tiers(cases, names)[1:]:
+        panels.append((f"{len(members)} samplers, the {len(shared)} problems all ran", shared, members))
     return panels
 
 
@@ -569,8 +574,12 @@ def _plot(records: list[dict[str, Any]], names: list[str], path: str) -> None:
     budget = max(r["budget"] for r in records if "trace" in r)
     panels = _panels(_finals(records, budget), names)
     styles = {name: (plt.get_cmap("tab10")(i % 10), "-" if i < 10 else "--") for i, name in enumerate(names)}
-    fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 4.6), squeeze=False)
-    for ax, (title, cases, samplers) in zip(axes[0], panels):
+    cols = min(3, len(panels))
+    rows = -(-len(panels) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 4.4 * rows), squeeze=False)
+    for ax in axes.flat[len(panels) :]:
+        ax.set_visible(False)
+    for ax, (title, cases, samplers) in zip(axes.flat, panels):
         for name in samplers:
             width = 2.8 if name == "auto" else 1.3
             color, style = styles[name]
@@ -581,7 +590,8 @@ def _plot(records: list[dict[str, Any]], names: list[str], path: str) -> None:
         ax.set_ylim(0, 1)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7, loc="upper left")
-    axes[0][0].set_ylabel("share of (problem, target) pairs reached\n(51 targets, 1e2 to 1e-8)")
+    for row in axes:
+        row[0].set_ylabel("share of (problem, target) pairs reached\n(51 targets, 1e2 to 1e-8)")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
