@@ -105,3 +105,16 @@ def differing_steps(
 def documented(line: str, labels: Any) -> bool:
     """Whether a line of :func:`differing_steps` is about one of the steps ``labels``."""
     return any(line.startswith(f"{label}: Optuna ") for label in labels)
+
+
+def assert_same(
+    expected: list[tuple[str, tuple[str, Any], list[str]]],
+    actual: list[tuple[str, tuple[str, Any], list[str]]],
+    allowed: Any,
+) -> None:
+    """Assert that the two recordings differ only at the steps ``allowed`` documents, and at
+    each of them: a documented difference that went away must be removed from the table."""
+    differing = differing_steps(expected, actual)
+    assert [line for line in differing if not documented(line, allowed)] == []
+    for label in allowed:
+        assert any(line.startswith(f"{label}:") for line in differing), label

@@ -92,8 +92,4 @@ def test_storage_arguments_behave_as_optuna(scenario: str, tmp_path: pathlib.Pat
         folder.mkdir()
     expected = _twin.record(optuna, lambda m, rec: SCENARIOS[scenario](m, rec, folders["optuna"]))
     actual = _twin.record(albacore, lambda m, rec: SCENARIOS[scenario](m, rec, folders["albacore"]))
-    allowed = DIFFERENT.get(scenario, {})
-    differing = _twin.differing_steps(expected, actual)
-    assert [line for line in differing if not _twin.documented(line, allowed)] == []
-    for label in allowed:  # a documented difference that went away must be removed
-        assert any(line.startswith(f"{label}:") for line in differing), label
+    _twin.assert_same(expected, actual, DIFFERENT.get(scenario, {}))
