@@ -4,30 +4,17 @@ from __future__ import annotations
 
 import logging
 import pathlib
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
 import albacore
 from albacore.samplers import RandomSampler
-from albacore.storages import BaseStorage, InMemoryStorage, JournalFileBackend, JournalStorage, RDBStorage
+from albacore.storages import BaseStorage, JournalFileBackend, JournalStorage
 from albacore.study import find_duplicate, tell_duplicate
 from albacore.study._duplicates import MAX_DUPLICATES_IN_A_ROW, DuplicateIndex, params_key
 from albacore.trial import TrialState
-
-StorageFactory = Callable[[], BaseStorage]
-
-
-@pytest.fixture(params=["memory", "sqlite", "journal"])
-def make_storage(request: pytest.FixtureRequest, tmp_path: pathlib.Path) -> StorageFactory:
-    if request.param == "memory":
-        storage = InMemoryStorage()
-        return lambda: storage
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'dup.db'}"
-        return lambda: RDBStorage(url)
-    path = tmp_path / "dup.log"
-    return lambda: JournalStorage(JournalFileBackend(path))
+from tests.study.conftest import StorageFactory
 
 
 class Counting:

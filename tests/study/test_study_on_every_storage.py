@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import logging
 import math
-import pathlib
-from typing import Callable
 
 import pytest
 
@@ -17,23 +15,9 @@ import albacore
 from albacore._warnings import AlbacoreWarning
 from albacore.exceptions import DuplicatedStudyError
 from albacore.samplers import RandomSampler
-from albacore.storages import BaseStorage, InMemoryStorage, JournalFileBackend, JournalStorage, RDBStorage
+from albacore.storages import InMemoryStorage
 from albacore.trial import TrialState
-
-StorageFactory = Callable[[], BaseStorage]
-
-
-@pytest.fixture(params=["memory", "sqlite", "journal"])
-def make_storage(request: pytest.FixtureRequest, tmp_path: pathlib.Path) -> StorageFactory:
-    """A factory of handles on one storage (several handles = several workers' views)."""
-    if request.param == "memory":
-        storage = InMemoryStorage()
-        return lambda: storage
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'studies.db'}"
-        return lambda: RDBStorage(url)
-    path = tmp_path / "journal.log"
-    return lambda: JournalStorage(JournalFileBackend(path))
+from tests.study.conftest import StorageFactory
 
 
 def test_optimize_scenario(make_storage: StorageFactory, albacore_logs) -> None:
