@@ -6,21 +6,19 @@ import functools
 import hashlib
 import json
 import threading
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from albacore._rng import SeededRNG
 from albacore.distributions import (
     BaseDistribution,
     CategoricalDistribution,
-    FloatDistribution,
-    IntDistribution,
     distribution_to_json,
     json_to_distribution,
 )
 from albacore.samplers._base import BaseSampler, StartDecision
 from albacore.samplers._cache import StudyCache, Unpickled, new_dict
 from albacore.samplers._claims import Claims, trial_numbers
-from albacore.samplers._transform import grid_size
+from albacore.samplers._finite import grid_values
 from albacore.trial._frozen import FrozenTrial
 from albacore.trial._state import TrialState
 
@@ -47,16 +45,13 @@ def _internal_values(name: str, distribution: BaseDistribution) -> list[float]:
     """
     if isinstance(distribution, CategoricalDistribution):
         return [float(i) for i in range(len(distribution.choices))]
-    if isinstance(distribution, IntDistribution):
-        return [float(v) for v in range(distribution.low, distribution.high + 1, distribution.step)]
-    assert isinstance(distribution, FloatDistribution)
-    if distribution.step is None:
+    values = grid_values(distribution)
+    if values is None:
         raise ValueError(
             f"BruteForceSampler: parameter {name!r} is a float without step ({distribution!r}); brute force "
             f"needs finitely many values: pass step=... to suggest_float"
         )
-    n = cast(int, grid_size(distribution))
-    return [min(distribution.low + k * distribution.step, distribution.high) for k in range(n)]
+    return [float(v) for v in values]
 
 
 # (parameter, value key, every value key of its distribution, the distribution as JSON)

@@ -39,8 +39,8 @@ def grid_values(distribution: BaseDistribution) -> list[Any] | None:
     if isinstance(distribution, IntDistribution):
         return list(range(distribution.low, distribution.high + 1, distribution.step))
     if isinstance(distribution, FloatDistribution) and distribution.step is not None:
-        n = cast(int, grid_size(distribution))
-        return [float(distribution.low + k * distribution.step) for k in range(n)]
+        n = cast(int, grid_size(distribution))  # the last point may overshoot high by rounding: clamp it
+        return [min(float(distribution.low + k * distribution.step), distribution.high) for k in range(n)]
     return None
 
 
